@@ -1,0 +1,173 @@
+// ECCSI (RFC 6507): Appendix A byte for byte, round trips with fresh keys, and every negative case.
+#include "mcx/crypto/eccsi.h"
+
+#include <gtest/gtest.h>
+
+#include "ec.h"
+#include "testdata.h"
+
+namespace mcx::crypto::eccsi {
+namespace {
+
+using test::HexField;
+
+struct Rfc6507 {
+  nlohmann::json j = test::LoadJson("rfc6507-eccsi.json");
+  Bytes ksak = HexField(j, "KSAK"), kpak = HexField(j, "KPAK"), id = HexField(j, "ID");
+  Bytes v = HexField(j, "v"), pvt = HexField(j, "PVT"), ssk = HexField(j, "SSK");
+  Bytes m = HexField(j, "M"), jj = HexField(j, "j"), sig = HexField(j, "signature");
+};
+
+TEST(EccsiVectors, KmsDerivesKpakAndIssuesSskPvt) {
+  Rfc6507 t;
+  auto kms = KmsSecret::Decode(t.ksak);
+  ASSERT_TRUE(kms.ok());
+  EXPECT_EQ(ToHex(kms->Kpak()), ToHex(t.kpak));
+  EXPECT_EQ(ToHex(ComputeHs(t.kpak, t.id, t.pvt)), t.j.at("HS").get<std::string>());
+  FixedRng v{t.v};
+  auto uk = kms->Issue(t.id, v);
+  ASSERT_TRUE(uk.ok());
+  EXPECT_EQ(ToHex(uk->pvt), ToHex(t.pvt));
+  EXPECT_EQ(ToHex(uk->ssk), ToHex(t.ssk));
+  EXPECT_TRUE(ValidateSsk(t.kpak, t.id, t.ssk, t.pvt).ok());
+}
+
+TEST(EccsiVectors, SignWithFixedJGivesTheAppendixSignature) {
+  Rfc6507 t;
+  auto signer = Signer::Create(t.kpak, t.id, t.ssk, t.pvt);
+  ASSERT_TRUE(signer.ok());
+  FixedRng j{t.jj};
+  auto sig = signer->Sign(t.m, j);
+  ASSERT_TRUE(sig.ok());
+  EXPECT_EQ(ToHex(*sig), ToHex(t.sig));
+  EXPECT_EQ(sig->size(), kSignatureBytes);
+}
+
+TEST(EccsiVectors, AppendixSignatureVerifies) {
+  Rfc6507 t;
+  EXPECT_TRUE(Verify(t.kpak, t.id, t.m, t.sig).ok());
+}
+
+TEST(EccsiVectors, VerifierYMatches) {
+  // Y = [HS]PVT + KPAK, the value a verifier may cache per sender.
+  Rfc6507 t;
+  const EcGroup& g = EcGroup::P256();
+  auto pvt = g.Decode(t.pvt);
+  auto kpak = g.Decode(t.kpak);
+  ASSERT_TRUE(pvt.ok() && kpak.ok());
+  EcPoint y = g.Add(g.Mul(*pvt, BigInt::FromBytes(ComputeHs(t.kpak, t.id, t.pvt))), *kpak);
+  EXPECT_EQ(ToHex(g.Encode(y)), t.j.at("verifier_Y").get<std::string>());
+}
+
+class EccsiFresh : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto k = KmsSecret::Generate(rng_);
+    ASSERT_TRUE(k.ok());
+    kms_ = std::make_unique<KmsSecret>(std::move(k).value());
+    auto uk = kms_->Issue(id_, rng_);
+    ASSERT_TRUE(uk.ok());
+    key_ = std::move(uk).value();
+  }
+  HmacDrbg rng_{2024, "eccsi-fresh"};
+  std::unique_ptr<KmsSecret> kms_;
+  Bytes id_ = Bytes(32, 0xa5);
+  UserKey key_;
+  std::string msg_ = "the message";
+};
+
+TEST_F(EccsiFresh, IssueValidateSignVerify) {
+  EXPECT_TRUE(ValidateSsk(kms_->Kpak(), id_, key_.ssk, key_.pvt).ok());
+  auto signer = Signer::Create(kms_->Kpak(), id_, key_.ssk, key_.pvt);
+  ASSERT_TRUE(signer.ok());
+  for (int i = 0; i < 20; ++i) {
+    std::string m = msg_ + std::to_string(i);
+    auto sig = signer->Sign(m, rng_);
+    ASSERT_TRUE(sig.ok());
+    EXPECT_TRUE(Verify(kms_->Kpak(), id_, m, *sig).ok());
+  }
+}
+
+TEST_F(EccsiFresh, KmsSecretRoundTripsThroughItsEncoding) {
+  auto again = KmsSecret::Decode(kms_->Encode());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->Kpak(), kms_->Kpak());
+}
+
+TEST_F(EccsiFresh, EveryAlteredByteOfTheSignatureIsRejected) {
+  auto signer = Signer::Create(kms_->Kpak(), id_, key_.ssk, key_.pvt);
+  auto sig = signer->Sign(msg_, rng_);
+  ASSERT_TRUE(sig.ok());
+  for (size_t i = 0; i < sig->size(); ++i) {
+    Bytes bad = *sig;
+    bad[i] ^= 0x01;
+    Status st = Verify(kms_->Kpak(), id_, msg_, bad);
+    EXPECT_FALSE(st.ok()) << "byte " << i;
+  }
+}
+
+TEST_F(EccsiFresh, NegativeCasesEachHaveTheirOwnError) {
+  auto signer = Signer::Create(kms_->Kpak(), id_, key_.ssk, key_.pvt);
+  auto sig = signer->Sign(msg_, rng_);
+  ASSERT_TRUE(sig.ok());
+  // Bad signature: another message, another identity, another KMS.
+  EXPECT_EQ(Verify(kms_->Kpak(), id_, msg_ + ".", *sig).error(), Error::kSignatureInvalid);
+  EXPECT_EQ(Verify(kms_->Kpak(), Bytes(32, 0x5a), msg_, *sig).error(), Error::kSignatureInvalid);
+  auto other = KmsSecret::Generate(rng_);
+  EXPECT_EQ(Verify(other->Kpak(), id_, msg_, *sig).error(), Error::kSignatureInvalid);
+  // Wrong-length signature.
+  Bytes short_sig(sig->begin(), sig->end() - 1);
+  EXPECT_EQ(Verify(kms_->Kpak(), id_, msg_, short_sig).error(), Error::kBadLength);
+  // Malformed PVT inside the signature: wrong prefix, off the curve, coordinate >= p.
+  Bytes bad = *sig;
+  bad[64] = 0x02;
+  EXPECT_EQ(Verify(kms_->Kpak(), id_, msg_, bad).error(), Error::kBadPointEncoding);
+  bad = *sig;
+  bad[128] ^= 0x01;
+  EXPECT_EQ(Verify(kms_->Kpak(), id_, msg_, bad).error(), Error::kPointNotOnCurve);
+  bad = *sig;
+  std::fill(bad.begin() + 65, bad.begin() + 97, 0xff);
+  EXPECT_EQ(Verify(kms_->Kpak(), id_, msg_, bad).error(), Error::kFieldElementTooLarge);
+  // s = 0 and s >= q.
+  bad = *sig;
+  std::fill(bad.begin() + 32, bad.begin() + 64, 0x00);
+  EXPECT_EQ(Verify(kms_->Kpak(), id_, msg_, bad).error(), Error::kSignatureInvalid);
+  bad = *sig;
+  std::fill(bad.begin() + 32, bad.begin() + 64, 0xff);
+  EXPECT_EQ(Verify(kms_->Kpak(), id_, msg_, bad).error(), Error::kSignatureInvalid);
+  // Malformed KPAK.
+  Bytes kpak = kms_->Kpak();
+  kpak.pop_back();
+  EXPECT_EQ(Verify(kpak, id_, msg_, *sig).error(), Error::kBadLength);
+}
+
+TEST_F(EccsiFresh, InvalidSskIsDetected) {
+  // An SSK for another identity, a corrupted SSK, a PVT of someone else.
+  EXPECT_EQ(ValidateSsk(kms_->Kpak(), Bytes(32, 0x11), key_.ssk, key_.pvt).error(),
+            Error::kInvalidSsk);
+  SecretBytes ssk = key_.ssk;
+  ssk[31] ^= 0x01;
+  EXPECT_EQ(ValidateSsk(kms_->Kpak(), id_, ssk, key_.pvt).error(), Error::kInvalidSsk);
+  EXPECT_EQ(Signer::Create(kms_->Kpak(), id_, ssk, key_.pvt).error(), Error::kInvalidSsk);
+  auto other = kms_->Issue(Bytes(32, 0x22), rng_);
+  EXPECT_EQ(ValidateSsk(kms_->Kpak(), id_, key_.ssk, other->pvt).error(), Error::kInvalidSsk);
+  // Wrong length and out-of-range SSK.
+  EXPECT_EQ(ValidateSsk(kms_->Kpak(), id_, Bytes(31, 1), key_.pvt).error(), Error::kBadLength);
+  EXPECT_EQ(ValidateSsk(kms_->Kpak(), id_, Bytes(32, 0), key_.pvt).error(),
+            Error::kScalarOutOfRange);
+  EXPECT_EQ(ValidateSsk(kms_->Kpak(), id_, Bytes(32, 0xff), key_.pvt).error(),
+            Error::kScalarOutOfRange);
+}
+
+TEST(EccsiKms, DecodeRejectsBadKsak) {
+  EXPECT_EQ(KmsSecret::Decode(Bytes(31, 1)).error(), Error::kBadLength);
+  EXPECT_EQ(KmsSecret::Decode(Bytes(32, 0)).error(), Error::kScalarOutOfRange);
+}
+
+TEST(EccsiKms, ExhaustedRandomSourceIsAnError) {
+  FixedRng empty;
+  EXPECT_EQ(KmsSecret::Generate(empty).error(), Error::kRandomFailure);
+}
+
+}  // namespace
+}  // namespace mcx::crypto::eccsi
