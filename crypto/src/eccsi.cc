@@ -60,6 +60,12 @@ Result<UserKey> KmsSecret::Issue(ByteView id, Rng& rng) const {
   return Error::kRandomFailure;
 }
 
+Status ValidatePublicKey(ByteView point) {
+  auto p = G().Decode(point);
+  if (!p) return p.error();
+  return Status::Ok();
+}
+
 Status ValidateSsk(ByteView kpak, ByteView id, ByteView ssk, ByteView pvt) {
   auto kp = G().Decode(kpak);
   if (!kp) return kp.error();

@@ -45,6 +45,10 @@ class KmsSecret {
 /// kPointAtInfinity, kScalarOutOfRange (SSK 0 or >= q), kInvalidSsk.
 Status ValidateSsk(ByteView kpak, ByteView id, ByteView ssk, ByteView pvt);
 
+/// Checks a KPAK or PVT is a valid P-256 point.
+/// Errors: kBadLength, kBadPointEncoding, kFieldElementTooLarge, kPointNotOnCurve, kPointAtInfinity.
+Status ValidatePublicKey(ByteView point);
+
 /// RFC 6507 5.1.2 HS = SHA-256(G || KPAK || ID || PVT). KPAK and PVT are taken as given.
 Bytes ComputeHs(ByteView kpak, ByteView id, ByteView pvt);
 

@@ -22,6 +22,34 @@ enum class Error {
   kKeyPeriodInvalid,       ///< key period length zero, or time before the offset
   kRandomFailure,          ///< the random source failed or is exhausted
   kInternal,               ///< the arithmetic back end failed (out of memory)
+
+  // Wire formats (MIKEY, key parameters, protected payloads).
+  kTruncated,              ///< input ends inside a field or before a length says it should
+  kTrailingBytes,          ///< bytes follow the last payload
+  kUnknownPayload,         ///< a payload type this codec does not know (cannot be skipped)
+  kUnsupportedValue,       ///< a known field holds a value we do not support (version, PRF...)
+  kMissingPayload,         ///< a mandatory payload is absent
+  kDuplicatePayload,       ///< a payload that may occur once occurs twice
+  kAuthenticationFailed,   ///< an AEAD tag did not verify
+
+  // TS 33.180 5.2.2 receiver checks of an I_MESSAGE (each can be reported to the sender).
+  kUnknownKms,             ///< IDRkmsi/IDRkmsr names a KMS we hold no certificate for (-> KRR)
+  kWrongReceiver,          ///< the message is addressed to another identity
+  kKeyPeriodNotCurrent,    ///< the message's key period is not the receiver's current one
+  kTimestampOutOfWindow,   ///< the T payload is further from now than the allowed skew
+  kSenderNotAuthorised,    ///< the signer may not distribute this type of key
+  kKeyTypeMismatch,        ///< the key ID's purpose tag or the key type does not fit
+  kDuplicateKeyId,         ///< a different key with this key ID is already stored
+  kKeyParametersUndecryptable,  ///< the GE type 7 key parameters do not decrypt or parse
+  kKeyRevoked,             ///< the key parameters say the key is revoked
+  kKeyExpired,             ///< the key's expiry time has passed
+
+  // KMS XML (TS 33.180 Annex D) and key storage.
+  kXmlMalformed,           ///< not well-formed XML, or not a KMS document
+  kXmlMissingElement,      ///< a mandatory element is absent
+  kXmlBadValue,            ///< an element's text is not a valid value
+  kKmsError,               ///< the KMS answered with a KmsError
+  kKeyNotFound,            ///< no stored key matches
 };
 
 /// Stable snake_case name of an error, for logs, CLI messages and JSON.
