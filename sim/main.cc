@@ -1,11 +1,16 @@
 // mcxsim: command-line entry point. Each verb lives in its own file.
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <string>
 #include <vector>
 
+#include "cli_args.h"
+
 namespace mcx::sim {
 int RunDemo(const std::vector<std::string>& args);
+int RunKms(const std::vector<std::string>& args);
+int RunMikey(const std::vector<std::string>& args);
 }
 
 namespace {
@@ -17,6 +22,8 @@ void PrintUsage(FILE* out) {
                "verbs:\n"
                "  demo      KMS issues identity keys; alice signs, bob verifies; a key is\n"
                "            encapsulated to bob with SAKKE and recovered (mcxsim demo --help)\n"
+               "  kms       offline KMS: init a domain, provision key sets (TS 33.180 Annex D XML)\n"
+               "  mikey     create and inspect MIKEY-SAKKE I_MESSAGEs (GMK, PCK, CSK, MuSiK)\n"
                "  version   print the version\n"
                "\n"
                "mcxsim <verb> --help describes a verb.\n");
@@ -32,7 +39,17 @@ int main(int argc, char** argv) {
   }
   const std::string verb = argv[1];
   std::vector<std::string> args(argv + 2, argv + argc);
-  if (verb == "demo") return mcx::sim::RunDemo(args);
+  try {
+    if (verb == "demo") return mcx::sim::RunDemo(args);
+    if (verb == "kms") return mcx::sim::RunKms(args);
+    if (verb == "mikey") return mcx::sim::RunMikey(args);
+  } catch (const mcx::sim::UsageError& e) {
+    std::fprintf(stderr, "mcxsim %s: %s (see mcxsim %s --help)\n", verb.c_str(), e.what(), verb.c_str());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "mcxsim %s: %s\n", verb.c_str(), e.what());
+    return 1;
+  }
   if (verb == "version") {
     std::printf("mcxsim 0.1.0\n");
     return 0;
