@@ -57,4 +57,17 @@ Result<SecretBytes> Aes128GcmOpen(ByteView key, ByteView iv, ByteView aad, ByteV
   return out;
 }
 
+Result<SecretBytes> Aes128CtrKeystream(ByteView key, ByteView iv16, size_t len) {
+  if (key.size() != kAes128KeyBytes || iv16.size() != 16) return Error::kBadLength;
+  CipherCtx c(EVP_CIPHER_CTX_new());
+  SecretBytes out(len);
+  Bytes zeros(len, 0);
+  int n = 0, fin = 0;
+  if (!c || EVP_EncryptInit_ex(c.get(), EVP_aes_128_ctr(), nullptr, key.data(), iv16.data()) != 1 ||
+      (len > 0 && EVP_EncryptUpdate(c.get(), out.data(), &n, zeros.data(), static_cast<int>(len)) != 1) ||
+      EVP_EncryptFinal_ex(c.get(), out.data() + n, &fin) != 1)
+    return Error::kInternal;
+  return out;
+}
+
 }  // namespace mcx::crypto::aead

@@ -24,6 +24,9 @@ const char* ErrorName(Error e) {
     case Error::kMissingPayload: return "missing_payload";
     case Error::kDuplicatePayload: return "duplicate_payload";
     case Error::kAuthenticationFailed: return "authentication_failed";
+    case Error::kReplayDetected: return "replay_detected";
+    case Error::kReplayTooOld: return "replay_too_old";
+    case Error::kUnknownMki: return "unknown_mki";
     case Error::kUnknownKms: return "unknown_kms";
     case Error::kWrongReceiver: return "wrong_receiver";
     case Error::kKeyPeriodNotCurrent: return "key_period_not_current";

@@ -17,4 +17,8 @@ Result<Bytes> Aes128GcmSeal(ByteView key, ByteView iv, ByteView aad, ByteView pl
 /// kAuthenticationFailed (a normal outcome: wrong key, altered data or AAD).
 Result<SecretBytes> Aes128GcmOpen(ByteView key, ByteView iv, ByteView aad, ByteView sealed);
 
+/// AES-128 in counter mode from a 16-byte initial counter block: `len` bytes of keystream
+/// (the RFC 3711 AES-CM PRF). Errors: kBadLength.
+Result<SecretBytes> Aes128CtrKeystream(ByteView key, ByteView iv16, size_t len);
+
 }  // namespace mcx::crypto::aead

@@ -31,6 +31,9 @@ enum class Error {
   kMissingPayload,         ///< a mandatory payload is absent
   kDuplicatePayload,       ///< a payload that may occur once occurs twice
   kAuthenticationFailed,   ///< an AEAD tag did not verify
+  kReplayDetected,         ///< SRTP/SRTCP: this packet index was already received
+  kReplayTooOld,           ///< SRTP/SRTCP: the index is behind the replay window
+  kUnknownMki,             ///< SRTP/SRTCP: no master key for this MKI
 
   // TS 33.180 5.2.2 receiver checks of an I_MESSAGE (each can be reported to the sender).
   kUnknownKms,             ///< IDRkmsi/IDRkmsr names a KMS we hold no certificate for (-> KRR)
