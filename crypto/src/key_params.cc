@@ -132,8 +132,18 @@ Result<ProtectedPayload> DecodePayload(ByteView bytes) {
 
 Result<ProtectedPayload> Protect(ByteView dppk, uint32_t dppk_id, ByteView plaintext,
                                  uint64_t date_time, Rng& rng) {
+  PayloadHeader h;
+  h.date_time = date_time;
+  return ProtectPayload(dppk, dppk_id, h, plaintext, rng);
+}
+
+Result<ProtectedPayload> ProtectPayload(ByteView dppk, uint32_t dppk_id, const PayloadHeader& header,
+                                        ByteView plaintext, Rng& rng) {
   ProtectedPayload p;
-  p.date_time = date_time;
+  p.message_type = header.message_type;
+  p.date_time = header.date_time;
+  p.payload_id = header.payload_id;
+  p.payload_seq = header.payload_seq;
   p.dppk_id = dppk_id;
   p.iv.resize(kProtectedIvBytes);
   MCX_TRY(rng.Fill(p.iv.data(), p.iv.size()));

@@ -147,8 +147,13 @@ Result<Created> CreateIMessage(Distribution kind, const LocalIdentity& sender,
     m.hdr.generic_map.push_back(std::move(e));
   }
   m.payloads.emplace_back(mikey::Timestamp::FromNtpSeconds(ntp_now));
-  out.rand.resize(kRandBytes);
-  MCX_TRY(rng.Fill(out.rand.data(), out.rand.size()));
+  if (options.rand) {
+    if (options.rand->size() != kRandBytes) return Error::kBadLength;
+    out.rand = *options.rand;
+  } else {
+    out.rand.resize(kRandBytes);
+    MCX_TRY(rng.Fill(out.rand.data(), out.rand.size()));
+  }
   m.payloads.emplace_back(mikey::Rand{out.rand});
   if (options.hide_identities) {  // 5.2.6
     m.payloads.emplace_back(MakeIdr(IdRole::kUidInitiator, sender.keys().uid));

@@ -71,4 +71,4 @@ BENCHMARK(BM_KmsIssueKeySet)->Unit(kMs);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+BENCHMARK_MAIN();  // also runs the benchmarks of srtp_bench.cc

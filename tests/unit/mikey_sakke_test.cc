@@ -73,10 +73,14 @@ TEST_F(MikeySakke, GmkRoundTripWithEndPointDiversity) {
     // Re-encoding the decoded message gives the same bytes.
     EXPECT_EQ(mikey::Encode(*mikey::Decode(c.message)), c.message);
   }
-  // Two members get different GUK-IDs for the same GMK.
-  Created a = Make(Distribution::kGmk, kGms, kAlice, gmk_id, GroupOpts());
-  Created b = Make(Distribution::kGmk, kGms, kBob, gmk_id, GroupOpts());
+  // Two members get different GUK-IDs for the same GMK, and with the GMS's one RAND the same
+  // RAND: each can derive the other's SRTP master key.
+  SendOptions shared = GroupOpts();
+  shared.rand = Bytes(16, 0x6e);
+  Created a = Make(Distribution::kGmk, kGms, kAlice, gmk_id, shared);
+  Created b = Make(Distribution::kGmk, kGms, kBob, gmk_id, shared);
   EXPECT_NE(a.csb_id, b.csb_id);
+  EXPECT_EQ(a.rand, b.rand);
 }
 
 TEST_F(MikeySakke, PckRoundTrip) {

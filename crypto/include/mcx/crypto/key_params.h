@@ -80,7 +80,19 @@ Bytes EncodePayload(const ProtectedPayload& p);
 /// Errors: kTruncated, kTrailingBytes.
 Result<ProtectedPayload> DecodePayload(ByteView bytes);
 
-/// Encrypts plaintext under DPCK(dppk, dppk_id) with a fresh IV from rng.
+/// The clear header fields of a protected payload (TS 33.180 8.5.4).
+struct PayloadHeader {
+  uint8_t message_type = kMessageTypeEncrypted;
+  uint64_t date_time = 0;  ///< Unix seconds (5 bytes)
+  uint32_t payload_id = 0;
+  uint8_t payload_seq = 0;
+};
+
+/// MCData payload protection (TS 33.180 8.5): encrypts plaintext under DPCK(dppk, dppk_id) with
+/// a fresh 16-byte IV from rng; the DPPK is the GMK, PCK or CSK the MCData session uses.
+Result<ProtectedPayload> ProtectPayload(ByteView dppk, uint32_t dppk_id, const PayloadHeader& header,
+                                        ByteView plaintext, Rng& rng);
+/// The key-parameters form (E.6.1): payload ID 0, sequence 0.
 Result<ProtectedPayload> Protect(ByteView dppk, uint32_t dppk_id, ByteView plaintext,
                                  uint64_t date_time, Rng& rng);
 /// Errors: kUnsupportedValue (not encrypted / unknown algorithm), kAuthenticationFailed.

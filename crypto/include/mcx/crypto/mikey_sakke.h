@@ -83,6 +83,9 @@ struct SendOptions {
   std::string text;
   bool revoked = false;          ///< status "revoked" (5.7.2.x: revocation repeats the message)
   std::optional<keyparams::AlgorithmChoice> algorithms;  ///< CSK algorithm negotiation
+  /// RAND to send (16 bytes); default a fresh one. A GMS sends one RAND in every member's
+  /// message of a GMK, so each member derives each sender's SRTP master key (7.4.2).
+  std::optional<Bytes> rand;
   keyparams::StatusConvention status_convention = keyparams::kDefaultStatusConvention;
 };
 
