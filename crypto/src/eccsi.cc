@@ -1,5 +1,8 @@
 #include "mcx/crypto/eccsi.h"
 
+#include <map>
+#include <mutex>
+
 #include "ec.h"
 #include "mcx/crypto/hash.h"
 
@@ -111,33 +114,98 @@ Result<Bytes> Signer::Sign(ByteView message, Rng& rng) const {
   return Error::kRandomFailure;
 }
 
-Status Verify(ByteView kpak, ByteView id, ByteView message, ByteView signature) {
+namespace {
+
+struct SignatureParts {
+  BigInt r, s;
+  ByteView rb, pvt;
+};
+
+/// Splits r || s || PVT and checks the ranges (RFC 6507 5.2.2 step 1 checks PVT separately).
+Result<SignatureParts> Split(ByteView signature) {
   if (signature.size() != kSignatureBytes) return Error::kBadLength;
+  SignatureParts p{BigInt::FromBytes(signature.Sub(0, kScalarBytes)),
+                   BigInt::FromBytes(signature.Sub(kScalarBytes, kScalarBytes)), signature.Sub(0, kScalarBytes),
+                   signature.Sub(2 * kScalarBytes, kPointBytes)};
+  if (p.r.IsZero() || p.s.IsZero() || p.s >= G().Order()) return Error::kSignatureInvalid;
+  return p;
+}
+
+/// Steps 3, 5, 6 given HS and Y: J = [s HE]G + [s r]Y (one double-scalar multiplication),
+/// accept if Jx = r mod p and Jx != 0.
+Status VerifyWithY(const BigInt& hs, const EcPoint& y, const SignatureParts& sig, ByteView message) {
   const BigInt& q = G().Order();
-  ByteView rb = signature.Sub(0, kScalarBytes);
-  ByteView sb = signature.Sub(kScalarBytes, kScalarBytes);
-  ByteView pvt = signature.Sub(2 * kScalarBytes, kPointBytes);
-  auto kp = G().Decode(kpak);
-  if (!kp) return kp.error();
-  auto pv = G().Decode(pvt);  // 1) PVT must be a valid point
-  if (!pv) return pv.error();
-  BigInt r = BigInt::FromBytes(rb), s = BigInt::FromBytes(sb);
-  if (r.IsZero() || s.IsZero() || s >= q) return Error::kSignatureInvalid;
-  BigInt hs = HsScalar(kpak, id, pvt);  // 2) HS
   Sha256Hasher h;
-  BigInt he = BigInt::FromBytes(
-      h.Update(hs.ToFixedBytes(kScalarBytes)).Update(rb).Update(message).Final());  // 3) HE
-  EcPoint y = G().Add(G().Mul(*pv, hs), *kp);  // 4) Y = [HS]PVT + KPAK
-  // 5) J = [s]([HE]G + [r]Y); all scalars public.
-  EcPoint inner = G().MulGenAdd(he, y, r);
-  EcPoint j = G().Mul(inner, s);
+  BigInt he = BigInt::FromBytes(h.Update(hs.ToFixedBytes(kScalarBytes)).Update(sig.rb).Update(message).Final());
+  EcPoint j = G().MulGenAdd(BigInt::ModMul(sig.s, he, q), y, BigInt::ModMul(sig.s, sig.r, q));
   if (G().IsInfinity(j)) return Error::kSignatureInvalid;
   BigInt jx, jy;
   G().Affine(j, jx, jy);
-  // 6) Jx = r mod p, Jx != 0.
-  if (jx.IsZero() || BigInt::Mod(jx, G().FieldPrime()) != BigInt::Mod(r, G().FieldPrime()))
+  if (jx.IsZero() || BigInt::Mod(jx, G().FieldPrime()) != BigInt::Mod(sig.r, G().FieldPrime()))
     return Error::kSignatureInvalid;
   return Status::Ok();
+}
+
+}  // namespace
+
+Status Verify(ByteView kpak, ByteView id, ByteView message, ByteView signature) {
+  auto sig = Split(signature);
+  if (!sig) return sig.error();
+  auto kp = G().Decode(kpak);
+  if (!kp) return kp.error();
+  auto pv = G().Decode(sig->pvt);  // 1) PVT must be a valid point
+  if (!pv) return pv.error();
+  BigInt hs = HsScalar(kpak, id, sig->pvt);  // 2) HS
+  EcPoint y = G().MulGenAdd(BigInt(0), *pv, hs);
+  y = G().Add(y, *kp);  // 4) Y = [HS]PVT + KPAK
+  return VerifyWithY(hs, y, *sig, message);
+}
+
+struct Verifier::Impl {
+  Impl(Bytes k, EcPoint p) : kpak(std::move(k)), kpak_point(std::move(p)) {}
+  Bytes kpak;
+  EcPoint kpak_point;
+  struct Entry {
+    BigInt hs;
+    EcPoint y;
+  };
+  mutable std::mutex mu;
+  mutable std::map<Bytes, Entry> cache;  ///< by ID || PVT
+};
+
+Result<Verifier> Verifier::Create(ByteView kpak) {
+  auto kp = G().Decode(kpak);
+  if (!kp) return kp.error();
+  auto impl = std::make_shared<Impl>(kpak.ToBytes(), std::move(kp).value());
+  return Verifier(std::move(impl));
+}
+
+Status Verifier::Verify(ByteView id, ByteView message, ByteView signature) const {
+  constexpr size_t kMaxCachedSenders = 8192;
+  auto sig = Split(signature);
+  if (!sig) return sig.error();
+  Bytes key = id.ToBytes();
+  Append(key, sig->pvt);
+  std::unique_lock<std::mutex> lock(impl_->mu);
+  auto it = impl_->cache.find(key);
+  if (it == impl_->cache.end()) {
+    lock.unlock();
+    auto pv = G().Decode(sig->pvt);
+    if (!pv) return pv.error();
+    BigInt hs = HsScalar(impl_->kpak, id, sig->pvt);
+    EcPoint y = G().Add(G().MulGenAdd(BigInt(0), *pv, hs), impl_->kpak_point);
+    lock.lock();
+    if (impl_->cache.size() >= kMaxCachedSenders) impl_->cache.clear();
+    it = impl_->cache.emplace(std::move(key), Impl::Entry{std::move(hs), std::move(y)}).first;
+  }
+  const Impl::Entry entry = it->second;
+  lock.unlock();
+  return VerifyWithY(entry.hs, entry.y, *sig, message);
+}
+
+size_t Verifier::CachedSenders() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->cache.size();
 }
 
 }  // namespace mcx::crypto::eccsi

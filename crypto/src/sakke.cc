@@ -1,34 +1,82 @@
 #include "mcx/crypto/sakke.h"
 
+#include <mutex>
+
+#include "sakke_fast.h"
 #include "sakke_params.h"
 
 namespace mcx::crypto::sakke {
 
-struct PublicKey::Impl {
-  Bytes encoded;
-  EcPoint z;
-};
-
-struct ReceiverKey::Impl {
-  PublicKey kms;
-  Bytes identifier;
-  EcPoint rsk;
-  EcPoint bp_plus_z;  ///< [b]P + Z, fixed for this identity and KMS
-};
+using fast::Affine;
+using fast::Fe;
 
 namespace {
 
 const ParameterSet& Ps() { return ParameterSet::Set1(); }
 
+/// Process-wide fast-path data of the parameter set: the table of P and of g.
+struct FastParams {
+  fast::FixedBaseTable p_table{fast::FromEcPoint(Ps().curve, Ps().curve.Generator())};
+  fast::GPowTable g_table{fast::Fp::Sakke().FromBigInt(Ps().fp.ToInt(Ps().g))};
+  Fe g{fast::Fp::Sakke().FromBigInt(Ps().fp.ToInt(Ps().g))};
+  BigInt q_minus_1{BigInt::Sub(Ps().q, BigInt(1))};
+};
+const FastParams& Fast() {
+  static const FastParams f;
+  return f;
+}
+
+}  // namespace
+
+struct PublicKey::Impl {
+  Bytes encoded;
+  Affine z;
+  /// The fixed-base table of Z, built on first use (about 1.4 MB) and shared by all copies.
+  const fast::FixedBaseTable& ZTable() const {
+    std::call_once(once, [this] { table = std::make_unique<fast::FixedBaseTable>(z); });
+    return *table;
+  }
+  mutable std::once_flag once;
+  mutable std::unique_ptr<fast::FixedBaseTable> table;
+};
+
+struct ReceiverKey::Impl {
+  PublicKey kms;
+  Bytes identifier;
+  BigInt b;           ///< the identifier as an integer mod q
+  Affine rsk;
+  Affine bp_plus_z;   ///< [b]P + Z, fixed for this identity and KMS
+  std::unique_ptr<fast::LineTable> lines;  ///< the RSK's Miller-loop lines (precompute)
+};
+
+namespace {
+
+BigInt IdentifierScalar(ByteView identifier) { return BigInt::Mod(BigInt::FromBytes(identifier), Ps().q); }
+
 /// [b]P + Z, with b the identifier read as a big-endian integer (RFC 6508 6.2.1 step 2).
-EcPoint BpPlusZ(const PublicKey& kms, ByteView identifier) {
-  const BigInt b = BigInt::Mod(BigInt::FromBytes(identifier), Ps().q);
-  return Ps().curve.MulGenAdd(b, kms.impl().z, BigInt(1));
+Result<Affine> BpPlusZ(const PublicKey& kms, const BigInt& b) {
+  Affine out;
+  if (!fast::MulFixed2(Fast().p_table, b, kms.impl().ZTable(), BigInt(1), out)) return Error::kPointAtInfinity;
+  return out;
+}
+
+/// [k1]P + [k2]Z on the fixed-base tables (constant time in the scalars).
+Result<Affine> MulPZ(const PublicKey& kms, const BigInt& k1, const BigInt& k2) {
+  Affine out;
+  if (!fast::MulFixed2(Fast().p_table, k1, kms.impl().ZTable(), k2, out)) return Error::kPointAtInfinity;
+  return out;
+}
+
+Result<Affine> DecodePoint(ByteView bytes, bool check_order) {
+  auto pt = Ps().curve.Decode(bytes, check_order);
+  if (!pt) return pt.error();
+  return fast::FromEcPoint(Ps().curve, *pt);
 }
 
 /// HashToIntegerRange(g^r or w as 128 bytes, 2^n) as 16 bytes: the SSV mask.
-SecretBytes Mask(const FpElem& w) {
-  Bytes wb = Ps().fp.Encode(w);
+SecretBytes Mask(const Fe& w) {
+  Bytes wb(crypto::fast::kFeBytes);
+  fast::Fp::Sakke().ToBytes(w, wb.data());
   SecretBytes m(kSsvBytes);
   Bytes v = HashToIntegerRange(wb, BigInt::PowerOfTwo(Ps().n_bits)).ToFixedBytes(kSsvBytes);
   std::copy(v.begin(), v.end(), m.data());
@@ -50,9 +98,12 @@ BigInt DeriveR(ByteView ssv, ByteView identifier) {
 }  // namespace
 
 Result<PublicKey> PublicKey::Decode(ByteView z) {
-  auto pt = Ps().curve.Decode(z, /*check_order=*/true);
+  auto pt = DecodePoint(z, /*check_order=*/true);
   if (!pt) return pt.error();
-  return PublicKey(std::make_shared<const Impl>(Impl{z.ToBytes(), std::move(pt).value()}));
+  auto impl = std::make_shared<Impl>();
+  impl->encoded = z.ToBytes();
+  impl->z = *pt;
+  return PublicKey(std::move(impl));
 }
 
 const Bytes& PublicKey::Encoded() const { return impl_->encoded; }
@@ -66,10 +117,12 @@ Result<MasterSecret> MasterSecret::Generate(Rng& rng) {
 Result<MasterSecret> MasterSecret::Decode(ByteView zb) {
   auto z = DecodeScalar(zb, kFieldBytes, Ps().q);
   if (!z) return z.error();
-  EcPoint zp = Ps().curve.MulGen(*z);  // Z = [z]P (RFC 6508 2.2)
-  Bytes enc = Ps().curve.Encode(zp);
-  PublicKey pub(std::make_shared<const PublicKey::Impl>(PublicKey::Impl{enc, std::move(zp)}));
-  return MasterSecret(SecretBytes(zb), std::move(pub));
+  Affine zp;  // Z = [z]P (RFC 6508 2.2), on the table of P
+  if (!fast::MulFixed2(Fast().p_table, *z, Fast().p_table, BigInt(0), zp)) return Error::kScalarOutOfRange;
+  auto impl = std::make_shared<PublicKey::Impl>();
+  impl->encoded = fast::Encode(zp);
+  impl->z = zp;
+  return MasterSecret(SecretBytes(zb), PublicKey(std::move(impl)));
 }
 
 SecretBytes MasterSecret::Encode() const { return z_; }
@@ -81,12 +134,21 @@ Result<Bytes> MasterSecret::IssueRsk(ByteView identifier) const {
   BigInt sum = BigInt::ModAdd(BigInt::FromBytes(identifier), z, q);
   if (sum.IsZero()) return Error::kScalarOutOfRange;
   BigInt inv = BigInt::ModInverse(sum, q);
-  return Ps().curve.Encode(Ps().curve.MulGen(inv));
+  inv.SetConstTime();
+  Affine rsk;
+  if (!fast::MulFixed2(Fast().p_table, inv, Fast().p_table, BigInt(0), rsk)) return Error::kScalarOutOfRange;
+  return fast::Encode(rsk);
 }
 
 Status ValidateRsk(const PublicKey& kms, ByteView identifier, ByteView rsk) {
-  auto key = ReceiverKey::Create(kms, identifier, rsk, /*validate=*/true);
-  if (!key) return key.error();
+  // RFC 6508 6.1.2: <[b]P + Z, RSK> == g, one projective pairing (no table to keep).
+  auto r = DecodePoint(rsk, false);
+  if (!r) return r.error();
+  auto q = BpPlusZ(kms, IdentifierScalar(identifier));
+  if (!q) return q.error();
+  Fe w;
+  if (!fast::Pairing(*q, *r, Fast().q_minus_1, w)) return Error::kPointAtInfinity;
+  if (!fast::Fp::Sakke().Equal(w, Fast().g)) return Error::kInvalidRsk;
   return Status::Ok();
 }
 
@@ -94,49 +156,67 @@ Result<Bytes> Encapsulate(const PublicKey& kms, ByteView identifier, ByteView ss
   if (ssv.size() != kSsvBytes) return Error::kBadLength;
   const ParameterSet& ps = Ps();
   BigInt r = DeriveR(ssv, identifier);
-  EcPoint rb = ps.curve.Mul(BpPlusZ(kms, identifier), r);  // step 2: R = [r]([b]P + Z)
-  SecretBytes mask = Mask(PfpPow(ps, ps.g, r));            // step 3: g^r, no pairing needed
-  Bytes sed = ps.curve.Encode(rb);
+  // Step 2: R = [r]([b]P + Z) = [r b]P + [r]Z, on the fixed-base tables of P and Z.
+  BigInt rb = BigInt::ModMul(r, IdentifierScalar(identifier), ps.q);
+  rb.SetConstTime();
+  auto big_r = MulPZ(kms, rb, r);
+  if (!big_r) return big_r.error();
+  SecretBytes mask = Mask(Fast().g_table.Pow(r));  // step 3: g^r, no pairing needed
+  Bytes sed = fast::Encode(*big_r);
   for (size_t i = 0; i < kSsvBytes; ++i) sed.push_back(ssv[i] ^ mask[i]);  // H = SSV XOR mask
   return sed;
 }
 
 Result<ReceiverKey> ReceiverKey::Create(const PublicKey& kms, ByteView identifier, ByteView rsk,
-                                        bool validate) {
-  auto pt = Ps().curve.Decode(rsk);
+                                        bool validate, bool precompute) {
+  auto pt = DecodePoint(rsk, false);
   if (!pt) return pt.error();
-  auto impl = std::make_shared<Impl>(
-      Impl{kms, identifier.ToBytes(), std::move(pt).value(), BpPlusZ(kms, identifier)});
+  const BigInt b = IdentifierScalar(identifier);
+  auto q = BpPlusZ(kms, b);
+  if (!q) return q.error();
+  auto impl = std::make_shared<Impl>(Impl{kms, identifier.ToBytes(), b, *pt, *q, nullptr});
+  if (precompute) impl->lines = std::make_unique<fast::LineTable>(impl->rsk, Fast().q_minus_1);
   if (validate) {
-    // RFC 6508 6.1.2: <[b]P + Z, RSK> == g.
-    auto w = Pairing(Ps(), impl->bp_plus_z, impl->rsk);
-    if (!w) return w.error();
-    if (!Ps().fp.Equal(*w, Ps().g)) return Error::kInvalidRsk;
+    // RFC 6508 6.1.2: <[b]P + Z, RSK> == g (the reduced pairing is symmetric on <P>, so the
+    // RSK's line table evaluated at [b]P + Z gives it).
+    Fe w;
+    const bool ok = impl->lines ? impl->lines->Evaluate(impl->bp_plus_z, w)
+                                : fast::Pairing(impl->bp_plus_z, impl->rsk, Fast().q_minus_1, w);
+    if (!ok) return Error::kPointAtInfinity;
+    if (!fast::Fp::Sakke().Equal(w, Fast().g)) return Error::kInvalidRsk;
   }
   return ReceiverKey(std::move(impl));
 }
 
+size_t ReceiverKey::PrecomputedBytes() const { return impl_->lines ? impl_->lines->Bytes() : 0; }
+
 Result<SecretBytes> ReceiverKey::Decapsulate(ByteView sed) const {
   if (sed.size() != kSedBytes) return Error::kBadLength;
-  const ParameterSet& ps = Ps();
-  auto rb = ps.curve.Decode(sed.Sub(0, kPointBytes));
+  auto rb = DecodePoint(sed.Sub(0, kPointBytes), false);
   if (!rb) return rb.error();
-  // RFC 6508 6.2.2 step 1: w = <Rb, RSK>.
-  auto w = Pairing(ps, *rb, impl_->rsk);
-  if (!w) return Error::kSakkeIntegrityFailed;  // Rb outside E[q]: cannot be a valid SED
+  // RFC 6508 6.2.2 step 1: w = <Rb, RSK> (= <RSK, Rb> for Rb in <P>; any other Rb fails the
+  // integrity check of step 4).
+  Fe w;
+  const bool ok = impl_->lines ? impl_->lines->Evaluate(*rb, w)
+                               : fast::Pairing(*rb, impl_->rsk, Fast().q_minus_1, w);
+  if (!ok) return Error::kSakkeIntegrityFailed;
   // Step 2: SSV = H XOR HashToIntegerRange(w, 2^n).
-  SecretBytes ssv = Mask(*w);
+  SecretBytes ssv = Mask(w);
   ByteView h = sed.Sub(kPointBytes, kSsvBytes);
   for (size_t i = 0; i < kSsvBytes; ++i) ssv[i] ^= h[i];
-  // Steps 3-4: r = HashToIntegerRange(SSV || b, q); TEST = [r]([b]P + Z); TEST == Rb.
+  // Steps 3-4: r = HashToIntegerRange(SSV || b, q); TEST = [r]([b]P + Z) = [r b]P + [r]Z.
   BigInt r = DeriveR(ssv, impl_->identifier);
-  if (!ps.curve.Equal(ps.curve.Mul(impl_->bp_plus_z, r), *rb)) return Error::kSakkeIntegrityFailed;
+  BigInt rb_scalar = BigInt::ModMul(r, impl_->b, Ps().q);
+  rb_scalar.SetConstTime();
+  auto test = MulPZ(impl_->kms, rb_scalar, r);
+  if (!test || !fast::Fp::Sakke().Equal(test->x, rb->x) || !fast::Fp::Sakke().Equal(test->y, rb->y))
+    return Error::kSakkeIntegrityFailed;
   return ssv;
 }
 
 Result<SecretBytes> Decapsulate(const PublicKey& kms, ByteView identifier, ByteView rsk,
                                 ByteView sed) {
-  auto key = ReceiverKey::Create(kms, identifier, rsk, /*validate=*/false);
+  auto key = ReceiverKey::Create(kms, identifier, rsk, /*validate=*/false, /*precompute=*/false);
   if (!key) return key.error();
   return key->Decapsulate(sed);
 }

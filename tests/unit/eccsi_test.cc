@@ -171,3 +171,26 @@ TEST(EccsiKms, ExhaustedRandomSourceIsAnError) {
 
 }  // namespace
 }  // namespace mcx::crypto::eccsi
+
+namespace mcx::crypto::eccsi {
+namespace {
+
+TEST_F(EccsiFresh, VerifierCachesPerSenderAndStillRejects) {
+  auto verifier = Verifier::Create(kms_->Kpak());
+  ASSERT_TRUE(verifier.ok());
+  auto signer = Signer::Create(kms_->Kpak(), id_, key_.ssk, key_.pvt);
+  for (int i = 0; i < 5; ++i) {
+    const std::string m = msg_ + std::to_string(i);
+    auto sig = signer->Sign(m, rng_);
+    EXPECT_TRUE(verifier->Verify(id_, m, *sig).ok());
+    EXPECT_EQ(verifier->Verify(id_, m + "x", *sig).error(), Error::kSignatureInvalid);
+    EXPECT_EQ(verifier->Verify(Bytes(32, 1), m, *sig).error(), Error::kSignatureInvalid);
+  }
+  EXPECT_EQ(verifier->CachedSenders(), 2u);  // (id, PVT) and (the other id, PVT)
+  Rfc6507 t;
+  auto rfc = Verifier::Create(t.kpak);
+  EXPECT_TRUE(rfc->Verify(t.id, t.m, t.sig).ok());
+}
+
+}  // namespace
+}  // namespace mcx::crypto::eccsi

@@ -68,6 +68,24 @@ class Signer {
   std::shared_ptr<const Impl> impl_;
 };
 
+/// Verifies signatures under one KMS's KPAK, caching per sender (ID, PVT) the value
+/// Y = [HS]PVT + KPAK (RFC 6507 5.2.2 step 4), so a repeated sender costs one double-scalar
+/// multiplication. Thread-safe; copies share the cache.
+class Verifier {
+ public:
+  /// Errors: the point errors of a bad KPAK.
+  static Result<Verifier> Create(ByteView kpak);
+  /// As eccsi::Verify.
+  Status Verify(ByteView id, ByteView message, ByteView signature) const;
+  size_t CachedSenders() const;
+
+  struct Impl;
+
+ private:
+  explicit Verifier(std::shared_ptr<Impl> i) : impl_(std::move(i)) {}
+  std::shared_ptr<Impl> impl_;
+};
+
 /// RFC 6507 5.2.2: verifies a 129-byte signature of message by identity id under KPAK.
 /// Errors: kBadLength (signature not 129 bytes), kBadPointEncoding, kFieldElementTooLarge,
 /// kPointNotOnCurve, kPointAtInfinity (bad KPAK or PVT), kSignatureInvalid.

@@ -67,10 +67,14 @@ Result<Bytes> Encapsulate(const PublicKey& kms, ByteView identifier, ByteView ss
 /// A receiver's decryption key (RSK) bound to its identifier and KMS; parse once, use often.
 class ReceiverKey {
  public:
-  /// Parses the RSK and, with validate (the default), runs ValidateRsk.
+  /// Parses the RSK and, with validate (the default), runs the RSK check of ValidateRsk.
+  /// With precompute (the default) it also computes the RSK's Miller-loop line coefficients
+  /// (about 390 kB, kept for the key period), which makes each decapsulation ~3x faster.
   /// Errors: those of ValidateRsk.
   static Result<ReceiverKey> Create(const PublicKey& kms, ByteView identifier, ByteView rsk,
-                                    bool validate = true);
+                                    bool validate = true, bool precompute = true);
+  /// Bytes held by the precomputed line table (0 without precomputation).
+  size_t PrecomputedBytes() const;
   /// RFC 6508 6.2.2: recovers the SSV from SED = 0x04 || Rb || H and checks [r]([b]P+Z) == Rb.
   /// Errors: kBadLength, kBadPointEncoding, kFieldElementTooLarge, kPointNotOnCurve,
   /// kPointAtInfinity (malformed Rb), kSakkeIntegrityFailed (not made for this identity/key,

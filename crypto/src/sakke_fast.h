@@ -1,0 +1,84 @@
+// Internal: the fast paths of SAKKE parameter set 1 on fixed-width arithmetic (fp1024.h).
+// - curve arithmetic in Jacobian coordinates (a = -3);
+// - fixed-base scalar multiplication with per-position signed-window tables, selected in
+//   constant time (for P and each KMS public key Z): [r b]P + [r]Z with no doublings;
+// - g^r with a fixed-base table in F_p^2;
+// - the Tate-Lichtenbaum pairing: a projective Miller loop, and for a fixed first argument
+//   (an RSK) a precomputed table of line coefficients, so each decapsulation only evaluates.
+// The straightforward BIGNUM/OpenSSL path (pairing.cc) stays as the reference the tests compare
+// against.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "ec.h"
+#include "fp1024.h"
+
+namespace mcx::crypto::sakke::fast {
+
+using crypto::fast::Fe;
+using crypto::fast::Fp;
+
+struct Affine {
+  Fe x, y;
+};
+struct Jacobian {
+  Fe X, Y, Z;
+};
+struct Fp2 {
+  Fe re, im;
+};
+
+Affine FromEcPoint(const EcGroup& g, const EcPoint& p);
+/// 0x04 || x || y.
+Bytes Encode(const Affine& a);
+Affine ToAffine(const Jacobian& p);
+/// p == q without an inversion (p not at infinity).
+bool Equals(const Jacobian& p, const Affine& q);
+
+/// Per-position signed-window table of a fixed base point: [m 2^(w j)]B for m = 1..2^(w-1).
+class FixedBaseTable {
+ public:
+  explicit FixedBaseTable(const Affine& base);
+  /// acc += [k]B for 0 <= k < 2^1024, constant time in k. `acc_infinity` tracks the identity.
+  void Accumulate(Jacobian& acc, uint64_t& acc_infinity, const BigInt& k) const;
+
+ private:
+  std::vector<Affine> entries_;  ///< positions x 2^(w-1)
+};
+
+/// [k1]B1 + [k2]B2 for two fixed bases (constant time in k1, k2). Result affine.
+/// Returns false only in the negligible case that the sum is the identity.
+bool MulFixed2(const FixedBaseTable& t1, const BigInt& k1, const FixedBaseTable& t2, const BigInt& k2,
+               Affine& out);
+
+/// Fixed-base exponentiation of g in PF_p: returns Im/Re of (1 + i g)^k, constant time in k.
+class GPowTable {
+ public:
+  explicit GPowTable(const Fe& g);
+  Fe Pow(const BigInt& k) const;
+
+ private:
+  std::vector<Fp2> entries_;  ///< positions x 16
+};
+
+/// <R, Q> in PF_p representation (Im/Re), projective Miller loop. False if degenerate.
+bool Pairing(const Affine& r, const Affine& q, const BigInt& q_minus_1, Fe& out);
+
+/// The line coefficients of the Miller loop for a fixed first argument R (an RSK):
+/// each line at psi(Q) is A Qx + B + i Qy. Evaluating is then ~6 multiplications per bit.
+class LineTable {
+ public:
+  LineTable(const Affine& r, const BigInt& q_minus_1);
+  /// <R, Q> in PF_p representation. False if degenerate.
+  bool Evaluate(const Affine& q, Fe& out) const;
+  size_t Bytes() const { return coeffs_.size() * sizeof(Fe); }
+
+ private:
+  std::vector<Fe> coeffs_;  ///< A, B per step, doubling steps and addition steps in loop order
+  std::vector<uint8_t> add_after_;  ///< per doubling step: is it followed by an addition step
+  bool valid_ = true;
+};
+
+}  // namespace mcx::crypto::sakke::fast

@@ -1,0 +1,161 @@
+// Differential tests: the fast SAKKE paths (fixed-width field, fixed-base tables, line tables)
+// against the straightforward BIGNUM/OpenSSL path, on random inputs. MCX_LONG_TESTS=1 runs more.
+#include "sakke_fast.h"
+
+
+
+#include <gtest/gtest.h>
+
+#include "mcx/crypto/sakke.h"
+
+#include <cstdlib>
+
+#include "mcx/crypto/rng.h"
+#include "sakke_params.h"
+
+namespace mcx::crypto::sakke::fast {
+/// Random cases per test; MCX_LONG_TESTS=1 runs twenty times as many.
+int Cases(int normal) { return std::getenv("MCX_LONG_TESTS") ? normal * 20 : normal; }
+namespace {
+
+const ParameterSet& Ps() { return ParameterSet::Set1(); }
+
+TEST(FastField, MatchesBignumOnRandomInputs) {
+  HmacDrbg rng(21, "fp");
+  const Fp& f = Fp::Sakke();
+  const BigInt& p = Ps().p;
+  for (int i = 0; i < Cases(2000); ++i) {
+    BigInt a = BigInt::Mod(BigInt::FromBytes(*rng.Generate(128)), p);
+    BigInt b = BigInt::Mod(BigInt::FromBytes(*rng.Generate(128)), p);
+    if (i == 0) a = BigInt::Sub(p, BigInt(1));  // edge values
+    if (i == 1) b = BigInt(0);
+    const Fe fa = f.FromBigInt(a), fb = f.FromBigInt(b);
+    Fe r;
+    f.Mul(r, fa, fb);
+    ASSERT_EQ(f.ToBigInt(r), BigInt::ModMul(a, b, p)) << i;
+    f.Add(r, fa, fb);
+    ASSERT_EQ(f.ToBigInt(r), BigInt::ModAdd(a, b, p)) << i;
+    f.Sub(r, fa, fb);
+    ASSERT_EQ(f.ToBigInt(r), BigInt::ModSub(a, b, p)) << i;
+    f.Neg(r, fa);
+    ASSERT_EQ(f.ToBigInt(r), BigInt::ModSub(BigInt(0), a, p)) << i;
+    if (!a.IsZero()) {
+      f.Inv(r, fa);
+      ASSERT_EQ(f.ToBigInt(r), BigInt::ModInverse(a, p)) << i;
+    }
+  }
+}
+
+Affine RandomPoint(Rng& rng, BigInt* k = nullptr) {
+  BigInt s = *RandomScalar(rng, Ps().q);
+  if (k) *k = s;
+  return FromEcPoint(Ps().curve, Ps().curve.MulGen(s));
+}
+
+TEST(FastPairing, ProjectiveAndLineTableMatchTheReference) {
+  HmacDrbg rng(22, "pairing");
+  const BigInt e = BigInt::Sub(Ps().q, BigInt(1));
+  for (int i = 0; i < Cases(4); ++i) {
+    BigInt a, b;
+    const Affine r = RandomPoint(rng, &a), q = RandomPoint(rng, &b);
+    auto ref = Pairing(Ps(), Ps().curve.MulGen(a), Ps().curve.MulGen(b));
+    ASSERT_TRUE(ref.ok());
+    Fe fast;
+    ASSERT_TRUE(Pairing(r, q, e, fast));
+    EXPECT_EQ(Fp::Sakke().ToBigInt(fast), Ps().fp.ToInt(*ref)) << i;
+    LineTable table(r, e);
+    Fe tab;
+    ASSERT_TRUE(table.Evaluate(q, tab));
+    EXPECT_EQ(Fp::Sakke().ToBigInt(tab), Ps().fp.ToInt(*ref)) << i;
+    Fe swapped;  // the reduced pairing is symmetric on <P>: <R,Q> = <Q,R>
+    ASSERT_TRUE(LineTable(q, e).Evaluate(r, swapped));
+    EXPECT_TRUE(Fp::Sakke().Equal(swapped, tab));
+  }
+}
+
+TEST(FastScalarMul, FixedBaseTablesMatchOpenSsl) {
+  HmacDrbg rng(23, "fixed-base");
+  const EcGroup& g = Ps().curve;
+  const FixedBaseTable tp(FromEcPoint(g, g.Generator()));
+  const BigInt z = *RandomScalar(rng, Ps().q);
+  const EcPoint zp = g.MulGen(z);
+  const FixedBaseTable tz(FromEcPoint(g, zp));
+  for (int i = 0; i < Cases(20); ++i) {
+    BigInt k1 = *RandomScalar(rng, Ps().q), k2 = *RandomScalar(rng, Ps().q);
+    if (i == 0) k2 = BigInt(1);
+    if (i == 1) k1 = BigInt(0);
+    if (i == 2) k2 = BigInt(0);
+    if (i == 3) k1 = BigInt::Sub(Ps().q, BigInt(1));
+    Affine out;
+    ASSERT_TRUE(MulFixed2(tp, k1, tz, k2, out)) << i;
+    const EcPoint ref = g.MulGenAdd(k1, zp, k2);
+    EXPECT_EQ(ToHex(Encode(out)), ToHex(g.Encode(ref))) << i;
+  }
+}
+
+TEST(FastGPow, MatchesTheReference) {
+  HmacDrbg rng(24, "gpow");
+  const GPowTable t(Fp::Sakke().FromBigInt(Ps().fp.ToInt(Ps().g)));
+  for (int i = 0; i < Cases(20); ++i) {
+    BigInt k = *RandomScalar(rng, Ps().q);
+    if (i == 0) k = BigInt(1);
+    EXPECT_EQ(Fp::Sakke().ToBigInt(t.Pow(k)), Ps().fp.ToInt(PfpPow(Ps(), Ps().g, k))) << i;
+  }
+}
+
+}  // namespace
+}  // namespace mcx::crypto::sakke::fast
+
+namespace mcx::crypto::sakke {
+namespace {
+
+// RFC 6508 6.2.1 computed only with the reference path (OpenSSL EC, BIGNUM pairing code).
+Bytes ReferenceEncapsulate(const EcPoint& z, ByteView id, ByteView ssv) {
+  const ParameterSet& ps = ParameterSet::Set1();
+  Bytes in = ssv.ToBytes();
+  Append(in, id);
+  const BigInt r = HashToIntegerRange(in, ps.q);
+  const BigInt b = BigInt::Mod(BigInt::FromBytes(id), ps.q);
+  const EcPoint q = ps.curve.MulGenAdd(b, z, BigInt(1));
+  Bytes sed = ps.curve.Encode(ps.curve.Mul(q, r));
+  const Bytes mask = HashToIntegerRange(ps.fp.Encode(PfpPow(ps, ps.g, r)), BigInt::PowerOfTwo(128)).ToFixedBytes(16);
+  for (size_t i = 0; i < 16; ++i) sed.push_back(ssv[i] ^ mask[i]);
+  return sed;
+}
+
+TEST(FastDifferential, RandomEncapsulationsMatchTheReferenceAndDecapsulate) {
+  HmacDrbg rng(25, "differential");
+  auto kms = MasterSecret::Generate(rng);
+  ASSERT_TRUE(kms.ok());
+  auto z_ref = ParameterSet::Set1().curve.Decode(kms->Public().Encoded());
+  ASSERT_TRUE(z_ref.ok());
+  Bytes id(32);
+  const int cases = fast::Cases(100);
+  for (int i = 0; i < cases; ++i) {
+    if (i % 25 == 0) {  // a new receiver every 25 cases
+      ASSERT_TRUE(rng.Fill(id.data(), id.size()).ok());
+    }
+    auto ssv = rng.Generate(16);
+    auto fast_sed = Encapsulate(kms->Public(), id, *ssv);
+    ASSERT_TRUE(fast_sed.ok());
+    ASSERT_EQ(ToHex(*fast_sed), ToHex(ReferenceEncapsulate(*z_ref, id, *ssv))) << i;
+    if (i % 25 == 0) {
+      auto rsk = kms->IssueRsk(id);
+      ASSERT_TRUE(rsk.ok());
+      auto with_table = ReceiverKey::Create(kms->Public(), id, *rsk);
+      auto without = ReceiverKey::Create(kms->Public(), id, *rsk, /*validate=*/false, /*precompute=*/false);
+      ASSERT_TRUE(with_table.ok() && without.ok());
+      EXPECT_EQ(with_table->Decapsulate(*fast_sed)->Expose(), ssv->Expose()) << i;
+      EXPECT_EQ(without->Decapsulate(*fast_sed)->Expose(), ssv->Expose()) << i;
+      Bytes bad = *fast_sed;
+      bad[100] ^= 1;  // usually off the curve
+      EXPECT_FALSE(with_table->Decapsulate(bad).ok());
+      bad = *fast_sed;
+      bad[kSedBytes - 3] ^= 1;  // H changed: the integrity check fails
+      EXPECT_EQ(with_table->Decapsulate(bad).error(), Error::kSakkeIntegrityFailed);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace mcx::crypto::sakke
