@@ -297,6 +297,32 @@ Result<RedirectResponse> ReadRedirect(const xmlNode* n, int depth) {
 
 }  // namespace
 
+std::string WriteRequest(const Request& r) {
+  Writer w("KmsRequest", kNamespace);
+  w.Text(w.root(), "UserUri", r.user_uri);
+  w.Text(w.root(), "KmsUri", r.kms_uri);
+  w.Text(w.root(), "Time", r.time);
+  w.Optional(w.root(), "ClientId", r.client_id);
+  w.Text(w.root(), "ClientReqUrl", r.client_req_url);
+  return w.Dump();
+}
+
+Result<Request> ParseRequest(std::string_view xml) {
+  auto doc = ParseDoc(xml);
+  if (!doc) return doc.error();
+  const xmlNode* root = xmlDocGetRootElement(doc->get());
+  if (!Is(root, "KmsRequest", kNamespace)) return Error::kXmlMalformed;
+  Reader rd(root);
+  Request r;
+  r.user_uri = rd.Text("UserUri");
+  r.kms_uri = rd.Text("KmsUri");
+  r.time = rd.Text("Time");
+  r.client_id = rd.Text("ClientId", false);
+  r.client_req_url = rd.Text("ClientReqUrl");
+  MCX_TRY(rd.status());
+  return r;
+}
+
 std::string WriteResponse(const Response& r) {
   Writer w("KmsResponse", kNamespace);
   Writer::Attr(w.root(), "Id", r.id);

@@ -87,6 +87,18 @@ struct Response {
   std::optional<std::pair<std::string, std::string>> error;  ///< KmsError code, message
 };
 
+/// A client's request body (D.2.2): UserUri, KmsUri, Time, ClientId?, DeviceId?, ClientReqUrl.
+struct Request {
+  std::string user_uri;
+  std::string kms_uri;
+  std::string time;  ///< xs:dateTime
+  std::string client_id;
+  std::string client_req_url;
+};
+std::string WriteRequest(const Request& r);
+/// Errors: kXmlMalformed, kXmlMissingElement.
+Result<Request> ParseRequest(std::string_view xml);
+
 std::string WriteResponse(const Response& r);
 /// Errors: kXmlMalformed (not XML / wrong root or namespace), kXmlMissingElement,
 /// kXmlBadValue (bad hex, number or key length), kUnsupportedValue (encrypted key content:

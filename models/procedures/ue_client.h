@@ -1,0 +1,94 @@
+// The MC client's key management (TS 33.180 5.3, 5.4, 5.7): provisioning from the KMS (and the
+// checks of what it receives), SIP REGISTER with the CSK upload to the MCX server, affiliation,
+// SUBSCRIBE to each group's configuration, and for every GMK I_MESSAGE (NOTIFY push or HTTP
+// pull) every receiver check, storage, activation and the answer to the GMS.
+#pragma once
+
+#include "gms_service.h"
+#include "mcx/crypto/key_store.h"
+
+namespace mcx::models {
+
+struct UeConfig {
+  std::string user_uri;
+  std::string kms_uri;
+  Endpoint kms;                 ///< KMS HTTPS endpoint
+  Endpoint sip_proxy;           ///< the MCX server: registrar and outbound proxy
+  std::string mdsi_uri = "sip:mcx-server@mcx.example.org";  ///< CSK upload receiver (5.4)
+  std::string gms_uri = "sip:gms@mcx.example.org";          ///< the identity allowed to send GMKs
+  Endpoint gms_http;            ///< the GMS's XCAP server (pull)
+  std::vector<std::string> groups;
+  GmkTransport transport = GmkTransport::kSip;
+  bool csk_upload = true;
+};
+
+class UeClient {
+ public:
+  UeClient(Env& env, SipStack& sip, UeConfig cfg) : env_(env), sip_(sip), cfg_(std::move(cfg)) {}
+  /// Provision, register, affiliate, subscribe (each after the previous one succeeded).
+  void Start();
+  void OnSipRequest(const Endpoint& from, const SipMessage& req);
+
+  const crypto::KeyStore& key_store() const { return store_; }
+  bool provisioned() const { return id_.identity != nullptr; }
+  bool registered() const { return registered_; }
+
+  std::function<void(double seconds)> on_provisioned;  ///< time from Start
+  std::function<void()> on_registered;
+  std::function<void(const std::string& group, uint32_t gmk_id)> on_key_stored;
+  std::function<void(const std::string& group, uint32_t gmk_id)> on_key_active;
+  std::function<void(const std::string& kind)> on_error;
+
+ private:
+  void Register();
+  void Affiliate();
+  void Subscribe(const std::string& group);
+  /// Runs the receiver checks on one I_MESSAGE and stores the key; returns "ok" or an error.
+  std::string ProcessGmk(const Bytes& i_message);
+  std::string ProcessDocument(const std::string& xml, std::string* group, uint32_t* gmk_id);
+  void Fetch(const std::string& group);
+  void Error(const std::string& kind);
+
+  Env& env_;
+  SipStack& sip_;
+  UeConfig cfg_;
+  Provisioned id_;
+  crypto::KeyStore store_;
+  bool registered_ = false;
+  double started_ = 0;
+  std::string from_tag_;
+};
+
+/// The MCX server (participating function) as far as keys go: SIP registrar accepting the CSK
+/// upload (processed as the MDSI identity, 5.4), affiliation, a stateless proxy towards the GMS,
+/// and, as a deployment option, receiver of GMKs for media mixing.
+struct McxServerConfig {
+  std::string mdsi_uri = "sip:mcx-server@mcx.example.org";
+  std::string gms_uri = "sip:gms@mcx.example.org";
+  Endpoint gms_sip;
+};
+
+class McxServer {
+ public:
+  McxServer(Env& env, SipStack& sip, McxServerConfig cfg, Provisioned identity);
+  void OnSipRequest(const Endpoint& from, const SipMessage& req);
+  /// A response coming back through the proxy.
+  void OnRelayedResponse(const SipMessage& resp);
+
+  size_t registrations() const { return contacts_.size(); }
+  size_t csk_count() const { return store_.Keys(crypto::KeyPurpose::kCsk).size(); }
+  size_t gmk_count() const { return store_.Keys(crypto::KeyPurpose::kGmk).size(); }
+  const std::map<std::string, std::vector<std::string>>& affiliations() const { return affiliations_; }
+  std::function<void(const std::string& kind)> on_error;
+
+ private:
+  Env& env_;
+  SipStack& sip_;
+  McxServerConfig cfg_;
+  Provisioned id_;
+  crypto::KeyStore store_;
+  std::map<std::string, Endpoint> contacts_;
+  std::map<std::string, std::vector<std::string>> affiliations_;
+};
+
+}  // namespace mcx::models
