@@ -11,6 +11,9 @@ namespace mcx::sim {
 int RunDemo(const std::vector<std::string>& args);
 int RunKms(const std::vector<std::string>& args);
 int RunMikey(const std::vector<std::string>& args);
+int RunScenario(const std::vector<std::string>& args);
+int ListScenarios(const std::vector<std::string>& args);
+int DescribeScenario(const std::vector<std::string>& args);
 }
 
 namespace {
@@ -20,6 +23,9 @@ void PrintUsage(FILE* out) {
                "usage: mcxsim <verb> [options]\n"
                "\n"
                "verbs:\n"
+               "  run       run a scenario: mcxsim run group-rekey --members 10 --out DIR\n"
+               "  list      list the scenarios\n"
+               "  describe  a scenario's parameters and outputs\n"
                "  demo      KMS issues identity keys; alice signs, bob verifies; a key is\n"
                "            encapsulated to bob with SAKKE and recovered (mcxsim demo --help)\n"
                "  kms       offline KMS: init a domain, provision key sets (TS 33.180 Annex D XML)\n"
@@ -43,6 +49,9 @@ int main(int argc, char** argv) {
     if (verb == "demo") return mcx::sim::RunDemo(args);
     if (verb == "kms") return mcx::sim::RunKms(args);
     if (verb == "mikey") return mcx::sim::RunMikey(args);
+    if (verb == "run") return mcx::sim::RunScenario(args);
+    if (verb == "list") return mcx::sim::ListScenarios(args);
+    if (verb == "describe") return mcx::sim::DescribeScenario(args);
   } catch (const mcx::sim::UsageError& e) {
     std::fprintf(stderr, "mcxsim %s: %s (see mcxsim %s --help)\n", verb.c_str(), e.what(), verb.c_str());
     return 2;

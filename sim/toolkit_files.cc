@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "cli_args.h"
@@ -36,7 +38,9 @@ kms::Kms LoadKmsDirectory(const std::string& dir) {
 }
 
 void SaveKmsDirectory(const std::string& dir, const kms::Kms& k, uint64_t unix_now) {
-  ::mkdir(dir.c_str(), 0700);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  ::chmod(dir.c_str(), 0700);
   struct stat st {};
   if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) throw std::runtime_error("cannot create " + dir);
   const auto& c = k.certificate();

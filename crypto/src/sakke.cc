@@ -1,5 +1,6 @@
 #include "mcx/crypto/sakke.h"
 
+#include <map>
 #include <mutex>
 
 #include "sakke_fast.h"
@@ -98,11 +99,24 @@ BigInt DeriveR(ByteView ssv, ByteView identifier) {
 }  // namespace
 
 Result<PublicKey> PublicKey::Decode(ByteView z) {
+  // One decoded key (and its fixed-base table) per distinct Z in the process: the many users of
+  // one KMS domain in a simulation share it.
+  static std::mutex mu;
+  static std::map<Bytes, std::weak_ptr<const Impl>> cache;
+  const Bytes key = z.ToBytes();
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = cache.find(key);
+    if (it != cache.end())
+      if (auto live = it->second.lock()) return PublicKey(std::move(live));
+  }
   auto pt = DecodePoint(z, /*check_order=*/true);
   if (!pt) return pt.error();
   auto impl = std::make_shared<Impl>();
-  impl->encoded = z.ToBytes();
+  impl->encoded = key;
   impl->z = *pt;
+  std::lock_guard<std::mutex> lock(mu);
+  cache[key] = impl;
   return PublicKey(std::move(impl));
 }
 

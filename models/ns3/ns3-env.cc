@@ -1,0 +1,311 @@
+#include "ns3-env.h"
+
+#include <sstream>
+
+namespace mcx::models {
+
+using namespace ns3;
+
+NS_LOG_COMPONENT_DEFINE("McxNs3Env");
+
+namespace {
+
+std::string ToString(Ipv4Address a) {
+  std::ostringstream s;
+  a.Print(s);
+  return s.str();
+}
+
+Endpoint FromAddress(const Address& a) {
+  InetSocketAddress in = InetSocketAddress::ConvertFrom(a);
+  return Endpoint{ToString(in.GetIpv4()), in.GetPort()};
+}
+
+InetSocketAddress ToAddress(const Endpoint& e) { return InetSocketAddress(Ipv4Address(e.host.c_str()), e.port); }
+
+Bytes ReadAll(Ptr<Packet> p) {
+  Bytes b(p->GetSize());
+  p->CopyData(b.data(), b.size());
+  return b;
+}
+
+}  // namespace
+
+/// A TCP connection carrying SIP (framed by Content-Length) or HTTPS (the TLS model, then HTTP).
+struct Ns3Env::Conn {
+  Ptr<Socket> socket;
+  Endpoint peer;
+  bool http = false;
+  bool client = false;
+  bool connected = false;
+  Bytes pending;  ///< bytes not yet accepted by the socket
+  HttpStreamFramer framer;
+  std::unique_ptr<TlsStream> tls;
+  std::deque<std::function<void(Result<HttpResponse>)>> waiting;  ///< client: responses owed
+};
+
+Ns3Env::Ns3Env(Ptr<Node> node, Config cfg, std::string name)
+    : node_(node), cfg_(std::move(cfg)), name_(std::move(name)), rng_(cfg_.seed, name_), pool_(cfg_.cores) {
+  Ptr<Ipv4> ip = node_->GetObject<Ipv4>();
+  for (uint32_t i = 1; ip && i < ip->GetNInterfaces(); ++i)  // the first non-loopback address
+    if (ip->GetNAddresses(i) > 0) {
+      address_ = ToString(ip->GetAddress(i, 0).GetLocal());
+      break;
+    }
+}
+
+Ns3Env::~Ns3Env() { Stop(); }
+
+void Ns3Env::Start() {
+  udp_ = Socket::CreateSocket(node_, UdpSocketFactory::GetTypeId());
+  udp_->Bind(InetSocketAddress(Ipv4Address::GetAny(), cfg_.sip_port));
+  udp_->SetRecvCallback(MakeCallback(&Ns3Env::OnUdp, this));
+  sip_listen_ = Socket::CreateSocket(node_, TcpSocketFactory::GetTypeId());
+  sip_listen_->Bind(InetSocketAddress(Ipv4Address::GetAny(), cfg_.sip_port));
+  sip_listen_->Listen();
+  sip_listen_->SetAcceptCallback(MakeCallback(&Ns3Env::OnAcceptRequest, this), MakeCallback(&Ns3Env::OnAccept, this));
+  if (on_http) {
+    http_listen_ = Socket::CreateSocket(node_, TcpSocketFactory::GetTypeId());
+    http_listen_->Bind(InetSocketAddress(Ipv4Address::GetAny(), cfg_.http_port));
+    http_listen_->Listen();
+    http_listen_->SetAcceptCallback(MakeCallback(&Ns3Env::OnAcceptRequest, this), MakeCallback(&Ns3Env::OnAccept, this));
+  }
+}
+
+void Ns3Env::Stop() {
+  for (auto& [id, ev] : timers_) Simulator::Cancel(ev);
+  timers_.clear();
+  for (auto& [s, c] : conns_)
+    if (c->socket) c->socket->Close();
+  conns_.clear();
+  outgoing_.clear();
+  for (Ptr<Socket>* s : {&udp_, &sip_listen_, &http_listen_})
+    if (*s) {
+      (*s)->Close();
+      *s = nullptr;
+    }
+}
+
+uint64_t Ns3Env::Schedule(double delay_s, std::function<void()> fn) {
+  const uint64_t id = ++next_timer_;
+  timers_[id] = Simulator::Schedule(Seconds(delay_s), [this, id, fn] {
+    timers_.erase(id);
+    Dispatch(fn);
+  });
+  return id;
+}
+
+void Ns3Env::Cancel(uint64_t timer) {
+  auto it = timers_.find(timer);
+  if (it == timers_.end()) return;
+  Simulator::Cancel(it->second);
+  timers_.erase(it);
+}
+
+void Ns3Env::Dispatch(const std::function<void()>& fn) {
+  const bool outer = !in_job_;
+  in_job_ = true;
+  fn();
+  if (outer) {
+    FinishJob();
+    in_job_ = false;
+  }
+}
+
+void Ns3Env::Work(const CryptoWork& w) {
+  const double s = cfg_.cost.Seconds(w);
+  job_cost_ += s;
+  crypto_seconds_ += s;
+}
+
+void Ns3Env::EndJob() { FinishJob(); }
+
+void Ns3Env::FinishJob() {
+  if (deferred_.empty() && job_cost_ == 0) return;
+  const double done = job_cost_ > 0 ? pool_.Assign(Now(), job_cost_) : Now();
+  job_cost_ = 0;
+  auto sends = std::move(deferred_);
+  deferred_.clear();
+  if (done <= Now()) {
+    for (auto& f : sends) f();
+  } else {
+    Simulator::Schedule(Seconds(done - Now()), [sends] {
+      for (auto& f : sends) f();
+    });
+  }
+}
+
+void Ns3Env::Defer(std::function<void()> send) {
+  if (in_job_) {
+    deferred_.push_back(std::move(send));
+  } else {
+    send();
+  }
+}
+
+void Ns3Env::RawSend(Ptr<Socket> s, const Bytes& data, Conn* c) {
+  bytes_sent_ += data.size();
+  if (!c) {
+    return;
+  }
+  crypto::Append(c->pending, data);
+  if (!c->connected) return;
+  while (!c->pending.empty()) {
+    const uint32_t room = s->GetTxAvailable();
+    if (room == 0) return;  // OnTcpSendSpace continues
+    const uint32_t n = std::min<uint32_t>(room, static_cast<uint32_t>(c->pending.size()));
+    const int sent = s->Send(Create<Packet>(c->pending.data(), n));
+    if (sent <= 0) return;
+    c->pending.erase(c->pending.begin(), c->pending.begin() + sent);
+  }
+}
+
+void Ns3Env::SendSip(const Endpoint& to, Bytes message, bool tcp) {
+  Defer([this, to, message, tcp] {
+    if (!tcp) {
+      bytes_sent_ += message.size();
+      udp_->SendTo(Create<Packet>(message.data(), message.size()), 0, ToAddress(to));
+      return;
+    }
+    // An accepted connection from `to` (a response), else our connection to it.
+    for (auto& [s, c] : conns_)
+      if (!c->http && c->peer == to) return RawSend(c->socket, message, c.get());
+    Conn& c = Connect(to, false);
+    RawSend(c.socket, message, &c);
+  });
+}
+
+void Ns3Env::SendHttp(const Endpoint& server, HttpRequest request, std::function<void(Result<HttpResponse>)> done) {
+  Defer([this, server, request, done] {
+    Conn& c = Connect(server, true);
+    c.waiting.push_back(done);
+    c.tls->Write(request.Serialize());
+  });
+}
+
+Ns3Env::Conn& Ns3Env::Connect(const Endpoint& to, bool http) {
+  auto key = std::make_pair(to.ToString(), http);
+  auto it = outgoing_.find(key);
+  if (it != outgoing_.end()) return *it->second;
+  auto c = std::make_shared<Conn>();
+  c->socket = Socket::CreateSocket(node_, TcpSocketFactory::GetTypeId());
+  c->socket->Bind();
+  c->peer = to;
+  c->http = http;
+  c->client = true;
+  Conn* raw = c.get();
+  if (http)
+    c->tls = std::make_unique<TlsStream>(
+        true, cfg_.tls, [this, raw](Bytes b) { RawSend(raw->socket, b, raw); },
+        [this, raw](Bytes b) { HandleStreamBytes(*raw, b); });
+  c->socket->SetConnectCallback(MakeCallback(&Ns3Env::OnConnected, this), MakeCallback(&Ns3Env::OnConnectFailed, this));
+  c->socket->SetRecvCallback(MakeCallback(&Ns3Env::OnTcpRead, this));
+  c->socket->SetSendCallback(MakeCallback(&Ns3Env::OnTcpSendSpace, this));
+  c->socket->Connect(ToAddress(to));
+  conns_[PeekPointer(c->socket)] = c;
+  outgoing_[key] = c;
+  return *c;
+}
+
+void Ns3Env::OnConnected(Ptr<Socket> s) {
+  auto it = conns_.find(PeekPointer(s));
+  if (it == conns_.end()) return;
+  Conn& c = *it->second;
+  c.connected = true;
+  if (c.tls) c.tls->Start();
+  RawSend(s, Bytes(), &c);
+}
+
+void Ns3Env::OnConnectFailed(Ptr<Socket> s) {
+  auto it = conns_.find(PeekPointer(s));
+  if (it == conns_.end()) return;
+  auto c = it->second;
+  for (auto& w : c->waiting) Dispatch([&] { w(crypto::Error::kKmsError); });
+  outgoing_.erase(std::make_pair(c->peer.ToString(), c->http));
+  conns_.erase(it);
+}
+
+void Ns3Env::OnAccept(Ptr<Socket> s, const Address& from) {
+  auto c = std::make_shared<Conn>();
+  c->socket = s;
+  c->peer = FromAddress(from);
+  c->connected = true;
+  Address local;
+  s->GetSockName(local);
+  c->http = InetSocketAddress::ConvertFrom(local).GetPort() == cfg_.http_port && on_http != nullptr;
+  Conn* raw = c.get();
+  if (c->http)
+    c->tls = std::make_unique<TlsStream>(
+        false, cfg_.tls, [this, raw](Bytes b) { RawSend(raw->socket, b, raw); },
+        [this, raw](Bytes b) { HandleStreamBytes(*raw, b); });
+  s->SetRecvCallback(MakeCallback(&Ns3Env::OnTcpRead, this));
+  s->SetSendCallback(MakeCallback(&Ns3Env::OnTcpSendSpace, this));
+  conns_[PeekPointer(s)] = c;
+}
+
+void Ns3Env::OnTcpSendSpace(Ptr<Socket> s, uint32_t) {
+  auto it = conns_.find(PeekPointer(s));
+  if (it != conns_.end()) RawSend(s, Bytes(), it->second.get());
+}
+
+void Ns3Env::OnTcpRead(Ptr<Socket> s) {
+  auto it = conns_.find(PeekPointer(s));
+  if (it == conns_.end()) return;
+  auto c = it->second;  // keep alive during handling
+  Ptr<Packet> p;
+  while ((p = s->Recv())) {
+    if (p->GetSize() == 0) break;
+    const Bytes data = ReadAll(p);
+    if (c->tls)
+      c->tls->OnBytes(data);
+    else
+      HandleStreamBytes(*c, data);
+  }
+}
+
+void Ns3Env::HandleStreamBytes(Conn& c, ByteView data) {
+  c.framer.Feed(data);
+  while (auto msg = c.framer.Next()) {
+    if (!c.http) {
+      const Endpoint from = c.peer;
+      const Bytes m = *msg;
+      Dispatch([&] { on_sip(from, m); });
+    } else if (c.client) {
+      if (c.waiting.empty()) continue;
+      auto done = std::move(c.waiting.front());
+      c.waiting.pop_front();
+      auto resp = ParseHttpResponse(*msg);
+      Dispatch([&] { done(resp); });
+    } else {
+      Socket* sock = PeekPointer(c.socket);
+      const Bytes m = *msg;
+      Dispatch([&, sock, m] {
+        auto req = ParseHttpRequest(m);
+        HttpResponse resp;
+        if (!req) {
+          resp.status = 400;
+          resp.reason = "Bad Request";
+        } else {
+          resp = on_http(*req);
+        }
+        const Bytes wire = resp.Serialize();
+        Defer([this, sock, wire] {  // the connection may have gone by the time the job is done
+          auto it = conns_.find(sock);
+          if (it != conns_.end()) it->second->tls->Write(wire);
+        });
+      });
+    }
+  }
+}
+
+void Ns3Env::OnUdp(Ptr<Socket> s) {
+  Address from;
+  Ptr<Packet> p;
+  while ((p = s->RecvFrom(from))) {
+    const Endpoint e = FromAddress(from);
+    const Bytes data = ReadAll(p);
+    Dispatch([&] { on_sip(e, data); });
+  }
+}
+
+}  // namespace mcx::models

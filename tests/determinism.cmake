@@ -1,0 +1,17 @@
+# Runs mcxsim run group-rekey twice with the same seed and requires identical summary.json files.
+foreach(run a b)
+  execute_process(COMMAND ${MCXSIM} run group-rekey --members 4 --rekeys 2 --access lte --seed 11 --quiet
+                          --out ${OUT}/${run} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "mcxsim run failed: ${rc}")
+  endif()
+endforeach()
+file(READ ${OUT}/a/summary.json A)
+file(READ ${OUT}/b/summary.json B)
+if(NOT A STREQUAL B)
+  message(FATAL_ERROR "two runs with one seed gave different summary.json")
+endif()
+if(NOT A MATCHES "\"members_rekeyed\": 4")
+  message(FATAL_ERROR "not every member was rekeyed:\n${A}")
+endif()
+message(STATUS "identical summary.json")
