@@ -118,7 +118,16 @@ Topology BuildLte(const GroupRekeyParams& p, Ptr<LteHelper>& lte_out, Ptr<PointT
     disc->SetRho(p.cell_radius_m);
     disc->AssignStreams(static_cast<int64_t>(p.seed * 7919 + i));
     ue_mob.SetPositionAllocator(disc);
-    ue_mob.SetMobilityModel("ns3::ConstantPositionMobilityModel");
+    if (p.ue_speed_mps > 0) {
+      const double x = 1000.0 * (i % p.enbs);
+      ue_mob.SetMobilityModel("ns3::RandomWalk2dMobilityModel", "Bounds",
+                              RectangleValue(Rectangle(x - p.cell_radius_m, x + p.cell_radius_m, -p.cell_radius_m,
+                                                       p.cell_radius_m)),
+                              "Speed",
+                              StringValue("ns3::ConstantRandomVariable[Constant=" + std::to_string(p.ue_speed_mps) + "]"));
+    } else {
+      ue_mob.SetMobilityModel("ns3::ConstantPositionMobilityModel");
+    }
     ue_mob.Install(t.ues.Get(i));
   }
   NetDeviceContainer enb_devs = lte->InstallEnbDevice(enbs);
@@ -165,12 +174,15 @@ GroupRekeyResult RunGroupRekey(const GroupRekeyParams& p) {
   gh.SetAttribute("Transport", StringValue(p.transport));
   gh.SetAttribute("Cores", UintegerValue(p.gms_cores));
   if (p.forged_gms) gh.SetAttribute("GmsUri", StringValue("sip:mallory@mcx.example.org"));
+  gh.SetAttribute("ActivationDelay", DoubleValue(p.activation_delay_s));
+  gh.SetAttribute("RekeyPeriod", DoubleValue(p.rekey_period_s));
   Ptr<GmsApp> gms = gh.Install(t.gms);
   McxServerHelper mh;
   common(mh, p.seed * 1000003 + 3, p.server_device_factor);
   mh.SetAttribute("KmsAddress", Ipv4AddressValue(t.kms_ip));
   mh.SetAttribute("GmsAddress", Ipv4AddressValue(t.gms_ip));
   Ptr<McxServerApp> mcx = mh.Install(t.mcx);
+  if (p.mixing) gms->AddMixingServer("sip:mcx-server@mcx.example.org", t.mcx_ip);
 
   std::vector<std::vector<std::string>> members(p.groups);
   std::vector<Ptr<UeApp>> ues;
@@ -214,6 +226,9 @@ GroupRekeyResult RunGroupRekey(const GroupRekeyParams& p) {
     ues[i]->TraceConnectWithoutContext("Provisioned", MakeCallback(+[](GroupRekeyResult* res, double s) {
                                                         res->provisioning_s.push_back(s);
                                                       }).Bind(&r));
+    ues[i]->TraceConnectWithoutContext("KeyActive", MakeCallback(+[](GroupRekeyResult* res, std::string, uint32_t) {
+                                                      ++res->keys_activated;
+                                                    }).Bind(&r));
     ues[i]->TraceConnectWithoutContext("Registered", MakeCallback(+[](GroupRekeyResult* res) { ++res->registered; }).Bind(&r));
     ues[i]->TraceConnectWithoutContext("Error", MakeCallback(+[](GroupRekeyResult* res, std::string e) {
                                                   ++res->errors["ue_" + e];
@@ -260,6 +275,7 @@ GroupRekeyResult RunGroupRekey(const GroupRekeyParams& p) {
     if (ue->client() && ue->client()->key_store().Keys(crypto::KeyPurpose::kCsk).size()) ++r.csk_uploaded;
   }
   r.signalling_bytes["ues_total"] = ue_bytes;
+  if (const McxServer* s = mcx->server()) r.mcx_server_gmks = static_cast<uint32_t>(s->gmk_count());
   r.crypto_seconds["kms"] = kms->env()->crypto_seconds();
   r.crypto_seconds["gms"] = gms->env()->crypto_seconds();
   r.crypto_seconds["mcx_server"] = mcx->env()->crypto_seconds();

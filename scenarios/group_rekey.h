@@ -35,6 +35,10 @@ struct GroupRekeyParams {
   bool tls = true;
   /// The GMS signs with a KMS identity that is not the one the UEs accept for GMKs.
   bool forged_gms = false;
+  double rekey_period_s = 0;        ///< the GMS also rekeys on its own every this many seconds
+  bool mixing = false;              ///< the GMS also gives each GMK to the MCX server (media mixing)
+  double activation_delay_s = 0;    ///< new GMKs become active this long after their rekey
+  double ue_speed_mps = 0;          ///< lte: UEs walk at this speed (random walk in the cell); 0 = still
   uint64_t start_unix = 1790000000;
 };
 
@@ -54,6 +58,8 @@ struct GroupRekeyResult {
   std::map<std::string, double> crypto_seconds;  ///< simulated crypto time by role
   std::map<std::string, std::map<uint32_t, uint32_t>> keys_stored;  ///< member -> GMK-ID -> count
   uint32_t registered = 0, csk_uploaded = 0;
+  uint32_t mcx_server_gmks = 0;                  ///< GMKs the MCX server holds (mixing option)
+  uint32_t keys_activated = 0;                   ///< KeyActive events at the UEs
   std::vector<uint32_t> rekey_gmk_ids;           ///< GMK-ID of each rekey (group 0), initial first
 };
 

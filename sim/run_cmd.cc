@@ -48,7 +48,8 @@ json ParamsJson(const scenarios::GroupRekeyParams& p) {
           {"ue_device_factor", p.ue_device_factor}, {"server_device_factor", p.server_device_factor},
           {"core_link_delay_ms", p.core_link_delay_ms}, {"access_link_delay_ms", p.access_link_delay_ms},
           {"enbs", p.enbs},               {"cell_radius_m", p.cell_radius_m},
-          {"leave_before_last_rekey", p.leave_before_last_rekey}, {"tls", p.tls}, {"forged_gms", p.forged_gms}};
+          {"leave_before_last_rekey", p.leave_before_last_rekey}, {"tls", p.tls}, {"forged_gms", p.forged_gms},
+          {"mixing", p.mixing}, {"rekey_period_s", p.rekey_period_s}, {"activation_delay_s", p.activation_delay_s}, {"ue_speed_mps", p.ue_speed_mps}};
 }
 
 json Summary(const scenarios::GroupRekeyResult& r) {
@@ -79,6 +80,8 @@ json Summary(const scenarios::GroupRekeyResult& r) {
   m["members_rekeyed"] = rekeyed;
   m["members_registered"] = r.registered;
   m["csk_uploaded"] = r.csk_uploaded;
+  m["keys_activated"] = r.keys_activated;
+  m["mcx_server_gmks"] = r.mcx_server_gmks;
   json prov = Percentiles(r.provisioning_s, 1000);
   m["provisioning_ms"] = {{"p50", prov["p50"]}, {"p95", prov["p95"]}, {"count", prov["count"]}};
   m["signalling_bytes"] = r.signalling_bytes;
@@ -115,14 +118,17 @@ const char* kGroupRekeyHelp =
     "  --ue-device-factor F [3]  --server-device-factor F [1]  --core-delay-ms D [5]\n"
     "  --access-delay-ms D [2]  --enbs E [1]  --cell-radius M [400]  --rekey-start SECONDS [auto]\n"
     "  --rekey-interval SECONDS [auto]  --leave (a member leaves before the last rekey)  --no-tls\n"
-    "  --forged-gms (the GMS signs with an identity the UEs do not accept: every GMK is rejected)\n";
+    "  --forged-gms (the GMS signs with an identity the UEs do not accept: every GMK is rejected)\n"
+    "  --mixing (the GMS also gives each GMK to the MCX server)  --activation-delay SECONDS [0]\n"
+    "  --ue-speed M_PER_S [0] (lte: UEs walk in their cell)\n"
+    "  --rekey-period SECONDS [0] (the GMS also rekeys every group on its own this often)\n";
 
 int RunGroupRekeyCmd(const std::vector<std::string>& argv) {
   Args a(argv,
          {"members", "groups", "access", "transport", "rekeys", "seed", "out", "sip-t1", "gms-cores", "ue-device-factor",
           "server-device-factor", "core-delay-ms", "access-delay-ms", "enbs", "cell-radius", "rekey-start",
-          "rekey-interval"},
-         {"sip-tcp", "leave", "no-tls", "quiet", "forged-gms"});
+          "rekey-interval", "activation-delay", "ue-speed", "rekey-period"},
+         {"sip-tcp", "leave", "no-tls", "quiet", "forged-gms", "mixing"});
   if (a.Help()) {
     std::printf("%s", kGroupRekeyHelp);
     return 0;
@@ -145,6 +151,10 @@ int RunGroupRekeyCmd(const std::vector<std::string>& argv) {
   num("cell-radius", p.cell_radius_m);
   num("rekey-start", p.rekey_start_s);
   num("rekey-interval", p.rekey_interval_s);
+  num("activation-delay", p.activation_delay_s);
+  num("ue-speed", p.ue_speed_mps);
+  num("rekey-period", p.rekey_period_s);
+  p.mixing = a.Flag("mixing");
   p.access = a.Get("access").value_or("ideal");
   p.transport = a.Get("transport").value_or("sip");
   p.sip_tcp = a.Flag("sip-tcp");

@@ -129,6 +129,8 @@ TypeId GmsApp::GetTypeId() {
                         MakeStringAccessor(&GmsApp::m_transport), MakeStringChecker())
           .AddAttribute("ActivationDelay", "Seconds from a rekey until the new GMK becomes active.", DoubleValue(0),
                         MakeDoubleAccessor(&GmsApp::m_activationDelay), MakeDoubleChecker<double>(0))
+          .AddAttribute("RekeyPeriod", "Rekey every group this often (seconds; 0 = only on demand).", DoubleValue(0),
+                        MakeDoubleAccessor(&GmsApp::m_rekeyPeriod), MakeDoubleChecker<double>(0))
           .AddTraceSource("RekeyStarted", "A new GMK is being distributed (group, GMK-ID, rekey number).",
                           MakeTraceSourceAccessor(&GmsApp::m_rekeyStartedTrace), "mcx::GmsApp::RekeyStartedCallback")
           .AddTraceSource("RekeyOutcome",
@@ -146,6 +148,12 @@ void GmsApp::AddGroup(const std::string& group, const std::vector<std::string>& 
 
 void GmsApp::AddMixingServer(const std::string& uri, Ipv4Address address) {
   mixing_.emplace_back(uri, Endpoint{Ip(address), m_sipPort});
+}
+
+void GmsApp::PeriodicRekey() {
+  if (service_)
+    for (const auto& g : service_->Groups()) Rekey(g);
+  Simulator::Schedule(Seconds(m_rekeyPeriod), &GmsApp::PeriodicRekey, this);
 }
 
 void GmsApp::Rekey(const std::string& group) {
@@ -189,6 +197,7 @@ void GmsApp::StartApplication() {
       };
       service_->on_rekey_started = [this](const std::string& g, uint32_t id, uint32_t n) { m_rekeyStartedTrace(g, id, n); };
       for (const auto& [g, m] : groups_) service_->AddGroup(g, m);
+      if (m_rekeyPeriod > 0) Simulator::Schedule(Seconds(m_rekeyPeriod), &GmsApp::PeriodicRekey, this);
     });
   });
 }

@@ -86,6 +86,8 @@ class GmsApp : public McxKmsClientApp {
   std::string m_gmsUri = "sip:gms@mcx.example.org";
   std::string m_transport = "sip";
   double m_activationDelay = 0;
+  double m_rekeyPeriod = 0;  ///< seconds; 0 = rekey only on demand
+  void PeriodicRekey();
   std::vector<std::pair<std::string, std::vector<std::string>>> groups_;
   std::vector<std::pair<std::string, Endpoint>> mixing_;
   std::unique_ptr<GmsService> service_;

@@ -27,6 +27,12 @@ uint32_t GmsService::CurrentGmkId(const std::string& group) const {
   return it == groups_.end() ? 0 : it->second.gmk_id;
 }
 
+std::vector<std::string> GmsService::Groups() const {
+  std::vector<std::string> out;
+  for (const auto& [uri, g] : groups_) out.push_back(uri);
+  return out;
+}
+
 std::string GmsService::MemberOf(const std::string& group, const std::string& uri) const {
   auto it = groups_.find(group);
   if (it == groups_.end()) return "";

@@ -50,6 +50,7 @@ class GmsService {
   std::function<void(const std::string& group, uint32_t gmk_id, uint32_t rekey)> on_rekey_started;
   const std::map<std::string, uint64_t>& bytes_by_procedure() const { return bytes_; }
   uint32_t CurrentGmkId(const std::string& group) const;
+  std::vector<std::string> Groups() const;
 
  private:
   struct Subscription {

@@ -70,6 +70,34 @@ TEST(GroupRekeyIdeal, AForgedGmkIsRejectedByEveryUeAndReported) {
   EXPECT_EQ(r.errors.at("ue_sender_not_authorised"), 5u * (p.rekeys + 1));
 }
 
+TEST(GroupRekeyIdeal, MixingServerGetsEachGmkAndActivationWaits) {
+  GroupRekeyParams p = Small("ideal", "sip");
+  p.mixing = true;
+  p.activation_delay_s = 1.0;
+  const GroupRekeyResult r = RunGroupRekey(p);
+  EXPECT_EQ(r.mcx_server_gmks, p.rekeys + 1);  // the initial GMK and each rekey
+  EXPECT_EQ(r.keys_activated, 5u * (p.rekeys + 1));
+  EXPECT_TRUE(r.errors.empty());
+}
+
+TEST(GroupRekeyLte, WalkingUesStillGetTheirKeys) {
+  GroupRekeyParams p = Small("lte", "sip");
+  p.ue_speed_mps = 3;
+  p.rekeys = 1;
+  ExpectEveryoneHoldsEveryKey(RunGroupRekey(p));
+}
+
+TEST(GroupRekeyIdeal, PeriodicRekeysByTheGms) {
+  GroupRekeyParams p = Small("ideal", "sip");
+  p.rekeys = 0;  // no scheduled rekeys: only the GMS's own period
+  p.rekey_period_s = 2.0;
+  p.rekey_start_s = 3.0;
+  p.rekey_interval_s = 7.0;  // the run lasts 3 + 0 * 7 + 2 = 5 s: the GMS rekeys at 2 s and 4 s
+  const GroupRekeyResult r = RunGroupRekey(p);
+  EXPECT_EQ(r.rekey_gmk_ids.size(), 3u);  // initial + two periodic
+  for (const auto& [member, keys] : r.keys_stored) EXPECT_EQ(keys.size(), 3u) << member;
+}
+
 TEST(GroupRekeyIdeal, SameSeedSameResult) {
   const GroupRekeyResult a = RunGroupRekey(Small("ideal", "http"));
   const GroupRekeyResult b = RunGroupRekey(Small("ideal", "http"));
