@@ -57,23 +57,48 @@ Topology BuildIdeal(const GroupRekeyParams& p) {
   stack.Install(t.ues);
   Ipv4AddressHelper addr("10.10.0.0", "255.255.255.0");
   AttachServers(t, router, p, addr);
-  // The ideal access network: a point-to-point star, one /30 per UE under 10.128.0.0/9.
+  // The ideal access network: a two-level point-to-point tree (ns-3 scans every interface and
+  // route of a node per packet, so one router with thousands of links would make the run
+  // quadratic): access routers of up to 64 UEs, each on a 10 Gb/s link to the core router.
+  // Access router k holds 10.(128+k).0.0/16, one /30 per UE.
+  constexpr uint32_t kUesPerAccessRouter = 64;
   PointToPointHelper access;
   access.SetDeviceAttribute("DataRate", StringValue(p.access_link_rate));
   access.SetChannelAttribute("Delay", TimeValue(MilliSeconds(p.access_link_delay_ms)));
-  Ipv4AddressHelper ue_addr("10.128.0.0", "255.255.255.252");
+  PointToPointHelper trunk;
+  trunk.SetDeviceAttribute("DataRate", StringValue("10Gbps"));
+  trunk.SetChannelAttribute("Delay", TimeValue(MicroSeconds(10)));
+  Ipv4AddressHelper trunk_addr("10.20.0.0", "255.255.255.252");
   Ipv4StaticRoutingHelper routing;
-  for (uint32_t i = 0; i < p.members; ++i) {
-    NetDeviceContainer d = access.Install(t.ues.Get(i), router);
-    Ipv4InterfaceContainer ifc = ue_addr.Assign(d);
-    ue_addr.NewNetwork();
-    routing.GetStaticRouting(t.ues.Get(i)->GetObject<Ipv4>())->SetDefaultRoute(ifc.GetAddress(1), 1);
+  Ptr<Ipv4StaticRouting> core = routing.GetStaticRouting(router->GetObject<Ipv4>());
+  const uint32_t n_access = (p.members + kUesPerAccessRouter - 1) / kUesPerAccessRouter;
+  for (uint32_t k = 0; k < n_access; ++k) {
+    Ptr<Node> ar = CreateObject<Node>();
+    stack.Install(ar);
+    Ipv4InterfaceContainer tr = trunk_addr.Assign(trunk.Install(ar, router));
+    trunk_addr.NewNetwork();
+    routing.GetStaticRouting(ar->GetObject<Ipv4>())->SetDefaultRoute(tr.GetAddress(1), 1);
+    const std::string net = "10." + std::to_string(128 + k) + ".0.0";
+    core->AddNetworkRouteTo(Ipv4Address(net.c_str()), Ipv4Mask("255.255.0.0"), tr.GetAddress(0),
+                            router->GetObject<Ipv4>()->GetInterfaceForAddress(tr.GetAddress(1)));
+    Ipv4AddressHelper ue_addr(net.c_str(), "255.255.255.252");
+    for (uint32_t i = k * kUesPerAccessRouter; i < std::min(p.members, (k + 1) * kUesPerAccessRouter); ++i) {
+      NetDeviceContainer d = access.Install(t.ues.Get(i), ar);
+      Ipv4InterfaceContainer ifc = ue_addr.Assign(d);
+      ue_addr.NewNetwork();
+      routing.GetStaticRouting(t.ues.Get(i)->GetObject<Ipv4>())->SetDefaultRoute(ifc.GetAddress(1), 1);
+    }
   }
   return t;
 }
 
 Topology BuildLte(const GroupRekeyParams& p, Ptr<LteHelper>& lte_out, Ptr<PointToPointEpcHelper>& epc_out) {
   Topology t;
+  // Each attached UE needs an SRS slot: the periodicity must exceed the UEs per eNB.
+  const uint32_t per_enb = (p.members + p.enbs - 1) / p.enbs;
+  uint32_t srs = 20;
+  while (srs < per_enb + 4 && srs < 320) srs *= 2;
+  Config::SetDefault("ns3::LteEnbRrc::SrsPeriodicity", UintegerValue(srs));
   Ptr<LteHelper> lte = CreateObject<LteHelper>();
   Ptr<PointToPointEpcHelper> epc = CreateObject<PointToPointEpcHelper>();
   lte->SetEpcHelper(epc);

@@ -129,6 +129,8 @@ TypeId GmsApp::GetTypeId() {
                         MakeStringAccessor(&GmsApp::m_transport), MakeStringChecker())
           .AddAttribute("ActivationDelay", "Seconds from a rekey until the new GMK becomes active.", DoubleValue(0),
                         MakeDoubleAccessor(&GmsApp::m_activationDelay), MakeDoubleChecker<double>(0))
+          .AddAttribute("FullDocuments", "Send full group documents (member list) rather than partial ones.",
+                        BooleanValue(false), MakeBooleanAccessor(&GmsApp::m_fullDocuments), MakeBooleanChecker())
           .AddAttribute("RekeyPeriod", "Rekey every group this often (seconds; 0 = only on demand).", DoubleValue(0),
                         MakeDoubleAccessor(&GmsApp::m_rekeyPeriod), MakeDoubleChecker<double>(0))
           .AddTraceSource("RekeyStarted", "A new GMK is being distributed (group, GMK-ID, rekey number).",
@@ -191,6 +193,7 @@ void GmsApp::StartApplication() {
       cfg.transport = m_transport == "http" ? GmkTransport::kHttp : GmkTransport::kSip;
       cfg.activation_delay_s = m_activationDelay;
       cfg.mixing_servers = mixing_;
+      cfg.full_documents = m_fullDocuments;
       service_ = std::make_unique<GmsService>(*env_, *sip_, cfg, std::move(p).value());
       service_->on_outcome = [this](const RekeyOutcome& o) {
         m_outcomeTrace(o.group, o.member, o.gmk_id, o.rekey, o.answered - o.started, o.result);

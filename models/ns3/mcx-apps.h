@@ -87,6 +87,7 @@ class GmsApp : public McxKmsClientApp {
   std::string m_transport = "sip";
   double m_activationDelay = 0;
   double m_rekeyPeriod = 0;  ///< seconds; 0 = rekey only on demand
+  bool m_fullDocuments = false;
   void PeriodicRekey();
   std::vector<std::pair<std::string, std::vector<std::string>>> groups_;
   std::vector<std::pair<std::string, Endpoint>> mixing_;

@@ -87,15 +87,26 @@ void Ns3Env::Stop() {
 }
 
 uint64_t Ns3Env::Schedule(double delay_s, std::function<void()> fn) {
+  // A timer set while handling an event starts when that job's work is done, like its sends:
+  // a retransmission timer must not run while the request is still being computed.
   const uint64_t id = ++next_timer_;
-  timers_[id] = Simulator::Schedule(Seconds(delay_s), [this, id, fn] {
-    timers_.erase(id);
-    Dispatch(fn);
-  });
+  auto arm = [this, id, delay_s, fn] {
+    if (pending_timers_.erase(id) == 0) return;  // cancelled before it was armed
+    timers_[id] = Simulator::Schedule(Seconds(delay_s), [this, id, fn] {
+      timers_.erase(id);
+      Dispatch(fn);
+    });
+  };
+  pending_timers_.insert(id);
+  if (in_job_)
+    deferred_.push_back(arm);
+  else
+    arm();
   return id;
 }
 
 void Ns3Env::Cancel(uint64_t timer) {
+  if (pending_timers_.erase(timer)) return;
   auto it = timers_.find(timer);
   if (it == timers_.end()) return;
   Simulator::Cancel(it->second);

@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <map>
+#include <set>
 #include <memory>
 
 #include "env.h"
@@ -78,6 +79,7 @@ class Ns3Env : public Env {
   WorkerPool pool_;
   ns3::Ptr<ns3::Socket> udp_, sip_listen_, http_listen_;
   std::map<uint64_t, ns3::EventId> timers_;
+  std::set<uint64_t> pending_timers_;  ///< set during a job, armed when it completes
   uint64_t next_timer_ = 0;
   // Job accounting.
   bool in_job_ = false;

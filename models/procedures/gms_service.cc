@@ -83,7 +83,8 @@ void GmsService::SendKey(const std::string& group_uri, const std::string& member
     auto msg = MakeIMessage(g, group_uri, member);
     if (!msg) return Record(group_uri, member, ErrorName(msg.error()));
     const std::string doc =
-        BuildGroupDocument(group_uri, g.members, {Gktp{Hex32(g.gmk_id), "", *msg}});
+        BuildGroupDocument(group_uri, cfg_.full_documents ? g.members : std::vector<std::string>{},
+                           {Gktp{Hex32(g.gmk_id), "", *msg}});
     const uint32_t rekey = g.rekey;
     Notify(member, kGroupDocContentType, doc, [this, group_uri, member, rekey](const SipMessage* r) {
       if (groups_[group_uri].rekey != rekey) return;  // a newer key superseded this one
@@ -199,7 +200,7 @@ HttpResponse GmsService::OnHttpRequest(const HttpRequest& req) {
       }
       r.headers["Content-Type"] = kGroupDocContentType;
       r.headers["ETag"] = std::to_string(g.rekey);
-      r.body = BuildGroupDocument(uri, g.members, gktps);
+      r.body = BuildGroupDocument(uri, cfg_.full_documents ? g.members : std::vector<std::string>{}, gktps);
       bytes_["gmk_http_get"] += r.Serialize().size();
       return r;
     }

@@ -21,6 +21,9 @@ struct GmsConfig {
   /// Also give each GMK to these MCX server identities (media mixing deployment option).
   std::vector<std::pair<std::string, Endpoint>> mixing_servers;
   double activation_delay_s = 0;  ///< a new GMK becomes active this long after the rekey starts
+  /// Send full group documents (with the member list) instead of partial ones carrying only the
+  /// member's GKTP (5.7.2.y allows either). Full documents grow with the group: O(N) per member.
+  bool full_documents = false;
 };
 
 struct RekeyOutcome {
