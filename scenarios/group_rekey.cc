@@ -96,7 +96,7 @@ Topology BuildLte(const GroupRekeyParams& p, Ptr<LteHelper>& lte_out, Ptr<PointT
   Topology t;
   // Each attached UE needs an SRS slot: the periodicity must exceed the UEs per eNB.
   const uint32_t per_enb = (p.members + p.enbs - 1) / p.enbs;
-  uint32_t srs = 20;
+  uint32_t srs = 40;  // the ns-3 default; 80, 160, 320 for larger cells
   while (srs < per_enb + 4 && srs < 320) srs *= 2;
   Config::SetDefault("ns3::LteEnbRrc::SrsPeriodicity", UintegerValue(srs));
   Ptr<LteHelper> lte = CreateObject<LteHelper>();

@@ -37,12 +37,6 @@ const TypeInfo& TypeByName(const std::string& n) {
   throw UsageError("unknown --type '" + n + "' (gmk, pck, csk, csk-download, musik)");
 }
 
-std::string Hex32(uint32_t v) {
-  Bytes b;
-  AppendU32(b, v);
-  return ToHex(b);
-}
-
 /// The key set of `path` for the key period containing ntp_now.
 kms::KeySet KeySetAt(const std::string& path, const kms::Certificate& cert, uint64_t ntp_now) {
   const uint64_t period = Must(cert.Period().Number(ntp_now), "key period");
@@ -148,18 +142,18 @@ int Create(const std::vector<std::string>& argv) {
             {"to", to},
             {"time", kms::XsDateTime(unix_now) + "Z"},
             {"key", ToHex(key)},
-            {"key_id", Hex32(key_id)},
+            {"key_id", ToHex32(key_id)},
             {"rand", ToHex(created.rand)},
-            {"csb_id", Hex32(created.csb_id)},
+            {"csb_id", ToHex32(created.csb_id)},
             {"cs_id", created.cs_id},
             {"length", created.message.size()}};
   if (type.kind == Distribution::kGmk) {
-    j["guk_id"] = Hex32(created.csb_id);
+    j["guk_id"] = ToHex32(created.csb_id);
     j["group"] = opt.group_uri;
   }
   WriteFile(out + ".json", j.dump(2) + "\n", /*secret=*/true);
   std::printf("%s I_MESSAGE, %zu bytes, key ID %s, written to %s (key and IDs in %s.json)\n", type.name,
-              created.message.size(), Hex32(key_id).c_str(), out.c_str(), out.c_str());
+              created.message.size(), ToHex32(key_id).c_str(), out.c_str(), out.c_str());
   return 0;
 }
 
@@ -239,14 +233,14 @@ int Inspect(const std::vector<std::string>& argv) {
     } else {
       out["verified"] = true;
       out["key"] = ToHex(r->key);
-      out["key_id"] = Hex32(r->key_id);
+      out["key_id"] = ToHex32(r->key_id);
       out["key_type"] = KeyPurposeName(r->purpose);
       out["rand"] = ToHex(r->rand);
       out["cs_id"] = r->cs_id;
       out["sender"] = r->sender_uri.empty() ? json(nullptr) : json(r->sender_uri);
       out["sender_uid"] = ToHex(r->sender_uid);
       out["identities_hidden"] = r->identities_hidden;
-      if (r->kind == Distribution::kGmk) out["guk_id"] = Hex32(r->csb_id);
+      if (r->kind == Distribution::kGmk) out["guk_id"] = ToHex32(r->csb_id);
       if (r->params) {
         out["key_parameters"] = KeyParametersJson(*r->params, ctx.status_convention);
         out["key_parameters"]["legacy_plaintext"] = r->legacy_params;

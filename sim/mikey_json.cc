@@ -30,12 +30,6 @@ bool Printable(const Bytes& b) {
   return !b.empty();
 }
 
-std::string Hex32(uint32_t v) {
-  Bytes b;
-  AppendU32(b, v);
-  return ToHex(b);
-}
-
 struct PayloadJson {
   json operator()(const mikey::Timestamp& t) const {
     json j = {{"payload", "T"}, {"ts_type", t.ts_type}, {"value", ToHex(t.value)}};
@@ -76,13 +70,13 @@ struct PayloadJson {
 
 json MessageJson(const mikey::Message& m, size_t encoded_length) {
   json hdr = {{"version", m.hdr.version}, {"data_type", m.hdr.data_type}, {"v_bit", m.hdr.v_bit},
-              {"prf_func", m.hdr.prf}, {"csb_id", Hex32(m.hdr.csb_id)}, {"cs_id_map_type", m.hdr.cs_map_type}};
+              {"prf_func", m.hdr.prf}, {"csb_id", ToHex32(m.hdr.csb_id)}, {"cs_id_map_type", m.hdr.cs_map_type}};
   json map = json::array();
   for (const auto& e : m.hdr.generic_map)
     map.push_back({{"cs_id", e.cs_id}, {"prot_type", e.prot_type}, {"s_bit", e.s_bit},
                    {"policies", ToHex(e.policies)}, {"session_data", ToHex(e.session_data)}, {"spi", ToHex(e.spi)}});
   for (const auto& e : m.hdr.srtp_map)
-    map.push_back({{"policy_no", e.policy_no}, {"ssrc", Hex32(e.ssrc)}, {"roc", Hex32(e.roc)}});
+    map.push_back({{"policy_no", e.policy_no}, {"ssrc", ToHex32(e.ssrc)}, {"roc", ToHex32(e.roc)}});
   hdr["cs_id_map"] = map;
   json payloads = json::array();
   for (const auto& p : m.payloads) payloads.push_back(std::visit(PayloadJson{}, p));
@@ -95,7 +89,7 @@ json MessageJson(const mikey::Message& m, size_t encoded_length) {
 
 json KeyParametersJson(const keyparams::KeyParameters& kp, keyparams::StatusConvention c) {
   json j = {{"key_type", KeyPurposeName(kp.key_type)},
-            {"status", Hex32(kp.status)},
+            {"status", ToHex32(kp.status)},
             {"revoked", keyparams::IsRevoked(kp.status, c)},
             {"activation_time", kp.activation_time},
             {"expiry_time", kp.expiry_time},

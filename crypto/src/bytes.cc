@@ -28,6 +28,12 @@ std::string ToHex(ByteView b) {
   return s;
 }
 
+std::string ToHex32(uint32_t v) {
+  uint8_t b[4];
+  StoreU32(b, v);
+  return ToHex(ByteView(b, 4));
+}
+
 static int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;

@@ -304,83 +304,121 @@ Fe GPowTable::Pow(const BigInt& k) const {
   return out;
 }
 
+namespace {
+
+/// What a Miller doubling step leaves for its line: M = 3(X - Z^2)(X + Z^2), and of the point
+/// before the step X, Z^2 and Y^2; the new point's Z is 2 Y Z.
+struct Doubled {
+  Fe m, x, z2, y2;
+};
+
+/// C = [2]C (a = -3) with the intermediate values of the tangent line.
+void MillerDouble(Jacobian& c, Doubled& d) {
+  Fe t1, t2, s;
+  d.x = c.X;
+  F().Sqr(d.z2, c.Z);
+  F().Sub(t1, c.X, d.z2);
+  F().Add(t2, c.X, d.z2);
+  F().Mul(d.m, t1, t2);
+  F().Dbl(t1, d.m);
+  F().Add(d.m, t1, d.m);
+  F().Sqr(d.y2, c.Y);
+  Fe z3;
+  F().Mul(z3, c.Y, c.Z);
+  F().Dbl(z3, z3);  // Z' = 2 Y Z
+  F().Mul(s, c.X, d.y2);
+  F().Dbl(s, s);
+  F().Dbl(s, s);  // S = 4 X Y^2
+  F().Sqr(t1, d.m);
+  F().Dbl(t2, s);
+  F().Sub(c.X, t1, t2);  // X' = M^2 - 2S
+  F().Sub(t1, s, c.X);
+  F().Mul(t1, d.m, t1);
+  F().Sqr(t2, d.y2);
+  F().Dbl(t2, t2);
+  F().Dbl(t2, t2);
+  F().Dbl(t2, t2);
+  F().Sub(c.Y, t1, t2);  // Y' = M (S - X') - 8 Y^4
+  c.Z = z3;
+}
+
+/// What a Miller addition step leaves for its line: H = Rx Z^2 - X, rr = Ry Z^3 - Y and the
+/// point before the step (X, Y, Z, Z^2).
+struct Added {
+  Fe h, rr, x, y, z, z2;
+};
+
+/// C = C + R (R affine). False if C = +-R (R not of order q).
+bool MillerAdd(Jacobian& c, const Affine& r, Added& a) {
+  Fe z3, h2, h3, u1h2, t1, t2;
+  a.x = c.X;
+  a.y = c.Y;
+  a.z = c.Z;
+  F().Sqr(a.z2, c.Z);
+  F().Mul(z3, a.z2, c.Z);
+  F().Mul(a.h, r.x, a.z2);
+  F().Sub(a.h, a.h, c.X);
+  F().Mul(a.rr, r.y, z3);
+  F().Sub(a.rr, a.rr, c.Y);
+  if (F().IsZero(a.h)) return false;
+  F().Sqr(h2, a.h);
+  F().Mul(h3, h2, a.h);
+  F().Mul(u1h2, c.X, h2);
+  F().Sqr(t1, a.rr);
+  F().Sub(t1, t1, h3);
+  F().Dbl(t2, u1h2);
+  F().Sub(c.X, t1, t2);  // X' = r^2 - H^3 - 2 X H^2
+  F().Sub(t2, u1h2, c.X);
+  F().Mul(t2, a.rr, t2);
+  F().Mul(t1, a.y, h3);
+  F().Sub(c.Y, t2, t1);  // Y' = r (X H^2 - X') - Y H^3
+  F().Mul(c.Z, a.z, a.h);  // Z' = Z H
+  return true;
+}
+
+}  // namespace
+
 bool Pairing(const Affine& r_in, const Affine& q, const BigInt& e, Fe& out) {
-  // Projective Miller loop over the NAF of e (see pairing.cc for the line derivations; the same
-  // scaling by powers of Z). A digit -1 adds -R, whose line is the same formula with -Ry.
+  // Projective Miller loop over the NAF of e. Each line is the RFC 6508 3.2 affine line scaled by
+  // a power of Z (an F_p factor, which PF_p ignores); a digit -1 adds -R (the line with -Ry).
   const std::vector<int8_t> naf = Naf(e);
   Affine neg_r = r_in;
   F().Neg(neg_r.y, r_in.y);
   Jacobian c{r_in.x, r_in.y, F().One()};
   Fp2 v{F().One(), Fp::Zero()}, line, tmp;
-  Fe z2, z3, m, t1, t2, y2, s;
+  Fe t1;
   for (size_t i = 1; i < naf.size(); ++i) {
-    F().Sqr(z2, c.Z);
-    F().Sub(t1, c.X, z2);
-    F().Add(t2, c.X, z2);
-    F().Mul(m, t1, t2);
-    F().Dbl(t1, m);
-    F().Add(m, t1, m);
-    F().Mul(t1, q.x, z2);
-    F().Add(t1, t1, c.X);
-    F().Mul(line.re, m, t1);
-    F().Sqr(y2, c.Y);
-    F().Dbl(t2, y2);
-    F().Sub(line.re, line.re, t2);
-    F().Mul(z3, c.Y, c.Z);
-    F().Dbl(z3, z3);
-    F().Mul(t1, z3, z2);
+    // Doubling: (3(Cx^2 - 1)(Qx + Cx) - 2 Cy^2) + i 2 Cy Qy, times Z^6:
+    //   re = M (Qx Z^2 + X) - 2 Y^2, im = Z' Z^2 Qy.
+    Doubled d;
+    MillerDouble(c, d);
+    F().Mul(t1, q.x, d.z2);
+    F().Add(t1, t1, d.x);
+    F().Mul(line.re, d.m, t1);
+    F().Dbl(t1, d.y2);
+    F().Sub(line.re, line.re, t1);
+    F().Mul(t1, c.Z, d.z2);
     F().Mul(line.im, t1, q.y);
     Fp2Sqr(tmp, v);
     Fp2Mul(v, tmp, line);
-    F().Mul(s, c.X, y2);
-    F().Dbl(s, s);
-    F().Dbl(s, s);
-    F().Sqr(t1, m);
-    F().Dbl(t2, s);
-    F().Sub(c.X, t1, t2);
-    F().Sub(t1, s, c.X);
-    F().Mul(t1, m, t1);
-    F().Sqr(t2, y2);
-    F().Dbl(t2, t2);
-    F().Dbl(t2, t2);
-    F().Dbl(t2, t2);
-    F().Sub(c.Y, t1, t2);
-    c.Z = z3;
     if (naf[i] != 0) {
+      // Addition: (Qx + Rx) Cy - (Qx + Cx) Ry + i (Cx - Rx) Qy, times Z^3:
+      //   re = Y (Qx + Rx) - Ry Z (X + Qx Z^2), im = -Qy Z H.
       const Affine& r = naf[i] > 0 ? r_in : neg_r;
-      Fe h, rr, h2, h3, u1h2;
-      F().Sqr(z2, c.Z);
-      F().Mul(z3, z2, c.Z);
-      F().Mul(h, r.x, z2);
-      F().Sub(h, h, c.X);
-      F().Mul(rr, r.y, z3);
-      F().Sub(rr, rr, c.Y);
-      if (F().IsZero(h)) return false;
+      Added a;
+      if (!MillerAdd(c, r, a)) return false;
       F().Add(t1, q.x, r.x);
-      F().Mul(line.re, c.Y, t1);
-      F().Mul(t1, q.x, z2);
-      F().Add(t1, t1, c.X);
-      F().Mul(t1, t1, c.Z);
+      F().Mul(line.re, a.y, t1);
+      F().Mul(t1, q.x, a.z2);
+      F().Add(t1, t1, a.x);
+      F().Mul(t1, t1, a.z);
       F().Mul(t1, t1, r.y);
       F().Sub(line.re, line.re, t1);
-      F().Mul(t1, q.y, c.Z);
-      F().Mul(t1, t1, h);
+      F().Mul(t1, q.y, a.z);
+      F().Mul(t1, t1, a.h);
       F().Neg(line.im, t1);
       Fp2Mul(tmp, v, line);
       v = tmp;
-      F().Sqr(h2, h);
-      F().Mul(h3, h2, h);
-      F().Mul(u1h2, c.X, h2);
-      F().Sqr(t1, rr);
-      F().Sub(t1, t1, h3);
-      F().Dbl(t2, u1h2);
-      F().Sub(t1, t1, t2);
-      F().Sub(t2, u1h2, t1);
-      F().Mul(t2, rr, t2);
-      F().Mul(c.Y, c.Y, h3);
-      F().Sub(c.Y, t2, c.Y);
-      c.X = t1;
-      F().Mul(c.Z, c.Z, h);
     }
   }
   Fp2Sqr(tmp, v);  // final exponentiation: the (p+1)/q = 4 part
@@ -389,82 +427,40 @@ bool Pairing(const Affine& r_in, const Affine& q, const BigInt& e, Fe& out) {
 }
 
 LineTable::LineTable(const Affine& r_in, const BigInt& e) {
-  // Run the Miller loop's point arithmetic for R once (over the NAF of e) and keep each line as
-  // A Qx + B + i Qy with the affine slope A = lambda and B = lambda Cx - Cy: numerators now,
-  // denominators inverted in one batch.
+  // The same loop's point arithmetic for R, run once; each line kept as A Qx + B + i Qy with the
+  // affine slope A = lambda and B = lambda Cx - Cy: numerators now, denominators inverted in one
+  // batch at the end.
   const std::vector<int8_t> naf = Naf(e);
   Affine neg_r = r_in;
   F().Neg(neg_r.y, r_in.y);
   std::vector<Fe> num_a, num_b, den;
   Jacobian c{r_in.x, r_in.y, F().One()};
-  Fe z2, z3, m, t1, t2, y2, s;
+  Fe a_num, b_num, d_val, t1;
   for (size_t i = 1; i < naf.size(); ++i) {
-    // Doubling: lambda = M / (2 Y Z); with D = 2 Y Z^3: A = M Z^2 / D, B = (M X - 2 Y^2) / D.
-    F().Sqr(z2, c.Z);
-    F().Sub(t1, c.X, z2);
-    F().Add(t2, c.X, z2);
-    F().Mul(m, t1, t2);
-    F().Dbl(t1, m);
-    F().Add(m, t1, m);
-    F().Sqr(y2, c.Y);
-    F().Mul(z3, c.Y, c.Z);
-    F().Dbl(z3, z3);  // Z' = 2 Y Z
-    Fe a, b, d;
-    F().Mul(a, m, z2);
-    F().Mul(b, m, c.X);
-    F().Dbl(t2, y2);
-    F().Sub(b, b, t2);
-    F().Mul(d, z3, z2);
-    num_a.push_back(a);
-    num_b.push_back(b);
-    den.push_back(d);
-    F().Mul(s, c.X, y2);
-    F().Dbl(s, s);
-    F().Dbl(s, s);
-    F().Sqr(t1, m);
-    F().Dbl(t2, s);
-    F().Sub(c.X, t1, t2);
-    F().Sub(t1, s, c.X);
-    F().Mul(t1, m, t1);
-    F().Sqr(t2, y2);
-    F().Dbl(t2, t2);
-    F().Dbl(t2, t2);
-    F().Dbl(t2, t2);
-    F().Sub(c.Y, t1, t2);
-    c.Z = z3;
+    // Doubling: lambda = M / (2 Y Z); with D = Z' Z^2: A = M Z^2 / D, B = (M X - 2 Y^2) / D.
+    Doubled d;
+    MillerDouble(c, d);
+    F().Mul(a_num, d.m, d.z2);
+    F().Mul(b_num, d.m, d.x);
+    F().Dbl(t1, d.y2);
+    F().Sub(b_num, b_num, t1);
+    F().Mul(d_val, c.Z, d.z2);
+    num_a.push_back(a_num);
+    num_b.push_back(b_num);
+    den.push_back(d_val);
     add_after_.push_back(naf[i] != 0 ? 1 : 0);
     if (naf[i] != 0) {
+      // Addition: lambda = rr / (Z H); with D = Z H: A = rr / D, B = (rr Rx - Ry D) / D.
       const Affine& r = naf[i] > 0 ? r_in : neg_r;
-      // Addition with R: lambda = (Ry Z^3 - Y) / (Z H), H = Rx Z^2 - X;
-      // A = rr / D, B = (rr Rx - Ry D) / D with D = Z H.
-      Fe h, rr, h2, h3, u1h2;
-      F().Sqr(z2, c.Z);
-      F().Mul(z3, z2, c.Z);
-      F().Mul(h, r.x, z2);
-      F().Sub(h, h, c.X);
-      F().Mul(rr, r.y, z3);
-      F().Sub(rr, rr, c.Y);
-      if (F().IsZero(h)) valid_ = false;
-      F().Mul(d, c.Z, h);
-      F().Mul(b, rr, r.x);
-      F().Mul(t1, r.y, d);
-      F().Sub(b, b, t1);
-      num_a.push_back(rr);
-      num_b.push_back(b);
-      den.push_back(d);
-      F().Sqr(h2, h);
-      F().Mul(h3, h2, h);
-      F().Mul(u1h2, c.X, h2);
-      F().Sqr(t1, rr);
-      F().Sub(t1, t1, h3);
-      F().Dbl(t2, u1h2);
-      F().Sub(t1, t1, t2);
-      F().Sub(t2, u1h2, t1);
-      F().Mul(t2, rr, t2);
-      F().Mul(c.Y, c.Y, h3);
-      F().Sub(c.Y, t2, c.Y);
-      c.X = t1;
-      F().Mul(c.Z, c.Z, h);
+      Added a;
+      if (!MillerAdd(c, r, a)) valid_ = false;
+      F().Mul(d_val, a.z, a.h);
+      F().Mul(b_num, a.rr, r.x);
+      F().Mul(t1, r.y, d_val);
+      F().Sub(b_num, b_num, t1);
+      num_a.push_back(a.rr);
+      num_b.push_back(b_num);
+      den.push_back(d_val);
     }
   }
   for (const Fe& x : den)

@@ -7,14 +7,6 @@ namespace mcx::models {
 
 using namespace crypto;
 
-namespace {
-std::string Hex32(uint32_t v) {
-  Bytes b;
-  AppendU32(b, v);
-  return ToHex(b);
-}
-}  // namespace
-
 GmsService::GmsService(Env& env, SipStack& sip, GmsConfig cfg, Provisioned identity)
     : env_(env), sip_(sip), cfg_(std::move(cfg)), id_(std::move(identity)) {}
 
@@ -84,7 +76,7 @@ void GmsService::SendKey(const std::string& group_uri, const std::string& member
     if (!msg) return Record(group_uri, member, ErrorName(msg.error()));
     const std::string doc =
         BuildGroupDocument(group_uri, cfg_.full_documents ? g.members : std::vector<std::string>{},
-                           {Gktp{Hex32(g.gmk_id), "", *msg}});
+                           {Gktp{ToHex32(g.gmk_id), "", *msg}});
     const uint32_t rekey = g.rekey;
     Notify(member, kGroupDocContentType, doc, [this, group_uri, member, rekey](const SipMessage* r) {
       if (groups_[group_uri].rekey != rekey) return;  // a newer key superseded this one
@@ -196,7 +188,7 @@ HttpResponse GmsService::OnHttpRequest(const HttpRequest& req) {
       std::vector<Gktp> gktps;
       if (g.gmk_id != 0) {  // 5.7.2.y step 2: the requester's I_MESSAGE in the document
         auto msg = MakeIMessage(g, uri, user);
-        if (msg) gktps.push_back(Gktp{Hex32(g.gmk_id), "", *msg});
+        if (msg) gktps.push_back(Gktp{ToHex32(g.gmk_id), "", *msg});
       }
       r.headers["Content-Type"] = kGroupDocContentType;
       r.headers["ETag"] = std::to_string(g.rekey);
@@ -219,7 +211,7 @@ HttpResponse GmsService::OnHttpRequest(const HttpRequest& req) {
     };
     const std::string group = field("group");
     auto it = groups_.find(group);
-    if (it != groups_.end() && field("gmk-id") == Hex32(it->second.gmk_id)) Record(group, user, field("result"));
+    if (it != groups_.end() && field("gmk-id") == ToHex32(it->second.gmk_id)) Record(group, user, field("result"));
     r.status = 204;
     r.reason = "No Content";
     return r;

@@ -8,12 +8,6 @@ namespace mcx::models {
 using namespace crypto;
 
 namespace {
-std::string Hex32(uint32_t v) {
-  Bytes b;
-  AppendU32(b, v);
-  return ToHex(b);
-}
-
 mikey_sakke::ReceiveContext Context(Env& env, const Provisioned& id, mikey_sakke::Distribution d,
                                     std::vector<std::string> authorised) {
   mikey_sakke::ReceiveContext ctx;
@@ -216,7 +210,7 @@ void UeClient::Fetch(const std::string& group) {
     report.headers["Host"] = cfg_.gms_http.host;
     report.headers["Authorization"] = "Bearer " + cfg_.user_uri;
     report.headers["Content-Type"] = "text/plain";
-    report.body = "group=" + group + ";gmk-id=" + Hex32(gmk_id) + ";result=" + (result == "key_revoked" ? "ok" : result);
+    report.body = "group=" + group + ";gmk-id=" + ToHex32(gmk_id) + ";result=" + (result == "key_revoked" ? "ok" : result);
     env_.SendHttp(cfg_.gms_http, report, [](Result<HttpResponse>) {});
   });
 }

@@ -43,6 +43,8 @@ inline bool operator!=(ByteView a, ByteView b) { return !(a == b); }
 
 /// Lowercase hex.
 std::string ToHex(ByteView b);
+/// A 32-bit value (a key ID, a CSB-ID) as 8 lowercase hex digits.
+std::string ToHex32(uint32_t v);
 /// Accepts upper or lower case, no separators; nullopt on odd length or a non-hex character.
 std::optional<Bytes> FromHex(std::string_view hex);
 
