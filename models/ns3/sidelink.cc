@@ -52,7 +52,9 @@ O2oPropagationLossModel::O2oPropagationLossModel()
 
 double O2oPropagationLossModel::DoCalcRxPower(double txPowerDbm, Ptr<MobilityModel> a, Ptr<MobilityModel> b) const {
   const double d = a->GetDistanceFrom(b);
-  const auto key = std::minmax<const void*>(PeekPointer(a), PeekPointer(b));
+  const void* pa = PeekPointer(a);
+  const void* pb = PeekPointer(b);
+  const std::pair<const void*, const void*> key = pa < pb ? std::make_pair(pa, pb) : std::make_pair(pb, pa);
   auto it = m_pairs.find(key);
   if (it == m_pairs.end()) {
     PairState s;
