@@ -287,6 +287,8 @@ TypeId SlNetDevice::GetTypeId() {
                           MakeTraceSourceAccessor(&SlNetDevice::m_pscchRxTrace), "mcx::SlNetDevice::PscchTracedCallback")
           .AddTraceSource("PsschRx", "A TB copy was received (source, harq, decoded, SINR dB)",
                           MakeTraceSourceAccessor(&SlNetDevice::m_psschRxTrace), "mcx::SlNetDevice::PsschTracedCallback")
+          .AddTraceSource("Grant", "A mode-2 grant was chosen (period start subframe, n_PSCCH, I_TRP, rbStart)",
+                          MakeTraceSourceAccessor(&SlNetDevice::m_grantTrace), "mcx::SlNetDevice::GrantTracedCallback")
           .AddTraceSource("Drop", "A packet was dropped (reason)", MakeTraceSourceAccessor(&SlNetDevice::m_dropTrace),
                           "mcx::SlNetDevice::DropTracedCallback");
   return tid;
@@ -432,6 +434,7 @@ void SlNetDevice::MakeGrant(uint32_t periodStart) {
     g->tbs.push_back(tb);
   }
   m_grants.push_back(g);
+  m_grantTrace(periodStart, g->nPscch, g->iTrp, g->rbStart);
   for (uint32_t sf : g->psschSubframes) m_txSubframes.insert(sf);
   for (const auto& r : m_poolMap->PscchTransmissions(g->nPscch)) m_txSubframes.insert(periodStart + r.subframe);
 }

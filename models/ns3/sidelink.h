@@ -196,6 +196,8 @@ class SlNetDevice : public ns3::NetDevice {
   ns3::TracedCallback<ns3::Mac48Address, bool, double> m_pscchRxTrace;
   ns3::TracedCallback<ns3::Mac48Address, uint32_t, bool, double> m_psschRxTrace;
   ns3::TracedCallback<ns3::Ptr<const ns3::Packet>, std::string> m_dropTrace;
+  /// A mode-2 grant: (period start subframe, n_PSCCH, I_TRP, rbStart).
+  ns3::TracedCallback<uint32_t, uint32_t, uint32_t, uint32_t> m_grantTrace;
 
  protected:
   void DoDispose() override;

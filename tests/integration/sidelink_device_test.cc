@@ -1,6 +1,7 @@
 // The PC5 sidelink device in small ns-3 runs: IP over the sidelink, the one-way latency
 // distribution at a 40 ms period (validation step 5), half duplex, HARQ combining, collisions.
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include <gtest/gtest.h>
@@ -184,4 +185,34 @@ TEST(SidelinkDevice, SaturatedUesCollide) {
   Simulator::Destroy();
   EXPECT_GT(pssch, 10u);
   EXPECT_GT(pscch, 0u);
+}
+
+TEST(SidelinkDevice, PscchCollisionProbabilityMatchesTheAnalyticValue) {
+  // Validation step 4: u UEs each choosing one of N = 176 PSCCH resources per period; a UE's
+  // resource is shared with probability 1 - (1 - 1/N)^(u-1): 0.22 for 45 UEs.
+  World w;
+  Build(w, 45, 2.0, 8);
+  std::map<std::pair<uint32_t, uint32_t>, uint32_t> use;  // (period, n_PSCCH) -> grants
+  uint32_t grants = 0;
+  for (uint32_t s = 0; s < 45; ++s) {
+    Dev(w, s)->TraceConnectWithoutContext("Grant", MakeCallback(+[](std::map<std::pair<uint32_t, uint32_t>, uint32_t>* u, uint32_t* g,
+                                                                    uint32_t period, uint32_t n, uint32_t, uint32_t) {
+      ++(*u)[{period, n}];
+      ++*g;
+    }).Bind(&use, &grants));
+    Ptr<Socket> src = Socket::CreateSocket(w.nodes.Get(s), UdpSocketFactory::GetTypeId());
+    src->Connect(InetSocketAddress(Ipv4Address("225.1.2.3"), 9000));
+    // 333-byte SDUs every period against one 193-byte TB per period: the queue never empties, so
+    // every UE takes a grant in every period.
+    for (uint32_t i = 0; i < 60; ++i) Simulator::Schedule(MilliSeconds(40 * i + 10), [src]() { src->Send(Create<Packet>(300)); });
+  }
+  Simulator::Stop(MilliSeconds(40 * 60 + 100));
+  Simulator::Run();
+  Simulator::Destroy();
+  uint32_t collided = 0;
+  for (const auto& [k, n] : use) collided += n > 1 ? n : 0;
+  const double measured = static_cast<double>(collided) / grants;
+  const double expect = 1 - std::pow(1 - 1.0 / 176, 44);
+  EXPECT_GE(grants, 45u * 55u);
+  EXPECT_NEAR(measured, expect, 0.04) << grants << " grants";
 }
