@@ -14,6 +14,7 @@ int RunMikey(const std::vector<std::string>& args);
 int RunScenario(const std::vector<std::string>& args);
 int ListScenarios(const std::vector<std::string>& args);
 int DescribeScenario(const std::vector<std::string>& args);
+int RunPlot(const std::vector<std::string>& args);
 }
 
 namespace {
@@ -26,6 +27,7 @@ void PrintUsage(FILE* out) {
                "  run       run a scenario: mcxsim run group-rekey --members 10 --out DIR\n"
                "  list      list the scenarios\n"
                "  describe  a scenario's parameters and outputs\n"
+               "  plot      line charts from result CSVs as SVG (mcxsim plot --help)\n"
                "  demo      KMS issues identity keys; alice signs, bob verifies; a key is\n"
                "            encapsulated to bob with SAKKE and recovered (mcxsim demo --help)\n"
                "  kms       offline KMS: init a domain, provision key sets (TS 33.180 Annex D XML)\n"
@@ -52,6 +54,7 @@ int main(int argc, char** argv) {
     if (verb == "run") return mcx::sim::RunScenario(args);
     if (verb == "list") return mcx::sim::ListScenarios(args);
     if (verb == "describe") return mcx::sim::DescribeScenario(args);
+    if (verb == "plot") return mcx::sim::RunPlot(args);
   } catch (const mcx::sim::UsageError& e) {
     std::fprintf(stderr, "mcxsim %s: %s (see mcxsim %s --help)\n", verb.c_str(), e.what(), verb.c_str());
     return 2;
