@@ -1,0 +1,374 @@
+#include "offnet_floor.h"
+
+#include "mcx/crypto/kdf.h"
+#include "mcx/crypto/key_policy.h"
+
+namespace mcx::models {
+
+using proto::FieldId;
+using proto::FloorMessage;
+using proto::FloorMsgType;
+
+namespace {
+// TS 24.380 8.2.3.4 Reject Cause #1: another MCPTT client has permission.
+constexpr uint16_t kRejectAnotherHasPermission = 1;
+}  // namespace
+
+const char* OffnetFloorStateName(OffnetFloorState s) {
+  switch (s) {
+    case OffnetFloorState::kStartStop: return "Start-stop";
+    case OffnetFloorState::kSilence: return "O: silence";
+    case OffnetFloorState::kHasNoPermission: return "O: has no permission";
+    case OffnetFloorState::kPendingRequest: return "O: pending request";
+    case OffnetFloorState::kHasPermission: return "O: has permission";
+    case OffnetFloorState::kPendingGranted: return "O: pending granted";
+  }
+  return "?";
+}
+
+const char* FloorOutcomeName(FloorOutcome o) {
+  switch (o) {
+    case FloorOutcome::kGranted: return "granted";
+    case FloorOutcome::kTakenUnarbitrated: return "taken";
+    case FloorOutcome::kDenied: return "denied";
+    case FloorOutcome::kAbandoned: return "abandoned";
+  }
+  return "?";
+}
+
+OffnetFloorParticipant::OffnetFloorParticipant(OffnetFloorConfig cfg, OffnetFloorHooks hooks)
+    : cfg_(std::move(cfg)), hooks_(std::move(hooks)) {}
+
+OffnetFloorParticipant::~OffnetFloorParticipant() { Stop(); }
+
+void OffnetFloorParticipant::Start() {
+  if (state_ != OffnetFloorState::kStartStop) return;
+  Enter(OffnetFloorState::kSilence);
+  StartTimer(t230_, cfg_.t230_s, &OffnetFloorParticipant::OnT230);
+}
+
+void OffnetFloorParticipant::Stop() {
+  for (uint64_t* t : {&t201_, &t203_, &t205_, &t206_, &t207_, &t230_}) StopTimer(*t);
+  if (ptt_pressed_at_) Finish(FloorOutcome::kAbandoned);
+  if (state_ != OffnetFloorState::kStartStop) Enter(OffnetFloorState::kStartStop);
+}
+
+void OffnetFloorParticipant::Enter(OffnetFloorState s) {
+  const OffnetFloorState from = state_;
+  state_ = s;
+  if (from != s && hooks_.on_state) hooks_.on_state(from, s);
+}
+
+void OffnetFloorParticipant::Send(const FloorMessage& m) {
+  ++messages_sent_;
+  hooks_.send(m);
+}
+
+void OffnetFloorParticipant::StartTimer(uint64_t& id, double delay_s, void (OffnetFloorParticipant::*fn)()) {
+  StopTimer(id);
+  id = hooks_.schedule(delay_s, [this, fn, &id]() {
+    id = 0;
+    (this->*fn)();
+  });
+}
+
+void OffnetFloorParticipant::StopTimer(uint64_t& id) {
+  if (id != 0) hooks_.cancel(id);
+  id = 0;
+}
+
+void OffnetFloorParticipant::Finish(FloorOutcome o) {
+  if (!ptt_pressed_at_) return;
+  const double access = hooks_.now() - *ptt_pressed_at_;
+  ptt_pressed_at_.reset();
+  if (on_outcome) on_outcome(o, access);
+}
+
+// ---- PTT ----
+
+void OffnetFloorParticipant::PressPtt() {
+  ptt_down_ = true;
+  if (state_ != OffnetFloorState::kSilence && state_ != OffnetFloorState::kHasNoPermission) return;
+  ptt_pressed_at_ = hooks_.now();
+  // TS 24.380 7.2.3.x (psc-ns3): reset C201, send Floor Request, start T201.
+  c201_count_ = 0;
+  Enter(OffnetFloorState::kPendingRequest);
+  SendRequest();
+}
+
+void OffnetFloorParticipant::SendRequest() {
+  ++c201_count_;
+  Send(proto::OffnetFloorRequest(cfg_.ssrc, cfg_.user_id, cfg_.priority));
+  StartTimer(t201_, cfg_.t201_s, &OffnetFloorParticipant::OnT201);
+}
+
+void OffnetFloorParticipant::ReleasePtt() {
+  ptt_down_ = false;
+  switch (state_) {
+    case OffnetFloorState::kPendingRequest:
+      StopTimer(t201_);
+      Send(proto::OffnetFloorRelease(cfg_.ssrc, cfg_.user_id));
+      Finish(FloorOutcome::kAbandoned);
+      Enter(t203_ != 0 ? OffnetFloorState::kHasNoPermission : OffnetFloorState::kSilence);
+      break;
+    case OffnetFloorState::kHasPermission:
+      ReleaseFloor();
+      break;
+    default:
+      break;
+  }
+}
+
+void OffnetFloorParticipant::ReleaseFloor() {
+  // No queue: Floor Release to everyone, back to 'O: silence' with T230 (psc-ns3).
+  StopTimer(t206_);
+  StopTimer(t207_);
+  Send(proto::OffnetFloorRelease(cfg_.ssrc, cfg_.user_id));
+  talker_.clear();
+  talker_ssrc_ = 0;
+  Enter(OffnetFloorState::kSilence);
+  StartTimer(t230_, cfg_.t230_s, &OffnetFloorParticipant::OnT230);
+}
+
+void OffnetFloorParticipant::TakeFloor(FloorOutcome how) {
+  StopTimer(t201_);
+  StopTimer(t203_);
+  talker_ = cfg_.user_id;
+  talker_ssrc_ = cfg_.ssrc;
+  Enter(OffnetFloorState::kHasPermission);
+  StartTimer(t206_, cfg_.t206_s, &OffnetFloorParticipant::OnT206);
+  Finish(how);
+}
+
+void OffnetFloorParticipant::ListenTo(const std::string& talker, uint32_t ssrc) {
+  if (!talker.empty()) talker_ = talker;
+  talker_ssrc_ = ssrc;
+  Enter(OffnetFloorState::kHasNoPermission);
+  StartTimer(t203_, cfg_.t203_s, &OffnetFloorParticipant::OnT203);
+}
+
+// ---- timers ----
+
+void OffnetFloorParticipant::OnT201() {
+  if (state_ != OffnetFloorState::kPendingRequest) return;
+  if (c201_count_ < cfg_.c201) {
+    SendRequest();
+    return;
+  }
+  // C201 reached without an answer: nobody arbitrates; take the floor and say so (Floor Taken).
+  Send(proto::OffnetFloorTaken(cfg_.ssrc, cfg_.user_id, cfg_.user_id, true, seq_++));
+  TakeFloor(FloorOutcome::kTakenUnarbitrated);
+}
+
+void OffnetFloorParticipant::OnT203() {
+  if (state_ != OffnetFloorState::kHasNoPermission) return;
+  talker_.clear();
+  talker_ssrc_ = 0;
+  Enter(OffnetFloorState::kSilence);
+}
+
+void OffnetFloorParticipant::OnT205() {
+  if (state_ != OffnetFloorState::kPendingGranted) return;
+  if (c205_count_ >= cfg_.c205) {  // the granted user never started: the floor is free
+    talker_.clear();
+    Enter(OffnetFloorState::kSilence);
+    return;
+  }
+  ++c205_count_;
+  Send(proto::OffnetFloorGranted(cfg_.ssrc, cfg_.user_id, granted_ssrc_, cfg_.granted_duration_s, granted_priority_));
+  StartTimer(t205_, cfg_.t205_s, &OffnetFloorParticipant::OnT205);
+}
+
+void OffnetFloorParticipant::OnT206() {
+  if (state_ == OffnetFloorState::kHasPermission) StartTimer(t207_, cfg_.t207_s, &OffnetFloorParticipant::OnT207);
+}
+
+void OffnetFloorParticipant::OnT207() {
+  if (state_ == OffnetFloorState::kHasPermission) ReleaseFloor();
+}
+
+void OffnetFloorParticipant::OnT230() { Stop(); }
+
+// ---- received messages ----
+
+void OffnetFloorParticipant::MediaReceived(uint32_t ssrc) {
+  if (state_ == OffnetFloorState::kStartStop || ssrc == cfg_.ssrc) return;
+  StartTimer(t230_, cfg_.t230_s, &OffnetFloorParticipant::OnT230);
+  switch (state_) {
+    case OffnetFloorState::kSilence:
+      ListenTo("", ssrc);
+      break;
+    case OffnetFloorState::kHasNoPermission:
+      StartTimer(t203_, cfg_.t203_s, &OffnetFloorParticipant::OnT203);
+      break;
+    case OffnetFloorState::kPendingGranted:
+      if (ssrc == granted_ssrc_) {
+        StopTimer(t205_);
+        ListenTo(granted_user_, ssrc);
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+void OffnetFloorParticipant::Receive(const FloorMessage& m) {
+  if (state_ == OffnetFloorState::kStartStop || m.ssrc == cfg_.ssrc) return;
+  StartTimer(t230_, cfg_.t230_s, &OffnetFloorParticipant::OnT230);
+  const std::string sender = m.Text(FieldId::kUserId).value_or("");
+  const FloorMsgType type = m.type();
+  switch (state_) {
+    case OffnetFloorState::kSilence:
+      if (type == FloorMsgType::kTaken) ListenTo(sender, m.ssrc);
+      else if (type == FloorMsgType::kGranted) ListenTo("", m.GrantedSsrc().value_or(0));
+      // A Floor Request with nobody arbitrating is not answered: the requester takes the floor
+      // after C201 expiries of T201.
+      break;
+
+    case OffnetFloorState::kHasNoPermission:
+      if (type == FloorMsgType::kRelease && m.ssrc == talker_ssrc_) {
+        StopTimer(t203_);
+        talker_.clear();
+        talker_ssrc_ = 0;
+        Enter(OffnetFloorState::kSilence);
+      } else if (type == FloorMsgType::kTaken) {
+        ListenTo(sender, m.ssrc);
+      } else if (type == FloorMsgType::kGranted) {
+        ListenTo("", m.GrantedSsrc().value_or(0));
+      }
+      break;
+
+    case OffnetFloorState::kPendingRequest:
+      if (type == FloorMsgType::kGranted && m.GrantedSsrc() == cfg_.ssrc) {
+        TakeFloor(FloorOutcome::kGranted);
+      } else if (type == FloorMsgType::kGranted) {
+        StopTimer(t201_);
+        ListenTo("", m.GrantedSsrc().value_or(0));
+        Finish(FloorOutcome::kDenied);
+      } else if (type == FloorMsgType::kDeny && sender == cfg_.user_id) {
+        StopTimer(t201_);
+        ListenTo(talker_, m.ssrc);  // the denier holds the floor
+        Finish(FloorOutcome::kDenied);
+      } else if (type == FloorMsgType::kTaken) {
+        StopTimer(t201_);
+        ListenTo(sender, m.ssrc);
+        Finish(FloorOutcome::kDenied);
+      }
+      break;
+
+    case OffnetFloorState::kHasPermission:
+      if (type == FloorMsgType::kRequest) {
+        const uint8_t their = m.Priority().value_or(0);
+        if (their > cfg_.priority) {
+          // Pre-emption: grant to the higher priority, repeat on T205 until its media arrives.
+          granted_ssrc_ = m.ssrc;
+          granted_user_ = sender;
+          granted_priority_ = their;
+          c205_count_ = 1;
+          StopTimer(t206_);
+          StopTimer(t207_);
+          Send(proto::OffnetFloorGranted(cfg_.ssrc, cfg_.user_id, granted_ssrc_, cfg_.granted_duration_s, their));
+          Enter(OffnetFloorState::kPendingGranted);
+          StartTimer(t205_, cfg_.t205_s, &OffnetFloorParticipant::OnT205);
+        } else {
+          Send(proto::OffnetFloorDeny(cfg_.ssrc, sender, kRejectAnotherHasPermission));
+        }
+      } else if (type == FloorMsgType::kTaken || type == FloorMsgType::kGranted) {
+        ++duplicate_arbitrators_;  // another participant also believes it holds the floor
+      }
+      break;
+
+    case OffnetFloorState::kPendingGranted:
+      if (type == FloorMsgType::kRequest && m.ssrc == granted_ssrc_) {
+        Send(proto::OffnetFloorGranted(cfg_.ssrc, cfg_.user_id, granted_ssrc_, cfg_.granted_duration_s, granted_priority_));
+      } else if (type == FloorMsgType::kTaken && m.ssrc == granted_ssrc_) {
+        StopTimer(t205_);
+        ListenTo(sender, m.ssrc);
+      }
+      break;
+
+    case OffnetFloorState::kStartStop:
+      break;
+  }
+}
+
+}  // namespace mcx::models
+
+// ---------------------------------------------------------------------------------------------
+
+namespace mcx::models {
+
+namespace {
+uint8_t OffnetControlCsId(crypto::policy::CallType call, bool initiator) {
+  crypto::policy::Traffic t;
+  t.call = call;
+  t.network = crypto::policy::Network::kOffNetwork;
+  t.delivery = call == crypto::policy::CallType::kGroup ? crypto::policy::Delivery::kMulticast
+                                                        : crypto::policy::Delivery::kUnicast;
+  t.plane = crypto::policy::Plane::kControl;
+  t.initiator = initiator;
+  auto choice = crypto::policy::Select(t);
+  return choice ? choice->cs_id : 0;
+}
+
+void PutU32(crypto::Bytes& b, uint32_t v) {
+  for (int s = 24; s >= 0; s -= 8) b.push_back(static_cast<uint8_t>(v >> s));
+}
+uint32_t GetU32(crypto::ByteView b, size_t at) {
+  return (uint32_t{b[at]} << 24) | (uint32_t{b[at + 1]} << 16) | (uint32_t{b[at + 2]} << 8) | b[at + 3];
+}
+}  // namespace
+
+OffnetFloorCrypto OffnetFloorCrypto::ForGroup(crypto::ByteView gmk, uint32_t gmk_id, crypto::ByteView rand,
+                                              const std::string& user_uri) {
+  namespace kdf = crypto::kdf;
+  const uint8_t cs = OffnetControlCsId(crypto::policy::CallType::kGroup, true);
+  const uint32_t guk = kdf::GukId(gmk, gmk_id, user_uri);
+  kdf::SrtpMasterKeys own = kdf::SrtpMaster(gmk, cs, guk, rand);
+  crypto::srtp::MasterKey mk{own.key, own.salt, {}};
+  PutU32(mk.mki, gmk_id);
+  PutU32(mk.mki, guk);
+  OffnetFloorCrypto c;
+  c.sender_ = std::make_unique<crypto::srtp::Sender>(mk);
+  // TS 33.180 7.4.2: the receiver derives each sender's key from the GUK-ID in its MKI.
+  const crypto::Bytes key(gmk.begin(), gmk.end()), r(rand.begin(), rand.end());
+  c.receiver_ = std::make_unique<crypto::srtp::Receiver>(
+      8, [key, r, gmk_id, cs](crypto::ByteView mki) -> std::optional<crypto::srtp::MasterKey> {
+        if (mki.size() != 8 || GetU32(mki, 0) != gmk_id) return std::nullopt;
+        kdf::SrtpMasterKeys k = kdf::SrtpMaster(key, cs, GetU32(mki, 4), r);
+        return crypto::srtp::MasterKey{k.key, k.salt, mki.ToBytes()};
+      });
+  return c;
+}
+
+OffnetFloorCrypto OffnetFloorCrypto::ForPrivate(crypto::ByteView pck, uint32_t pck_id, crypto::ByteView rand,
+                                                bool initiator) {
+  namespace kdf = crypto::kdf;
+  // Each direction is its own crypto session (the caller's and the callee's CS-ID, from the key
+  // policy), both keyed by the PCK with CSB-ID = PCK-ID and MKI = PCK-ID.
+  auto session = [&](bool caller) {
+    const uint8_t cs = OffnetControlCsId(crypto::policy::CallType::kPrivate, caller);
+    kdf::SrtpMasterKeys k = kdf::SrtpMaster(pck, cs, pck_id, rand);
+    crypto::srtp::MasterKey mk{k.key, k.salt, {}};
+    PutU32(mk.mki, pck_id);
+    return mk;
+  };
+  OffnetFloorCrypto c;
+  c.sender_ = std::make_unique<crypto::srtp::Sender>(session(initiator));
+  const crypto::srtp::MasterKey peer = session(!initiator);
+  c.receiver_ = std::make_unique<crypto::srtp::Receiver>(4, [peer](crypto::ByteView mki) -> std::optional<crypto::srtp::MasterKey> {
+    if (mki != crypto::ByteView(peer.mki)) return std::nullopt;
+    return peer;
+  });
+  return c;
+}
+
+crypto::Result<proto::ProtectedFloorMessage> OffnetFloorCrypto::Protect(const proto::FloorMessage& m) {
+  return proto::Protect(*sender_, m);
+}
+
+crypto::Result<proto::FloorMessage> OffnetFloorCrypto::Unprotect(crypto::ByteView wire) {
+  return proto::Unprotect(*receiver_, wire);
+}
+
+}  // namespace mcx::models

@@ -1,0 +1,262 @@
+// Off-network floor control (TS 24.380 clause 7) on a fake clock and an in-memory group, every
+// floor message protected as SRTCP under the GMK-derived (or PCK) key.
+#include <map>
+#include <memory>
+
+#include <gtest/gtest.h>
+
+#include "offnet_floor.h"
+
+using namespace mcx::models;
+using mcx::crypto::Bytes;
+using mcx::crypto::ByteView;
+using mcx::crypto::Error;
+
+namespace {
+
+Bytes Fill(size_t n, uint8_t v) { return Bytes(n, v); }
+
+class FakeClock {
+ public:
+  double now = 0;
+  uint64_t Schedule(double d, std::function<void()> fn) {
+    events_.emplace(std::make_pair(now + d, ++next_), std::move(fn));
+    return next_;
+  }
+  void Cancel(uint64_t id) {
+    for (auto it = events_.begin(); it != events_.end(); ++it)
+      if (it->first.second == id) {
+        events_.erase(it);
+        return;
+      }
+  }
+  void RunUntil(double t) {
+    while (!events_.empty() && events_.begin()->first.first <= t) {
+      auto it = events_.begin();
+      now = it->first.first;
+      auto fn = std::move(it->second);
+      events_.erase(it);
+      fn();
+    }
+    now = t;
+  }
+
+ private:
+  std::map<std::pair<double, uint64_t>, std::function<void()>> events_;
+  uint64_t next_ = 0;
+};
+
+// A group on a broadcast medium with a fixed one-way delay; each member protects what it sends
+// and unprotects what it receives with its own OffnetFloorCrypto.
+struct Group {
+  FakeClock clock;
+  double delay_s = 0.0365;  // the PC5 model's mean one-way latency at a 40 ms period
+  struct Member {
+    std::unique_ptr<OffnetFloorCrypto> crypto;
+    std::unique_ptr<OffnetFloorParticipant> floor;
+    std::vector<std::pair<FloorOutcome, double>> outcomes;
+    uint64_t undecryptable = 0;
+  };
+  std::vector<std::unique_ptr<Member>> members;
+  std::vector<Bytes> on_air;
+  uint64_t plain_bytes = 0;
+
+  Member& Add(const std::string& user, uint8_t priority, ByteView gmk) {
+    auto m = std::make_unique<Member>();
+    Member* self = m.get();
+    const Bytes rand = Fill(16, 0x42);
+    m->crypto = std::make_unique<OffnetFloorCrypto>(OffnetFloorCrypto::ForGroup(gmk, 0x0a0b0c0d, rand, user));
+    OffnetFloorConfig cfg;
+    cfg.user_id = user;
+    cfg.ssrc = 0x1000 + static_cast<uint32_t>(members.size());
+    cfg.priority = priority;
+    OffnetFloorHooks hooks;
+    hooks.now = [this]() { return clock.now; };
+    hooks.schedule = [this](double d, std::function<void()> fn) { return clock.Schedule(d, std::move(fn)); };
+    hooks.cancel = [this](uint64_t id) { clock.Cancel(id); };
+    hooks.send = [this, self](const mcx::proto::FloorMessage& msg) {
+      auto p = self->crypto->Protect(msg);
+      ASSERT_TRUE(p.ok());
+      plain_bytes += p->sizes.plain;
+      on_air.push_back(p->wire);
+      const Bytes wire = p->wire;
+      clock.Schedule(delay_s, [this, self, wire]() {
+        for (auto& other : members) {
+          if (other.get() == self) continue;
+          auto got = other->crypto->Unprotect(wire);
+          if (!got) {
+            ++other->undecryptable;
+            continue;
+          }
+          other->floor->Receive(*got);
+        }
+      });
+    };
+    m->floor = std::make_unique<OffnetFloorParticipant>(cfg, hooks);
+    m->floor->on_outcome = [self](FloorOutcome o, double s) { self->outcomes.push_back({o, s}); };
+    m->floor->Start();
+    members.push_back(std::move(m));
+    return *self;
+  }
+  // The talker's media (RTP) reaching the others.
+  void Media(Member& from) {
+    const uint32_t ssrc = 0x1000 + static_cast<uint32_t>(std::find_if(members.begin(), members.end(), [&](auto& m) {
+                            return m.get() == &from;
+                          }) - members.begin());
+    for (auto& m : members)
+      if (m.get() != &from) m->floor->MediaReceived(ssrc);
+  }
+};
+
+const Bytes kGmk = Fill(16, 0x11);
+
+}  // namespace
+
+TEST(OffnetFloor, NoArbitratorMeansTheFloorIsTakenAfterC201TimesT201) {
+  Group g;
+  auto& a = g.Add("sip:a@x", 1, kGmk);
+  auto& b = g.Add("sip:b@x", 1, kGmk);
+  a.floor->PressPtt();
+  EXPECT_EQ(a.floor->state(), OffnetFloorState::kPendingRequest);
+  g.clock.RunUntil(1.0);
+  ASSERT_EQ(a.outcomes.size(), 1u);
+  EXPECT_EQ(a.outcomes[0].first, FloorOutcome::kTakenUnarbitrated);
+  EXPECT_NEAR(a.outcomes[0].second, 3 * 0.040, 1e-9);  // the ~120 ms step of NIST's figure
+  EXPECT_EQ(a.floor->state(), OffnetFloorState::kHasPermission);
+  EXPECT_EQ(a.floor->messages_sent(), 4u);  // three Floor Requests and a Floor Taken
+  EXPECT_EQ(b.floor->state(), OffnetFloorState::kHasNoPermission);
+  EXPECT_EQ(b.floor->talker(), "sip:a@x");
+}
+
+TEST(OffnetFloor, TheTalkerDeniesAnEqualPriorityRequest) {
+  Group g;
+  auto& a = g.Add("sip:a@x", 1, kGmk);
+  auto& b = g.Add("sip:b@x", 1, kGmk);
+  a.floor->PressPtt();
+  g.clock.RunUntil(0.5);
+  b.floor->PressPtt();
+  g.clock.RunUntil(1.0);
+  ASSERT_EQ(b.outcomes.size(), 1u);
+  EXPECT_EQ(b.outcomes[0].first, FloorOutcome::kDenied);
+  EXPECT_NEAR(b.outcomes[0].second, 2 * g.delay_s, 1e-9);  // request there, deny back
+  EXPECT_EQ(b.floor->state(), OffnetFloorState::kHasNoPermission);
+  EXPECT_EQ(a.floor->state(), OffnetFloorState::kHasPermission);
+}
+
+TEST(OffnetFloor, HigherPriorityPreemptsAndTheOldTalkerWaitsForItsMedia) {
+  Group g;
+  auto& a = g.Add("sip:a@x", 1, kGmk);
+  auto& b = g.Add("sip:b@x", 5, kGmk);
+  auto& c = g.Add("sip:c@x", 1, kGmk);
+  a.floor->PressPtt();
+  g.clock.RunUntil(0.5);
+  b.floor->PressPtt();
+  g.clock.RunUntil(0.5 + 2 * g.delay_s + 0.001);
+  ASSERT_EQ(b.outcomes.size(), 1u);
+  EXPECT_EQ(b.outcomes[0].first, FloorOutcome::kGranted);
+  EXPECT_EQ(b.floor->state(), OffnetFloorState::kHasPermission);
+  EXPECT_EQ(a.floor->state(), OffnetFloorState::kPendingGranted);
+  g.Media(b);
+  EXPECT_EQ(a.floor->state(), OffnetFloorState::kHasNoPermission);
+  EXPECT_EQ(c.floor->state(), OffnetFloorState::kHasNoPermission);
+}
+
+TEST(OffnetFloor, ReleaseAndEndOfMediaReturnToSilence) {
+  Group g;
+  auto& a = g.Add("sip:a@x", 1, kGmk);
+  auto& b = g.Add("sip:b@x", 1, kGmk);
+  a.floor->PressPtt();
+  g.clock.RunUntil(0.5);
+  a.floor->ReleasePtt();
+  EXPECT_EQ(a.floor->state(), OffnetFloorState::kSilence);
+  g.clock.RunUntil(0.6);
+  EXPECT_EQ(b.floor->state(), OffnetFloorState::kSilence);
+  // A talker that vanishes without a Floor Release: T203 (4 s) after its last media.
+  b.floor->PressPtt();
+  g.clock.RunUntil(1.0);
+  g.Media(b);
+  EXPECT_EQ(a.floor->state(), OffnetFloorState::kHasNoPermission);
+  g.clock.RunUntil(1.0 + 3.9);
+  EXPECT_EQ(a.floor->state(), OffnetFloorState::kHasNoPermission);
+  g.clock.RunUntil(1.0 + 4.1);
+  EXPECT_EQ(a.floor->state(), OffnetFloorState::kSilence);
+}
+
+TEST(OffnetFloor, StopTalkingTimersEndALongTalk) {
+  Group g;
+  auto& a = g.Add("sip:a@x", 1, kGmk);
+  g.Add("sip:b@x", 1, kGmk);
+  a.floor->PressPtt();
+  g.clock.RunUntil(0.2 + 26.9);
+  EXPECT_EQ(a.floor->state(), OffnetFloorState::kHasPermission);
+  g.clock.RunUntil(0.2 + 30.1);  // T206 27 s + T207 3 s
+  EXPECT_EQ(a.floor->state(), OffnetFloorState::kSilence);
+}
+
+TEST(OffnetFloor, SimultaneousRequestsWithoutArbitratorGiveTwoTalkers) {
+  // The risk studied by Sun et al. (WCMC 2019): both take the floor after C201.
+  Group g;
+  auto& a = g.Add("sip:a@x", 1, kGmk);
+  auto& b = g.Add("sip:b@x", 1, kGmk);
+  a.floor->PressPtt();
+  b.floor->PressPtt();
+  g.clock.RunUntil(1.0);
+  EXPECT_EQ(a.floor->state(), OffnetFloorState::kHasPermission);
+  EXPECT_EQ(b.floor->state(), OffnetFloorState::kHasPermission);
+  EXPECT_GT(a.floor->duplicate_arbitrators() + b.floor->duplicate_arbitrators(), 0u);
+}
+
+TEST(OffnetFloor, EveryFloorMessageOnAirIsSrtcpUnderTheGmk) {
+  Group g;
+  auto& a = g.Add("sip:a@x", 1, kGmk);
+  auto& b = g.Add("sip:b@x", 1, kGmk);
+  auto& outsider = g.Add("sip:eve@x", 1, Fill(16, 0x99));  // holds another GMK (same GMK-ID)
+  a.floor->PressPtt();
+  g.clock.RunUntil(0.5);
+  b.floor->PressPtt();
+  g.clock.RunUntil(1.0);
+  a.floor->ReleasePtt();
+  g.clock.RunUntil(1.5);
+  ASSERT_GE(g.on_air.size(), 6u);
+  for (const Bytes& wire : g.on_air) {
+    // The APP name and fields are encrypted: a plain decoder does not see an MCPT message.
+    EXPECT_FALSE(mcx::proto::Decode(wire).ok());
+    // ... || 16-byte tag || E=1 and the SRTCP index || 8-byte MKI = GMK-ID || the sender's GUK-ID.
+    EXPECT_EQ(wire[wire.size() - 12] & 0x80, 0x80);
+    EXPECT_EQ(Bytes(wire.end() - 8, wire.end() - 4), (Bytes{0x0a, 0x0b, 0x0c, 0x0d}));
+  }
+  EXPECT_EQ(g.on_air.size() * 28, [&] {
+    size_t wire = 0;
+    for (const Bytes& w : g.on_air) wire += w.size();
+    return wire - g.plain_bytes;
+  }());
+  EXPECT_EQ(outsider.undecryptable, g.on_air.size() - outsider.floor->messages_sent());
+  EXPECT_EQ(outsider.crypto->counters().auth_failed, outsider.undecryptable);
+  EXPECT_EQ(outsider.floor->state(), OffnetFloorState::kSilence);  // it never learnt of the talk
+  EXPECT_EQ(a.undecryptable, 0u);
+  EXPECT_EQ(b.undecryptable, 0u);
+}
+
+TEST(OffnetFloor, PrivateCallKeysWorkBothWaysAndOnlyWithThePck) {
+  const Bytes pck = Fill(16, 0x23), rand = Fill(16, 0x05);
+  auto caller = OffnetFloorCrypto::ForPrivate(pck, 0x1abcdef0, rand, true);
+  auto callee = OffnetFloorCrypto::ForPrivate(pck, 0x1abcdef0, rand, false);
+  auto stranger = OffnetFloorCrypto::ForPrivate(Fill(16, 0x24), 0x1abcdef0, rand, false);
+  const auto req = mcx::proto::OffnetFloorRequest(0x77, "sip:a@x", 1);
+  auto wire = caller.Protect(req);
+  ASSERT_TRUE(wire.ok());
+  EXPECT_EQ(wire->sizes.overhead(), 24u);  // 32-bit MKI: the PCK-ID
+  auto got = callee.Unprotect(wire->wire);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->type(), mcx::proto::FloorMsgType::kRequest);
+  EXPECT_EQ(got->Text(mcx::proto::FieldId::kUserId), "sip:a@x");
+  auto back = caller.Unprotect(callee.Protect(mcx::proto::OffnetFloorRelease(0x88, "sip:b@x"))->wire);
+  EXPECT_TRUE(back.ok());
+  auto bad = stranger.Unprotect(wire->wire);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error(), Error::kAuthenticationFailed);
+  // Replaying the same packet to the callee is caught.
+  auto replay = callee.Unprotect(wire->wire);
+  ASSERT_FALSE(replay.ok());
+  EXPECT_EQ(replay.error(), Error::kReplayDetected);
+}
