@@ -131,6 +131,9 @@ class OffnetFloorCrypto {
   /// Errors (counted in counters()): kUnknownMki (a key we do not hold), kAuthenticationFailed,
   /// replays, and Decode's errors.
   crypto::Result<proto::FloorMessage> Unprotect(crypto::ByteView wire);
+  /// The call's media under the same key (SRTP). Errors: those of srtp::Sender / Receiver.
+  crypto::Result<crypto::Bytes> ProtectMedia(crypto::ByteView rtp) { return sender_->ProtectRtp(rtp); }
+  crypto::Result<crypto::Bytes> UnprotectMedia(crypto::ByteView srtp) { return receiver_->UnprotectRtp(srtp); }
   const crypto::srtp::Counters& counters() const { return receiver_->counters(); }
 
  private:

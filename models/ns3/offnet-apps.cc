@@ -1,0 +1,226 @@
+#include "offnet-apps.h"
+
+#include <ns3/double.h>
+#include <ns3/inet-socket-address.h>
+#include <ns3/ipv4-address.h>
+#include <ns3/log.h>
+#include <ns3/node.h>
+#include <ns3/packet.h>
+#include <ns3/simulator.h>
+#include <ns3/string.h>
+#include <ns3/udp-socket-factory.h>
+#include <ns3/uinteger.h>
+
+NS_LOG_COMPONENT_DEFINE("McxOffnetMcpttApp");
+
+namespace mcx::models {
+
+using namespace ns3;
+
+NS_OBJECT_ENSURE_REGISTERED(OffnetMcpttApp);
+
+TypeId OffnetMcpttApp::GetTypeId() {
+  static TypeId tid =
+      TypeId("mcx::OffnetMcpttApp")
+          .SetParent<Application>()
+          .AddConstructor<OffnetMcpttApp>()
+          .AddAttribute("UserId", "MCPTT ID", StringValue("sip:user@mcx.example.org"),
+                        MakeStringAccessor(&OffnetMcpttApp::m_userId), MakeStringChecker())
+          .AddAttribute("Ssrc", "RTP/RTCP SSRC", UintegerValue(1), MakeUintegerAccessor(&OffnetMcpttApp::m_ssrc),
+                        MakeUintegerChecker<uint32_t>())
+          .AddAttribute("Priority", "Floor priority (a higher one pre-empts)", UintegerValue(1),
+                        MakeUintegerAccessor(&OffnetMcpttApp::m_priority), MakeUintegerChecker<uint32_t>(0, 255))
+          .AddAttribute("GroupAddress", "The group's off-network IP multicast address", Ipv4AddressValue("225.0.0.1"),
+                        MakeIpv4AddressAccessor(&OffnetMcpttApp::m_group), MakeIpv4AddressChecker())
+          .AddAttribute("FloorPort", "UDP port of floor control", UintegerValue(49151),
+                        MakeUintegerAccessor(&OffnetMcpttApp::m_floorPort), MakeUintegerChecker<uint16_t>())
+          .AddAttribute("MediaPort", "UDP port of the voice", UintegerValue(49150),
+                        MakeUintegerAccessor(&OffnetMcpttApp::m_mediaPort), MakeUintegerChecker<uint16_t>())
+          .AddAttribute("T201", "Floor Request retransmission (s)", DoubleValue(0.040),
+                        MakeDoubleAccessor(&OffnetMcpttApp::m_t201), MakeDoubleChecker<double>(0.001))
+          .AddAttribute("C201", "Floor Requests before taking an unarbitrated floor", UintegerValue(3),
+                        MakeUintegerAccessor(&OffnetMcpttApp::m_c201), MakeUintegerChecker<uint32_t>(1))
+          .AddAttribute("T203", "End of RTP media (s)", DoubleValue(4.0), MakeDoubleAccessor(&OffnetMcpttApp::m_t203),
+                        MakeDoubleChecker<double>(0.001))
+          .AddAttribute("PttMeanInterval", "Mean time between PTT presses (s), exponential; 0 = none",
+                        DoubleValue(0.0), MakeDoubleAccessor(&OffnetMcpttApp::m_pttMeanIntervalS),
+                        MakeDoubleChecker<double>(0))
+          .AddAttribute("TalkMean", "Mean talk duration (s), exponential", DoubleValue(4.0),
+                        MakeDoubleAccessor(&OffnetMcpttApp::m_talkMeanS), MakeDoubleChecker<double>(0.01))
+          .AddAttribute("VoiceBytes", "Voice payload per RTP frame", UintegerValue(60),
+                        MakeUintegerAccessor(&OffnetMcpttApp::m_voiceBytes), MakeUintegerChecker<uint32_t>(8))
+          .AddAttribute("FrameInterval", "Voice frame interval (s)", DoubleValue(0.020),
+                        MakeDoubleAccessor(&OffnetMcpttApp::m_frameS), MakeDoubleChecker<double>(0.001))
+          .AddTraceSource("FloorOutcome", "A PTT press ended: outcome and access time (s)",
+                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_outcomeTrace), "mcx::OffnetMcpttApp::OutcomeCallback")
+          .AddTraceSource("MediaRx", "A voice frame was heard: talker SSRC and mouth-to-ear delay",
+                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_mediaRxTrace), "mcx::OffnetMcpttApp::MediaCallback")
+          .AddTraceSource("FloorTx", "A floor message was sent: plain and SRTCP bytes",
+                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_floorTxTrace), "mcx::OffnetMcpttApp::FloorTxCallback")
+          .AddTraceSource("Error", "Something failed (reason)", MakeTraceSourceAccessor(&OffnetMcpttApp::m_errorTrace),
+                          "mcx::OffnetMcpttApp::ErrorCallback")
+          .AddTraceSource("FloorState", "Floor state change (from, to)",
+                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_stateTrace), "mcx::OffnetMcpttApp::StateCallback");
+  return tid;
+}
+
+OffnetMcpttApp::OffnetMcpttApp()
+    : gap_(CreateObject<ExponentialRandomVariable>()), talk_(CreateObject<ExponentialRandomVariable>()) {}
+
+OffnetMcpttApp::~OffnetMcpttApp() = default;
+
+void OffnetMcpttApp::DoDispose() {
+  floor_.reset();
+  for (auto& [id, ev] : timers_) ev.Cancel();
+  timers_.clear();
+  floorSocket_ = mediaSocket_ = nullptr;
+  Application::DoDispose();
+}
+
+void OffnetMcpttApp::SetGroupKey(const crypto::Bytes& gmk, uint32_t gmk_id, const crypto::Bytes& rand) {
+  crypto_ = std::make_unique<OffnetFloorCrypto>(OffnetFloorCrypto::ForGroup(gmk, gmk_id, rand, m_userId));
+}
+
+void OffnetMcpttApp::StartApplication() {
+  auto open = [this](uint16_t port, void (OffnetMcpttApp::*fn)(Ptr<Socket>)) {
+    Ptr<Socket> s = Socket::CreateSocket(GetNode(), UdpSocketFactory::GetTypeId());
+    s->Bind(InetSocketAddress(Ipv4Address::GetAny(), port));
+    s->SetAllowBroadcast(true);
+    s->SetRecvCallback(MakeCallback(fn, this));
+    return s;
+  };
+  floorSocket_ = open(m_floorPort, &OffnetMcpttApp::OnFloorPacket);
+  mediaSocket_ = open(m_mediaPort, &OffnetMcpttApp::OnMediaPacket);
+  if (!crypto_) {
+    // TS 33.180 5.7: no current GMK, no protected group communication.
+    m_errorTrace("no_gmk");
+    return;
+  }
+  OffnetFloorConfig cfg;
+  cfg.user_id = m_userId;
+  cfg.ssrc = m_ssrc;
+  cfg.priority = static_cast<uint8_t>(m_priority);
+  cfg.t201_s = m_t201;
+  cfg.c201 = m_c201;
+  cfg.t203_s = m_t203;
+  OffnetFloorHooks hooks;
+  hooks.now = []() { return Simulator::Now().GetSeconds(); };
+  hooks.schedule = [this](double d, std::function<void()> fn) {
+    const uint64_t id = nextTimer_++;
+    timers_[id] = Simulator::Schedule(Seconds(d), [this, id, fn]() {
+      timers_.erase(id);
+      fn();
+    });
+    return id;
+  };
+  hooks.cancel = [this](uint64_t id) {
+    auto it = timers_.find(id);
+    if (it == timers_.end()) return;
+    it->second.Cancel();
+    timers_.erase(it);
+  };
+  hooks.send = [this](const proto::FloorMessage& m) { SendFloor(m); };
+  hooks.on_state = [this](OffnetFloorState from, OffnetFloorState to) {
+    m_stateTrace(OffnetFloorStateName(from), OffnetFloorStateName(to));
+    if (to == OffnetFloorState::kHasPermission && !voiceEvent_.IsRunning()) SendVoiceFrame();
+  };
+  floor_ = std::make_unique<OffnetFloorParticipant>(cfg, hooks);
+  floor_->on_outcome = [this](FloorOutcome o, double s) { m_outcomeTrace(FloorOutcomeName(o), s); };
+  floor_->Start();
+  ScheduleNextPtt();
+}
+
+void OffnetMcpttApp::StopApplication() {
+  pttEvent_.Cancel();
+  releaseEvent_.Cancel();
+  voiceEvent_.Cancel();
+  if (floor_) floor_->Stop();
+  for (auto s : {floorSocket_, mediaSocket_})
+    if (s) s->Close();
+}
+
+void OffnetMcpttApp::ScheduleNextPtt() {
+  if (m_pttMeanIntervalS <= 0 || !floor_) return;
+  gap_->SetAttribute("Mean", DoubleValue(m_pttMeanIntervalS));
+  talk_->SetAttribute("Mean", DoubleValue(m_talkMeanS));
+  pttEvent_ = Simulator::Schedule(Seconds(gap_->GetValue()), [this]() {
+    Talk(talk_->GetValue());
+    ScheduleNextPtt();
+  });
+}
+
+void OffnetMcpttApp::Talk(double talk_s) {
+  if (!floor_) {
+    m_errorTrace("no_gmk");
+    return;
+  }
+  if (floor_->state() == OffnetFloorState::kPendingRequest || floor_->state() == OffnetFloorState::kHasPermission) return;
+  floor_->PressPtt();
+  releaseEvent_.Cancel();
+  releaseEvent_ = Simulator::Schedule(Seconds(talk_s), [this]() {
+    if (floor_) floor_->ReleasePtt();
+  });
+}
+
+void OffnetMcpttApp::SendFloor(const proto::FloorMessage& m) {
+  auto p = crypto_->Protect(m);
+  if (!p) {
+    m_errorTrace("protect_failed");
+    return;
+  }
+  m_floorTxTrace(static_cast<uint32_t>(p->sizes.plain), static_cast<uint32_t>(p->sizes.wire));
+  floorSocket_->SendTo(Create<Packet>(p->wire.data(), p->wire.size()), 0, InetSocketAddress(m_group, m_floorPort));
+}
+
+void OffnetMcpttApp::OnFloorPacket(Ptr<Socket> s) {
+  while (Ptr<Packet> packet = s->Recv()) {
+    if (!floor_) {
+      m_errorTrace("no_gmk");
+      continue;
+    }
+    crypto::Bytes wire(packet->GetSize());
+    packet->CopyData(wire.data(), wire.size());
+    auto m = crypto_->Unprotect(wire);
+    if (!m) {
+      m_errorTrace(std::string("floor_") + crypto::ErrorName(m.error()));
+      continue;
+    }
+    floor_->Receive(*m);
+  }
+}
+
+void OffnetMcpttApp::SendVoiceFrame() {
+  if (!floor_ || !floor_->may_send_media()) return;
+  // RTP header (RFC 3550) and a payload whose first 8 bytes carry the capture time, so the
+  // listener can measure mouth-to-ear delay (no codec delay is modelled).
+  crypto::Bytes rtp{0x80, 0x60, static_cast<uint8_t>(rtpSeq_ >> 8), static_cast<uint8_t>(rtpSeq_)};
+  ++rtpSeq_;
+  const uint64_t ts = static_cast<uint64_t>(Simulator::Now().GetNanoSeconds());
+  for (int i = 24; i >= 0; i -= 8) rtp.push_back(static_cast<uint8_t>((ts / 125000) >> i));  // 8 kHz clock
+  for (int i = 24; i >= 0; i -= 8) rtp.push_back(static_cast<uint8_t>(m_ssrc >> i));
+  for (int i = 56; i >= 0; i -= 8) rtp.push_back(static_cast<uint8_t>(ts >> i));
+  rtp.resize(12 + m_voiceBytes, 0);
+  auto wire = crypto_->ProtectMedia(rtp);
+  if (wire) mediaSocket_->SendTo(Create<Packet>(wire->data(), wire->size()), 0, InetSocketAddress(m_group, m_mediaPort));
+  voiceEvent_ = Simulator::Schedule(Seconds(m_frameS), &OffnetMcpttApp::SendVoiceFrame, this);
+}
+
+void OffnetMcpttApp::OnMediaPacket(Ptr<Socket> s) {
+  while (Ptr<Packet> packet = s->Recv()) {
+    if (!floor_) continue;  // counted once at start as no_gmk
+    crypto::Bytes wire(packet->GetSize());
+    packet->CopyData(wire.data(), wire.size());
+    auto rtp = crypto_->UnprotectMedia(wire);
+    if (!rtp || rtp->size() < 20) {
+      m_errorTrace(std::string("media_") + (rtp ? "short" : crypto::ErrorName(rtp.error())));
+      continue;
+    }
+    const uint32_t ssrc = (uint32_t{(*rtp)[8]} << 24) | (uint32_t{(*rtp)[9]} << 16) | (uint32_t{(*rtp)[10]} << 8) | (*rtp)[11];
+    uint64_t ts = 0;
+    for (int i = 0; i < 8; ++i) ts = (ts << 8) | (*rtp)[12 + i];
+    floor_->MediaReceived(ssrc);
+    m_mediaRxTrace(ssrc, Simulator::Now() - NanoSeconds(static_cast<int64_t>(ts)));
+  }
+}
+
+}  // namespace mcx::models

@@ -1,0 +1,110 @@
+#include "offnet_group_call.h"
+
+#include <ns3/core-module.h>
+#include <ns3/internet-module.h>
+#include <ns3/mobility-module.h>
+#include <ns3/network-module.h>
+
+#include <random>
+
+#include "offnet-apps.h"
+#include "sidelink.h"
+
+namespace mcx::scenarios {
+
+using namespace ns3;
+
+OffnetGroupCallResult RunOffnetGroupCall(const OffnetGroupCallParams& p) {
+  RngSeedManager::SetSeed(1);
+  RngSeedManager::SetRun(p.seed);
+  OffnetGroupCallResult r;
+  r.params = p;
+  const uint32_t n = p.members + p.members_without_gmk;
+
+  NodeContainer nodes;
+  nodes.Create(n);
+  MobilityHelper mobility;
+  auto disc = CreateObject<UniformDiscPositionAllocator>();
+  disc->SetRho(p.radius_m);
+  disc->SetZ(1.5);
+  disc->AssignStreams(static_cast<int64_t>(p.seed) * 7919);
+  mobility.SetPositionAllocator(disc);
+  mobility.Install(nodes);
+
+  auto loss = CreateObject<models::O2oPropagationLossModel>();
+  loss->SetAttribute("ShadowingSigma", DoubleValue(p.shadowing_sigma_db));
+  models::SlHelper sl;
+  sl.SetChannelAttribute("PropagationLossModel", PointerValue(loss));
+  sl.SetDeviceAttribute("Mcs", UintegerValue(p.mcs));
+  sl.SetDeviceAttribute("PrbCount", UintegerValue(p.prbs));
+  sl.SetDeviceAttribute("Ktrp", UintegerValue(p.ktrp));
+  NetDeviceContainer devices = sl.Install(nodes);
+  if (p.sc_period_ms != 40) {
+    sidelink::SlCommPool pool = sidelink::SlCommPool::PreconfiguredDefault();
+    pool.periodSubframes = p.sc_period_ms;
+    for (uint32_t i = 0; i < n; ++i) DynamicCast<models::SlNetDevice>(devices.Get(i))->SetPool(pool);
+  }
+  InternetStackHelper internet;
+  internet.Install(nodes);
+  Ipv4AddressHelper ip("10.0.0.0", "255.255.0.0");
+  ip.Assign(devices);
+  Ipv4StaticRoutingHelper routing;
+  for (uint32_t i = 0; i < n; ++i) routing.SetDefaultMulticastRoute(nodes.Get(i), devices.Get(i));
+  sl.AssignStreams(devices, static_cast<int64_t>(p.seed) * 1000);
+
+  // The group's key, provisioned before the call: GMK, GMK-ID (purpose nibble 0) and RAND.
+  std::mt19937_64 keyGen(p.seed * 0x9e3779b97f4a7c15ull);
+  crypto::Bytes gmk(16), rand(16);
+  for (auto& b : gmk) b = static_cast<uint8_t>(keyGen());
+  for (auto& b : rand) b = static_cast<uint8_t>(keyGen());
+  const uint32_t gmkId = static_cast<uint32_t>(keyGen()) & 0x0fffffffu;
+
+  for (uint32_t i = 0; i < n; ++i) {
+    auto app = CreateObject<models::OffnetMcpttApp>();
+    app->SetAttribute("UserId", StringValue("sip:ue" + std::to_string(i) + "@mcx.example.org"));
+    app->SetAttribute("Ssrc", UintegerValue(0x5000 + i));
+    app->SetAttribute("T201", DoubleValue(p.t201_ms / 1000.0));
+    app->SetAttribute("C201", UintegerValue(p.c201));
+    app->SetAttribute("PttMeanInterval", DoubleValue(i < p.members ? p.ptt_mean_interval_s : 0.0));
+    app->SetAttribute("TalkMean", DoubleValue(p.talk_mean_s));
+    if (i < p.members) app->SetGroupKey(gmk, gmkId, rand);
+    nodes.Get(i)->AddApplication(app);
+    app->SetStartTime(Seconds(0.5));
+    app->SetStopTime(Seconds(p.duration_s));
+    app->TraceConnectWithoutContext("FloorOutcome", Callback<void, std::string, double>([&r](std::string o, double s) {
+      r.access_ms[o].push_back(s * 1000);
+    }));
+    app->TraceConnectWithoutContext("MediaRx", Callback<void, uint32_t, Time>([&r](uint32_t, Time d) {
+      r.mouth_to_ear_ms.push_back(d.GetSeconds() * 1000);
+    }));
+    app->TraceConnectWithoutContext("FloorTx", Callback<void, uint32_t, uint32_t>([&r](uint32_t plain, uint32_t wire) {
+      r.floor_plain_bytes += plain;
+      r.floor_protected_bytes += wire;
+      ++r.floor_messages;
+    }));
+    app->TraceConnectWithoutContext("Error", Callback<void, std::string>([&r](std::string e) { ++r.errors[e]; }));
+    auto dev = DynamicCast<models::SlNetDevice>(devices.Get(i));
+    dev->TraceConnectWithoutContext("MacTx", Callback<void, Ptr<const Packet>>([&r](Ptr<const Packet>) { ++r.sidelink_packets_sent; }));
+    dev->TraceConnectWithoutContext("MacRx", Callback<void, Ptr<const Packet>, Time>([&r](Ptr<const Packet>, Time) {
+      ++r.sidelink_packets_received;
+    }));
+    dev->TraceConnectWithoutContext("PhyTx", Callback<void, uint32_t, uint32_t>([&r](uint32_t bytes, uint32_t) {
+      r.sidelink_bytes_on_air += bytes;
+    }));
+  }
+  sl.Channel()->TraceConnectWithoutContext("Collision", Callback<void, uint32_t, uint32_t>([&r](uint32_t kind, uint32_t) {
+    ++(kind == 0 ? r.collisions_pscch : r.collisions_pssch);
+  }));
+
+  Simulator::Stop(Seconds(p.duration_s + 0.5));
+  Simulator::Run();
+  for (uint32_t i = 0; i < n; ++i) {
+    auto app = DynamicCast<models::OffnetMcpttApp>(nodes.Get(i)->GetApplication(0));
+    if (app->floor()) r.duplicate_arbitrators += app->floor()->duplicate_arbitrators();
+  }
+  Simulator::Destroy();
+  r.sim_end_s = p.duration_s + 0.5;
+  return r;
+}
+
+}  // namespace mcx::scenarios
