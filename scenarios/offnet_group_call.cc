@@ -8,7 +8,7 @@
 #include <random>
 
 #include "offnet-apps.h"
-#include "sidelink.h"
+#include "sidelink_common.h"
 
 namespace mcx::scenarios {
 
@@ -31,26 +31,14 @@ OffnetGroupCallResult RunOffnetGroupCall(const OffnetGroupCallParams& p) {
   mobility.SetPositionAllocator(disc);
   mobility.Install(nodes);
 
-  auto loss = CreateObject<models::O2oPropagationLossModel>();
-  loss->SetAttribute("ShadowingSigma", DoubleValue(p.shadowing_sigma_db));
-  models::SlHelper sl;
-  sl.SetChannelAttribute("PropagationLossModel", PointerValue(loss));
-  sl.SetDeviceAttribute("Mcs", UintegerValue(p.mcs));
-  sl.SetDeviceAttribute("PrbCount", UintegerValue(p.prbs));
-  sl.SetDeviceAttribute("Ktrp", UintegerValue(p.ktrp));
-  NetDeviceContainer devices = sl.Install(nodes);
-  if (p.sc_period_ms != 40) {
-    sidelink::SlCommPool pool = sidelink::SlCommPool::PreconfiguredDefault();
-    pool.periodSubframes = p.sc_period_ms;
-    for (uint32_t i = 0; i < n; ++i) DynamicCast<models::SlNetDevice>(devices.Get(i))->SetPool(pool);
-  }
-  InternetStackHelper internet;
-  internet.Install(nodes);
-  Ipv4AddressHelper ip("10.0.0.0", "255.255.0.0");
-  ip.Assign(devices);
-  Ipv4StaticRoutingHelper routing;
-  for (uint32_t i = 0; i < n; ++i) routing.SetDefaultMulticastRoute(nodes.Get(i), devices.Get(i));
-  sl.AssignStreams(devices, static_cast<int64_t>(p.seed) * 1000);
+  SidelinkRadioOptions radio;
+  radio.mcs = p.mcs;
+  radio.prbs = p.prbs;
+  radio.ktrp = p.ktrp;
+  radio.sc_period_ms = p.sc_period_ms;
+  radio.shadowing_sigma_db = p.shadowing_sigma_db;
+  Ptr<models::SlChannel> channel;
+  NetDeviceContainer devices = InstallSidelinkIpv4(nodes, radio, p.seed, &channel);
 
   // The group's key, provisioned before the call: GMK, GMK-ID (purpose nibble 0) and RAND.
   std::mt19937_64 keyGen(p.seed * 0x9e3779b97f4a7c15ull);
@@ -92,7 +80,7 @@ OffnetGroupCallResult RunOffnetGroupCall(const OffnetGroupCallParams& p) {
       r.sidelink_bytes_on_air += bytes;
     }));
   }
-  sl.Channel()->TraceConnectWithoutContext("Collision", Callback<void, uint32_t, uint32_t>([&r](uint32_t kind, uint32_t) {
+  channel->TraceConnectWithoutContext("Collision", Callback<void, uint32_t, uint32_t>([&r](uint32_t kind, uint32_t) {
     ++(kind == 0 ? r.collisions_pscch : r.collisions_pssch);
   }));
 

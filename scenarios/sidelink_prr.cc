@@ -8,7 +8,7 @@
 #include <cmath>
 #include <set>
 
-#include "sidelink.h"
+#include "sidelink_common.h"
 
 namespace mcx::scenarios {
 
@@ -35,29 +35,16 @@ SidelinkPrrResult RunSidelinkPrr(const SidelinkPrrParams& p) {
   mobility.SetPositionAllocator(positions);
   mobility.Install(nodes);
 
-  auto loss = CreateObject<models::O2oPropagationLossModel>();
-  loss->SetAttribute("Frequency", DoubleValue(p.frequency_hz));
-  loss->SetAttribute("ShadowingSigma", DoubleValue(p.shadowing_sigma_db));
-  loss->SetAttribute("DocumentedHeights", BooleanValue(p.documented_heights));
-  models::SlHelper sl;
-  sl.SetChannelAttribute("PropagationLossModel", PointerValue(loss));
-  sl.SetChannelAttribute("CumulativeHarq", BooleanValue(p.cumulative_harq));
-  sl.SetDeviceAttribute("Mcs", UintegerValue(p.mcs));
-  sl.SetDeviceAttribute("PrbCount", UintegerValue(p.prbs));
-  sl.SetDeviceAttribute("Ktrp", UintegerValue(p.ktrp));
-  NetDeviceContainer devices = sl.Install(nodes);
-  if (p.sc_period_ms != 40) {
-    sidelink::SlCommPool pool = sidelink::SlCommPool::PreconfiguredDefault();
-    pool.periodSubframes = p.sc_period_ms;
-    for (uint32_t i = 0; i < devices.GetN(); ++i) DynamicCast<models::SlNetDevice>(devices.Get(i))->SetPool(pool);
-  }
-  InternetStackHelper internet;
-  internet.Install(nodes);
-  Ipv4AddressHelper ip("10.0.0.0", "255.255.0.0");
-  ip.Assign(devices);
-  Ipv4StaticRoutingHelper routing;
-  routing.SetDefaultMulticastRoute(nodes.Get(0), devices.Get(0));
-  sl.AssignStreams(devices, static_cast<int64_t>(p.seed) * 1000);
+  SidelinkRadioOptions radio;
+  radio.mcs = p.mcs;
+  radio.prbs = p.prbs;
+  radio.ktrp = p.ktrp;
+  radio.sc_period_ms = p.sc_period_ms;
+  radio.shadowing_sigma_db = p.shadowing_sigma_db;
+  radio.frequency_hz = p.frequency_hz;
+  radio.documented_heights = p.documented_heights;
+  radio.cumulative_harq = p.cumulative_harq;
+  NetDeviceContainer devices = InstallSidelinkIpv4(nodes, radio, p.seed);
 
   // Per receiver: packets delivered; SCIs known per (receiver, period).
   std::vector<uint32_t> delivered(n, 0);

@@ -24,6 +24,40 @@ using nlohmann::json;
 
 namespace {
 
+// Wall clock and peak memory of a run (this process).
+struct RunCost {
+  double wall_s = 0;
+  double peak_rss_mb = 0;
+};
+
+template <class Run>
+auto Measured(Run&& run, RunCost& cost) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto result = run();
+  cost.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  cost.peak_rss_mb = ru.ru_maxrss / 1024.0;
+  return result;
+}
+
+std::string OutDir(const Args& a) {
+  const std::string out = a.Require("out");
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec) throw std::runtime_error("cannot create " + out + ": " + ec.message());
+  return out;
+}
+
+void WriteRunInfo(const std::string& out, const std::string& command, const RunCost& c, double simulated_s) {
+  const json info = {{"mcxsim_version", "0.1.0"},
+                     {"command", "run " + command},
+                     {"wall_clock_s", std::round(c.wall_s * 1000) / 1000},
+                     {"peak_rss_mb", std::round(c.peak_rss_mb * 10) / 10},
+                     {"simulated_s", simulated_s}};
+  WriteFile(out + "/run_info.json", info.dump(2) + "\n");
+}
+
 json Percentiles(std::vector<double> v, double scale) {
   json j = {{"count", v.size()}};
   if (v.empty()) {
@@ -169,26 +203,14 @@ int RunGroupRekeyCmd(const std::vector<std::string>& argv) {
   if (p.transport != "sip" && p.transport != "http") throw UsageError("--transport is sip or http");
   if (p.members == 0 || p.groups == 0 || p.groups > p.members) throw UsageError("need 1 <= groups <= members");
   if (p.enbs == 0) throw UsageError("--enbs must be at least 1");
-  const std::string out = a.Require("out");
-  std::error_code ec;
-  std::filesystem::create_directories(out, ec);
-  if (ec) throw std::runtime_error("cannot create " + out + ": " + ec.message());
-
-  const auto t0 = std::chrono::steady_clock::now();
-  scenarios::GroupRekeyResult r = scenarios::RunGroupRekey(p);
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
+  const std::string out = OutDir(a);
+  RunCost cost;
+  const scenarios::GroupRekeyResult r = Measured([&] { return scenarios::RunGroupRekey(p); }, cost);
 
   const json s = Summary(r);
   WriteFile(out + "/summary.json", s.dump(2) + "\n");
   WriteCsv(out + "/rekey_events.csv", r);
-  json info = {{"mcxsim_version", "0.1.0"},
-               {"command", "run group-rekey"},
-               {"wall_clock_s", std::round(wall * 1000) / 1000},
-               {"peak_rss_mb", std::round(ru.ru_maxrss / 1024.0 * 10) / 10},
-               {"simulated_s", r.sim_end_s}};
-  WriteFile(out + "/run_info.json", info.dump(2) + "\n");
+  WriteRunInfo(out, "group-rekey", cost, r.sim_end_s);
   if (!a.Flag("quiet")) {
     const auto& m = s["metrics"];
     auto ms = [](const json& v) {
@@ -208,7 +230,7 @@ int RunGroupRekeyCmd(const std::vector<std::string>& argv) {
                 ms(m["rekey_completion_ms"]["p50"]).c_str(), ms(m["rekey_completion_ms"]["max"]).c_str(),
                 m["members_rekeyed"].get<uint32_t>(), p.members);
     std::printf("  errors: %s\n", m["errors"].empty() ? "none" : m["errors"].dump().c_str());
-    std::printf("  wall clock %.2f s, peak memory %.1f MB; results in %s\n", wall, ru.ru_maxrss / 1024.0, out.c_str());
+    std::printf("  wall clock %.2f s, peak memory %.1f MB; results in %s\n", cost.wall_s, cost.peak_rss_mb, out.c_str());
   }
   return 0;
 }
@@ -260,14 +282,9 @@ int RunSidelinkPrrCmd(const std::vector<std::string>& argv) {
   if (p.ktrp != 1 && p.ktrp != 2 && p.ktrp != 4 && p.ktrp != 8) throw UsageError("--ktrp is 1, 2, 4 or 8");
   static const std::set<uint32_t> periods{40, 60, 70, 80, 120, 140, 160, 240, 280, 320};
   if (!periods.count(p.sc_period_ms)) throw UsageError("--period is one of 40 60 70 80 120 140 160 240 280 320");
-  const std::string out = a.Require("out");
-  std::filesystem::create_directories(out);
-
-  const auto t0 = std::chrono::steady_clock::now();
-  const scenarios::SidelinkPrrResult r = scenarios::RunSidelinkPrr(p);
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
+  const std::string out = OutDir(a);
+  RunCost cost;
+  const scenarios::SidelinkPrrResult r = Measured([&] { return scenarios::RunSidelinkPrr(p); }, cost);
 
   auto round4 = [](double x) { return std::round(x * 1e4) / 1e4; };
   json perDistance = json::array();
@@ -294,9 +311,7 @@ int RunSidelinkPrrCmd(const std::vector<std::string>& argv) {
             {"metrics", {{"sidelink_prr", perDistance}, {"one_way_latency_ms", lat},
                          {"packets_sent", r.packets_sent}, {"bytes_on_air", r.bytes_on_air}}}};
   WriteFile(out + "/summary.json", s.dump(2) + "\n");
-  json info = {{"mcxsim_version", "0.1.0"}, {"command", "run sidelink-prr"}, {"wall_clock_s", std::round(wall * 1000) / 1000},
-               {"peak_rss_mb", std::round(ru.ru_maxrss / 1024.0 * 10) / 10}, {"simulated_s", r.sim_end_s}};
-  WriteFile(out + "/run_info.json", info.dump(2) + "\n");
+  WriteRunInfo(out, "sidelink-prr", cost, r.sim_end_s);
   if (!a.Flag("quiet")) {
     std::printf("sidelink-prr: MCS %u, %u PRB, k=%u, period %u ms, shadowing %.1f dB, %u receivers per distance, %u packets\n",
                 p.mcs, p.prbs, p.ktrp, p.sc_period_ms, p.shadowing_sigma_db, p.receivers_per_distance, r.packets_sent);
@@ -305,7 +320,7 @@ int RunSidelinkPrrCmd(const std::vector<std::string>& argv) {
     if (!r.latency_ms.empty())
       std::printf("  one-way latency: min %.1f, mean %.1f, p95 %.1f, max %.1f ms\n", lat["min"].get<double>(),
                   lat["mean"].get<double>(), lat["p95"].get<double>(), lat["max"].get<double>());
-    std::printf("  wall clock %.2f s, peak memory %.1f MB; results in %s\n", wall, ru.ru_maxrss / 1024.0, out.c_str());
+    std::printf("  wall clock %.2f s, peak memory %.1f MB; results in %s\n", cost.wall_s, cost.peak_rss_mb, out.c_str());
   }
   return 0;
 }
@@ -355,14 +370,9 @@ int RunOffnetGroupCallCmd(const std::vector<std::string>& argv) {
   if (p.ktrp != 1 && p.ktrp != 2 && p.ktrp != 4 && p.ktrp != 8) throw UsageError("--ktrp is 1, 2, 4 or 8");
   static const std::set<uint32_t> periods{40, 60, 70, 80, 120, 140, 160, 240, 280, 320};
   if (!periods.count(p.sc_period_ms)) throw UsageError("--period is one of 40 60 70 80 120 140 160 240 280 320");
-  const std::string out = a.Require("out");
-  std::filesystem::create_directories(out);
-
-  const auto t0 = std::chrono::steady_clock::now();
-  const scenarios::OffnetGroupCallResult r = scenarios::RunOffnetGroupCall(p);
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
+  const std::string out = OutDir(a);
+  RunCost cost;
+  const scenarios::OffnetGroupCallResult r = Measured([&] { return scenarios::RunOffnetGroupCall(p); }, cost);
 
   std::vector<double> access;
   json outcomes = json::object();
@@ -396,9 +406,7 @@ int RunOffnetGroupCallCmd(const std::vector<std::string>& argv) {
               {"duplicate_arbitrators", r.duplicate_arbitrators},
               {"errors", r.errors}}}};
   WriteFile(out + "/summary.json", s.dump(2) + "\n");
-  json info = {{"mcxsim_version", "0.1.0"}, {"command", "run offnet-group-call"}, {"wall_clock_s", std::round(wall * 1000) / 1000},
-               {"peak_rss_mb", std::round(ru.ru_maxrss / 1024.0 * 10) / 10}, {"simulated_s", r.sim_end_s}};
-  WriteFile(out + "/run_info.json", info.dump(2) + "\n");
+  WriteRunInfo(out, "offnet-group-call", cost, r.sim_end_s);
   if (!a.Flag("quiet")) {
     const json& m = s["metrics"];
     auto v = [](const json& x) { return x.is_null() ? std::string("-") : x.dump(); };
@@ -417,7 +425,7 @@ int RunOffnetGroupCallCmd(const std::vector<std::string>& argv) {
                 (unsigned long long)r.floor_protected_bytes, prr, (unsigned long long)r.collisions_pscch,
                 (unsigned long long)r.collisions_pssch);
     std::printf("  errors: %s\n", r.errors.empty() ? "none" : m["errors"].dump().c_str());
-    std::printf("  wall clock %.2f s, peak memory %.1f MB; results in %s\n", wall, ru.ru_maxrss / 1024.0, out.c_str());
+    std::printf("  wall clock %.2f s, peak memory %.1f MB; results in %s\n", cost.wall_s, cost.peak_rss_mb, out.c_str());
   }
   return 0;
 }

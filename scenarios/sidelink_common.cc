@@ -1,0 +1,40 @@
+#include "sidelink_common.h"
+
+#include <ns3/boolean.h>
+#include <ns3/double.h>
+#include <ns3/internet-module.h>
+#include <ns3/pointer.h>
+#include <ns3/uinteger.h>
+
+namespace mcx::scenarios {
+
+using namespace ns3;
+
+NetDeviceContainer InstallSidelinkIpv4(const NodeContainer& nodes, const SidelinkRadioOptions& o, uint64_t seed,
+                                       Ptr<models::SlChannel>* channel) {
+  auto loss = CreateObject<models::O2oPropagationLossModel>();
+  loss->SetAttribute("Frequency", DoubleValue(o.frequency_hz));
+  loss->SetAttribute("ShadowingSigma", DoubleValue(o.shadowing_sigma_db));
+  loss->SetAttribute("DocumentedHeights", BooleanValue(o.documented_heights));
+  models::SlHelper sl;
+  sl.SetChannelAttribute("PropagationLossModel", PointerValue(loss));
+  sl.SetChannelAttribute("CumulativeHarq", BooleanValue(o.cumulative_harq));
+  sl.SetDeviceAttribute("Mcs", UintegerValue(o.mcs));
+  sl.SetDeviceAttribute("PrbCount", UintegerValue(o.prbs));
+  sl.SetDeviceAttribute("Ktrp", UintegerValue(o.ktrp));
+  NetDeviceContainer devices = sl.Install(nodes);
+  if (o.sc_period_ms != 40) {
+    sidelink::SlCommPool pool = sidelink::SlCommPool::PreconfiguredDefault();
+    pool.periodSubframes = o.sc_period_ms;
+    for (uint32_t i = 0; i < devices.GetN(); ++i) DynamicCast<models::SlNetDevice>(devices.Get(i))->SetPool(pool);
+  }
+  InternetStackHelper().Install(nodes);
+  Ipv4AddressHelper("10.0.0.0", "255.255.0.0").Assign(devices);
+  Ipv4StaticRoutingHelper routing;
+  for (uint32_t i = 0; i < nodes.GetN(); ++i) routing.SetDefaultMulticastRoute(nodes.Get(i), devices.Get(i));
+  sl.AssignStreams(devices, static_cast<int64_t>(seed) * 1000);
+  if (channel) *channel = sl.Channel();
+  return devices;
+}
+
+}  // namespace mcx::scenarios
