@@ -1,0 +1,207 @@
+// Off-network private call: MONP codec (round trip, every truncation, trailing bytes), the SDP
+// with the MIKEY I_MESSAGE, and call setup between two KMS-provisioned users on a fake clock.
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "mcx/crypto/kms.h"
+#include "mcx/crypto/rng.h"
+#include "monp.h"
+
+using namespace mcx::models;
+using namespace mcx::crypto;
+using mcx::crypto::kms::Kms;
+
+TEST(Monp, EveryPrivateCallMessageRoundTripsAndRejectsTruncation) {
+  for (MonpType t : {MonpType::kPrivateCallSetupRequest, MonpType::kPrivateCallAccept, MonpType::kPrivateCallReject,
+                     MonpType::kPrivateCallRelease, MonpType::kPrivateCallReleaseAck, MonpType::kPrivateCallRinging}) {
+    MonpPrivateCallMessage m;
+    m.type = t;
+    m.call_id = 0xbeef;
+    m.caller = "sip:alice@example.org";
+    m.callee = "sip:bob@example.org";
+    if (t == MonpType::kPrivateCallSetupRequest || t == MonpType::kPrivateCallAccept) m.sdp = "v=0\r\n";
+    if (t == MonpType::kPrivateCallReject) m.reason = 3;
+    const Bytes wire = Encode(m);
+    auto back = DecodeMonp(wire);
+    ASSERT_TRUE(back.ok()) << static_cast<int>(t);
+    EXPECT_EQ(Encode(*back), wire);
+    EXPECT_EQ(back->caller, m.caller);
+    EXPECT_EQ(back->sdp, m.sdp);
+    for (size_t n = 0; n < wire.size(); ++n)
+      EXPECT_EQ(DecodeMonp(ByteView(wire.data(), n)).error(), Error::kTruncated) << n;
+    Bytes longer = wire;
+    longer.push_back(0);
+    EXPECT_EQ(DecodeMonp(longer).error(), Error::kTrailingBytes);
+  }
+  EXPECT_EQ(DecodeMonp(Bytes{2, 0, 1}).error(), Error::kUnsupportedValue);  // a group call message
+}
+
+TEST(Monp, SetupRequestLayout) {
+  MonpPrivateCallMessage m;
+  m.call_id = 0x0102;
+  m.caller = "a";
+  m.callee = "bc";
+  m.sdp = "x";
+  // type 8 | call id | commencement 0 | call type 5 | LV-E caller | LV-E callee | LV-E SDP
+  EXPECT_EQ(Encode(m), (Bytes{8, 1, 2, 0, 5, 0, 1, 'a', 0, 2, 'b', 'c', 0, 1, 'x'}));
+}
+
+TEST(Monp, SdpCarriesTheIMessage) {
+  OffnetSdp s{"10.0.0.7", 49150, 49151, Bytes{1, 2, 3, 250}};
+  const std::string text = s.Text();
+  EXPECT_NE(text.find("a=key-mgmt:mikey AQID+g=="), std::string::npos);
+  auto back = OffnetSdp::Parse(text);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->address, "10.0.0.7");
+  EXPECT_EQ(back->media_port, 49150);
+  EXPECT_EQ(back->floor_port, 49151);
+  EXPECT_EQ(back->mikey, s.mikey);
+  EXPECT_EQ(OffnetSdp::Parse("v=0\r\n").error(), Error::kMissingPayload);
+  EXPECT_EQ(OffnetSdp::Parse("c=IN IP4 1.2.3.4\r\nm=audio 99999 RTP/SAVP 96\r\n").error(), Error::kUnsupportedValue);
+}
+
+namespace {
+
+// Two users of one KMS, a fake clock and a link that delivers after `delay_s` (or drops).
+struct World {
+  double now = 0;
+  std::map<std::pair<double, uint64_t>, std::function<void()>> events;
+  uint64_t next = 0;
+  double delay_s = 0.0365;
+  uint32_t drop_first = 0;
+  HmacDrbg rng{3, "monp"};
+  const uint64_t unix0 = 1790000000;
+  std::optional<Kms> kms;
+  std::vector<mikey_sakke::KmsPublicInfo> info;
+  std::map<std::string, std::unique_ptr<mikey_sakke::LocalIdentity>> ids;
+  std::map<std::string, std::unique_ptr<PrivateCallEndpoint>> eps;
+  std::vector<std::string> failures;
+  double processing_s = 0;
+  double tfp1_s = 0.040;
+
+  World() {
+    kms = std::move(Kms::Create("kms.example.org", KeyPeriod{2592000, 0}, rng)).value();
+    info.push_back(*kms->certificate().PublicInfo());
+  }
+  uint64_t At(double d, std::function<void()> fn) {
+    events.emplace(std::make_pair(now + d, ++next), std::move(fn));
+    return next;
+  }
+  void Run(double until) {
+    while (!events.empty() && events.begin()->first.first <= until) {
+      auto it = events.begin();
+      now = it->first.first;
+      auto fn = std::move(it->second);
+      events.erase(it);
+      fn();
+    }
+  }
+  PrivateCallEndpoint& Add(const std::string& user, const std::string& addr, const Kms& issuer) {
+    auto ks = issuer.Provision(user, UnixToNtpSeconds(unix0), rng);
+    auto id = mikey_sakke::LocalIdentity::Create(ks->ToIdentityKeys(), *issuer.certificate().PublicInfo());
+    ids[addr] = std::make_unique<mikey_sakke::LocalIdentity>(std::move(id).value());
+    PrivateCallHooks h;
+    h.now = [this] { return now; };
+    h.schedule = [this](double d, std::function<void()> fn) { return At(d, std::move(fn)); };
+    h.cancel = [this](uint64_t id) {
+      for (auto it = events.begin(); it != events.end(); ++it)
+        if (it->first.second == id) return void(events.erase(it));
+    };
+    h.send = [this, addr](const std::string& to, Bytes b) {
+      if (drop_first > 0) return void(--drop_first);
+      At(delay_s, [this, to, addr, b] { eps.at(to)->Receive(addr, b); });
+    };
+    h.work = [this](const CryptoWork& w, std::function<void()> then) {
+      CostModel c;
+      c.device_factor = 3;
+      processing_s += c.Seconds(w);
+      At(c.Seconds(w), std::move(then));
+    };
+    PrivateCallEndpoint::Config cfg;
+    cfg.user_id = user;
+    cfg.address = addr;
+    cfg.unix_start = unix0;
+    cfg.tfp1_s = tfp1_s;
+    eps[addr] = std::make_unique<PrivateCallEndpoint>(cfg, *ids[addr], info, rng, h);
+    eps[addr]->on_failed = [this](const std::string& why) { failures.push_back(why); };
+    return *eps[addr];
+  }
+};
+
+}  // namespace
+
+TEST(PrivateCall, SetsUpWithThePckAndBothEndsHoldTheSameKey) {
+  World w;
+  auto& alice = w.Add("sip:alice@example.org", "10.0.0.1", *w.kms);
+  auto& bob = w.Add("sip:bob@example.org", "10.0.0.2", *w.kms);
+  std::optional<PrivateCallKeys> a, b;
+  alice.on_established = [&](const PrivateCallKeys& k, const std::string& peer, const OffnetSdp& sdp, bool caller) {
+    a = k;
+    EXPECT_TRUE(caller);
+    EXPECT_EQ(peer, "10.0.0.2");
+    EXPECT_EQ(sdp.media_port, 49150);
+  };
+  bob.on_established = [&](const PrivateCallKeys& k, const std::string&, const OffnetSdp& sdp, bool caller) {
+    b = k;
+    EXPECT_FALSE(caller);
+    EXPECT_EQ(sdp.address, "10.0.0.1");
+  };
+  alice.Call("sip:bob@example.org", "10.0.0.2");
+  w.Run(1.0);
+  ASSERT_TRUE(a && b) << (w.failures.empty() ? "" : w.failures[0]);
+  EXPECT_EQ(PurposeOfKeyId(a->pck_id), KeyPurpose::kPck);
+  EXPECT_EQ(a->pck_id, b->pck_id);
+  EXPECT_EQ(a->pck.view().ToBytes(), b->pck.view().ToBytes());
+  EXPECT_EQ(a->rand, b->rand);
+  // Setup = encapsulate+sign at alice, request, verify+decapsulate at bob, accept.
+  EXPECT_NEAR(*alice.setup_s(), 2 * w.delay_s + w.processing_s, 1e-9);
+  // Floor messages of the call: alice protects, bob opens (TS 33.180 7.4, the PCK).
+  auto ca = OffnetFloorCrypto::ForPrivate(a->pck, a->pck_id, a->rand, true);
+  auto cb = OffnetFloorCrypto::ForPrivate(b->pck, b->pck_id, b->rand, false);
+  EXPECT_TRUE(cb.Unprotect(ca.Protect(mcx::proto::OffnetFloorRequest(1, "sip:alice@example.org", 1))->wire).ok());
+}
+
+TEST(PrivateCall, TheSetupRequestIsRepeatedOnTfp1) {
+  // With TFP1 = 40 ms the answer to a repeated request (round trip ~73 ms plus ~10 ms of crypto)
+  // comes after the caller gave up; a longer TFP1 lets the third request through.
+  World w;
+  w.drop_first = 2;
+  w.tfp1_s = 0.150;
+  auto& alice = w.Add("sip:alice@example.org", "10.0.0.1", *w.kms);
+  w.Add("sip:bob@example.org", "10.0.0.2", *w.kms);
+  bool up = false;
+  alice.on_established = [&](const PrivateCallKeys&, const std::string&, const OffnetSdp&, bool) { up = true; };
+  alice.Call("sip:bob@example.org", "10.0.0.2");
+  w.Run(1.0);
+  EXPECT_TRUE(up);
+  EXPECT_GT(*alice.setup_s(), 2 * 0.150);  // the third request got through
+}
+
+TEST(PrivateCall, NoAnswerAfterCfp1Requests) {
+  World w;
+  w.drop_first = 100;
+  auto& alice = w.Add("sip:alice@example.org", "10.0.0.1", *w.kms);
+  w.Add("sip:bob@example.org", "10.0.0.2", *w.kms);
+  alice.Call("sip:bob@example.org", "10.0.0.2");
+  w.Run(1.0);
+  ASSERT_EQ(w.failures.size(), 1u);
+  EXPECT_EQ(w.failures[0], "no_answer");
+}
+
+TEST(PrivateCall, ACalleeOfAnotherKmsRejectsWithE2eSecurityFailure) {
+  World w;
+  HmacDrbg other_rng(9, "other");
+  auto other = Kms::Create("kms.other.org", KeyPeriod{2592000, 0}, other_rng);
+  auto& alice = w.Add("sip:alice@example.org", "10.0.0.1", *w.kms);
+  // Mallory's key set comes from a KMS alice's domain does not know; she cannot open the PCK.
+  w.info.clear();
+  w.info.push_back(*other->certificate().PublicInfo());
+  w.Add("sip:bob@example.org", "10.0.0.2", *other);
+  alice.Call("sip:bob@example.org", "10.0.0.2");
+  w.Run(1.0);
+  ASSERT_EQ(w.failures.size(), 2u);
+  EXPECT_EQ(w.failures[0], "unknown_kms");
+  EXPECT_EQ(w.failures[1], "rejected_e2e_security");
+  EXPECT_FALSE(alice.established());
+}
