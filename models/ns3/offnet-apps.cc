@@ -1,6 +1,9 @@
 #include "offnet-apps.h"
 
 #include <ns3/double.h>
+#include <ns3/ipv4.h>
+
+#include <sstream>
 #include <ns3/inet-socket-address.h>
 #include <ns3/ipv4-address.h>
 #include <ns3/log.h>
@@ -51,6 +54,16 @@ TypeId OffnetMcpttApp::GetTypeId() {
                         MakeUintegerAccessor(&OffnetMcpttApp::m_voiceBytes), MakeUintegerChecker<uint32_t>(8))
           .AddAttribute("FrameInterval", "Voice frame interval (s)", DoubleValue(0.020),
                         MakeDoubleAccessor(&OffnetMcpttApp::m_frameS), MakeDoubleChecker<double>(0.001))
+          .AddAttribute("DeviceFactor", "Crypto processing time relative to the reference host (README)",
+                        DoubleValue(3.0), MakeDoubleAccessor(&OffnetMcpttApp::m_deviceFactor),
+                        MakeDoubleChecker<double>(0.01))
+          .AddAttribute("Tfp1", "Private call setup request retransmission (s)", DoubleValue(0.040),
+                        MakeDoubleAccessor(&OffnetMcpttApp::m_tfp1), MakeDoubleChecker<double>(0.001))
+          .AddAttribute("Cfp1", "Private call setup requests before giving up", UintegerValue(3),
+                        MakeUintegerAccessor(&OffnetMcpttApp::m_cfp1), MakeUintegerChecker<uint32_t>(1))
+          .AddTraceSource("CallEstablished", "A private call was established (setup seconds, caller)",
+                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_callEstablishedTrace),
+                          "mcx::OffnetMcpttApp::CallCallback")
           .AddTraceSource("FloorOutcome", "A PTT press ended: outcome and access time (s)",
                           MakeTraceSourceAccessor(&OffnetMcpttApp::m_outcomeTrace), "mcx::OffnetMcpttApp::OutcomeCallback")
           .AddTraceSource("MediaRx", "A voice frame was heard: talker SSRC and mouth-to-ear delay",
@@ -73,7 +86,8 @@ void OffnetMcpttApp::DoDispose() {
   floor_.reset();
   for (auto& [id, ev] : timers_) ev.Cancel();
   timers_.clear();
-  floorSocket_ = mediaSocket_ = nullptr;
+  floorSocket_ = mediaSocket_ = monpSocket_ = nullptr;
+  privateCall_.reset();
   Application::DoDispose();
 }
 
@@ -91,11 +105,53 @@ void OffnetMcpttApp::StartApplication() {
   };
   floorSocket_ = open(m_floorPort, &OffnetMcpttApp::OnFloorPacket);
   mediaSocket_ = open(m_mediaPort, &OffnetMcpttApp::OnMediaPacket);
+  m_destination = m_group;
+  if (identity_) {
+    monpSocket_ = open(kMonpPort, &OffnetMcpttApp::OnMonpPacket);
+    rng_ = std::make_unique<crypto::HmacDrbg>(m_ssrc, "offnet-private-call " + m_userId);
+    PrivateCallEndpoint::Config cfg;
+    cfg.user_id = m_userId;
+    Ptr<Ipv4> ip = GetNode()->GetObject<Ipv4>();
+    std::ostringstream addr;
+    ip->GetAddress(1, 0).GetLocal().Print(addr);
+    cfg.address = addr.str();
+    cfg.media_port = m_mediaPort;
+    cfg.floor_port = m_floorPort;
+    cfg.tfp1_s = m_tfp1;
+    cfg.cfp1 = m_cfp1;
+    PrivateCallHooks h;
+    h.now = []() { return Simulator::Now().GetSeconds(); };
+    h.schedule = [this](double d, std::function<void()> fn) { return ScheduleTimer(d, std::move(fn)); };
+    h.cancel = [this](uint64_t id) { CancelTimer(id); };
+    h.send = [this](const std::string& to, crypto::Bytes b) {
+      monpSocket_->SendTo(Create<Packet>(b.data(), b.size()), 0, InetSocketAddress(Ipv4Address(to.c_str()), kMonpPort));
+    };
+    h.work = [this](const CryptoWork& w, std::function<void()> then) {
+      CostModel cost;
+      cost.device_factor = m_deviceFactor;
+      Simulator::Schedule(Seconds(cost.Seconds(w)), then);
+    };
+    privateCall_ = std::make_unique<PrivateCallEndpoint>(cfg, *identity_, kms_, *rng_, h);
+    privateCall_->on_failed = [this](const std::string& why) { m_errorTrace("private_call_" + why); };
+    privateCall_->on_established = [this](const PrivateCallKeys& k, const std::string& peer, const OffnetSdp&, bool caller) {
+      // TS 33.180 7.4: the call's floor control and media under the PCK, to the peer's address.
+      crypto_ = std::make_unique<OffnetFloorCrypto>(OffnetFloorCrypto::ForPrivate(k.pck, k.pck_id, k.rand, caller));
+      m_destination = Ipv4Address(peer.c_str());
+      StartFloor();
+      m_callEstablishedTrace(caller ? privateCall_->setup_s().value_or(0) : 0.0, caller);
+    };
+  }
   if (!crypto_) {
     // TS 33.180 5.7: no current GMK, no protected group communication.
-    m_errorTrace("no_gmk");
+    if (!identity_) m_errorTrace("no_gmk");
     return;
   }
+  StartFloor();
+  ScheduleNextPtt();
+}
+
+void OffnetMcpttApp::StartFloor() {
+  if (floor_) floor_->Stop();
   OffnetFloorConfig cfg;
   cfg.user_id = m_userId;
   cfg.ssrc = m_ssrc;
@@ -105,20 +161,8 @@ void OffnetMcpttApp::StartApplication() {
   cfg.t203_s = m_t203;
   OffnetFloorHooks hooks;
   hooks.now = []() { return Simulator::Now().GetSeconds(); };
-  hooks.schedule = [this](double d, std::function<void()> fn) {
-    const uint64_t id = nextTimer_++;
-    timers_[id] = Simulator::Schedule(Seconds(d), [this, id, fn]() {
-      timers_.erase(id);
-      fn();
-    });
-    return id;
-  };
-  hooks.cancel = [this](uint64_t id) {
-    auto it = timers_.find(id);
-    if (it == timers_.end()) return;
-    it->second.Cancel();
-    timers_.erase(it);
-  };
+  hooks.schedule = [this](double d, std::function<void()> fn) { return ScheduleTimer(d, std::move(fn)); };
+  hooks.cancel = [this](uint64_t id) { CancelTimer(id); };
   hooks.send = [this](const proto::FloorMessage& m) { SendFloor(m); };
   hooks.on_state = [this](OffnetFloorState from, OffnetFloorState to) {
     m_stateTrace(OffnetFloorStateName(from), OffnetFloorStateName(to));
@@ -127,7 +171,49 @@ void OffnetMcpttApp::StartApplication() {
   floor_ = std::make_unique<OffnetFloorParticipant>(cfg, hooks);
   floor_->on_outcome = [this](FloorOutcome o, double s) { m_outcomeTrace(FloorOutcomeName(o), s); };
   floor_->Start();
-  ScheduleNextPtt();
+}
+
+uint64_t OffnetMcpttApp::ScheduleTimer(double delay_s, std::function<void()> fn) {
+  const uint64_t id = nextTimer_++;
+  timers_[id] = Simulator::Schedule(Seconds(delay_s), [this, id, fn]() {
+    timers_.erase(id);
+    fn();
+  });
+  return id;
+}
+
+void OffnetMcpttApp::CancelTimer(uint64_t id) {
+  auto it = timers_.find(id);
+  if (it == timers_.end()) return;
+  it->second.Cancel();
+  timers_.erase(it);
+}
+
+void OffnetMcpttApp::SetIdentity(std::shared_ptr<const crypto::mikey_sakke::LocalIdentity> me,
+                                 std::vector<crypto::mikey_sakke::KmsPublicInfo> kms) {
+  identity_ = std::move(me);
+  kms_ = std::move(kms);
+}
+
+void OffnetMcpttApp::CallPrivate(const std::string& callee, Ipv4Address address) {
+  if (!privateCall_) {
+    m_errorTrace("private_call_no_identity");
+    return;
+  }
+  std::ostringstream a;
+  address.Print(a);
+  privateCall_->Call(callee, a.str());
+}
+
+void OffnetMcpttApp::OnMonpPacket(Ptr<Socket> s) {
+  Address from;
+  while (Ptr<Packet> packet = s->RecvFrom(from)) {
+    crypto::Bytes b(packet->GetSize());
+    packet->CopyData(b.data(), b.size());
+    std::ostringstream a;
+    InetSocketAddress::ConvertFrom(from).GetIpv4().Print(a);
+    privateCall_->Receive(a.str(), b);
+  }
 }
 
 void OffnetMcpttApp::StopApplication() {
@@ -135,7 +221,7 @@ void OffnetMcpttApp::StopApplication() {
   releaseEvent_.Cancel();
   voiceEvent_.Cancel();
   if (floor_) floor_->Stop();
-  for (auto s : {floorSocket_, mediaSocket_})
+  for (auto s : {floorSocket_, mediaSocket_, monpSocket_})
     if (s) s->Close();
 }
 
@@ -169,7 +255,7 @@ void OffnetMcpttApp::SendFloor(const proto::FloorMessage& m) {
     return;
   }
   m_floorTxTrace(static_cast<uint32_t>(p->sizes.plain), static_cast<uint32_t>(p->sizes.wire));
-  floorSocket_->SendTo(Create<Packet>(p->wire.data(), p->wire.size()), 0, InetSocketAddress(m_group, m_floorPort));
+  floorSocket_->SendTo(Create<Packet>(p->wire.data(), p->wire.size()), 0, InetSocketAddress(m_destination, m_floorPort));
 }
 
 void OffnetMcpttApp::OnFloorPacket(Ptr<Socket> s) {
@@ -201,7 +287,7 @@ void OffnetMcpttApp::SendVoiceFrame() {
   for (int i = 56; i >= 0; i -= 8) rtp.push_back(static_cast<uint8_t>(ts >> i));
   rtp.resize(12 + m_voiceBytes, 0);
   auto wire = crypto_->ProtectMedia(rtp);
-  if (wire) mediaSocket_->SendTo(Create<Packet>(wire->data(), wire->size()), 0, InetSocketAddress(m_group, m_mediaPort));
+  if (wire) mediaSocket_->SendTo(Create<Packet>(wire->data(), wire->size()), 0, InetSocketAddress(m_destination, m_mediaPort));
   voiceEvent_ = Simulator::Schedule(Seconds(m_frameS), &OffnetMcpttApp::SendVoiceFrame, this);
 }
 

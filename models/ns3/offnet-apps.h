@@ -1,6 +1,8 @@
-// An MCPTT client in an off-network group call over the PC5 sidelink: floor control by
-// OffnetFloorParticipant (TS 24.380 clause 7), every floor message SRTCP-protected and the voice
-// SRTP-protected under the GMK-derived key (TS 33.180 7.4), to the group's multicast address.
+// An MCPTT client off-network over the PC5 sidelink: group calls (to the group's multicast
+// address, keys from the GMK) and private calls (set up by MONP with the PCK in a MIKEY-SAKKE
+// I_MESSAGE, to the peer's address, keys from the PCK). Floor control by OffnetFloorParticipant
+// (TS 24.380 clause 7), every floor message SRTCP-protected and the voice SRTP-protected
+// (TS 33.180 7.4).
 #pragma once
 
 #include <ns3/application.h>
@@ -13,6 +15,8 @@
 #include <memory>
 #include <optional>
 
+#include "mcx/crypto/rng.h"
+#include "monp.h"
 #include "offnet_floor.h"
 
 namespace mcx::models {
@@ -26,6 +30,11 @@ class OffnetMcpttApp : public ns3::Application {
   /// The group's key as held before going off-network (from the GMS or offline provisioning):
   /// GMK, GMK-ID and the RAND of its MIKEY message. Without it the client cannot take part.
   void SetGroupKey(const crypto::Bytes& gmk, uint32_t gmk_id, const crypto::Bytes& rand);
+  /// The identity for private calls (KMS-provisioned and validated) and the KMS certificates held.
+  void SetIdentity(std::shared_ptr<const crypto::mikey_sakke::LocalIdentity> me,
+                   std::vector<crypto::mikey_sakke::KmsPublicInfo> kms);
+  /// Sets up a private call to `callee` (MCPTT ID) at `address` with a fresh PCK.
+  void CallPrivate(const std::string& callee, ns3::Ipv4Address address);
   const OffnetFloorParticipant* floor() const { return floor_.get(); }
   /// Presses PTT now for `talk_s` seconds (scenarios and tests; the attributes drive a random load).
   void Talk(double talk_s);
@@ -38,6 +47,9 @@ class OffnetMcpttApp : public ns3::Application {
   ns3::TracedCallback<uint32_t, uint32_t> m_floorTxTrace;
   ns3::TracedCallback<std::string> m_errorTrace;
   ns3::TracedCallback<std::string, std::string> m_stateTrace;
+  /// A private call was established: seconds from the call to ACCEPT (caller) or 0 (callee), and
+  /// whether this side called.
+  ns3::TracedCallback<double, bool> m_callEstablishedTrace;
 
  protected:
   void DoDispose() override;
@@ -50,6 +62,10 @@ class OffnetMcpttApp : public ns3::Application {
   void OnFloorPacket(ns3::Ptr<ns3::Socket> s);
   void OnMediaPacket(ns3::Ptr<ns3::Socket> s);
   void SendVoiceFrame();
+  void StartFloor();
+  uint64_t ScheduleTimer(double delay_s, std::function<void()> fn);
+  void CancelTimer(uint64_t id);
+  void OnMonpPacket(ns3::Ptr<ns3::Socket> s);
 
   // Attributes.
   std::string m_userId = "sip:user@mcx.example.org";
@@ -65,6 +81,16 @@ class OffnetMcpttApp : public ns3::Application {
   double m_talkMeanS = 4.0;
   uint32_t m_voiceBytes = 60;     ///< 24 kb/s in 20 ms frames
   double m_frameS = 0.020;
+  double m_deviceFactor = 3.0;    ///< crypto cost of a handset relative to the reference host
+  double m_tfp1 = 0.040;          ///< private call setup request retransmission (s)
+  uint32_t m_cfp1 = 3;
+
+  ns3::Ipv4Address m_destination;  ///< group address, or the peer in a private call
+  std::shared_ptr<const crypto::mikey_sakke::LocalIdentity> identity_;
+  std::vector<crypto::mikey_sakke::KmsPublicInfo> kms_;
+  std::unique_ptr<crypto::HmacDrbg> rng_;
+  std::unique_ptr<PrivateCallEndpoint> privateCall_;
+  ns3::Ptr<ns3::Socket> monpSocket_;
 
   std::unique_ptr<OffnetFloorCrypto> crypto_;
   std::unique_ptr<OffnetFloorParticipant> floor_;

@@ -143,6 +143,11 @@ double PrivateCallEndpoint::NtpNow() const {
 
 void PrivateCallEndpoint::Call(const std::string& callee, const std::string& callee_address) {
   namespace ms = crypto::mikey_sakke;
+  // A new call: forget the previous one's state.
+  if (tfp1_) hooks_.cancel(tfp1_);
+  tfp1_ = 0;
+  keys_.reset();
+  setup_s_.reset();
   called_at_ = hooks_.now();
   peer_address_ = callee_address;
   auto fail = [this](const std::string& why) {

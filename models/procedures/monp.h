@@ -94,7 +94,7 @@ class PrivateCallEndpoint {
                       std::vector<crypto::mikey_sakke::KmsPublicInfo> kms, crypto::Rng& rng, PrivateCallHooks hooks);
   ~PrivateCallEndpoint();
 
-  /// Calls `callee` at `callee_address` with a fresh PCK.
+  /// Calls `callee` at `callee_address` with a fresh PCK (ending this side's previous call).
   void Call(const std::string& callee, const std::string& callee_address);
   /// A MONP datagram from `from_address`.
   void Receive(const std::string& from_address, crypto::ByteView datagram);

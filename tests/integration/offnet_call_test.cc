@@ -9,6 +9,7 @@
 
 #include "offnet-apps.h"
 #include "offnet_group_call.h"
+#include "offnet_private_call.h"
 #include "sidelink.h"
 
 using namespace ns3;
@@ -101,4 +102,35 @@ TEST(OffnetCall, ScenarioMetricsHoldTogether) {
   for (double a : r.access_ms.at("taken")) EXPECT_NEAR(a, 120.0, 1e-6);  // C201 x T201, no arbitrator
   EXPECT_GT(r.errors.at("no_gmk"), 0u);
   EXPECT_GT(r.sidelink_packets_received, 0u);
+}
+
+TEST(OffnetCall, PrivateCallsSetUpWithThePckOverTheSidelink) {
+  mcx::scenarios::OffnetPrivateCallParams p;
+  p.calls = 5;
+  p.tfp1_ms = 100;
+  const auto r = mcx::scenarios::RunOffnetPrivateCall(p);
+  EXPECT_EQ(r.calls_established, 5u);
+  EXPECT_TRUE(r.errors.empty()) << r.errors.begin()->first;
+  for (double ms : r.call_setup_ms) {
+    // Request (1.1 kB with the I_MESSAGE) and answer each take at least 13 ms over PC5, plus the
+    // caller's SAKKE encapsulation and the callee's verification and decapsulation (x3 device).
+    EXPECT_GT(ms, 2 * 13.0 + 3 * (1.46 + 0.027 + 0.089 + 3.19) - 1);
+    EXPECT_LT(ms, 200.0);
+  }
+  ASSERT_GT(r.floor_messages, 0u);
+  // SRTCP under the PCK: 16-byte tag, 4-byte index, 4-byte MKI (the PCK-ID).
+  EXPECT_EQ(r.floor_protected_bytes - r.floor_plain_bytes, 24 * r.floor_messages);
+  EXPECT_GT(r.mouth_to_ear_ms.size(), 100u);
+}
+
+TEST(OffnetCall, ACalleeThatCannotOpenThePckRejectsTheCall) {
+  mcx::scenarios::OffnetPrivateCallParams p;
+  p.calls = 2;
+  p.tfp1_ms = 100;
+  p.foreign_callee = true;
+  const auto r = mcx::scenarios::RunOffnetPrivateCall(p);
+  EXPECT_EQ(r.calls_established, 0u);
+  EXPECT_EQ(r.errors.at("private_call_unknown_kms"), 2u);         // at the callee
+  EXPECT_EQ(r.errors.at("private_call_rejected_e2e_security"), 2u);  // at the caller
+  EXPECT_EQ(r.floor_messages, 0u);
 }

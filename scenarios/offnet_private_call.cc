@@ -1,0 +1,102 @@
+#include "offnet_private_call.h"
+
+#include <ns3/core-module.h>
+#include <ns3/internet-module.h>
+#include <ns3/mobility-module.h>
+#include <ns3/network-module.h>
+
+#include "mcx/crypto/kms.h"
+#include "offnet-apps.h"
+#include "sidelink_common.h"
+
+namespace mcx::scenarios {
+
+using namespace ns3;
+namespace ms = crypto::mikey_sakke;
+
+OffnetPrivateCallResult RunOffnetPrivateCall(const OffnetPrivateCallParams& p) {
+  RngSeedManager::SetSeed(1);
+  RngSeedManager::SetRun(p.seed);
+  OffnetPrivateCallResult r;
+  r.params = p;
+
+  NodeContainer nodes;
+  nodes.Create(2);
+  MobilityHelper mobility;
+  auto pos = CreateObject<ListPositionAllocator>();
+  pos->Add(Vector(0, 0, 1.5));
+  pos->Add(Vector(p.distance_m, 0, 1.5));
+  mobility.SetPositionAllocator(pos);
+  mobility.Install(nodes);
+  SidelinkRadioOptions radio;
+  radio.mcs = p.mcs;
+  radio.prbs = p.prbs;
+  radio.ktrp = p.ktrp;
+  radio.sc_period_ms = p.sc_period_ms;
+  radio.shadowing_sigma_db = p.shadowing_sigma_db;
+  NetDeviceContainer devices = InstallSidelinkIpv4(nodes, radio, p.seed);
+
+  // Offline provisioning (TS 33.180 5.3, Annex D): one KMS domain issues both key sets for the
+  // current key period; each UE validates its own (RSK and SSK checks) before going off-network.
+  const uint64_t unix0 = 1790000000;
+  crypto::HmacDrbg kmsRng(p.seed, "offnet-private-call kms");
+  auto kms = crypto::kms::Kms::Create("kms.mcx.example.org", crypto::KeyPeriod{2592000, 0}, kmsRng);
+  auto foreign = crypto::kms::Kms::Create("kms.elsewhere.example.org", crypto::KeyPeriod{2592000, 0}, kmsRng);
+  if (!kms || !foreign) throw std::runtime_error("KMS creation failed");
+  const std::string users[2] = {"sip:caller@mcx.example.org", "sip:callee@mcx.example.org"};
+  std::vector<Ptr<models::OffnetMcpttApp>> apps;
+  for (int i = 0; i < 2; ++i) {
+    const crypto::kms::Kms& issuer = (i == 1 && p.foreign_callee) ? *foreign : *kms;
+    auto ks = issuer.Provision(users[i], crypto::UnixToNtpSeconds(unix0), kmsRng);
+    auto info = issuer.certificate().PublicInfo();
+    if (!ks || !info) throw std::runtime_error("provisioning failed");
+    auto id = ms::LocalIdentity::Create(ks->ToIdentityKeys(), *info);
+    if (!id) throw std::runtime_error(std::string("key set rejected: ") + crypto::ErrorName(id.error()));
+    auto app = CreateObject<models::OffnetMcpttApp>();
+    app->SetAttribute("UserId", StringValue(users[i]));
+    app->SetAttribute("Ssrc", UintegerValue(0x7000 + i));
+    app->SetAttribute("DeviceFactor", DoubleValue(p.device_factor));
+    app->SetAttribute("Tfp1", DoubleValue(p.tfp1_ms / 1000.0));
+    app->SetAttribute("Cfp1", UintegerValue(p.cfp1));
+    app->SetIdentity(std::make_shared<const ms::LocalIdentity>(std::move(id).value()), {*info});
+    nodes.Get(i)->AddApplication(app);
+    app->SetStartTime(Seconds(0.5));
+    app->TraceConnectWithoutContext("CallEstablished", Callback<void, double, bool>([&r, a = PeekPointer(app), &p](double s, bool caller) {
+      if (!caller) return;
+      ++r.calls_established;
+      r.call_setup_ms.push_back(s * 1000);
+      a->Talk(p.talk_s);
+    }));
+    app->TraceConnectWithoutContext("FloorOutcome", Callback<void, std::string, double>([&r](std::string o, double s) {
+      r.access_ms[o].push_back(s * 1000);
+    }));
+    app->TraceConnectWithoutContext("MediaRx", Callback<void, uint32_t, Time>([&r](uint32_t, Time d) {
+      r.mouth_to_ear_ms.push_back(d.GetSeconds() * 1000);
+    }));
+    app->TraceConnectWithoutContext("FloorTx", Callback<void, uint32_t, uint32_t>([&r](uint32_t plain, uint32_t wire) {
+      r.floor_plain_bytes += plain;
+      r.floor_protected_bytes += wire;
+      ++r.floor_messages;
+    }));
+    app->TraceConnectWithoutContext("Error", Callback<void, std::string>([&r](std::string e) { ++r.errors[e]; }));
+    auto dev = DynamicCast<models::SlNetDevice>(devices.Get(i));
+    dev->TraceConnectWithoutContext("MacTx", Callback<void, Ptr<const Packet>>([&r](Ptr<const Packet>) { ++r.sidelink_packets_sent; }));
+    dev->TraceConnectWithoutContext("MacRx", Callback<void, Ptr<const Packet>, Time>([&r](Ptr<const Packet>, Time) {
+      ++r.sidelink_packets_received;
+    }));
+    dev->TraceConnectWithoutContext("PhyTx", Callback<void, uint32_t, uint32_t>([&r](uint32_t b, uint32_t) { r.sidelink_bytes_on_air += b; }));
+    apps.push_back(app);
+  }
+  const Ipv4Address callee = nodes.Get(1)->GetObject<Ipv4>()->GetAddress(1, 0).GetLocal();
+  for (uint32_t k = 0; k < p.calls; ++k)
+    Simulator::Schedule(Seconds(1.0 + k * p.call_interval_s), [&apps, callee, &users]() {
+      apps[0]->CallPrivate(users[1], callee);
+    });
+  r.sim_end_s = 1.0 + p.calls * p.call_interval_s + 1.0;
+  Simulator::Stop(Seconds(r.sim_end_s));
+  Simulator::Run();
+  Simulator::Destroy();
+  return r;
+}
+
+}  // namespace mcx::scenarios
