@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "sidelink_common.h"
+
 namespace mcx::scenarios {
 
 struct OffnetGroupCallParams {
@@ -30,13 +32,9 @@ struct OffnetGroupCallParams {
 
 struct OffnetGroupCallResult {
   OffnetGroupCallParams params;
-  std::map<std::string, std::vector<double>> access_ms;  ///< by outcome
-  std::vector<double> mouth_to_ear_ms;
-  uint64_t floor_plain_bytes = 0, floor_protected_bytes = 0, floor_messages = 0;
-  uint64_t sidelink_packets_sent = 0, sidelink_packets_received = 0, sidelink_bytes_on_air = 0;
   uint64_t collisions_pscch = 0, collisions_pssch = 0;
   uint64_t duplicate_arbitrators = 0;
-  std::map<std::string, uint64_t> errors;
+  OffnetCallStats stats;
   double sim_end_s = 0;
 };
 

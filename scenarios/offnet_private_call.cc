@@ -67,24 +67,7 @@ OffnetPrivateCallResult RunOffnetPrivateCall(const OffnetPrivateCallParams& p) {
       r.call_setup_ms.push_back(s * 1000);
       a->Talk(p.talk_s);
     }));
-    app->TraceConnectWithoutContext("FloorOutcome", Callback<void, std::string, double>([&r](std::string o, double s) {
-      r.access_ms[o].push_back(s * 1000);
-    }));
-    app->TraceConnectWithoutContext("MediaRx", Callback<void, uint32_t, Time>([&r](uint32_t, Time d) {
-      r.mouth_to_ear_ms.push_back(d.GetSeconds() * 1000);
-    }));
-    app->TraceConnectWithoutContext("FloorTx", Callback<void, uint32_t, uint32_t>([&r](uint32_t plain, uint32_t wire) {
-      r.floor_plain_bytes += plain;
-      r.floor_protected_bytes += wire;
-      ++r.floor_messages;
-    }));
-    app->TraceConnectWithoutContext("Error", Callback<void, std::string>([&r](std::string e) { ++r.errors[e]; }));
-    auto dev = DynamicCast<models::SlNetDevice>(devices.Get(i));
-    dev->TraceConnectWithoutContext("MacTx", Callback<void, Ptr<const Packet>>([&r](Ptr<const Packet>) { ++r.sidelink_packets_sent; }));
-    dev->TraceConnectWithoutContext("MacRx", Callback<void, Ptr<const Packet>, Time>([&r](Ptr<const Packet>, Time) {
-      ++r.sidelink_packets_received;
-    }));
-    dev->TraceConnectWithoutContext("PhyTx", Callback<void, uint32_t, uint32_t>([&r](uint32_t b, uint32_t) { r.sidelink_bytes_on_air += b; }));
+    CollectOffnetStats(app, DynamicCast<models::SlNetDevice>(devices.Get(i)), r.stats);
     apps.push_back(app);
   }
   const Ipv4Address callee = nodes.Get(1)->GetObject<Ipv4>()->GetAddress(1, 0).GetLocal();

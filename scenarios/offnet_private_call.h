@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "sidelink_common.h"
+
 namespace mcx::scenarios {
 
 struct OffnetPrivateCallParams {
@@ -35,11 +37,7 @@ struct OffnetPrivateCallResult {
   OffnetPrivateCallParams params;
   std::vector<double> call_setup_ms;
   uint32_t calls_established = 0;
-  std::map<std::string, std::vector<double>> access_ms;
-  std::vector<double> mouth_to_ear_ms;
-  uint64_t floor_plain_bytes = 0, floor_protected_bytes = 0, floor_messages = 0;
-  uint64_t sidelink_packets_sent = 0, sidelink_packets_received = 0, sidelink_bytes_on_air = 0;
-  std::map<std::string, uint64_t> errors;
+  OffnetCallStats stats;
   double sim_end_s = 0;
 };
 

@@ -37,4 +37,26 @@ NetDeviceContainer InstallSidelinkIpv4(const NodeContainer& nodes, const Sidelin
   return devices;
 }
 
+void CollectOffnetStats(Ptr<models::OffnetMcpttApp> app, Ptr<models::SlNetDevice> dev, OffnetCallStats& st) {
+  app->TraceConnectWithoutContext("FloorOutcome", Callback<void, std::string, double>([&st](std::string o, double s) {
+    st.access_ms[o].push_back(s * 1000);
+  }));
+  app->TraceConnectWithoutContext("MediaRx", Callback<void, uint32_t, Time>([&st](uint32_t, Time d) {
+    st.mouth_to_ear_ms.push_back(d.GetSeconds() * 1000);
+  }));
+  app->TraceConnectWithoutContext("FloorTx", Callback<void, uint32_t, uint32_t>([&st](uint32_t plain, uint32_t wire) {
+    st.floor_plain_bytes += plain;
+    st.floor_protected_bytes += wire;
+    ++st.floor_messages;
+  }));
+  app->TraceConnectWithoutContext("Error", Callback<void, std::string>([&st](std::string e) { ++st.errors[e]; }));
+  dev->TraceConnectWithoutContext("MacTx", Callback<void, Ptr<const Packet>>([&st](Ptr<const Packet>) { ++st.sidelink_packets_sent; }));
+  dev->TraceConnectWithoutContext("MacRx", Callback<void, Ptr<const Packet>, Time>([&st](Ptr<const Packet>, Time) {
+    ++st.sidelink_packets_received;
+  }));
+  dev->TraceConnectWithoutContext("PhyTx", Callback<void, uint32_t, uint32_t>([&st](uint32_t b, uint32_t) {
+    st.sidelink_bytes_on_air += b;
+  }));
+}
+
 }  // namespace mcx::scenarios

@@ -326,6 +326,31 @@ int RunSidelinkPrrCmd(const std::vector<std::string>& argv) {
   return 0;
 }
 
+// The metrics the off-network call scenarios share. `receivers` = how many UEs each sidelink
+// packet is meant for (group members - 1; 1 for a private call).
+json OffnetCallMetrics(const scenarios::OffnetCallStats& st, double receivers) {
+  json outcomes = json::object();
+  std::vector<double> access;
+  for (const auto& [o, v] : st.access_ms) {
+    outcomes[o] = Percentiles(v, 1.0);
+    // Access time counts the presses that got the floor (granted by the talker or taken).
+    if (o == "granted" || o == "taken") access.insert(access.end(), v.begin(), v.end());
+  }
+  const double prr = st.sidelink_packets_sent ? st.sidelink_packets_received / (st.sidelink_packets_sent * receivers) : 0.0;
+  const uint64_t floorIp = st.floor_protected_bytes + st.floor_messages * 28;  // IPv4 + UDP
+  return {{"floor_access_ms", Percentiles(access, 1.0)},
+          {"floor_outcomes", outcomes},
+          {"mouth_to_ear_ms", Percentiles(st.mouth_to_ear_ms, 1.0)},
+          {"floor_control_bytes",
+           {{"messages", st.floor_messages}, {"plain", st.floor_plain_bytes}, {"protected", st.floor_protected_bytes},
+            {"ip", floorIp},
+            // Each floor packet rides in TBs sent 4 times (blind HARQ), plus its 5-byte PDCP header.
+            {"on_air_with_harq", 4 * (floorIp + st.floor_messages * 5)}}},
+          {"sidelink_prr", std::round(prr * 1e4) / 1e4},
+          {"sidelink_bytes_on_air", st.sidelink_bytes_on_air},
+          {"errors", st.errors}};
+}
+
 const char* kOffnetGroupCallHelp =
     "usage: mcxsim run offnet-group-call [--members N] [--radius M] [--duration S] [--period MS]\n"
     "          [--seed S] --out DIR [options]\n"
@@ -375,16 +400,9 @@ int RunOffnetGroupCallCmd(const std::vector<std::string>& argv) {
   RunCost cost;
   const scenarios::OffnetGroupCallResult r = Measured([&] { return scenarios::RunOffnetGroupCall(p); }, cost);
 
-  std::vector<double> access;
-  json outcomes = json::object();
-  for (const auto& [o, v] : r.access_ms) {
-    outcomes[o] = Percentiles(v, 1.0);
-    // Access time counts the presses that got the floor (granted by the talker or taken).
-    if (o == "granted" || o == "taken") access.insert(access.end(), v.begin(), v.end());
-  }
-  const uint32_t n = p.members + p.members_without_gmk;
-  const double prr = r.sidelink_packets_sent ? static_cast<double>(r.sidelink_packets_received) / (r.sidelink_packets_sent * (n - 1.0)) : 0.0;
-  const uint64_t floorIp = r.floor_protected_bytes + r.floor_messages * 28;  // IPv4 + UDP
+  json metrics = OffnetCallMetrics(r.stats, p.members + p.members_without_gmk - 1.0);
+  metrics["collisions"] = {{"pscch", r.collisions_pscch}, {"pssch", r.collisions_pssch}};
+  metrics["duplicate_arbitrators"] = r.duplicate_arbitrators;
   json s = {{"scenario", "offnet-group-call"},
             {"seed", p.seed},
             {"params", {{"members", p.members}, {"radius_m", p.radius_m}, {"duration_s", p.duration_s},
@@ -392,20 +410,7 @@ int RunOffnetGroupCallCmd(const std::vector<std::string>& argv) {
                         {"sc_period_ms", p.sc_period_ms}, {"ktrp", p.ktrp}, {"mcs", p.mcs}, {"prbs", p.prbs},
                         {"shadowing_sigma_db", p.shadowing_sigma_db}, {"t201_ms", p.t201_ms}, {"c201", p.c201},
                         {"members_without_gmk", p.members_without_gmk}}},
-            {"metrics",
-             {{"floor_access_ms", Percentiles(access, 1.0)},
-              {"floor_outcomes", outcomes},
-              {"mouth_to_ear_ms", Percentiles(r.mouth_to_ear_ms, 1.0)},
-              {"floor_control_bytes",
-               {{"messages", r.floor_messages}, {"plain", r.floor_plain_bytes}, {"protected", r.floor_protected_bytes},
-                {"ip", floorIp},
-                // Each floor packet rides in TBs sent 4 times (blind HARQ), plus its 5-byte PDCP header.
-                {"on_air_with_harq", 4 * (floorIp + r.floor_messages * 5)}}},
-              {"sidelink_prr", std::round(prr * 1e4) / 1e4},
-              {"sidelink_bytes_on_air", r.sidelink_bytes_on_air},
-              {"collisions", {{"pscch", r.collisions_pscch}, {"pssch", r.collisions_pssch}}},
-              {"duplicate_arbitrators", r.duplicate_arbitrators},
-              {"errors", r.errors}}}};
+            {"metrics", metrics}};
   WriteFile(out + "/summary.json", s.dump(2) + "\n");
   WriteRunInfo(out, "offnet-group-call", cost, r.sim_end_s);
   if (!a.Flag("quiet")) {
@@ -416,16 +421,16 @@ int RunOffnetGroupCallCmd(const std::vector<std::string>& argv) {
     std::printf("  floor access: p50 %s ms, p95 %s ms; outcomes %s\n", v(m["floor_access_ms"]["p50"]).c_str(),
                 v(m["floor_access_ms"]["p95"]).c_str(), [&] {
                   std::string o;
-                  for (const auto& [k, x] : r.access_ms) o += k + " " + std::to_string(x.size()) + " ";
+                  for (const auto& [k, x] : r.stats.access_ms) o += k + " " + std::to_string(x.size()) + " ";
                   return o;
                 }().c_str());
     std::printf("  mouth-to-ear: p50 %s ms, p95 %s ms (%zu frames heard)\n", v(m["mouth_to_ear_ms"]["p50"]).c_str(),
-                v(m["mouth_to_ear_ms"]["p95"]).c_str(), r.mouth_to_ear_ms.size());
-    std::printf("  floor control: %llu messages, %llu B plain, %llu B SRTCP; sidelink PRR %.4f; collisions PSCCH %llu PSSCH %llu\n",
-                (unsigned long long)r.floor_messages, (unsigned long long)r.floor_plain_bytes,
-                (unsigned long long)r.floor_protected_bytes, prr, (unsigned long long)r.collisions_pscch,
-                (unsigned long long)r.collisions_pssch);
-    std::printf("  errors: %s\n", r.errors.empty() ? "none" : m["errors"].dump().c_str());
+                v(m["mouth_to_ear_ms"]["p95"]).c_str(), r.stats.mouth_to_ear_ms.size());
+    std::printf("  floor control: %llu messages, %llu B plain, %llu B SRTCP; sidelink PRR %s; collisions PSCCH %llu PSSCH %llu\n",
+                (unsigned long long)r.stats.floor_messages, (unsigned long long)r.stats.floor_plain_bytes,
+                (unsigned long long)r.stats.floor_protected_bytes, m["sidelink_prr"].dump().c_str(),
+                (unsigned long long)r.collisions_pscch, (unsigned long long)r.collisions_pssch);
+    std::printf("  errors: %s\n", r.stats.errors.empty() ? "none" : m["errors"].dump().c_str());
     std::printf("  wall clock %.2f s, peak memory %.1f MB; results in %s\n", cost.wall_s, cost.peak_rss_mb, out.c_str());
   }
   return 0;
@@ -480,14 +485,9 @@ int RunOffnetPrivateCallCmd(const std::vector<std::string>& argv) {
   RunCost cost;
   const scenarios::OffnetPrivateCallResult r = Measured([&] { return scenarios::RunOffnetPrivateCall(p); }, cost);
 
-  json outcomes = json::object();
-  std::vector<double> access;
-  for (const auto& [o, v] : r.access_ms) {
-    outcomes[o] = Percentiles(v, 1.0);
-    if (o == "granted" || o == "taken") access.insert(access.end(), v.begin(), v.end());
-  }
-  const double prr = r.sidelink_packets_sent ? static_cast<double>(r.sidelink_packets_received) / r.sidelink_packets_sent : 0.0;
-  const uint64_t floorIp = r.floor_protected_bytes + r.floor_messages * 28;
+  json metrics = OffnetCallMetrics(r.stats, 1.0);
+  metrics["call_setup_ms"] = Percentiles(r.call_setup_ms, 1.0);
+  metrics["calls_established"] = r.calls_established;
   json s = {{"scenario", "offnet-private-call"},
             {"seed", p.seed},
             {"params", {{"distance_m", p.distance_m}, {"calls", p.calls}, {"call_interval_s", p.call_interval_s},
@@ -495,18 +495,7 @@ int RunOffnetPrivateCallCmd(const std::vector<std::string>& argv) {
                         {"prbs", p.prbs}, {"shadowing_sigma_db", p.shadowing_sigma_db},
                         {"device_factor", p.device_factor}, {"tfp1_ms", p.tfp1_ms}, {"cfp1", p.cfp1},
                         {"foreign_callee", p.foreign_callee}}},
-            {"metrics",
-             {{"call_setup_ms", Percentiles(r.call_setup_ms, 1.0)},
-              {"calls_established", r.calls_established},
-              {"floor_access_ms", Percentiles(access, 1.0)},
-              {"floor_outcomes", outcomes},
-              {"mouth_to_ear_ms", Percentiles(r.mouth_to_ear_ms, 1.0)},
-              {"floor_control_bytes",
-               {{"messages", r.floor_messages}, {"plain", r.floor_plain_bytes}, {"protected", r.floor_protected_bytes},
-                {"ip", floorIp}, {"on_air_with_harq", 4 * (floorIp + r.floor_messages * 5)}}},
-              {"sidelink_prr", std::round(prr * 1e4) / 1e4},
-              {"sidelink_bytes_on_air", r.sidelink_bytes_on_air},
-              {"errors", r.errors}}}};
+            {"metrics", metrics}};
   WriteFile(out + "/summary.json", s.dump(2) + "\n");
   WriteRunInfo(out, "offnet-private-call", cost, r.sim_end_s);
   if (!a.Flag("quiet")) {
@@ -518,7 +507,7 @@ int RunOffnetPrivateCallCmd(const std::vector<std::string>& argv) {
                 v(m["call_setup_ms"]["p50"]).c_str(), v(m["call_setup_ms"]["p95"]).c_str());
     std::printf("  floor access p50 %s ms; mouth-to-ear p50 %s ms, p95 %s ms\n", v(m["floor_access_ms"]["p50"]).c_str(),
                 v(m["mouth_to_ear_ms"]["p50"]).c_str(), v(m["mouth_to_ear_ms"]["p95"]).c_str());
-    std::printf("  errors: %s\n", r.errors.empty() ? "none" : m["errors"].dump().c_str());
+    std::printf("  errors: %s\n", r.stats.errors.empty() ? "none" : m["errors"].dump().c_str());
     std::printf("  wall clock %.2f s, peak memory %.1f MB; results in %s\n", cost.wall_s, cost.peak_rss_mb, out.c_str());
   }
   return 0;

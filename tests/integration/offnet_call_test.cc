@@ -94,14 +94,14 @@ TEST(OffnetCall, ScenarioMetricsHoldTogether) {
   p.duration_s = 30;
   p.members_without_gmk = 1;
   const auto r = mcx::scenarios::RunOffnetGroupCall(p);
-  ASSERT_GT(r.floor_messages, 10u);
+  ASSERT_GT(r.stats.floor_messages, 10u);
   // SRTCP adds a 16-byte tag, the 4-byte index and the 8-byte MKI (GMK-ID || GUK-ID).
-  EXPECT_EQ(r.floor_protected_bytes - r.floor_plain_bytes, 28 * r.floor_messages);
-  EXPECT_GT(r.mouth_to_ear_ms.size(), 100u);
-  EXPECT_GT(r.access_ms.count("taken"), 0u);
-  for (double a : r.access_ms.at("taken")) EXPECT_NEAR(a, 120.0, 1e-6);  // C201 x T201, no arbitrator
-  EXPECT_GT(r.errors.at("no_gmk"), 0u);
-  EXPECT_GT(r.sidelink_packets_received, 0u);
+  EXPECT_EQ(r.stats.floor_protected_bytes - r.stats.floor_plain_bytes, 28 * r.stats.floor_messages);
+  EXPECT_GT(r.stats.mouth_to_ear_ms.size(), 100u);
+  EXPECT_GT(r.stats.access_ms.count("taken"), 0u);
+  for (double a : r.stats.access_ms.at("taken")) EXPECT_NEAR(a, 120.0, 1e-6);  // C201 x T201, no arbitrator
+  EXPECT_GT(r.stats.errors.at("no_gmk"), 0u);
+  EXPECT_GT(r.stats.sidelink_packets_received, 0u);
 }
 
 TEST(OffnetCall, PrivateCallsSetUpWithThePckOverTheSidelink) {
@@ -110,17 +110,17 @@ TEST(OffnetCall, PrivateCallsSetUpWithThePckOverTheSidelink) {
   p.tfp1_ms = 100;
   const auto r = mcx::scenarios::RunOffnetPrivateCall(p);
   EXPECT_EQ(r.calls_established, 5u);
-  EXPECT_TRUE(r.errors.empty()) << r.errors.begin()->first;
+  EXPECT_TRUE(r.stats.errors.empty()) << r.stats.errors.begin()->first;
   for (double ms : r.call_setup_ms) {
     // Request (1.1 kB with the I_MESSAGE) and answer each take at least 13 ms over PC5, plus the
     // caller's SAKKE encapsulation and the callee's verification and decapsulation (x3 device).
     EXPECT_GT(ms, 2 * 13.0 + 3 * (1.46 + 0.027 + 0.089 + 3.19) - 1);
     EXPECT_LT(ms, 200.0);
   }
-  ASSERT_GT(r.floor_messages, 0u);
+  ASSERT_GT(r.stats.floor_messages, 0u);
   // SRTCP under the PCK: 16-byte tag, 4-byte index, 4-byte MKI (the PCK-ID).
-  EXPECT_EQ(r.floor_protected_bytes - r.floor_plain_bytes, 24 * r.floor_messages);
-  EXPECT_GT(r.mouth_to_ear_ms.size(), 100u);
+  EXPECT_EQ(r.stats.floor_protected_bytes - r.stats.floor_plain_bytes, 24 * r.stats.floor_messages);
+  EXPECT_GT(r.stats.mouth_to_ear_ms.size(), 100u);
 }
 
 TEST(OffnetCall, ACalleeThatCannotOpenThePckRejectsTheCall) {
@@ -130,7 +130,7 @@ TEST(OffnetCall, ACalleeThatCannotOpenThePckRejectsTheCall) {
   p.foreign_callee = true;
   const auto r = mcx::scenarios::RunOffnetPrivateCall(p);
   EXPECT_EQ(r.calls_established, 0u);
-  EXPECT_EQ(r.errors.at("private_call_unknown_kms"), 2u);         // at the callee
-  EXPECT_EQ(r.errors.at("private_call_rejected_e2e_security"), 2u);  // at the caller
-  EXPECT_EQ(r.floor_messages, 0u);
+  EXPECT_EQ(r.stats.errors.at("private_call_unknown_kms"), 2u);         // at the callee
+  EXPECT_EQ(r.stats.errors.at("private_call_rejected_e2e_security"), 2u);  // at the caller
+  EXPECT_EQ(r.stats.floor_messages, 0u);
 }
