@@ -5,7 +5,9 @@
 #include <ns3/mobility-module.h>
 #include <ns3/network-module.h>
 
-#include <random>
+#include <optional>
+
+#include "mcx/crypto/kms.h"
 
 #include "offnet-apps.h"
 #include "sidelink_common.h"
@@ -40,12 +42,51 @@ OffnetGroupCallResult RunOffnetGroupCall(const OffnetGroupCallParams& p) {
   Ptr<models::SlChannel> channel;
   NetDeviceContainer devices = InstallSidelinkIpv4(nodes, radio, p.seed, &channel);
 
-  // The group's key, provisioned before the call: GMK, GMK-ID (purpose nibble 0) and RAND.
-  std::mt19937_64 keyGen(p.seed * 0x9e3779b97f4a7c15ull);
-  crypto::Bytes gmk(16), rand(16);
-  for (auto& b : gmk) b = static_cast<uint8_t>(keyGen());
-  for (auto& b : rand) b = static_cast<uint8_t>(keyGen());
-  const uint32_t gmkId = static_cast<uint32_t>(keyGen()) & 0x0fffffffu;
+  // Keys before going off-network (TS 33.180 5.3, 5.7): one KMS issues key sets to the GMS and
+  // to every UE; each UE validates its own. The GMS makes a GMK and sends it to each member as a
+  // signed MIKEY-SAKKE I_MESSAGE (one RAND for all, 7.4.2); each member runs every receiver check
+  // and keeps the GMK. UEs beyond `members` never receive one.
+  const uint64_t unix0 = 1790000000, ntp0 = crypto::UnixToNtpSeconds(unix0);
+  crypto::HmacDrbg keyRng(p.seed, "offnet-group-call keys");
+  auto kms = crypto::kms::Kms::Create("kms.mcx.example.org", crypto::KeyPeriod{2592000, 0}, keyRng);
+  if (!kms) throw std::runtime_error("KMS creation failed");
+  const auto kmsInfo = *kms->certificate().PublicInfo();
+  auto identity = [&](const std::string& uri) {
+    auto ks = kms->Provision(uri, ntp0, keyRng);
+    if (!ks) throw std::runtime_error("provisioning failed");
+    auto id = crypto::mikey_sakke::LocalIdentity::Create(ks->ToIdentityKeys(), kmsInfo);
+    if (!id) throw std::runtime_error(std::string("key set rejected: ") + crypto::ErrorName(id.error()));
+    return std::move(id).value();
+  };
+  const std::string gmsUri = "sip:gms@mcx.example.org", groupUri = "sip:group1@mcx.example.org";
+  const auto gms = identity(gmsUri);
+  auto gmk = keyRng.Generate(16);
+  auto gmkId = crypto::NewKeyId(crypto::KeyPurpose::kGmk, keyRng);
+  auto rand = keyRng.Generate(16);
+  if (!gmk || !gmkId || !rand) throw std::runtime_error("random failure");
+  struct HeldGmk {
+    crypto::Bytes gmk, rand;
+    uint32_t gmk_id;
+  };
+  std::vector<std::optional<HeldGmk>> held(n);
+  for (uint32_t i = 0; i < p.members; ++i) {
+    const std::string uri = "sip:ue" + std::to_string(i) + "@mcx.example.org";
+    const auto me = identity(uri);
+    crypto::mikey_sakke::SendOptions opt;
+    opt.group_uri = groupUri;
+    opt.rand = rand->view().ToBytes();
+    auto msg = crypto::mikey_sakke::CreateIMessage(crypto::mikey_sakke::Distribution::kGmk, gms, kmsInfo, uri, kmsInfo,
+                                                  *gmkId, *gmk, opt, ntp0, keyRng);
+    if (!msg) throw std::runtime_error(std::string("GMK I_MESSAGE: ") + crypto::ErrorName(msg.error()));
+    crypto::mikey_sakke::ReceiveContext ctx;
+    ctx.expected = crypto::mikey_sakke::Distribution::kGmk;
+    ctx.ntp_now = ntp0 + 1;
+    ctx.kms = {kmsInfo};
+    ctx.authorised_senders = {gmsUri};
+    auto got = crypto::mikey_sakke::ProcessIMessage(msg->message, me, ctx);
+    if (!got) throw std::runtime_error(std::string("GMK rejected: ") + crypto::ErrorName(got.error()));
+    held[i] = HeldGmk{got->key.view().ToBytes(), got->rand, got->key_id};
+  }
 
   for (uint32_t i = 0; i < n; ++i) {
     auto app = CreateObject<models::OffnetMcpttApp>();
@@ -55,7 +96,7 @@ OffnetGroupCallResult RunOffnetGroupCall(const OffnetGroupCallParams& p) {
     app->SetAttribute("C201", UintegerValue(p.c201));
     app->SetAttribute("PttMeanInterval", DoubleValue(i < p.members ? p.ptt_mean_interval_s : 0.0));
     app->SetAttribute("TalkMean", DoubleValue(p.talk_mean_s));
-    if (i < p.members) app->SetGroupKey(gmk, gmkId, rand);
+    if (held[i]) app->SetGroupKey(held[i]->gmk, held[i]->gmk_id, held[i]->rand);
     nodes.Get(i)->AddApplication(app);
     app->SetStartTime(Seconds(0.5));
     app->SetStopTime(Seconds(p.duration_s));

@@ -1,7 +1,8 @@
 // Scenario offnet-group-call: an MCPTT group call among UEs with no network, over the PC5
-// sidelink. Every member holds the group's GMK before the call (offline provisioning, generated
-// here from the seed); floor control is off-network (the talker arbitrates) and every floor
-// message is SRTCP, every voice frame SRTP, under the GMK-derived per-sender keys.
+// sidelink. Before the call a KMS provisions every UE and the GMS, and the GMS delivers the GMK
+// to each member in a MIKEY-SAKKE I_MESSAGE that the member checks; floor control is off-network
+// (the talker arbitrates) and every floor message is SRTCP, every voice frame SRTP, under the
+// GMK-derived per-sender keys.
 #pragma once
 
 #include <cstdint>
