@@ -28,6 +28,13 @@ struct OffnetGroupCallParams {
   double t201_ms = 40;
   uint32_t c201 = 3;
   uint32_t members_without_gmk = 0;  ///< extra UEs in range that never received the GMK
+  /// Load the keys from offline-provisioned files instead of the set-up exchange: DIR/kms-init.xml
+  /// (mcxsim kms init), DIR/ue<i>.xml (mcxsim kms provision for sip:ue<i>@mcx.example.org) and
+  /// DIR/ue<i>-gmk.b64 (mcxsim mikey create --type gmk from `gms_uri`); a member without its
+  /// GMK file has no GMK.
+  std::string key_dir;
+  std::string gms_uri = "sip:gms@mcx.example.org";
+  uint64_t unix_time = 0;  ///< the date the keys are checked at (0 = now)
   uint64_t seed = 1;
 };
 

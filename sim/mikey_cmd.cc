@@ -67,7 +67,7 @@ Bytes ParseMessageText(std::string text) {
 
 int Create(const std::vector<std::string>& argv) {
   Args a(argv, {"type", "from", "to", "kms-cert", "to-kms-cert", "key-set", "group", "out", "time", "key",
-                "key-id", "text", "seed", "expiry"},
+                "key-id", "rand", "text", "seed", "expiry"},
          {"hide-identities", "to-self", "revoked"});
   if (a.Help()) {
     std::printf(
@@ -82,6 +82,8 @@ int Create(const std::vector<std::string>& argv) {
         "  --hide-identities   carry UIDs instead of URIs (TS 33.180 5.2.6)\n"
         "  --to-self           add SAKKE-to-self (5.2.5)\n"
         "  --key HEX, --key-id HEX  use this key / key ID instead of fresh random ones\n"
+        "  --rand HEX          the RAND (32 hex digits); a GMS sends one RAND to every member of a\n"
+        "                      GMK so each derives each sender's SRTP key (TS 33.180 7.4.2)\n"
         "  --text T, --expiry ISO8601, --revoked   key parameters (5.2.4)\n"
         "  --time ISO8601      the sending time (default now); --seed N  repeatable randomness\n"
         "  types: gmk (GMS -> member), pck (caller -> callee), csk (CSK upload, user -> MDSI),\n"
@@ -130,6 +132,11 @@ int Create(const std::vector<std::string>& argv) {
   opt.text = a.Get("text").value_or("");
   opt.revoked = a.Flag("revoked");
   if (auto e = a.Get("expiry")) opt.expiry_time = UnixTimeOrNow(e);
+  if (auto r = a.Get("rand")) {
+    auto b = FromHex(*r);
+    if (!b || b->size() != 16) throw UsageError("--rand must be 32 hex digits");
+    opt.rand = *b;
+  }
   if (type.kind == Distribution::kGmk && opt.group_uri.empty()) throw UsageError("--type gmk needs --group");
   const std::string to = a.Require("to");
   auto created = Must(mikey_sakke::CreateIMessage(type.kind, me, sender_kms, to, receiver_kms, key_id, key, opt,

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_args.h"
+#include "mcx/crypto/kms.h"
 #include "group_rekey.h"
 #include "offnet_group_call.h"
 #include "offnet_private_call.h"
@@ -363,11 +364,16 @@ const char* kOffnetGroupCallHelp =
     "  --members N [4]  --radius M [100]  --duration S [60]  --ptt-interval S [8] (mean, per member)\n"
     "  --talk S [3] (mean)  --period MS [40]  --ktrp K [2]  --mcs M [16]  --prbs P [5]\n"
     "  --shadowing DB [0]  --t201-ms MS [40]  --c201 N [3]\n"
-    "  --without-gmk N [0] (extra UEs in range that never received the GMK)  --seed S [1]\n";
+    "  --without-gmk N [0] (extra UEs in range that never received the GMK)  --seed S [1]\n"
+    "  --keys DIR  offline-provisioned keys instead of the set-up exchange: DIR/kms-init.xml\n"
+    "      (mcxsim kms init), DIR/ue<i>.xml (mcxsim kms provision --user sip:ue<i>@mcx.example.org)\n"
+    "      and DIR/ue<i>-gmk.b64 (mcxsim mikey create --type gmk --from GMS); no file, no GMK\n"
+    "  --gms URI [sip:gms@mcx.example.org] (the only sender of GMKs accepted)\n"
+    "  --time ISO8601 [now] (when the keys are checked: key period, expiry)\n";
 
 int RunOffnetGroupCallCmd(const std::vector<std::string>& argv) {
   Args a(argv, {"members", "radius", "duration", "ptt-interval", "talk", "period", "ktrp", "mcs", "prbs", "shadowing",
-                "t201-ms", "c201", "without-gmk", "seed", "out"},
+                "t201-ms", "c201", "without-gmk", "keys", "gms", "time", "seed", "out"},
          {"quiet"});
   if (a.Help()) {
     std::printf("%s", kOffnetGroupCallHelp);
@@ -391,6 +397,13 @@ int RunOffnetGroupCallCmd(const std::vector<std::string>& argv) {
   num("c201", p.c201);
   num("without-gmk", p.members_without_gmk);
   num("seed", p.seed);
+  p.key_dir = a.Get("keys").value_or("");
+  p.gms_uri = a.Get("gms").value_or(p.gms_uri);
+  if (auto t = a.Get("time")) {
+    auto unix = crypto::kms::ParseXsDateTime(*t);
+    if (!unix) throw UsageError("--time is an xs:dateTime such as 2026-11-22T12:00:00Z");
+    p.unix_time = *unix;
+  }
   if (p.members < 2) throw UsageError("a group call needs at least 2 members");
   if (p.mcs > 20) throw UsageError("PSSCH MCS is 0..20");
   if (p.ktrp != 1 && p.ktrp != 2 && p.ktrp != 4 && p.ktrp != 8) throw UsageError("--ktrp is 1, 2, 4 or 8");
