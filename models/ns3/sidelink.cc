@@ -390,6 +390,7 @@ void SlNetDevice::TransmitGrant(const std::shared_ptr<SlGrant>& grant, uint32_t 
   for (const auto& r : m_poolMap->PscchTransmissions(grant->nPscch))
     if (r.subframe == rel) {
       m_channel->Transmit({this, SlChannel::TxKind::Pscch, r.prb, 1, grant, 0, 0});
+      m_txSubframes.insert(subframe);
       m_phyTxTrace(6, 0);  // SCI format 0: 43 bits, carried as 6 bytes
     }
   // PSSCH: every 4 selected subframes carry one TB, RV 0, 2, 3, 1.
@@ -402,6 +403,7 @@ void SlNetDevice::TransmitGrant(const std::shared_ptr<SlGrant>& grant, uint32_t 
     if (harq == 1) FillTb(*grant, *tb);  // RLC is asked for a PDU when the TB starts
     if (tb->segments.empty()) continue;
     m_channel->Transmit({this, SlChannel::TxKind::Pssch, grant->rbStart, grant->rbLen, grant, tbIndex, harq});
+    m_txSubframes.insert(subframe);
     m_phyTxTrace(tb->tbsBytes, harq);
   }
 }
@@ -435,8 +437,6 @@ void SlNetDevice::MakeGrant(uint32_t periodStart) {
   }
   m_grants.push_back(g);
   m_grantTrace(periodStart, g->nPscch, g->iTrp, g->rbStart);
-  for (uint32_t sf : g->psschSubframes) m_txSubframes.insert(sf);
-  for (const auto& r : m_poolMap->PscchTransmissions(g->nPscch)) m_txSubframes.insert(periodStart + r.subframe);
 }
 
 void SlNetDevice::FillTb(const SlGrant& grant, SlTransportBlock& tb) {

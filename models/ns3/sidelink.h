@@ -240,7 +240,7 @@ class SlNetDevice : public ns3::NetDevice {
   uint64_t m_nextSduId = 1;
   std::vector<std::shared_ptr<SlGrant>> m_grants;  ///< this period's and the next one's
   ns3::Ptr<ns3::LteAmc> m_amc;
-  std::set<uint32_t> m_txSubframes;  ///< absolute subframes this UE transmits in (current grant)
+  std::set<uint32_t> m_txSubframes;  ///< absolute subframes this UE actually transmitted in (half duplex)
   // RLC UM reassembly per source: SDU id -> bytes received.
   std::map<ns3::Mac48Address, std::pair<uint64_t, uint32_t>> m_reassembly;
 };
