@@ -137,14 +137,8 @@ OffnetGroupCallResult RunOffnetGroupCall(const OffnetGroupCallParams& p) {
   mobility.SetPositionAllocator(disc);
   mobility.Install(nodes);
 
-  SidelinkRadioOptions radio;
-  radio.mcs = p.mcs;
-  radio.prbs = p.prbs;
-  radio.ktrp = p.ktrp;
-  radio.sc_period_ms = p.sc_period_ms;
-  radio.shadowing_sigma_db = p.shadowing_sigma_db;
   Ptr<models::SlChannel> channel;
-  NetDeviceContainer devices = InstallSidelinkIpv4(nodes, radio, p.seed, &channel);
+  NetDeviceContainer devices = InstallSidelinkIpv4(nodes, p.radio, p.seed, &channel);
 
   const std::vector<std::optional<HeldGmk>> held =
       p.key_dir.empty() ? KeysFromSetUpExchange(p, n) : KeysFromFiles(p, n);

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "sidelink_common.h"
+#include "sidelink_options.h"
 
 namespace mcx::scenarios {
 
@@ -20,11 +20,8 @@ struct OffnetGroupCallParams {
   double duration_s = 60;
   double ptt_mean_interval_s = 8; ///< per member, exponential
   double talk_mean_s = 3;
-  uint32_t sc_period_ms = 40;
-  uint32_t ktrp = 2;              ///< 2 TBs per period: 24 kb/s voice fits at MCS 16 / 5 PRB
-  uint32_t mcs = 16;
-  uint32_t prbs = 5;
-  double shadowing_sigma_db = 0;
+  /// k = 2: two 193-byte TBs per period carry 24 kb/s voice at MCS 16 / 5 PRB.
+  SidelinkRadioOptions radio = {16, 5, 2};
   double t201_ms = 40;
   uint32_t c201 = 3;
   uint32_t members_without_gmk = 0;  ///< extra UEs in range that never received the GMK

@@ -28,13 +28,7 @@ OffnetPrivateCallResult RunOffnetPrivateCall(const OffnetPrivateCallParams& p) {
   pos->Add(Vector(p.distance_m, 0, 1.5));
   mobility.SetPositionAllocator(pos);
   mobility.Install(nodes);
-  SidelinkRadioOptions radio;
-  radio.mcs = p.mcs;
-  radio.prbs = p.prbs;
-  radio.ktrp = p.ktrp;
-  radio.sc_period_ms = p.sc_period_ms;
-  radio.shadowing_sigma_db = p.shadowing_sigma_db;
-  NetDeviceContainer devices = InstallSidelinkIpv4(nodes, radio, p.seed);
+  NetDeviceContainer devices = InstallSidelinkIpv4(nodes, p.radio, p.seed);
 
   // Offline provisioning (TS 33.180 5.3, Annex D): one KMS domain issues both key sets for the
   // current key period; each UE validates its own (RSK and SSK checks) before going off-network.

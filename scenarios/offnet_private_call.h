@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "sidelink_common.h"
+#include "sidelink_options.h"
 
 namespace mcx::scenarios {
 
@@ -19,15 +19,11 @@ struct OffnetPrivateCallParams {
   uint32_t calls = 20;          ///< one after another
   double call_interval_s = 5;
   double talk_s = 2;            ///< the caller talks this long in each call
-  uint32_t sc_period_ms = 40;
-  // A setup request with its I_MESSAGE is about 1.1 kB: 4 TBs of 349 bytes per period carry it
-  // in one period (with the group call's 2 x 193 bytes it takes three, beyond TFP1 x CFP1).
-  uint32_t ktrp = 4;
-  uint32_t mcs = 16;
-  uint32_t prbs = 10;
   double tfp1_ms = 40;
   uint32_t cfp1 = 3;
-  double shadowing_sigma_db = 0;
+  /// A setup request with its I_MESSAGE is about 1.1 kB: 4 TBs of 349 bytes per period carry it
+  /// in one period (with the group call's 2 x 193 bytes it takes three, beyond TFP1 x CFP1).
+  SidelinkRadioOptions radio = {16, 10, 4};
   double device_factor = 3;     ///< UE crypto speed relative to the reference host
   bool foreign_callee = false;  ///< the callee's key set comes from a KMS the caller's domain does not know
   uint64_t seed = 1;

@@ -35,16 +35,7 @@ SidelinkPrrResult RunSidelinkPrr(const SidelinkPrrParams& p) {
   mobility.SetPositionAllocator(positions);
   mobility.Install(nodes);
 
-  SidelinkRadioOptions radio;
-  radio.mcs = p.mcs;
-  radio.prbs = p.prbs;
-  radio.ktrp = p.ktrp;
-  radio.sc_period_ms = p.sc_period_ms;
-  radio.shadowing_sigma_db = p.shadowing_sigma_db;
-  radio.frequency_hz = p.frequency_hz;
-  radio.documented_heights = p.documented_heights;
-  radio.cumulative_harq = p.cumulative_harq;
-  NetDeviceContainer devices = InstallSidelinkIpv4(nodes, radio, p.seed);
+  NetDeviceContainer devices = InstallSidelinkIpv4(nodes, p.radio, p.seed);
 
   // Per receiver: packets delivered; SCIs known per (receiver, period).
   std::vector<uint32_t> delivered(n, 0);
@@ -58,7 +49,7 @@ SidelinkPrrResult RunSidelinkPrr(const SidelinkPrrParams& p) {
         }));
     dev->TraceConnectWithoutContext("PscchRx", Callback<void, Mac48Address, bool, double>(
         [&, i](Mac48Address, bool ok, double) {
-          const int64_t period = Simulator::Now().GetMilliSeconds() / p.sc_period_ms;
+          const int64_t period = Simulator::Now().GetMilliSeconds() / p.radio.sc_period_ms;
           sciSeen.insert({i, period});
           if (ok) sciKnown.insert({i, period});
         }));
@@ -71,14 +62,14 @@ SidelinkPrrResult RunSidelinkPrr(const SidelinkPrrParams& p) {
   auto when = CreateObject<UniformRandomVariable>();
   when->SetStream(static_cast<int64_t>(p.seed) * 1000 + 999);
   // One packet per slot of 3 periods, at a random time in its first two (never two in one grant).
-  const double slotMs = 3.0 * p.sc_period_ms;
+  const double slotMs = 3.0 * p.radio.sc_period_ms;
   for (uint32_t k = 0; k < p.packets; ++k)
-    Simulator::Schedule(MilliSeconds(100) + MicroSeconds(static_cast<int64_t>((k * slotMs + when->GetValue(0, 2 * p.sc_period_ms)) * 1000)),
+    Simulator::Schedule(MilliSeconds(100) + MicroSeconds(static_cast<int64_t>((k * slotMs + when->GetValue(0, 2 * p.radio.sc_period_ms)) * 1000)),
                         [src, &p, &r]() {
                           src->Send(Create<Packet>(p.packet_bytes));
                           ++r.packets_sent;
                         });
-  const Time end = MilliSeconds(100 + static_cast<int64_t>(p.packets * slotMs) + 3 * p.sc_period_ms);
+  const Time end = MilliSeconds(100 + static_cast<int64_t>(p.packets * slotMs) + 3 * p.radio.sc_period_ms);
   Simulator::Stop(end);
   Simulator::Run();
   Simulator::Destroy();

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "sidelink_options.h"
+
 namespace mcx::scenarios {
 
 struct SidelinkPrrParams {
@@ -18,14 +20,8 @@ struct SidelinkPrrParams {
   uint32_t receivers_per_distance = 100;
   uint32_t packets = 50;
   uint32_t packet_bytes = 100;   ///< UDP payload
-  uint32_t mcs = 16;
-  uint32_t prbs = 5;
-  uint32_t ktrp = 1;
-  uint32_t sc_period_ms = 40;
   double shadowing_sigma_db = 0.0;
-  double frequency_hz = 793e6;
-  bool documented_heights = false;
-  bool cumulative_harq = false;
+  SidelinkRadioOptions radio;  ///< MCS 16, 5 PRB, k = 1, 40 ms: NIST's MCPTT example
   uint64_t seed = 1;
 };
 

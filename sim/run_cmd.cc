@@ -237,6 +237,29 @@ int RunGroupRekeyCmd(const std::vector<std::string>& argv) {
   return 0;
 }
 
+// Radio options shared by the sidelink scenarios: --mcs, --prbs, --ktrp, --period, --shadowing
+// (and, where the scenario lists them, --frequency, --doc-heights, --cumulative-harq).
+void ReadRadio(const Args& a, scenarios::SidelinkRadioOptions& r) {
+  auto num = [&](const char* k, auto& field) {
+    if (auto v = a.Get(k)) field = static_cast<std::decay_t<decltype(field)>>(std::stod(*v));
+  };
+  num("mcs", r.mcs);
+  num("prbs", r.prbs);
+  num("ktrp", r.ktrp);
+  num("period", r.sc_period_ms);
+  num("shadowing", r.shadowing_sigma_db);
+  num("frequency", r.frequency_hz);
+  r.documented_heights = a.Flag("doc-heights");
+  r.cumulative_harq = a.Flag("cumulative-harq");
+  if (auto why = r.Invalid()) throw UsageError(*why);
+}
+
+json RadioJson(const scenarios::SidelinkRadioOptions& r) {
+  return {{"mcs", r.mcs}, {"prbs", r.prbs}, {"ktrp", r.ktrp}, {"sc_period_ms", r.sc_period_ms},
+          {"shadowing_sigma_db", r.shadowing_sigma_db}, {"frequency_hz", r.frequency_hz},
+          {"documented_heights", r.documented_heights}, {"cumulative_harq", r.cumulative_harq}};
+}
+
 const char* kSidelinkPrrHelp =
     "usage: mcxsim run sidelink-prr [--distances M,M,...] [--receivers N] [--packets K] [--mcs M]\n"
     "          [--prbs P] [--shadowing DB] [--seed S] --out DIR [options]\n"
@@ -265,25 +288,14 @@ int RunSidelinkPrrCmd(const std::vector<std::string>& argv) {
   num("receivers", p.receivers_per_distance);
   num("packets", p.packets);
   num("bytes", p.packet_bytes);
-  num("mcs", p.mcs);
-  num("prbs", p.prbs);
-  num("ktrp", p.ktrp);
-  num("period", p.sc_period_ms);
-  num("shadowing", p.shadowing_sigma_db);
-  num("frequency", p.frequency_hz);
   num("seed", p.seed);
-  p.documented_heights = a.Flag("doc-heights");
-  p.cumulative_harq = a.Flag("cumulative-harq");
   if (auto d = a.Get("distances")) {
     p.distances_m.clear();
     std::stringstream ss(*d);
     for (std::string x; std::getline(ss, x, ',');) p.distances_m.push_back(std::stod(x));
   }
   if (p.distances_m.empty() || p.receivers_per_distance == 0 || p.packets == 0) throw UsageError("need distances, receivers and packets");
-  if (p.mcs > 20) throw UsageError("PSSCH MCS is 0..20");
-  if (p.ktrp != 1 && p.ktrp != 2 && p.ktrp != 4 && p.ktrp != 8) throw UsageError("--ktrp is 1, 2, 4 or 8");
-  static const std::set<uint32_t> periods{40, 60, 70, 80, 120, 140, 160, 240, 280, 320};
-  if (!periods.count(p.sc_period_ms)) throw UsageError("--period is one of 40 60 70 80 120 140 160 240 280 320");
+  ReadRadio(a, p.radio);
   const std::string out = OutDir(a);
   RunCost cost;
   const scenarios::SidelinkPrrResult r = Measured([&] { return scenarios::RunSidelinkPrr(p); }, cost);
@@ -306,17 +318,14 @@ int RunSidelinkPrrCmd(const std::vector<std::string>& argv) {
   json s = {{"scenario", "sidelink-prr"},
             {"seed", p.seed},
             {"params", {{"distances_m", p.distances_m}, {"receivers_per_distance", p.receivers_per_distance},
-                        {"packets", p.packets}, {"packet_bytes", p.packet_bytes}, {"mcs", p.mcs}, {"prbs", p.prbs},
-                        {"ktrp", p.ktrp}, {"sc_period_ms", p.sc_period_ms}, {"shadowing_sigma_db", p.shadowing_sigma_db},
-                        {"frequency_hz", p.frequency_hz}, {"documented_heights", p.documented_heights},
-                        {"cumulative_harq", p.cumulative_harq}}},
+                        {"packets", p.packets}, {"packet_bytes", p.packet_bytes}, {"radio", RadioJson(p.radio)}}},
             {"metrics", {{"sidelink_prr", perDistance}, {"one_way_latency_ms", lat},
                          {"packets_sent", r.packets_sent}, {"bytes_on_air", r.bytes_on_air}}}};
   WriteFile(out + "/summary.json", s.dump(2) + "\n");
   WriteRunInfo(out, "sidelink-prr", cost, r.sim_end_s);
   if (!a.Flag("quiet")) {
     std::printf("sidelink-prr: MCS %u, %u PRB, k=%u, period %u ms, shadowing %.1f dB, %u receivers per distance, %u packets\n",
-                p.mcs, p.prbs, p.ktrp, p.sc_period_ms, p.shadowing_sigma_db, p.receivers_per_distance, r.packets_sent);
+                p.radio.mcs, p.radio.prbs, p.radio.ktrp, p.radio.sc_period_ms, p.radio.shadowing_sigma_db, p.receivers_per_distance, r.packets_sent);
     for (size_t i = 0; i < p.distances_m.size(); ++i)
       std::printf("  %7.0f m  PRR %.4f  SCI %.4f\n", p.distances_m[i], r.prr[i], r.p_sci[i]);
     if (!r.latency_ms.empty())
@@ -388,11 +397,6 @@ int RunOffnetGroupCallCmd(const std::vector<std::string>& argv) {
   num("duration", p.duration_s);
   num("ptt-interval", p.ptt_mean_interval_s);
   num("talk", p.talk_mean_s);
-  num("period", p.sc_period_ms);
-  num("ktrp", p.ktrp);
-  num("mcs", p.mcs);
-  num("prbs", p.prbs);
-  num("shadowing", p.shadowing_sigma_db);
   num("t201-ms", p.t201_ms);
   num("c201", p.c201);
   num("without-gmk", p.members_without_gmk);
@@ -405,10 +409,7 @@ int RunOffnetGroupCallCmd(const std::vector<std::string>& argv) {
     p.unix_time = *unix;
   }
   if (p.members < 2) throw UsageError("a group call needs at least 2 members");
-  if (p.mcs > 20) throw UsageError("PSSCH MCS is 0..20");
-  if (p.ktrp != 1 && p.ktrp != 2 && p.ktrp != 4 && p.ktrp != 8) throw UsageError("--ktrp is 1, 2, 4 or 8");
-  static const std::set<uint32_t> periods{40, 60, 70, 80, 120, 140, 160, 240, 280, 320};
-  if (!periods.count(p.sc_period_ms)) throw UsageError("--period is one of 40 60 70 80 120 140 160 240 280 320");
+  ReadRadio(a, p.radio);
   const std::string out = OutDir(a);
   RunCost cost;
   const scenarios::OffnetGroupCallResult r = Measured([&] { return scenarios::RunOffnetGroupCall(p); }, cost);
@@ -420,8 +421,7 @@ int RunOffnetGroupCallCmd(const std::vector<std::string>& argv) {
             {"seed", p.seed},
             {"params", {{"members", p.members}, {"radius_m", p.radius_m}, {"duration_s", p.duration_s},
                         {"ptt_mean_interval_s", p.ptt_mean_interval_s}, {"talk_mean_s", p.talk_mean_s},
-                        {"sc_period_ms", p.sc_period_ms}, {"ktrp", p.ktrp}, {"mcs", p.mcs}, {"prbs", p.prbs},
-                        {"shadowing_sigma_db", p.shadowing_sigma_db}, {"t201_ms", p.t201_ms}, {"c201", p.c201},
+                        {"radio", RadioJson(p.radio)}, {"t201_ms", p.t201_ms}, {"c201", p.c201},
                         {"members_without_gmk", p.members_without_gmk}}},
             {"metrics", metrics}};
   WriteFile(out + "/summary.json", s.dump(2) + "\n");
@@ -430,7 +430,7 @@ int RunOffnetGroupCallCmd(const std::vector<std::string>& argv) {
     const json& m = s["metrics"];
     auto v = [](const json& x) { return x.is_null() ? std::string("-") : x.dump(); };
     std::printf("offnet-group-call: %u members in %.0f m, %g s, period %u ms, seed %llu\n", p.members, p.radius_m,
-                p.duration_s, p.sc_period_ms, (unsigned long long)p.seed);
+                p.duration_s, p.radio.sc_period_ms, (unsigned long long)p.seed);
     std::printf("  floor access: p50 %s ms, p95 %s ms; outcomes %s\n", v(m["floor_access_ms"]["p50"]).c_str(),
                 v(m["floor_access_ms"]["p95"]).c_str(), [&] {
                   std::string o;
@@ -479,21 +479,13 @@ int RunOffnetPrivateCallCmd(const std::vector<std::string>& argv) {
   num("calls", p.calls);
   num("interval", p.call_interval_s);
   num("talk", p.talk_s);
-  num("period", p.sc_period_ms);
-  num("ktrp", p.ktrp);
-  num("mcs", p.mcs);
-  num("prbs", p.prbs);
-  num("shadowing", p.shadowing_sigma_db);
   num("device-factor", p.device_factor);
   num("tfp1-ms", p.tfp1_ms);
   num("cfp1", p.cfp1);
   num("seed", p.seed);
   p.foreign_callee = a.Flag("foreign-callee");
   if (p.calls == 0) throw UsageError("--calls must be at least 1");
-  if (p.mcs > 20) throw UsageError("PSSCH MCS is 0..20");
-  if (p.ktrp != 1 && p.ktrp != 2 && p.ktrp != 4 && p.ktrp != 8) throw UsageError("--ktrp is 1, 2, 4 or 8");
-  static const std::set<uint32_t> periods{40, 60, 70, 80, 120, 140, 160, 240, 280, 320};
-  if (!periods.count(p.sc_period_ms)) throw UsageError("--period is one of 40 60 70 80 120 140 160 240 280 320");
+  ReadRadio(a, p.radio);
   const std::string out = OutDir(a);
   RunCost cost;
   const scenarios::OffnetPrivateCallResult r = Measured([&] { return scenarios::RunOffnetPrivateCall(p); }, cost);
@@ -504,9 +496,7 @@ int RunOffnetPrivateCallCmd(const std::vector<std::string>& argv) {
   json s = {{"scenario", "offnet-private-call"},
             {"seed", p.seed},
             {"params", {{"distance_m", p.distance_m}, {"calls", p.calls}, {"call_interval_s", p.call_interval_s},
-                        {"talk_s", p.talk_s}, {"sc_period_ms", p.sc_period_ms}, {"ktrp", p.ktrp}, {"mcs", p.mcs},
-                        {"prbs", p.prbs}, {"shadowing_sigma_db", p.shadowing_sigma_db},
-                        {"device_factor", p.device_factor}, {"tfp1_ms", p.tfp1_ms}, {"cfp1", p.cfp1},
+                        {"talk_s", p.talk_s}, {"radio", RadioJson(p.radio)}, {"device_factor", p.device_factor}, {"tfp1_ms", p.tfp1_ms}, {"cfp1", p.cfp1},
                         {"foreign_callee", p.foreign_callee}}},
             {"metrics", metrics}};
   WriteFile(out + "/summary.json", s.dump(2) + "\n");
@@ -515,7 +505,7 @@ int RunOffnetPrivateCallCmd(const std::vector<std::string>& argv) {
     const json& m = s["metrics"];
     auto v = [](const json& x) { return x.is_null() ? std::string("-") : x.dump(); };
     std::printf("offnet-private-call: %u calls over %.0f m, period %u ms, seed %llu\n", p.calls, p.distance_m,
-                p.sc_period_ms, (unsigned long long)p.seed);
+                p.radio.sc_period_ms, (unsigned long long)p.seed);
     std::printf("  established %u/%u; call setup p50 %s ms, p95 %s ms\n", r.calls_established, p.calls,
                 v(m["call_setup_ms"]["p50"]).c_str(), v(m["call_setup_ms"]["p95"]).c_str());
     std::printf("  floor access p50 %s ms; mouth-to-ear p50 %s ms, p95 %s ms\n", v(m["floor_access_ms"]["p50"]).c_str(),

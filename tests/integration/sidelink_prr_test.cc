@@ -30,9 +30,9 @@ void CheckAgainstReference(uint32_t mcs, uint32_t rbs, uint32_t tbsBytes, double
   const json ref = ReferenceCurve(mcs, rbs, sigma);
   ASSERT_FALSE(ref.is_null());
   SidelinkPrrParams p;
-  p.mcs = mcs;
-  p.prbs = rbs;
-  p.shadowing_sigma_db = sigma;
+  p.radio.mcs = mcs;
+  p.radio.prbs = rbs;
+  p.radio.shadowing_sigma_db = sigma;
   p.distances_m = distances;
   p.receivers_per_distance = 400;
   p.packets = 12;
@@ -73,7 +73,7 @@ TEST(SidelinkValidation, OneWayLatencyAt40MsPeriod) {
   EXPECT_GE(mn, 13.0 - 1e-9);
   EXPECT_LE(mx, 60.0 + 1e-9);
   // At a 160 ms period the mean grows by (160 - 40) / 2 = 60 ms.
-  p.sc_period_ms = 160;
+  p.radio.sc_period_ms = 160;
   p.packets = 600;
   const auto slow = RunSidelinkPrr(p);
   double sumSlow = 0;

@@ -1,0 +1,43 @@
+// What the sidelink scenarios take and count, without ns-3 (parameter and result structs and the
+// command line hold these): the PC5 radio settings and the off-network call statistics.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mcx::scenarios {
+
+struct SidelinkRadioOptions {
+  uint32_t mcs = 16;
+  uint32_t prbs = 5;
+  uint32_t ktrp = 1;
+  uint32_t sc_period_ms = 40;
+  double shadowing_sigma_db = 0;
+  double frequency_hz = 793e6;
+  bool documented_heights = false;
+  bool cumulative_harq = false;
+
+  /// Empty when the settings are ones the model supports; otherwise what is wrong.
+  std::optional<std::string> Invalid() const {
+    if (mcs > 20) return "PSSCH MCS is 0..20";
+    if (ktrp != 1 && ktrp != 2 && ktrp != 4 && ktrp != 8) return "k_TRP is 1, 2, 4 or 8";
+    if (prbs == 0 || prbs > 50) return "PSSCH PRBs are 1..50";
+    for (uint32_t p : {40u, 60u, 70u, 80u, 120u, 140u, 160u, 240u, 280u, 320u})
+      if (sc_period_ms == p) return std::nullopt;
+    return "the SC period is one of 40 60 70 80 120 140 160 240 280 320 ms";
+  }
+};
+
+/// What the off-network call scenarios count, from the client's and the sidelink's traces.
+struct OffnetCallStats {
+  std::map<std::string, std::vector<double>> access_ms;  ///< by floor outcome
+  std::vector<double> mouth_to_ear_ms;
+  uint64_t floor_plain_bytes = 0, floor_protected_bytes = 0, floor_messages = 0;
+  uint64_t sidelink_packets_sent = 0, sidelink_packets_received = 0, sidelink_bytes_on_air = 0;
+  std::map<std::string, uint64_t> errors;
+};
+
+}  // namespace mcx::scenarios
