@@ -6,6 +6,7 @@
 
 #include "mcx/crypto/kms.h"
 #include "mcx/crypto/rng.h"
+#include "fake_clock.h"
 #include "monp.h"
 
 using namespace mcx::models;
@@ -65,9 +66,7 @@ namespace {
 
 // Two users of one KMS, a fake clock and a link that delivers after `delay_s` (or drops).
 struct World {
-  double now = 0;
-  std::map<std::pair<double, uint64_t>, std::function<void()>> events;
-  uint64_t next = 0;
+  mcx::testing::FakeClock clock;
   double delay_s = 0.0365;
   uint32_t drop_first = 0;
   HmacDrbg rng{3, "monp"};
@@ -84,30 +83,16 @@ struct World {
     kms = std::move(Kms::Create("kms.example.org", KeyPeriod{2592000, 0}, rng)).value();
     info.push_back(*kms->certificate().PublicInfo());
   }
-  uint64_t At(double d, std::function<void()> fn) {
-    events.emplace(std::make_pair(now + d, ++next), std::move(fn));
-    return next;
-  }
-  void Run(double until) {
-    while (!events.empty() && events.begin()->first.first <= until) {
-      auto it = events.begin();
-      now = it->first.first;
-      auto fn = std::move(it->second);
-      events.erase(it);
-      fn();
-    }
-  }
+  uint64_t At(double d, std::function<void()> fn) { return clock.Schedule(d, std::move(fn)); }
+  void Run(double until) { clock.RunUntil(until); }
   PrivateCallEndpoint& Add(const std::string& user, const std::string& addr, const Kms& issuer) {
     auto ks = issuer.Provision(user, UnixToNtpSeconds(unix0), rng);
     auto id = mikey_sakke::LocalIdentity::Create(ks->ToIdentityKeys(), *issuer.certificate().PublicInfo());
     ids[addr] = std::make_unique<mikey_sakke::LocalIdentity>(std::move(id).value());
     PrivateCallHooks h;
-    h.now = [this] { return now; };
+    h.now = [this] { return clock.now; };
     h.schedule = [this](double d, std::function<void()> fn) { return At(d, std::move(fn)); };
-    h.cancel = [this](uint64_t id) {
-      for (auto it = events.begin(); it != events.end(); ++it)
-        if (it->first.second == id) return void(events.erase(it));
-    };
+    h.cancel = [this](uint64_t id) { clock.Cancel(id); };
     h.send = [this, addr](const std::string& to, Bytes b) {
       if (drop_first > 0) return void(--drop_first);
       At(delay_s, [this, to, addr, b] { eps.at(to)->Receive(addr, b); });

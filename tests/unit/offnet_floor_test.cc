@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "fake_clock.h"
 #include "offnet_floor.h"
 
 using namespace mcx::models;
@@ -16,40 +17,10 @@ namespace {
 
 Bytes Fill(size_t n, uint8_t v) { return Bytes(n, v); }
 
-class FakeClock {
- public:
-  double now = 0;
-  uint64_t Schedule(double d, std::function<void()> fn) {
-    events_.emplace(std::make_pair(now + d, ++next_), std::move(fn));
-    return next_;
-  }
-  void Cancel(uint64_t id) {
-    for (auto it = events_.begin(); it != events_.end(); ++it)
-      if (it->first.second == id) {
-        events_.erase(it);
-        return;
-      }
-  }
-  void RunUntil(double t) {
-    while (!events_.empty() && events_.begin()->first.first <= t) {
-      auto it = events_.begin();
-      now = it->first.first;
-      auto fn = std::move(it->second);
-      events_.erase(it);
-      fn();
-    }
-    now = t;
-  }
-
- private:
-  std::map<std::pair<double, uint64_t>, std::function<void()>> events_;
-  uint64_t next_ = 0;
-};
-
 // A group on a broadcast medium with a fixed one-way delay; each member protects what it sends
 // and unprotects what it receives with its own OffnetFloorCrypto.
 struct Group {
-  FakeClock clock;
+  mcx::testing::FakeClock clock;
   double delay_s = 0.0365;  // the PC5 model's mean one-way latency at a 40 ms period
   struct Member {
     std::unique_ptr<OffnetFloorCrypto> crypto;
