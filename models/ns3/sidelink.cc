@@ -193,6 +193,11 @@ void SlChannel::Evaluate(uint32_t subframe) {
         if (psschUse[rb] > 1) psschCollided.insert(i), psschCollision = true;
   if (psschCollision) m_collisionTrace(1, subframe);
 
+  // PSCCH copies of this subframe; each receiver decodes them strongest first.
+  std::vector<size_t> sci;
+  for (size_t i = 0; i < m_air.size(); ++i)
+    if (m_air[i].kind == TxKind::Pscch) sci.push_back(i);
+
   for (const auto& rxPtr : m_devices) {
     SlNetDevice* rx = PeekPointer(rxPtr);
     if (rx->TransmitsIn(subframe)) continue;  // half duplex
@@ -202,9 +207,6 @@ void SlChannel::Evaluate(uint32_t subframe) {
     const auto sinr = sidelink::SubframeSinrDb(air, static_cast<uint32_t>(-1), loss, m_radio, rbs);
 
     // PSCCH: strongest copy first, at most one SCI per RB.
-    std::vector<size_t> sci;
-    for (size_t i = 0; i < m_air.size(); ++i)
-      if (m_air[i].kind == TxKind::Pscch) sci.push_back(i);
     std::sort(sci.begin(), sci.end(), [&](size_t a, size_t b) { return sinr[a] > sinr[b]; });
     std::set<uint32_t> rbTaken;
     auto& known = m_knownGrants[rx];
@@ -387,7 +389,7 @@ void SlNetDevice::TransmitGrant(const std::shared_ptr<SlGrant>& grant, uint32_t 
   if (subframe < grant->periodStart) return;
   const uint32_t rel = subframe - grant->periodStart;
   // SCI format 0: two copies on one PRB each.
-  for (const auto& r : m_poolMap->PscchTransmissions(grant->nPscch))
+  for (const auto& r : grant->pscch)
     if (r.subframe == rel) {
       m_channel->Transmit({this, SlChannel::TxKind::Pscch, r.prb, 1, grant, 0, 0});
       m_txSubframes.insert(subframe);
@@ -420,6 +422,7 @@ void SlNetDevice::MakeGrant(uint32_t periodStart) {
   g->rbLen = m_rbLen;
   const auto pick = [this](uint32_t n) { return static_cast<uint32_t>(m_rng->GetInteger(0, n - 1)); };
   g->nPscch = pick(m_poolMap->NumPscchResources());
+  g->pscch = m_poolMap->PscchTransmissions(g->nPscch);
   const auto [lo, hi] = sidelink::TrpRange(m_ktrp);
   NS_ABORT_MSG_IF(lo > hi, "Ktrp must be 1, 2, 4 or 8");
   g->iTrp = lo + pick(hi - lo + 1);

@@ -80,6 +80,7 @@ struct SlGrant {
   uint32_t periodLength = 40;
   ns3::Mac48Address source, destination;
   uint32_t nPscch = 0, iTrp = 0, rbStart = 0, rbLen = 0, mcs = 0;
+  std::array<sidelink::SlResource, 2> pscch{};  ///< the two SCI copies (subframes relative to the period)
   std::vector<uint32_t> psschSubframes;  ///< absolute, 4 per TB
   std::vector<std::shared_ptr<SlTransportBlock>> tbs;
 };
