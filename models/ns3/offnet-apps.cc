@@ -29,6 +29,12 @@ TypeId OffnetMcpttApp::GetTypeId() {
           .AddConstructor<OffnetMcpttApp>()
           .AddAttribute("UserId", "MCPTT ID", StringValue("sip:user@mcx.example.org"),
                         MakeStringAccessor(&OffnetMcpttApp::m_userId), MakeStringChecker())
+          .AddAttribute("GroupUri", "The group's MCPTT group ID (selects its GMKs)",
+                        StringValue("sip:group0@mcx.example.org"), MakeStringAccessor(&OffnetMcpttApp::m_groupUri),
+                        MakeStringChecker())
+          .AddAttribute("StartUnixTime", "Unix time at simulation time 0 (key activation and expiry)",
+                        UintegerValue(1790000000), MakeUintegerAccessor(&OffnetMcpttApp::m_startUnix),
+                        MakeUintegerChecker<uint64_t>())
           .AddAttribute("Ssrc", "RTP/RTCP SSRC", UintegerValue(1), MakeUintegerAccessor(&OffnetMcpttApp::m_ssrc),
                         MakeUintegerChecker<uint32_t>())
           .AddAttribute("Priority", "Floor priority (a higher one pre-empts)", UintegerValue(1),
@@ -92,7 +98,31 @@ void OffnetMcpttApp::DoDispose() {
 }
 
 void OffnetMcpttApp::SetGroupKey(const crypto::Bytes& gmk, uint32_t gmk_id, const crypto::Bytes& rand) {
-  crypto_ = std::make_unique<OffnetFloorCrypto>(OffnetFloorCrypto::ForGroup(gmk, gmk_id, rand, m_userId));
+  crypto::StoredKey k;
+  k.purpose = crypto::KeyPurpose::kGmk;
+  k.key_id = gmk_id;
+  k.key = crypto::SecretBytes(crypto::ByteView(gmk));
+  k.rand = rand;
+  k.group_uri = m_groupUri;
+  AddGroupKey(k);
+}
+
+void OffnetMcpttApp::AddGroupKey(const crypto::StoredKey& gmk) {
+  if (gmk.purpose != crypto::KeyPurpose::kGmk) return;
+  if (!groupKeys_->Put(gmk).ok()) {
+    m_errorTrace("gmk_not_stored");
+    return;
+  }
+  if (running_ && !crypto_) JoinGroupCall();
+}
+
+void OffnetMcpttApp::JoinGroupCall() {
+  const uint64_t start = m_startUnix;
+  crypto_ = std::make_unique<OffnetFloorCrypto>(OffnetFloorCrypto::ForGroup(
+      groupKeys_, m_groupUri, m_userId,
+      [start]() { return start + static_cast<uint64_t>(Simulator::Now().GetSeconds()); }));
+  StartFloor();
+  ScheduleNextPtt();
 }
 
 void OffnetMcpttApp::StartApplication() {
@@ -141,13 +171,13 @@ void OffnetMcpttApp::StartApplication() {
       m_callEstablishedTrace(caller ? privateCall_->setup_s().value_or(0) : 0.0, caller);
     };
   }
-  if (!crypto_) {
-    // TS 33.180 5.7: no current GMK, no protected group communication.
+  running_ = true;
+  if (groupKeys_->Keys(crypto::KeyPurpose::kGmk).empty()) {
+    // TS 33.180 5.7: no GMK, no protected group communication.
     if (!identity_) m_errorTrace("no_gmk");
     return;
   }
-  StartFloor();
-  ScheduleNextPtt();
+  JoinGroupCall();
 }
 
 void OffnetMcpttApp::StartFloor() {
@@ -217,6 +247,7 @@ void OffnetMcpttApp::OnMonpPacket(Ptr<Socket> s) {
 }
 
 void OffnetMcpttApp::StopApplication() {
+  running_ = false;
   pttEvent_.Cancel();
   releaseEvent_.Cancel();
   voiceEvent_.Cancel();
@@ -241,6 +272,10 @@ void OffnetMcpttApp::Talk(double talk_s) {
     return;
   }
   if (floor_->state() == OffnetFloorState::kPendingRequest || floor_->state() == OffnetFloorState::kHasPermission) return;
+  if (!crypto_->CanSend()) {  // every GMK held has expired or is not yet active
+    m_errorTrace("no_active_gmk");
+    return;
+  }
   floor_->PressPtt();
   releaseEvent_.Cancel();
   releaseEvent_ = Simulator::Schedule(Seconds(talk_s), [this]() {
@@ -251,7 +286,7 @@ void OffnetMcpttApp::Talk(double talk_s) {
 void OffnetMcpttApp::SendFloor(const proto::FloorMessage& m) {
   auto p = crypto_->Protect(m);
   if (!p) {
-    m_errorTrace("protect_failed");
+    m_errorTrace(std::string("floor_protect_") + crypto::ErrorName(p.error()));
     return;
   }
   m_floorTxTrace(static_cast<uint32_t>(p->sizes.plain), static_cast<uint32_t>(p->sizes.wire));
@@ -287,6 +322,7 @@ void OffnetMcpttApp::SendVoiceFrame() {
   for (int i = 56; i >= 0; i -= 8) rtp.push_back(static_cast<uint8_t>(ts >> i));
   rtp.resize(12 + m_voiceBytes, 0);
   auto wire = crypto_->ProtectMedia(rtp);
+  if (!wire) m_errorTrace(std::string("media_protect_") + crypto::ErrorName(wire.error()));
   if (wire) mediaSocket_->SendTo(Create<Packet>(wire->data(), wire->size()), 0, InetSocketAddress(m_destination, m_mediaPort));
   voiceEvent_ = Simulator::Schedule(Seconds(m_frameS), &OffnetMcpttApp::SendVoiceFrame, this);
 }

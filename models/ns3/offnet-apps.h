@@ -27,8 +27,12 @@ class OffnetMcpttApp : public ns3::Application {
   OffnetMcpttApp();
   ~OffnetMcpttApp() override;
 
-  /// The group's key as held before going off-network (from the GMS or offline provisioning):
-  /// GMK, GMK-ID and the RAND of its MIKEY message. Without it the client cannot take part.
+  /// A GMK of the group held before going off-network (from the GMS or offline provisioning), as
+  /// the key store keeps it: GMK, GMK-ID, the RAND of its MIKEY message, group, activation and
+  /// expiry. Messages go out under the GMK active now; without one the client cannot take part.
+  /// May be called while the client runs (e.g. a rekey received just before leaving coverage).
+  void AddGroupKey(const crypto::StoredKey& gmk);
+  /// One GMK of the `GroupUri` group, active at once and never expiring.
   void SetGroupKey(const crypto::Bytes& gmk, uint32_t gmk_id, const crypto::Bytes& rand);
   /// The identity for private calls (KMS-provisioned and validated) and the KMS certificates held.
   void SetIdentity(std::shared_ptr<const crypto::mikey_sakke::LocalIdentity> me,
@@ -63,12 +67,16 @@ class OffnetMcpttApp : public ns3::Application {
   void OnMediaPacket(ns3::Ptr<ns3::Socket> s);
   void SendVoiceFrame();
   void StartFloor();
+  /// Starts group communication once a GMK is held (TS 33.180 5.7).
+  void JoinGroupCall();
   uint64_t ScheduleTimer(double delay_s, std::function<void()> fn);
   void CancelTimer(uint64_t id);
   void OnMonpPacket(ns3::Ptr<ns3::Socket> s);
 
   // Attributes.
   std::string m_userId = "sip:user@mcx.example.org";
+  std::string m_groupUri = "sip:group0@mcx.example.org";
+  uint64_t m_startUnix = 1790000000;  ///< the date at simulation time 0 (key activation, expiry)
   uint32_t m_ssrc = 1;
   uint32_t m_priority = 1;
   ns3::Ipv4Address m_group = ns3::Ipv4Address("225.0.0.1");
@@ -92,6 +100,8 @@ class OffnetMcpttApp : public ns3::Application {
   std::unique_ptr<PrivateCallEndpoint> privateCall_;
   ns3::Ptr<ns3::Socket> monpSocket_;
 
+  std::shared_ptr<crypto::KeyStore> groupKeys_ = std::make_shared<crypto::KeyStore>();
+  bool running_ = false;
   std::unique_ptr<OffnetFloorCrypto> crypto_;
   std::unique_ptr<OffnetFloorParticipant> floor_;
   ns3::Ptr<ns3::Socket> floorSocket_, mediaSocket_;

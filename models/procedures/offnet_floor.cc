@@ -317,28 +317,69 @@ void PutU32(crypto::Bytes& b, uint32_t v) {
 uint32_t GetU32(crypto::ByteView b, size_t at) {
   return (uint32_t{b[at]} << 24) | (uint32_t{b[at + 1]} << 16) | (uint32_t{b[at + 2]} << 8) | b[at + 3];
 }
+
+crypto::srtp::MasterKey GroupMasterKey(crypto::ByteView gmk, uint32_t gmk_id, uint32_t guk_id, crypto::ByteView rand) {
+  const uint8_t cs = OffnetControlCsId(crypto::policy::CallType::kGroup, true);
+  crypto::kdf::SrtpMasterKeys k = crypto::kdf::SrtpMaster(gmk, cs, guk_id, rand);
+  crypto::srtp::MasterKey mk{k.key, k.salt, {}};
+  PutU32(mk.mki, gmk_id);
+  PutU32(mk.mki, guk_id);
+  return mk;
+}
 }  // namespace
+
+OffnetFloorCrypto OffnetFloorCrypto::ForGroup(std::shared_ptr<const crypto::KeyStore> gmks, std::string group_uri,
+                                              std::string user_uri, std::function<uint64_t()> unix_now) {
+  OffnetFloorCrypto c;
+  c.group_ = GroupKeys{gmks, std::move(group_uri), std::move(user_uri), std::move(unix_now), 0};
+  // TS 33.180 7.4.2: the receiver derives each sender's key from the GMK-ID and GUK-ID in its MKI.
+  c.receiver_ = std::make_unique<crypto::srtp::Receiver>(
+      8, [gmks](crypto::ByteView mki) -> std::optional<crypto::srtp::MasterKey> {
+        const crypto::StoredKey* k = mki.size() == 8 ? gmks->FindByMki(mki) : nullptr;
+        if (k == nullptr || k->purpose != crypto::KeyPurpose::kGmk) return std::nullopt;
+        return GroupMasterKey(k->key.view(), k->key_id, GetU32(mki, 4), k->rand);
+      });
+  return c;
+}
 
 OffnetFloorCrypto OffnetFloorCrypto::ForGroup(crypto::ByteView gmk, uint32_t gmk_id, crypto::ByteView rand,
                                               const std::string& user_uri) {
-  namespace kdf = crypto::kdf;
-  const uint8_t cs = OffnetControlCsId(crypto::policy::CallType::kGroup, true);
-  const uint32_t guk = kdf::GukId(gmk, gmk_id, user_uri);
-  kdf::SrtpMasterKeys own = kdf::SrtpMaster(gmk, cs, guk, rand);
-  crypto::srtp::MasterKey mk{own.key, own.salt, {}};
-  PutU32(mk.mki, gmk_id);
-  PutU32(mk.mki, guk);
-  OffnetFloorCrypto c;
-  c.sender_ = std::make_unique<crypto::srtp::Sender>(mk);
-  // TS 33.180 7.4.2: the receiver derives each sender's key from the GUK-ID in its MKI.
-  const crypto::Bytes key(gmk.begin(), gmk.end()), r(rand.begin(), rand.end());
-  c.receiver_ = std::make_unique<crypto::srtp::Receiver>(
-      8, [key, r, gmk_id, cs](crypto::ByteView mki) -> std::optional<crypto::srtp::MasterKey> {
-        if (mki.size() != 8 || GetU32(mki, 0) != gmk_id) return std::nullopt;
-        kdf::SrtpMasterKeys k = kdf::SrtpMaster(key, cs, GetU32(mki, 4), r);
-        return crypto::srtp::MasterKey{k.key, k.salt, mki.ToBytes()};
-      });
-  return c;
+  auto store = std::make_shared<crypto::KeyStore>();
+  crypto::StoredKey k;
+  k.purpose = crypto::KeyPurpose::kGmk;
+  k.key_id = gmk_id;
+  k.key = crypto::SecretBytes(gmk);
+  k.rand = rand.ToBytes();
+  k.group_uri = "group";
+  (void)store->Put(std::move(k));
+  return ForGroup(store, "group", user_uri, [] { return uint64_t{0}; });
+}
+
+uint32_t OffnetFloorCrypto::SendingKeyId() const {
+  if (!group_) return 0;
+  const crypto::StoredKey* k = group_->store->ActiveGmk(group_->group_uri, group_->unix_now());
+  return k ? k->key_id : 0;
+}
+
+crypto::Status OffnetFloorCrypto::UseActiveGmk() {
+  if (!group_) return crypto::Status::Ok();
+  const crypto::StoredKey* k = group_->store->ActiveGmk(group_->group_uri, group_->unix_now());
+  if (k == nullptr) return crypto::Error::kKeyNotFound;
+  if (sender_ && group_->sender_key_id == k->key_id) return crypto::Status::Ok();
+  // A new GMK became active (5.2.4): the own per-sender key is rebuilt from it.
+  const uint32_t guk = crypto::kdf::GukId(k->key.view(), k->key_id, group_->user_uri);
+  sender_ = std::make_unique<crypto::srtp::Sender>(GroupMasterKey(k->key.view(), k->key_id, guk, k->rand));
+  group_->sender_key_id = k->key_id;
+  return crypto::Status::Ok();
+}
+
+crypto::Status OffnetFloorCrypto::CheckReceivedKey(crypto::ByteView wire) const {
+  if (!group_ || wire.size() < 8) return crypto::Status::Ok();  // the receiver reports the rest
+  const crypto::StoredKey* k = group_->store->FindByMki(wire.Sub(wire.size() - 8, 8));
+  if (k == nullptr) return crypto::Error::kUnknownMki;
+  if (k->revoked) return crypto::Error::kKeyRevoked;
+  if (k->expiry_time != 0 && group_->unix_now() >= k->expiry_time) return crypto::Error::kKeyExpired;
+  return crypto::Status::Ok();
 }
 
 OffnetFloorCrypto OffnetFloorCrypto::ForPrivate(crypto::ByteView pck, uint32_t pck_id, crypto::ByteView rand,
@@ -364,11 +405,23 @@ OffnetFloorCrypto OffnetFloorCrypto::ForPrivate(crypto::ByteView pck, uint32_t p
 }
 
 crypto::Result<proto::ProtectedFloorMessage> OffnetFloorCrypto::Protect(const proto::FloorMessage& m) {
+  if (crypto::Status st = UseActiveGmk(); !st.ok()) return st.error();
   return proto::Protect(*sender_, m);
 }
 
 crypto::Result<proto::FloorMessage> OffnetFloorCrypto::Unprotect(crypto::ByteView wire) {
+  if (crypto::Status st = CheckReceivedKey(wire); !st.ok()) return st.error();
   return proto::Unprotect(*receiver_, wire);
+}
+
+crypto::Result<crypto::Bytes> OffnetFloorCrypto::ProtectMedia(crypto::ByteView rtp) {
+  if (crypto::Status st = UseActiveGmk(); !st.ok()) return st.error();
+  return sender_->ProtectRtp(rtp);
+}
+
+crypto::Result<crypto::Bytes> OffnetFloorCrypto::UnprotectMedia(crypto::ByteView srtp) {
+  if (crypto::Status st = CheckReceivedKey(srtp); !st.ok()) return st.error();
+  return receiver_->UnprotectRtp(srtp);
 }
 
 }  // namespace mcx::models

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "mcx/crypto/key_store.h"
 #include "mcx/crypto/srtp.h"
 #include "mcx/proto/floor.h"
 
@@ -121,25 +122,48 @@ class OffnetFloorParticipant {
 /// MKI. Private calls: the PCK (MKI = PCK-ID). The CS-ID comes from the key policy.
 class OffnetFloorCrypto {
  public:
-  /// `rand` is the RAND of the MIKEY message that carried the key.
+  /// A group call under the GMKs held in `gmks` (TS 33.180 5.7): each message goes out under the
+  /// group's GMK active at `unix_now()` (latest activation, 5.2.4); a received one is opened
+  /// with whichever held GMK its MKI names, unless that key has expired or was revoked. The
+  /// store may gain keys during the call (a rekey before leaving coverage).
+  static OffnetFloorCrypto ForGroup(std::shared_ptr<const crypto::KeyStore> gmks, std::string group_uri,
+                                    std::string user_uri, std::function<uint64_t()> unix_now);
+  /// One GMK, active at once and never expiring; `rand` is the RAND of the MIKEY message that
+  /// carried it.
   static OffnetFloorCrypto ForGroup(crypto::ByteView gmk, uint32_t gmk_id, crypto::ByteView rand,
                                     const std::string& user_uri);
   static OffnetFloorCrypto ForPrivate(crypto::ByteView pck, uint32_t pck_id, crypto::ByteView rand, bool initiator);
 
-  /// Errors: those of srtp::Sender::ProtectRtcp.
+  /// Errors: kKeyNotFound (no GMK of the group is active now), those of srtp::Sender::ProtectRtcp.
   crypto::Result<proto::ProtectedFloorMessage> Protect(const proto::FloorMessage& m);
-  /// Errors (counted in counters()): kUnknownMki (a key we do not hold), kAuthenticationFailed,
-  /// replays, and Decode's errors.
+  /// Errors: kUnknownMki (a key we do not hold), kKeyExpired, kKeyRevoked (group calls: the
+  /// GMK the MKI names), kAuthenticationFailed, replays (counted in counters()), Decode's errors.
   crypto::Result<proto::FloorMessage> Unprotect(crypto::ByteView wire);
-  /// The call's media under the same key (SRTP). Errors: those of srtp::Sender / Receiver.
-  crypto::Result<crypto::Bytes> ProtectMedia(crypto::ByteView rtp) { return sender_->ProtectRtp(rtp); }
-  crypto::Result<crypto::Bytes> UnprotectMedia(crypto::ByteView srtp) { return receiver_->UnprotectRtp(srtp); }
+  /// The call's media under the same key (SRTP). Errors: as Protect / Unprotect.
+  crypto::Result<crypto::Bytes> ProtectMedia(crypto::ByteView rtp);
+  crypto::Result<crypto::Bytes> UnprotectMedia(crypto::ByteView srtp);
   const crypto::srtp::Counters& counters() const { return receiver_->counters(); }
+  /// Group calls: the GMK-ID messages go out under now (0 = none active). Private calls: 0.
+  uint32_t SendingKeyId() const;
+  /// Whether a message could be protected now (a private call always; a group call while a GMK
+  /// of the group is active).
+  bool CanSend() const { return !group_ || SendingKeyId() != 0; }
 
  private:
+  struct GroupKeys {
+    std::shared_ptr<const crypto::KeyStore> store;
+    std::string group_uri, user_uri;
+    std::function<uint64_t()> unix_now;
+    uint32_t sender_key_id = 0;  ///< the GMK sender_ was made from
+  };
   OffnetFloorCrypto() = default;
+  /// Group calls: makes sender_ follow the active GMK. Errors: kKeyNotFound.
+  crypto::Status UseActiveGmk();
+  /// Group calls: the GMK the packet's MKI names must be held and usable now.
+  crypto::Status CheckReceivedKey(crypto::ByteView wire) const;
   std::unique_ptr<crypto::srtp::Sender> sender_;
   std::unique_ptr<crypto::srtp::Receiver> receiver_;
+  std::optional<GroupKeys> group_;
 };
 
 }  // namespace mcx::models

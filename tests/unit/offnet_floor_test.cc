@@ -231,3 +231,76 @@ TEST(OffnetFloor, PrivateCallKeysWorkBothWaysAndOnlyWithThePck) {
   ASSERT_FALSE(replay.ok());
   EXPECT_EQ(replay.error(), Error::kReplayDetected);
 }
+
+// TS 33.180 5.7 / 5.2.4 off-network: messages go out under the group's GMK active now, a
+// received one is opened under the GMK its MKI names, and expired or revoked GMKs are refused.
+TEST(OffnetFloor, HeldGmksFollowActivationExpiryAndRevocation) {
+  auto gmk = [](uint32_t id, uint8_t fill, uint64_t activation, uint64_t expiry) {
+    mcx::crypto::StoredKey k;
+    k.purpose = mcx::crypto::KeyPurpose::kGmk;
+    k.key_id = id;
+    k.key = mcx::crypto::SecretBytes(ByteView(Fill(16, fill)));
+    k.rand = Fill(16, static_cast<uint8_t>(fill + 1));
+    k.group_uri = "sip:g@x";
+    k.activation_time = activation;
+    k.expiry_time = expiry;
+    return k;
+  };
+  uint64_t now = 1000;
+  auto clock = [&now]() { return now; };
+  // The stay-at-home member holds the old and the new GMK; the one that left early only the old.
+  auto both = std::make_shared<mcx::crypto::KeyStore>();
+  ASSERT_TRUE(both->Put(gmk(0x01000001, 0x11, 0, 2000)).ok());
+  ASSERT_TRUE(both->Put(gmk(0x01000002, 0x22, 1500, 0)).ok());
+  auto old_only = std::make_shared<mcx::crypto::KeyStore>();
+  ASSERT_TRUE(old_only->Put(gmk(0x01000001, 0x11, 0, 2000)).ok());
+  auto home = OffnetFloorCrypto::ForGroup(both, "sip:g@x", "sip:home@x", clock);
+  auto away = OffnetFloorCrypto::ForGroup(old_only, "sip:g@x", "sip:away@x", clock);
+  auto other_group = OffnetFloorCrypto::ForGroup(both, "sip:h@x", "sip:h@x", clock);
+  const auto msg = mcx::proto::OffnetFloorRequest(0x77, "sip:home@x", 1);
+
+  EXPECT_FALSE(other_group.CanSend());  // no GMK of its group
+  ASSERT_FALSE(other_group.Protect(msg).ok());
+  EXPECT_EQ(other_group.Protect(msg).error(), Error::kKeyNotFound);
+
+  // Before the new GMK's activation both send under the old one and understand each other.
+  EXPECT_EQ(home.SendingKeyId(), 0x01000001u);
+  EXPECT_TRUE(away.Unprotect(home.Protect(msg)->wire).ok());
+  EXPECT_TRUE(home.Unprotect(away.Protect(msg)->wire).ok());
+
+  // After it, home switches; away cannot open home's messages but home still opens away's.
+  now = 1600;
+  EXPECT_EQ(home.SendingKeyId(), 0x01000002u);
+  auto wire = home.Protect(msg);
+  ASSERT_TRUE(wire.ok());
+  EXPECT_EQ(Bytes(wire->wire.end() - 8, wire->wire.end() - 4), (Bytes{0x01, 0x00, 0x00, 0x02}));
+  auto lost = away.Unprotect(wire->wire);
+  ASSERT_FALSE(lost.ok());
+  EXPECT_EQ(lost.error(), Error::kUnknownMki);
+  EXPECT_TRUE(home.Unprotect(away.Protect(msg)->wire).ok());
+
+  // Once the old GMK expires, away can neither send nor be heard; home refuses the old key.
+  auto late = away.Protect(msg);  // made just before expiry
+  now = 2000;
+  EXPECT_FALSE(away.CanSend());
+  EXPECT_EQ(away.Protect(msg).error(), Error::kKeyNotFound);
+  EXPECT_EQ(home.Unprotect(late->wire).error(), Error::kKeyExpired);
+  auto rtp = Bytes{0x80, 0x60, 0, 1, 0, 0, 0, 1, 0, 0, 0x10, 0};
+  rtp.resize(40, 0);
+  auto media = home.ProtectMedia(rtp);
+  ASSERT_TRUE(media.ok());
+  EXPECT_EQ(away.UnprotectMedia(*media).error(), Error::kUnknownMki);
+
+  // A revoked GMK: nothing more is opened under it.
+  mcx::crypto::StoredKey revoked = gmk(0x01000003, 0x33, 0, 0);
+  auto revStore = std::make_shared<mcx::crypto::KeyStore>();
+  ASSERT_TRUE(revStore->Put(revoked).ok());
+  auto sender = OffnetFloorCrypto::ForGroup(revStore, "sip:g@x", "sip:s@x", clock);
+  auto sent = sender.Protect(msg);
+  ASSERT_TRUE(sent.ok());
+  revoked.revoked = true;
+  auto revokedStore = std::make_shared<mcx::crypto::KeyStore>();
+  ASSERT_TRUE(revokedStore->Put(revoked).ok());
+  auto listener = OffnetFloorCrypto::ForGroup(revokedStore, "sip:g@x", "sip:l@x", clock);
+  EXPECT_EQ(listener.Unprotect(sent->wire).error(), Error::kKeyRevoked);
+}
