@@ -151,6 +151,7 @@ OffnetGroupCallResult RunOffnetGroupCall(const OffnetGroupCallParams& p) {
     app->SetAttribute("C201", UintegerValue(p.c201));
     app->SetAttribute("PttMeanInterval", DoubleValue(i < p.members ? p.ptt_mean_interval_s : 0.0));
     app->SetAttribute("TalkMean", DoubleValue(p.talk_mean_s));
+    app->AssignStreams(static_cast<int64_t>(p.seed) * 1000000 + 2 * i);
     if (held[i]) app->SetGroupKey(held[i]->gmk, held[i]->gmk_id, held[i]->rand);
     nodes.Get(i)->AddApplication(app);
     app->SetStartTime(Seconds(0.5));

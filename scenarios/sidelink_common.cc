@@ -28,7 +28,8 @@ NetDeviceContainer InstallSidelinkIpv4(const NodeContainer& nodes, const Sidelin
     pool.periodSubframes = o.sc_period_ms;
     for (uint32_t i = 0; i < devices.GetN(); ++i) DynamicCast<models::SlNetDevice>(devices.Get(i))->SetPool(pool);
   }
-  InternetStackHelper().Install(nodes);
+  for (uint32_t i = 0; i < nodes.GetN(); ++i)  // on-network UEs have their stack already
+    if (!nodes.Get(i)->GetObject<Ipv4>()) InternetStackHelper().Install(nodes.Get(i));
   Ipv4AddressHelper("10.0.0.0", "255.255.0.0").Assign(devices);
   Ipv4StaticRoutingHelper routing;
   for (uint32_t i = 0; i < nodes.GetN(); ++i) routing.SetDefaultMulticastRoute(nodes.Get(i), devices.Get(i));
@@ -37,7 +38,8 @@ NetDeviceContainer InstallSidelinkIpv4(const NodeContainer& nodes, const Sidelin
   return devices;
 }
 
-void CollectOffnetStats(Ptr<models::OffnetMcpttApp> app, Ptr<models::SlNetDevice> dev, OffnetCallStats& st) {
+void CollectOffnetStats(Ptr<models::OffnetMcpttApp> app, Ptr<models::SlNetDevice> dev, OffnetCallStats& st,
+                        std::function<bool()> in_call) {
   app->TraceConnectWithoutContext("FloorOutcome", Callback<void, std::string, double>([&st](std::string o, double s) {
     st.access_ms[o].push_back(s * 1000);
   }));
@@ -51,8 +53,8 @@ void CollectOffnetStats(Ptr<models::OffnetMcpttApp> app, Ptr<models::SlNetDevice
   }));
   app->TraceConnectWithoutContext("Error", Callback<void, std::string>([&st](std::string e) { ++st.errors[e]; }));
   dev->TraceConnectWithoutContext("MacTx", Callback<void, Ptr<const Packet>>([&st](Ptr<const Packet>) { ++st.sidelink_packets_sent; }));
-  dev->TraceConnectWithoutContext("MacRx", Callback<void, Ptr<const Packet>, Time>([&st](Ptr<const Packet>, Time) {
-    ++st.sidelink_packets_received;
+  dev->TraceConnectWithoutContext("MacRx", Callback<void, Ptr<const Packet>, Time>([&st, in_call](Ptr<const Packet>, Time) {
+    if (!in_call || in_call()) ++st.sidelink_packets_received;
   }));
   dev->TraceConnectWithoutContext("PhyTx", Callback<void, uint32_t, uint32_t>([&st](uint32_t b, uint32_t) {
     st.sidelink_bytes_on_air += b;

@@ -18,6 +18,7 @@
 #include "group_rekey.h"
 #include "offnet_group_call.h"
 #include "offnet_private_call.h"
+#include "on_off_transition.h"
 #include "sidelink_prr.h"
 
 namespace mcx::sim {
@@ -237,6 +238,13 @@ int RunGroupRekeyCmd(const std::vector<std::string>& argv) {
   return 0;
 }
 
+std::vector<double> NumberList(const std::string& text) {  // "1,2.5,3"
+  std::vector<double> v;
+  std::stringstream ss(text);
+  for (std::string x; std::getline(ss, x, ',');) v.push_back(std::stod(x));
+  return v;
+}
+
 // Radio options shared by the sidelink scenarios: --mcs, --prbs, --ktrp, --period, --shadowing
 // (and, where the scenario lists them, --frequency, --doc-heights, --cumulative-harq).
 void ReadRadio(const Args& a, scenarios::SidelinkRadioOptions& r) {
@@ -289,11 +297,7 @@ int RunSidelinkPrrCmd(const std::vector<std::string>& argv) {
   num("packets", p.packets);
   num("bytes", p.packet_bytes);
   num("seed", p.seed);
-  if (auto d = a.Get("distances")) {
-    p.distances_m.clear();
-    std::stringstream ss(*d);
-    for (std::string x; std::getline(ss, x, ',');) p.distances_m.push_back(std::stod(x));
-  }
+  if (auto d = a.Get("distances")) p.distances_m = NumberList(*d);
   if (p.distances_m.empty() || p.receivers_per_distance == 0 || p.packets == 0) throw UsageError("need distances, receivers and packets");
   ReadRadio(a, p.radio);
   const std::string out = OutDir(a);
@@ -516,6 +520,146 @@ int RunOffnetPrivateCallCmd(const std::vector<std::string>& argv) {
   return 0;
 }
 
+
+const char* kOnOffTransitionHelp =
+    "usage: mcxsim run on-off-transition [--members N] [--away K] [--leave S] [--rekeys S,S,...]\n"
+    "          [--return S] [--seed S] --out DIR [options]\n"
+    "  A group provisioned on-network (KMS, GMS, MCX server, UE clients on the ideal access\n"
+    "  network; every key by MIKEY-SAKKE); members ue0..ue<K-1> leave coverage one after another\n"
+    "  and hold an off-network group call over the PC5 sidelink with the GMKs their client stored;\n"
+    "  the GMS rekeys while they are away; they come back, register again and re-subscribe, and\n"
+    "  the GMS's NOTIFY brings the current GMK. Writes DIR/summary.json (per member: stale-key\n"
+    "  time, catch-up time, off-network messages it could not decrypt; the off-network call's\n"
+    "  metrics; the GMS's record of answers), DIR/members.csv and DIR/run_info.json.\n"
+    "options (defaults in brackets):\n"
+    "  --members N [6]  --away K [3]  --leave S [10] (ue0 leaves)  --leave-stagger S [6] (ue<i> at\n"
+    "  leave + i*stagger)  --rekeys S,S,... [20]  --return S [60]  --end S [75]\n"
+    "  --activation-delay S [0] (a new GMK becomes active this long after its rekey)\n"
+    "  --key-lifetime S [0] (a GMK expires this long after its activation; 0 = never)\n"
+    "  --rekey-period S [0] (the GMS also rekeys on its own)  --transport sip|http [sip]\n"
+    "  --sip-t1 S [0.5]  --ue-device-factor F [3]\n"
+    "  off-network call: --radius M [100]  --ptt-interval S [4]  --talk S [2]  --period MS [40]\n"
+    "  --ktrp K [2]  --mcs M [16]  --prbs P [5]  --shadowing DB [0]  --t201-ms MS [40]  --c201 N [3]\n"
+    "  --seed S [1]\n";
+
+int RunOnOffTransitionCmd(const std::vector<std::string>& argv) {
+  Args a(argv, {"members", "away", "leave", "leave-stagger", "rekeys", "return", "end", "activation-delay", "key-lifetime",
+                "rekey-period", "transport", "sip-t1", "ue-device-factor", "radius", "ptt-interval", "talk", "period",
+                "ktrp", "mcs", "prbs", "shadowing", "t201-ms", "c201", "seed", "out"},
+         {"quiet"});
+  if (a.Help()) {
+    std::printf("%s", kOnOffTransitionHelp);
+    return 0;
+  }
+  scenarios::OnOffTransitionParams p;
+  auto num = [&](const char* k, auto& field) {
+    if (auto v = a.Get(k)) field = static_cast<std::decay_t<decltype(field)>>(std::stod(*v));
+  };
+  num("members", p.net.members);
+  num("away", p.away);
+  num("leave", p.leave_s);
+  num("leave-stagger", p.leave_stagger_s);
+  num("return", p.return_s);
+  num("end", p.end_s);
+  num("activation-delay", p.net.activation_delay_s);
+  num("key-lifetime", p.key_lifetime_s);
+  num("rekey-period", p.net.rekey_period_s);
+  num("sip-t1", p.net.sip_t1_s);
+  num("ue-device-factor", p.net.ue_device_factor);
+  num("radius", p.radius_m);
+  num("ptt-interval", p.ptt_mean_interval_s);
+  num("talk", p.talk_mean_s);
+  num("t201-ms", p.t201_ms);
+  num("c201", p.c201);
+  num("seed", p.net.seed);
+  if (auto v = a.Get("rekeys")) p.rekeys_s = NumberList(*v);
+  p.net.transport = a.Get("transport").value_or("sip");
+  if (p.net.transport != "sip" && p.net.transport != "http") throw UsageError("--transport is sip or http");
+  if (!a.Get("end")) p.end_s = std::max(p.end_s, p.return_s + 15);
+  ReadRadio(a, p.radio);
+  const std::string out = OutDir(a);
+  RunCost cost;
+  scenarios::OnOffTransitionResult r;
+  try {
+    r = Measured([&] { return scenarios::RunOnOffTransition(p); }, cost);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+
+  auto round3 = [](double x) { return std::round(x * 1000.0) / 1000.0; };
+  std::vector<double> staleAway, staleHome, catchUp, unusableAway, unusableHome;
+  uint64_t undecryptable = 0, noActive = 0;
+  std::map<std::string, uint64_t> byReason;
+  json members = json::array();
+  std::ofstream csv(out + "/members.csv");
+  csv << "member,away,left_s,returned_s,stale_key_ms,without_usable_gmk_ms,catch_up_ms,current_at_end,undecryptable,"
+         "no_active_gmk\n";
+  for (const auto& m : r.members) {
+    (m.away ? staleAway : staleHome).push_back(m.stale_key_ms);
+    (m.away ? unusableAway : unusableHome).push_back(m.without_usable_gmk_ms);
+    if (m.catch_up_ms) catchUp.push_back(*m.catch_up_ms);
+    undecryptable += m.undecryptable;
+    noActive += m.no_active_gmk;
+    for (const auto& [k, v] : m.undecryptable_by_reason) byReason[k] += v;
+    json j = {{"member", m.member}, {"away", m.away}, {"stale_key_ms", round3(m.stale_key_ms)},
+              {"without_usable_gmk_ms", round3(m.without_usable_gmk_ms)}, {"current_at_end", m.current_at_end}};
+    if (m.away) {
+      j["left_s"] = m.left_s;
+      j["returned_s"] = m.returned_s;
+      j["catch_up_ms"] = m.catch_up_ms ? json(round3(*m.catch_up_ms)) : json(nullptr);
+      j["undecryptable"] = m.undecryptable;
+      j["undecryptable_by_reason"] = m.undecryptable_by_reason;
+      j["no_active_gmk"] = m.no_active_gmk;
+    }
+    members.push_back(j);
+    csv << m.member << ',' << m.away << ',' << (m.away ? std::to_string(m.left_s) : "") << ','
+        << (m.away ? std::to_string(m.returned_s) : "") << ',' << round3(m.stale_key_ms) << ','
+        << round3(m.without_usable_gmk_ms) << ','
+        << (m.catch_up_ms ? std::to_string(round3(*m.catch_up_ms)) : "") << ',' << m.current_at_end << ','
+        << m.undecryptable << ',' << m.no_active_gmk << '\n';
+  }
+  const double receivers = r.offnet.sidelink_packets_sent ? r.expected_receptions / r.offnet.sidelink_packets_sent : 1.0;
+  json offnet = OffnetCallMetrics(r.offnet, receivers);
+  offnet["collisions"] = {{"pscch", r.collisions_pscch}, {"pssch", r.collisions_pssch}};
+  json metrics = {{"stale_key_ms", {{"away", Percentiles(staleAway, 1.0)}, {"in_coverage", Percentiles(staleHome, 1.0)}}},
+                  {"without_usable_gmk_ms",
+                   {{"away", Percentiles(unusableAway, 1.0)}, {"in_coverage", Percentiles(unusableHome, 1.0)}}},
+                  {"catch_up_ms", Percentiles(catchUp, 1.0)},
+                  {"offnet_undecryptable", {{"total", undecryptable}, {"by_reason", byReason}}},
+                  {"offnet_ptt_refused_no_active_gmk", noActive},
+                  {"rekey_answers", r.rekey_answers},
+                  {"onnet_errors", r.errors},
+                  {"offnet_call", offnet},
+                  {"members", members}};
+  json s = {{"scenario", "on-off-transition"},
+            {"seed", p.net.seed},
+            {"params", {{"members", p.net.members}, {"away", p.away}, {"leave_s", p.leave_s},
+                        {"leave_stagger_s", p.leave_stagger_s}, {"rekeys_s", p.rekeys_s}, {"return_s", p.return_s},
+                        {"end_s", p.end_s}, {"activation_delay_s", p.net.activation_delay_s},
+                        {"key_lifetime_s", p.key_lifetime_s}, {"rekey_period_s", p.net.rekey_period_s},
+                        {"transport", p.net.transport}, {"radius_m", p.radius_m},
+                        {"ptt_mean_interval_s", p.ptt_mean_interval_s}, {"talk_mean_s", p.talk_mean_s},
+                        {"radio", RadioJson(p.radio)}, {"t201_ms", p.t201_ms}, {"c201", p.c201}}},
+            {"metrics", metrics}};
+  WriteFile(out + "/summary.json", s.dump(2) + "\n");
+  WriteRunInfo(out, "on-off-transition", cost, r.sim_end_s);
+  if (!a.Flag("quiet")) {
+    std::printf("on-off-transition: %u members, %u away from %g s to %g s, rekeys at %s, seed %llu\n", p.net.members,
+                p.away, p.leave_s, p.return_s, json(p.rekeys_s).dump().c_str(), (unsigned long long)p.net.seed);
+    for (const auto& m : r.members)
+      std::printf("  %-24s %-11s stale %8.1f ms  no usable GMK %8.1f ms  catch-up %s  undecryptable %llu\n",
+                  m.member.c_str(), m.away ? "away" : "in coverage", m.stale_key_ms, m.without_usable_gmk_ms,
+                  m.catch_up_ms ? (std::to_string(static_cast<long long>(std::lround(*m.catch_up_ms))) + " ms").c_str() : "-",
+                  (unsigned long long)m.undecryptable);
+    std::printf("  off-network call: floor access p50 %s ms; %llu floor messages; errors %s\n",
+                offnet["floor_access_ms"]["p50"].dump().c_str(), (unsigned long long)r.offnet.floor_messages,
+                r.offnet.errors.empty() ? "none" : offnet["errors"].dump().c_str());
+    std::printf("  GMS answers to the rekeys: %s\n", json(r.rekey_answers).dump().c_str());
+    std::printf("  wall clock %.2f s, peak memory %.1f MB; results in %s\n", cost.wall_s, cost.peak_rss_mb, out.c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 int RunScenario(const std::vector<std::string>& argv) {
@@ -528,6 +672,7 @@ int RunScenario(const std::vector<std::string>& argv) {
   if (argv[0] == "sidelink-prr") return RunSidelinkPrrCmd(rest);
   if (argv[0] == "offnet-group-call") return RunOffnetGroupCallCmd(rest);
   if (argv[0] == "offnet-private-call") return RunOffnetPrivateCallCmd(rest);
+  if (argv[0] == "on-off-transition") return RunOnOffTransitionCmd(rest);
   throw UsageError("unknown scenario '" + argv[0] + "' (mcxsim list)");
 }
 
@@ -536,6 +681,7 @@ int ListScenarios(const std::vector<std::string>&) {
   std::printf("sidelink-prr  PC5 sidelink packet reception ratio versus distance, and one-way latency\n");
   std::printf("offnet-group-call  MCPTT group call over the PC5 sidelink with protected off-network floor control\n");
   std::printf("offnet-private-call  private calls over the PC5 sidelink: PCK by MIKEY-SAKKE in the setup request\n");
+  std::printf("on-off-transition  members leave coverage, a rekey happens while they are away, they catch up on return\n");
   return 0;
 }
 
@@ -555,6 +701,10 @@ int DescribeScenario(const std::vector<std::string>& argv) {
   }
   if (argv[0] == "offnet-private-call") {
     std::printf("%s", kOffnetPrivateCallHelp);
+    return 0;
+  }
+  if (argv[0] == "on-off-transition") {
+    std::printf("%s", kOnOffTransitionHelp);
     return 0;
   }
   throw UsageError("unknown scenario '" + argv[0] + "'");

@@ -50,6 +50,7 @@ Status KeyStore::Accept(const mikey_sakke::ReceivedKey& r) {
     k.expiry_time = r.params->expiry_time;
     k.text = r.params->text;
   }
+  arrival_[k.key_id] = ++arrivals_;
   keys_.emplace(k.key_id, std::move(k));
   return Status::Ok();
 }
@@ -58,6 +59,7 @@ Status KeyStore::Put(StoredKey k) {
   if (PurposeOfKeyId(k.key_id) != k.purpose) return Error::kKeyTypeMismatch;
   auto it = keys_.find(k.key_id);
   if (it != keys_.end() && !ConstantTimeEqual(it->second.key, k.key)) return Error::kDuplicateKeyId;
+  if (it == keys_.end()) arrival_[k.key_id] = ++arrivals_;
   keys_.insert_or_assign(k.key_id, std::move(k));
   return Status::Ok();
 }
@@ -89,7 +91,10 @@ const StoredKey* KeyStore::ActiveGmk(std::string_view group_uri, uint64_t unix_n
   const StoredKey* best = nullptr;
   for (const auto& [id, k] : keys_) {
     if (k.purpose != KeyPurpose::kGmk || k.group_uri != group_uri || !k.ActiveAt(unix_now)) continue;
-    if (best == nullptr || k.activation_time > best->activation_time) best = &k;
+    // Equal activation times (two rekeys within a second): the one that arrived last.
+    if (best == nullptr || k.activation_time > best->activation_time ||
+        (k.activation_time == best->activation_time && arrival_.at(id) > arrival_.at(best->key_id)))
+      best = &k;
   }
   return best;
 }

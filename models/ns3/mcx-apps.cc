@@ -129,6 +129,8 @@ TypeId GmsApp::GetTypeId() {
                         MakeStringAccessor(&GmsApp::m_transport), MakeStringChecker())
           .AddAttribute("ActivationDelay", "Seconds from a rekey until the new GMK becomes active.", DoubleValue(0),
                         MakeDoubleAccessor(&GmsApp::m_activationDelay), MakeDoubleChecker<double>(0))
+          .AddAttribute("KeyLifetime", "Seconds from a GMK's activation to its expiry (0 = never).", DoubleValue(0),
+                        MakeDoubleAccessor(&GmsApp::m_keyLifetime), MakeDoubleChecker<double>(0))
           .AddAttribute("FullDocuments", "Send full group documents (member list) rather than partial ones.",
                         BooleanValue(false), MakeBooleanAccessor(&GmsApp::m_fullDocuments), MakeBooleanChecker())
           .AddAttribute("RekeyPeriod", "Rekey every group this often (seconds; 0 = only on demand).", DoubleValue(0),
@@ -192,6 +194,7 @@ void GmsApp::StartApplication() {
       cfg.gms_uri = m_gmsUri;
       cfg.transport = m_transport == "http" ? GmkTransport::kHttp : GmkTransport::kSip;
       cfg.activation_delay_s = m_activationDelay;
+      cfg.key_lifetime_s = m_keyLifetime;
       cfg.mixing_servers = mixing_;
       cfg.full_documents = m_fullDocuments;
       service_ = std::make_unique<GmsService>(*env_, *sip_, cfg, std::move(p).value());
@@ -301,6 +304,10 @@ void UeApp::StartApplication() {
   sip_->SetRequestHandler([this](const Endpoint& from, const SipMessage& m) { client_->OnSipRequest(from, m); });
   env_->Start();
   env_->Dispatch([&] { client_->Start(); });
+}
+
+void UeApp::CoverageRestored() {
+  if (client_) env_->Dispatch([&] { client_->Reconnect(); });
 }
 
 }  // namespace mcx::models

@@ -86,6 +86,7 @@ class GmsApp : public McxKmsClientApp {
   std::string m_gmsUri = "sip:gms@mcx.example.org";
   std::string m_transport = "sip";
   double m_activationDelay = 0;
+  double m_keyLifetime = 0;
   double m_rekeyPeriod = 0;  ///< seconds; 0 = rekey only on demand
   bool m_fullDocuments = false;
   void PeriodicRekey();
@@ -112,6 +113,9 @@ class UeApp : public McxKmsClientApp {
  public:
   static ns3::TypeId GetTypeId();
   void SetGroups(const std::vector<std::string>& groups) { groups_ = groups; }
+  /// The UE is reachable again after a time out of coverage: it registers anew and refreshes its
+  /// group subscriptions, so the GMS sends the current GMK (see UeClient::Reconnect).
+  void CoverageRestored();
   const UeClient* client() const { return client_.get(); }
 
   ns3::TracedCallback<double> m_provisionedTrace;                      ///< seconds from start

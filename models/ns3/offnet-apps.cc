@@ -88,6 +88,12 @@ OffnetMcpttApp::OffnetMcpttApp()
 
 OffnetMcpttApp::~OffnetMcpttApp() = default;
 
+int64_t OffnetMcpttApp::AssignStreams(int64_t stream) {
+  gap_->SetStream(stream);
+  talk_->SetStream(stream + 1);
+  return 2;
+}
+
 void OffnetMcpttApp::DoDispose() {
   floor_.reset();
   for (auto& [id, ev] : timers_) ev.Cancel();
@@ -322,8 +328,13 @@ void OffnetMcpttApp::SendVoiceFrame() {
   for (int i = 56; i >= 0; i -= 8) rtp.push_back(static_cast<uint8_t>(ts >> i));
   rtp.resize(12 + m_voiceBytes, 0);
   auto wire = crypto_->ProtectMedia(rtp);
-  if (!wire) m_errorTrace(std::string("media_protect_") + crypto::ErrorName(wire.error()));
-  if (wire) mediaSocket_->SendTo(Create<Packet>(wire->data(), wire->size()), 0, InetSocketAddress(m_destination, m_mediaPort));
+  if (!wire) {  // e.g. the GMK expired while talking: no protected media, so stop talking
+    m_errorTrace(std::string("media_protect_") + crypto::ErrorName(wire.error()));
+    releaseEvent_.Cancel();
+    floor_->ReleasePtt();
+    return;
+  }
+  mediaSocket_->SendTo(Create<Packet>(wire->data(), wire->size()), 0, InetSocketAddress(m_destination, m_mediaPort));
   voiceEvent_ = Simulator::Schedule(Seconds(m_frameS), &OffnetMcpttApp::SendVoiceFrame, this);
 }
 

@@ -40,6 +40,9 @@ class OffnetMcpttApp : public ns3::Application {
   /// Sets up a private call to `callee` (MCPTT ID) at `address` with a fresh PCK.
   void CallPrivate(const std::string& callee, ns3::Ipv4Address address);
   const OffnetFloorParticipant* floor() const { return floor_.get(); }
+  /// Fixes the random streams of the PTT load (ns-3 numbers unassigned streams per process, so a
+  /// run would otherwise depend on the runs before it); returns how many it used.
+  int64_t AssignStreams(int64_t stream);
   /// Presses PTT now for `talk_s` seconds (scenarios and tests; the attributes drive a random load).
   void Talk(double talk_s);
 

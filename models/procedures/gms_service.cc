@@ -38,8 +38,8 @@ Result<Bytes> GmsService::MakeIMessage(const Group& g, const std::string& group_
   opt.group_uri = group_uri;
   opt.rand = g.rand;  // one RAND for every member: each derives each sender's SRTP key (7.4.2)
   opt.revoked = g.revoked;
-  if (cfg_.activation_delay_s > 0)
-    opt.activation_time = env_.UnixTime() + static_cast<uint64_t>(cfg_.activation_delay_s);
+  opt.activation_time = g.activation_time;  // the same for every member, however late it asks
+  opt.expiry_time = g.expiry_time;
   CryptoWork w;
   w.Add(CryptoOp::kSakkeEncapsulate);
   w.Add(CryptoOp::kEccsiSign);
@@ -110,6 +110,13 @@ void GmsService::Rekey(const std::string& group_uri) {
   g.gmk_id = *id;
   g.revoked = false;
   g.started = env_.Now();
+  // TS 33.180 5.2.4: activation and expiry travel in the key parameters. An explicit activation
+  // time (now, or later) lets a member holding several GMKs of the group tell which is current.
+  // The delay gives members time to receive a replacement key; the group's first key has none to
+  // replace and is active at once.
+  const uint64_t delay = g.distributed ? static_cast<uint64_t>(cfg_.activation_delay_s) : 0;
+  g.activation_time = env_.UnixTime() + delay;
+  g.expiry_time = cfg_.key_lifetime_s > 0 ? g.activation_time + static_cast<uint64_t>(cfg_.key_lifetime_s) : 0;
   g.answered.clear();
   g.rekey = g.distributed ? g.rekey + 1 : 0;  // 0 = the initial key
   g.distributed = true;

@@ -20,7 +20,8 @@ struct GmsConfig {
   GmkTransport transport = GmkTransport::kSip;
   /// Also give each GMK to these MCX server identities (media mixing deployment option).
   std::vector<std::pair<std::string, Endpoint>> mixing_servers;
-  double activation_delay_s = 0;  ///< a new GMK becomes active this long after the rekey starts
+  double activation_delay_s = 0;  ///< a replacement GMK becomes active this long after the rekey starts
+  double key_lifetime_s = 0;      ///< a GMK expires this long after its activation (0 = never)
   /// Send full group documents (with the member list) instead of partial ones carrying only the
   /// member's GKTP (5.7.2.y allows either). Full documents grow with the group: O(N) per member.
   bool full_documents = false;
@@ -65,6 +66,7 @@ class GmsService {
     std::vector<std::string> members;
     uint32_t gmk_id = 0;
     Bytes gmk, rand;
+    uint64_t activation_time = 0, expiry_time = 0;  ///< Unix seconds, fixed at the rekey
     uint32_t rekey = 0;
     double started = 0;
     bool revoked = false;

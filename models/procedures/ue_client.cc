@@ -44,6 +44,10 @@ void UeClient::Start() {
   });
 }
 
+void UeClient::Reconnect() {
+  if (provisioned()) Register();
+}
+
 void UeClient::Register() {
   from_tag_ = sip_.NewToken();
   SipMessage r = SipMessage::Request("REGISTER", "sip:" + cfg_.sip_proxy.host);

@@ -28,6 +28,10 @@ class UeClient {
   /// Provision, register, affiliate, subscribe (each after the previous one succeeded).
   void Start();
   void OnSipRequest(const Endpoint& from, const SipMessage& req);
+  /// Back in coverage after a time away (TS 24.379 leaves how to the client): REGISTER again (the
+  /// registration may have lapsed), then affiliate and SUBSCRIBE to each group, whose first
+  /// NOTIFY (RFC 6665) brings the group's current GMK. Needs provisioning to have succeeded.
+  void Reconnect();
 
   const crypto::KeyStore& key_store() const { return store_; }
   bool provisioned() const { return id_.identity != nullptr; }

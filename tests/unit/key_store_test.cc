@@ -58,6 +58,15 @@ TEST(KeyStore, ActiveGmkFollowsActivationExpiryAndRevocation) {
   EXPECT_EQ(s.Keys(KeyPurpose::kGmk).size(), 1u);
 }
 
+TEST(KeyStore, OfGmksActivatedInTheSameSecondTheLastStoredIsInUse) {
+  KeyStore s;  // key IDs in the opposite order of arrival: the ID must not decide
+  ASSERT_TRUE(s.Put(Gmk(0x01000009, 1, 100, 0)).ok());
+  ASSERT_TRUE(s.Put(Gmk(0x01000002, 2, 100, 0)).ok());
+  EXPECT_EQ(s.ActiveGmk("sip:g@x", 100)->key_id, 0x01000002u);
+  ASSERT_TRUE(s.Put(Gmk(0x01000009, 1, 100, 0)).ok());  // stored again: keeps its place
+  EXPECT_EQ(s.ActiveGmk("sip:g@x", 100)->key_id, 0x01000002u);
+}
+
 TEST(KeyStore, IdentitiesPerPeriod) {
   KeyStore s;
   for (uint64_t p : {10u, 11u, 12u})

@@ -56,7 +56,8 @@ class KeyStore {
   /// SRTP/SRTCP MKI (TS 33.180 7.4): 4 bytes = PCK-ID/CSK-ID/MuSiK-ID/SPK-ID; 8 bytes =
   /// GMK-ID || GUK-ID, where the GMK-ID selects the key.
   const StoredKey* FindByMki(ByteView mki) const;
-  /// The group's GMK in use at unix_now: active, latest activation time.
+  /// The group's GMK in use at unix_now: active, latest activation time (of equal ones, the one
+  /// stored last).
   const StoredKey* ActiveGmk(std::string_view group_uri, uint64_t unix_now) const;
   std::vector<const StoredKey*> Keys(KeyPurpose purpose) const;
   size_t KeyCount() const { return keys_.size(); }
@@ -67,6 +68,8 @@ class KeyStore {
  private:
   std::map<std::pair<std::string, uint64_t>, mikey_sakke::IdentityKeys> identities_;
   std::map<uint32_t, StoredKey> keys_;
+  std::map<uint32_t, uint64_t> arrival_;  ///< key ID -> order of storing
+  uint64_t arrivals_ = 0;
 };
 
 }  // namespace mcx::crypto
