@@ -31,6 +31,11 @@ struct Reader {
     const uint16_t hi = U8(), lo = U8();
     return static_cast<uint16_t>(hi << 8 | lo);
   }
+  uint64_t U40() {
+    uint64_t v = 0;
+    for (int i = 0; i < 5; ++i) v = v << 8 | U8();
+    return v;
+  }
   std::string LvE() {
     const uint16_t n = U16();
     if (!ok || at + n > b.size()) return ok = false, std::string();
@@ -41,6 +46,10 @@ struct Reader {
 };
 
 bool IsPrivateCall(uint8_t t) { return t >= 8 && t <= 13; }
+
+void PutU40(Bytes& b, uint64_t v) {
+  for (int s = 32; s >= 0; s -= 8) b.push_back(static_cast<uint8_t>(v >> s));
+}
 
 }  // namespace
 
@@ -73,6 +82,69 @@ crypto::Result<MonpPrivateCallMessage> DecodeMonp(ByteView b) {
   m.callee = r.LvE();
   if (m.type == MonpType::kPrivateCallSetupRequest || m.type == MonpType::kPrivateCallAccept) m.sdp = r.LvE();
   if (m.type == MonpType::kPrivateCallReject) m.reason = r.U8();
+  if (!r.ok) return Error::kTruncated;
+  if (r.at != b.size()) return Error::kTrailingBytes;
+  return m;
+}
+
+Bytes Encode(const MonpGroupCallMessage& m) {
+  Bytes b{static_cast<uint8_t>(m.type)};
+  if (m.type == MonpType::kGroupCallProbe) {
+    PutLvE(b, m.group_id);
+    return b;
+  }
+  b.push_back(static_cast<uint8_t>(m.call_id >> 8));
+  b.push_back(static_cast<uint8_t>(m.call_id));
+  b.push_back(m.call_type);
+  if (m.type == MonpType::kGroupCallAccept) {
+    PutLvE(b, m.group_id);
+    PutLvE(b, m.sending_user);
+    return b;
+  }
+  b.push_back(static_cast<uint8_t>(m.refresh_interval_ms >> 8));
+  b.push_back(static_cast<uint8_t>(m.refresh_interval_ms));
+  PutU40(b, m.call_start_time);
+  PutU40(b, m.last_call_type_change_time);
+  PutLvE(b, m.group_id);
+  PutLvE(b, m.sdp);
+  PutLvE(b, m.originating_user);
+  PutLvE(b, m.last_user_to_change_call_type);
+  if (m.confirm_mode) b.push_back(MonpGroupCallMessage::kConfirmModeIei);
+  if (m.probe_response) b.push_back(MonpGroupCallMessage::kProbeResponseIei);
+  return b;
+}
+
+crypto::Result<MonpGroupCallMessage> DecodeMonpGroupCall(ByteView b) {
+  Reader r{b};
+  MonpGroupCallMessage m;
+  const uint8_t type = r.U8();
+  if (!r.ok) return Error::kTruncated;
+  if (type < 1 || type > 3) return Error::kUnsupportedValue;
+  m.type = static_cast<MonpType>(type);
+  if (m.type == MonpType::kGroupCallProbe) {
+    m.group_id = r.LvE();
+  } else {
+    m.call_id = r.U16();
+    m.call_type = r.U8();
+    if (m.type == MonpType::kGroupCallAccept) {
+      m.group_id = r.LvE();
+      m.sending_user = r.LvE();
+    } else {
+      m.refresh_interval_ms = r.U16();
+      m.call_start_time = r.U40();
+      m.last_call_type_change_time = r.U40();
+      m.group_id = r.LvE();
+      m.sdp = r.LvE();
+      m.originating_user = r.LvE();
+      m.last_user_to_change_call_type = r.LvE();
+      while (r.ok && r.at < b.size()) {  // optional type-1 IEs, each at most once, in order
+        const uint8_t iei = r.U8();
+        if (iei == MonpGroupCallMessage::kConfirmModeIei && !m.confirm_mode && !m.probe_response) m.confirm_mode = true;
+        else if (iei == MonpGroupCallMessage::kProbeResponseIei && !m.probe_response) m.probe_response = true;
+        else return Error::kUnsupportedValue;
+      }
+    }
+  }
   if (!r.ok) return Error::kTruncated;
   if (r.at != b.size()) return Error::kTrailingBytes;
   return m;

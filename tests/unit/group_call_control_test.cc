@@ -1,0 +1,229 @@
+// Off-network group call control (TS 24.379 10.2.2): the MONP group call messages (round trip,
+// every truncation, trailing bytes, layout) and probe / announce / join / merge / confirm among
+// members on a fake clock and a broadcast medium.
+#include <map>
+#include <memory>
+
+#include <gtest/gtest.h>
+
+#include "fake_clock.h"
+#include "group_call_control.h"
+
+using namespace mcx::models;
+using mcx::crypto::Bytes;
+using mcx::crypto::ByteView;
+using mcx::crypto::Error;
+
+namespace {
+
+MonpGroupCallMessage Announcement() {
+  MonpGroupCallMessage a;
+  a.type = MonpType::kGroupCallAnnouncement;
+  a.call_id = 0x1234;
+  a.refresh_interval_ms = 10000;
+  a.call_start_time = 1790000000;
+  a.last_call_type_change_time = 1790000001;
+  a.group_id = "sip:g@x";
+  a.sdp = "v=0\r\n";
+  a.originating_user = "sip:a@x";
+  a.last_user_to_change_call_type = "sip:a@x";
+  return a;
+}
+
+// Members on a broadcast medium with a fixed one-way delay; `reach` says who hears whom.
+struct Medium {
+  mcx::testing::FakeClock clock;
+  double delay_s = 0.0365;
+  struct Member {
+    std::unique_ptr<GroupCallControl> control;
+    std::vector<std::pair<GroupCallJoin, double>> joins;
+    std::vector<std::string> accepts;
+    uint32_t merges = 0;
+  };
+  std::vector<std::unique_ptr<Member>> members;
+  std::function<bool(size_t, size_t)> reach = [](size_t, size_t) { return true; };
+  uint64_t sent = 0, probes_on_air = 0, probe_answers_on_air = 0;
+  uint64_t draws = 0;
+
+  Member& Add(const std::string& user, bool confirm = false) {
+    auto m = std::make_unique<Member>();
+    Member* self = m.get();
+    const size_t index = members.size();
+    GroupCallConfig cfg;
+    cfg.user_id = user;
+    cfg.group_id = "sip:g@x";
+    cfg.sdp = OffnetSdp{"225.0.0.1", 49150, 49151, {}};
+    cfg.confirm_mode = confirm;
+    GroupCallHooks h;
+    h.now = [this]() { return clock.now; };
+    h.schedule = [this](double d, std::function<void()> fn) { return clock.Schedule(d, std::move(fn)); };
+    h.cancel = [this](uint64_t id) { clock.Cancel(id); };
+    h.uniform = [this]() { return ((++draws * 7919) % 1000) / 1000.0; };  // spread, reproducible
+    h.send = [this, index](Bytes b) {
+      ++sent;
+      auto m = DecodeMonpGroupCall(b);
+      if (m && m->type == MonpType::kGroupCallProbe) ++probes_on_air;
+      if (m && m->probe_response) ++probe_answers_on_air;
+      clock.Schedule(delay_s, [this, index, b]() {
+        for (size_t j = 0; j < members.size(); ++j)
+          if (j != index && reach(index, j)) members[j]->control->Receive(b);
+      });
+    };
+    m->control = std::make_unique<GroupCallControl>(cfg, h);
+    m->control->on_joined = [self](GroupCallJoin how, double s) { self->joins.emplace_back(how, s); };
+    m->control->on_accept = [self](const std::string& u) { self->accepts.push_back(u); };
+    m->control->on_merged = [self](uint16_t) { ++self->merges; };
+    members.push_back(std::move(m));
+    return *members.back();
+  }
+};
+
+}  // namespace
+
+TEST(MonpGroupCall, EveryMessageRoundTripsAndRejectsTruncation) {
+  MonpGroupCallMessage probe;
+  probe.group_id = "sip:g@x";
+  MonpGroupCallMessage accept;
+  accept.type = MonpType::kGroupCallAccept;
+  accept.call_id = 7;
+  accept.group_id = "sip:g@x";
+  accept.sending_user = "sip:b@x";
+  MonpGroupCallMessage full = Announcement();
+  full.confirm_mode = full.probe_response = true;
+  for (const MonpGroupCallMessage& m : {probe, accept, Announcement(), full}) {
+    const Bytes wire = Encode(m);
+    auto back = DecodeMonpGroupCall(wire);
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(Encode(*back), wire);
+    EXPECT_EQ(back->group_id, m.group_id);
+    EXPECT_EQ(back->confirm_mode, m.confirm_mode);
+    EXPECT_EQ(back->probe_response, m.probe_response);
+    // Every cut is truncated, except after the mandatory part of an announcement, where the
+    // optional IEs are simply absent.
+    const size_t mandatory = Encode([&] {
+                               MonpGroupCallMessage x = m;
+                               x.confirm_mode = x.probe_response = false;
+                               return x;
+                             }()).size();
+    for (size_t n = 0; n < mandatory; ++n)
+      EXPECT_EQ(DecodeMonpGroupCall(ByteView(wire.data(), n)).error(), Error::kTruncated) << n;
+  }
+  Bytes longer = Encode(probe);
+  longer.push_back(0);
+  EXPECT_EQ(DecodeMonpGroupCall(longer).error(), Error::kTrailingBytes);
+  Bytes badIe = Encode(Announcement());
+  badIe.push_back(0x78);
+  EXPECT_EQ(DecodeMonpGroupCall(badIe).error(), Error::kUnsupportedValue);
+  Bytes twice = Encode(Announcement());
+  twice.push_back(0x81);
+  twice.push_back(0x81);
+  EXPECT_EQ(DecodeMonpGroupCall(twice).error(), Error::kUnsupportedValue);
+  EXPECT_EQ(DecodeMonpGroupCall(Bytes{8, 0, 1}).error(), Error::kUnsupportedValue);  // a private call message
+}
+
+TEST(MonpGroupCall, AnnouncementLayout) {
+  MonpGroupCallMessage a = Announcement();
+  a.group_id = "g";
+  a.sdp = "s";
+  a.originating_user = "o";
+  a.last_user_to_change_call_type = "l";
+  a.probe_response = true;
+  // type 2 | call id | call type 1 | refresh 10000 | start (40 bits) | last change (40 bits) |
+  // LV-E group, SDP, originator, last changer | probe response IEI 0x81
+  EXPECT_EQ(Encode(a), (Bytes{2, 0x12, 0x34, 1, 0x27, 0x10, 0x00, 0x6a, 0xb1, 0x3b, 0x80, 0x00, 0x6a, 0xb1, 0x3b,
+                              0x81, 0, 1, 'g', 0, 1, 's', 0, 1, 'o', 0, 1, 'l', 0x81}));
+  MonpGroupCallMessage probe;
+  probe.group_id = "g";
+  EXPECT_EQ(Encode(probe), (Bytes{1, 0, 1, 'g'}));
+}
+
+TEST(GroupCallControl, ALoneMemberProbesOnTfg3ThenStartsTheCallAtTfg1) {
+  Medium g;
+  auto& a = g.Add("sip:a@x");
+  a.control->Initiate();
+  EXPECT_EQ(a.control->state(), GroupCallState::kS2WaitingForAnnouncement);
+  g.clock.RunUntil(0.149);
+  EXPECT_EQ(a.control->probes_sent(), 4u);  // 0, 40, 80, 120 ms
+  g.clock.RunUntil(0.2);
+  EXPECT_EQ(a.control->state(), GroupCallState::kS3PartOfCall);
+  ASSERT_EQ(a.joins.size(), 1u);
+  EXPECT_EQ(a.joins[0].first, GroupCallJoin::kOriginated);
+  EXPECT_NEAR(a.joins[0].second, 0.150, 1e-9);
+  EXPECT_EQ(a.control->announcements_sent(), 1u);
+  g.clock.RunUntil(60);  // periodic announcements every 10 s x U(2/3, 4/3)
+  EXPECT_GE(a.control->announcements_sent(), 5u);
+  EXPECT_LE(a.control->announcements_sent(), 10u);
+}
+
+TEST(GroupCallControl, MembersJoinOnTheAnnouncementAndALateOneOnItsProbe) {
+  Medium g;
+  auto& a = g.Add("sip:a@x");
+  auto& b = g.Add("sip:b@x");
+  auto& c = g.Add("sip:c@x");
+  auto& late = g.Add("sip:late@x");
+  g.reach = [](size_t from, size_t to) { return from != 3 && to != 3; };  // late is out of range
+  a.control->Initiate();
+  g.clock.RunUntil(0.5);
+  ASSERT_EQ(b.joins.size(), 1u);
+  EXPECT_EQ(b.joins[0].first, GroupCallJoin::kJoined);
+  EXPECT_EQ(c.control->call_id(), a.control->call_id());
+  EXPECT_EQ(late.control->state(), GroupCallState::kS1StartStop);
+  g.reach = [](size_t, size_t) { return true; };
+  g.clock.RunUntil(1.0);
+  const uint64_t answersBefore = g.probe_answers_on_air;
+  late.control->Initiate();
+  g.clock.RunUntil(1.5);
+  ASSERT_EQ(late.joins.size(), 1u);
+  EXPECT_EQ(late.joins[0].first, GroupCallJoin::kJoinedAfterProbe);
+  EXPECT_LT(late.joins[0].second, 0.150);  // sooner than starting a call of its own
+  EXPECT_GT(late.joins[0].second, 2 * g.delay_s);
+  EXPECT_EQ(late.control->call_id(), a.control->call_id());
+  // Three members could answer each probe; an answer heard restarts the others' TFG2, so fewer do.
+  const uint64_t answers = g.probe_answers_on_air - answersBefore;
+  EXPECT_GE(answers, 1u);
+  EXPECT_LT(answers, 3 * late.control->probes_sent());
+}
+
+TEST(GroupCallControl, TwoCallsOfOneGroupMergeIntoTheEarlierOne) {
+  Medium g;
+  auto& a = g.Add("sip:a@x");
+  auto& b = g.Add("sip:b@x");
+  g.reach = [](size_t, size_t) { return false; };  // apart
+  a.control->Initiate();
+  g.clock.RunUntil(2.5);
+  b.control->Initiate();  // two seconds later: a later call start time
+  g.clock.RunUntil(3.0);
+  ASSERT_NE(a.control->call_id(), b.control->call_id());
+  g.reach = [](size_t, size_t) { return true; };  // in range of each other
+  g.clock.RunUntil(30);
+  EXPECT_EQ(b.control->call_id(), a.control->call_id());
+  EXPECT_EQ(b.merges, 1u);
+  EXPECT_EQ(a.merges, 0u);
+}
+
+TEST(GroupCallControl, ConfirmModeBringsAnAcceptFromEachMember) {
+  Medium g;
+  auto& a = g.Add("sip:a@x", true);
+  g.Add("sip:b@x");
+  g.Add("sip:c@x");
+  a.control->Initiate();
+  g.clock.RunUntil(1);
+  EXPECT_EQ(a.accepts.size(), 2u);
+  a.control->Release();
+  EXPECT_EQ(a.control->state(), GroupCallState::kS1StartStop);
+  EXPECT_FALSE(a.control->call_id().has_value());
+}
+
+TEST(GroupCallControl, OtherGroupsAndGarbageAreIgnored) {
+  Medium g;
+  auto& a = g.Add("sip:a@x");
+  std::vector<std::string> errors;
+  a.control->on_error = [&](const std::string& e) { errors.push_back(e); };
+  MonpGroupCallMessage other = Announcement();
+  other.group_id = "sip:other@x";
+  a.control->Receive(Encode(other));
+  EXPECT_EQ(a.control->state(), GroupCallState::kS1StartStop);
+  a.control->Receive(Bytes{2, 0});
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0], "monp_truncated");
+}
