@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <random>
 
 #include "mcx/crypto/base64.h"
 #include "mcx/crypto/kms.h"
@@ -143,18 +144,22 @@ OffnetGroupCallResult RunOffnetGroupCall(const OffnetGroupCallParams& p) {
   const std::vector<std::optional<HeldGmk>> held =
       p.key_dir.empty() ? KeysFromSetUpExchange(p, n) : KeysFromFiles(p, n);
 
+  std::mt19937_64 rng(p.seed * 0x9e3779b97f4a7c15ull + 17);
+  std::uniform_real_distribution<double> arrival(0.0, p.arrival_window_s);
   for (uint32_t i = 0; i < n; ++i) {
     auto app = CreateObject<models::OffnetMcpttApp>();
     app->SetAttribute("UserId", StringValue("sip:ue" + std::to_string(i) + "@mcx.example.org"));
     app->SetAttribute("Ssrc", UintegerValue(0x5000 + i));
     app->SetAttribute("T201", DoubleValue(p.t201_ms / 1000.0));
     app->SetAttribute("C201", UintegerValue(p.c201));
+    app->SetAttribute("GroupCallSetup", BooleanValue(p.call_setup));
+    app->SetAttribute("RefreshInterval", UintegerValue(p.refresh_interval_ms));
     app->SetAttribute("PttMeanInterval", DoubleValue(i < p.members ? p.ptt_mean_interval_s : 0.0));
     app->SetAttribute("TalkMean", DoubleValue(p.talk_mean_s));
-    app->AssignStreams(static_cast<int64_t>(p.seed) * 1000000 + 2 * i);
+    app->AssignStreams(static_cast<int64_t>(p.seed) * 1000000 + 3 * i);
     if (held[i]) app->SetGroupKey(held[i]->gmk, held[i]->gmk_id, held[i]->rand);
     nodes.Get(i)->AddApplication(app);
-    app->SetStartTime(Seconds(0.5));
+    app->SetStartTime(Seconds(0.5 + (i > 0 ? arrival(rng) : 0.0)));
     app->SetStopTime(Seconds(p.duration_s));
     CollectOffnetStats(app, DynamicCast<models::SlNetDevice>(devices.Get(i)), r.stats);
   }
@@ -167,6 +172,10 @@ OffnetGroupCallResult RunOffnetGroupCall(const OffnetGroupCallParams& p) {
   for (uint32_t i = 0; i < n; ++i) {
     auto app = DynamicCast<models::OffnetMcpttApp>(nodes.Get(i)->GetApplication(0));
     if (app->floor()) r.duplicate_arbitrators += app->floor()->duplicate_arbitrators();
+    if (const models::GroupCallControl* g = app->group_call()) {
+      r.probes += g->probes_sent();
+      r.announcements += g->announcements_sent();
+    }
   }
   Simulator::Destroy();
   r.sim_end_s = p.duration_s + 0.5;

@@ -24,6 +24,13 @@ struct OffnetGroupCallParams {
   SidelinkRadioOptions radio = {16, 5, 2};
   double t201_ms = 40;
   uint32_t c201 = 3;
+  /// TS 24.379 call setup (probe / announcement) before floor control; false: every member holding
+  /// the GMK is in the call from the start.
+  bool call_setup = true;
+  uint32_t refresh_interval_ms = 10000;  ///< periodic GROUP CALL ANNOUNCEMENT
+  /// Members other than ue0 switch on at 0.5 s + U(0, this) (0: everyone at 0.5 s), so some find a
+  /// call running and join it by its announcement or by probing.
+  double arrival_window_s = 0;
   uint32_t members_without_gmk = 0;  ///< extra UEs in range that never received the GMK
   /// Load the keys from offline-provisioned files instead of the set-up exchange: DIR/kms-init.xml
   /// (mcxsim kms init), DIR/ue<i>.xml (mcxsim kms provision for sip:ue<i>@mcx.example.org) and
@@ -39,6 +46,7 @@ struct OffnetGroupCallResult {
   OffnetGroupCallParams params;
   uint64_t collisions_pscch = 0, collisions_pssch = 0;
   uint64_t duplicate_arbitrators = 0;
+  uint64_t probes = 0, announcements = 0;  ///< MONP group call control sent
   OffnetCallStats stats;
   double sim_end_s = 0;
 };

@@ -129,7 +129,7 @@ OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& p) {
       app->SetAttribute("C201", UintegerValue(p.c201));
       app->SetAttribute("PttMeanInterval", DoubleValue(p.ptt_mean_interval_s));
       app->SetAttribute("TalkMean", DoubleValue(p.talk_mean_s));
-      app->AssignStreams(static_cast<int64_t>(net.seed) * 1000000 + 2 * i);
+      app->AssignStreams(static_cast<int64_t>(net.seed) * 1000000 + 3 * i);
       app->SetAttribute("DeviceFactor", DoubleValue(net.ue_device_factor));
       t.ues.Get(i)->AddApplication(app);
       app->SetStartTime(Seconds(m.left_s));

@@ -43,6 +43,9 @@ void CollectOffnetStats(Ptr<models::OffnetMcpttApp> app, Ptr<models::SlNetDevice
   app->TraceConnectWithoutContext("FloorOutcome", Callback<void, std::string, double>([&st](std::string o, double s) {
     st.access_ms[o].push_back(s * 1000);
   }));
+  app->TraceConnectWithoutContext("GroupCallJoined", Callback<void, std::string, double>([&st](std::string how, double s) {
+    st.group_call_setup_ms[how].push_back(s * 1000);
+  }));
   app->TraceConnectWithoutContext("MediaRx", Callback<void, uint32_t, Time>([&st](uint32_t, Time d) {
     st.mouth_to_ear_ms.push_back(d.GetSeconds() * 1000);
   }));

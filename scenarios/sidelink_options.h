@@ -34,6 +34,7 @@ struct SidelinkRadioOptions {
 /// What the off-network call scenarios count, from the client's and the sidelink's traces.
 struct OffnetCallStats {
   std::map<std::string, std::vector<double>> access_ms;  ///< by floor outcome
+  std::map<std::string, std::vector<double>> group_call_setup_ms;  ///< by how the member got in the call
   std::vector<double> mouth_to_ear_ms;
   uint64_t floor_plain_bytes = 0, floor_protected_bytes = 0, floor_messages = 0;
   uint64_t sidelink_packets_sent = 0, sidelink_packets_received = 0, sidelink_bytes_on_air = 0;

@@ -352,7 +352,10 @@ json OffnetCallMetrics(const scenarios::OffnetCallStats& st, double receivers) {
   }
   const double prr = st.sidelink_packets_sent ? st.sidelink_packets_received / (st.sidelink_packets_sent * receivers) : 0.0;
   const uint64_t floorIp = st.floor_protected_bytes + st.floor_messages * 28;  // IPv4 + UDP
-  return {{"floor_access_ms", Percentiles(access, 1.0)},
+  json setup = json::object();
+  for (const auto& [how, v] : st.group_call_setup_ms) setup[how] = Percentiles(v, 1.0);
+  return {{"group_call_setup_ms", setup},
+          {"floor_access_ms", Percentiles(access, 1.0)},
           {"floor_outcomes", outcomes},
           {"mouth_to_ear_ms", Percentiles(st.mouth_to_ear_ms, 1.0)},
           {"floor_control_bytes",
@@ -377,6 +380,9 @@ const char* kOffnetGroupCallHelp =
     "  --members N [4]  --radius M [100]  --duration S [60]  --ptt-interval S [8] (mean, per member)\n"
     "  --talk S [3] (mean)  --period MS [40]  --ktrp K [2]  --mcs M [16]  --prbs P [5]\n"
     "  --shadowing DB [0]  --t201-ms MS [40]  --c201 N [3]\n"
+    "  --no-call-setup (every member is in the call from the start; default: TS 24.379 GROUP CALL\n"
+    "      PROBE / ANNOUNCEMENT on the first press)  --refresh-ms MS [10000] (periodic announcement)\n"
+    "  --arrival-window S [0] (members other than ue0 switch on at 0.5 s + U(0, S))\n"
     "  --without-gmk N [0] (extra UEs in range that never received the GMK)  --seed S [1]\n"
     "  --keys DIR  offline-provisioned keys instead of the set-up exchange: DIR/kms-init.xml\n"
     "      (mcxsim kms init), DIR/ue<i>.xml (mcxsim kms provision --user sip:ue<i>@mcx.example.org)\n"
@@ -386,8 +392,8 @@ const char* kOffnetGroupCallHelp =
 
 int RunOffnetGroupCallCmd(const std::vector<std::string>& argv) {
   Args a(argv, {"members", "radius", "duration", "ptt-interval", "talk", "period", "ktrp", "mcs", "prbs", "shadowing",
-                "t201-ms", "c201", "without-gmk", "keys", "gms", "time", "seed", "out"},
-         {"quiet"});
+                "t201-ms", "c201", "without-gmk", "keys", "gms", "time", "seed", "out", "refresh-ms", "arrival-window"},
+         {"quiet", "no-call-setup"});
   if (a.Help()) {
     std::printf("%s", kOffnetGroupCallHelp);
     return 0;
@@ -405,6 +411,11 @@ int RunOffnetGroupCallCmd(const std::vector<std::string>& argv) {
   num("c201", p.c201);
   num("without-gmk", p.members_without_gmk);
   num("seed", p.seed);
+  num("refresh-ms", p.refresh_interval_ms);
+  num("arrival-window", p.arrival_window_s);
+  if (p.arrival_window_s < 0 || p.arrival_window_s >= p.duration_s) throw UsageError("--arrival-window is 0..duration");
+  p.call_setup = !a.Flag("no-call-setup");
+  if (p.refresh_interval_ms < 100 || p.refresh_interval_ms > 65535) throw UsageError("--refresh-ms is 100..65535");
   p.key_dir = a.Get("keys").value_or("");
   p.gms_uri = a.Get("gms").value_or(p.gms_uri);
   if (auto t = a.Get("time")) {
@@ -421,12 +432,14 @@ int RunOffnetGroupCallCmd(const std::vector<std::string>& argv) {
   json metrics = OffnetCallMetrics(r.stats, p.members + p.members_without_gmk - 1.0);
   metrics["collisions"] = {{"pscch", r.collisions_pscch}, {"pssch", r.collisions_pssch}};
   metrics["duplicate_arbitrators"] = r.duplicate_arbitrators;
+  metrics["call_control_messages"] = {{"probes", r.probes}, {"announcements", r.announcements}};
   json s = {{"scenario", "offnet-group-call"},
             {"seed", p.seed},
             {"params", {{"members", p.members}, {"radius_m", p.radius_m}, {"duration_s", p.duration_s},
                         {"ptt_mean_interval_s", p.ptt_mean_interval_s}, {"talk_mean_s", p.talk_mean_s},
                         {"radio", RadioJson(p.radio)}, {"t201_ms", p.t201_ms}, {"c201", p.c201},
-                        {"members_without_gmk", p.members_without_gmk}}},
+                        {"members_without_gmk", p.members_without_gmk}, {"call_setup", p.call_setup},
+                        {"refresh_interval_ms", p.refresh_interval_ms}, {"arrival_window_s", p.arrival_window_s}}},
             {"metrics", metrics}};
   WriteFile(out + "/summary.json", s.dump(2) + "\n");
   WriteRunInfo(out, "offnet-group-call", cost, r.sim_end_s);

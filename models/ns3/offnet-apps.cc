@@ -1,5 +1,6 @@
 #include "offnet-apps.h"
 
+#include <ns3/boolean.h>
 #include <ns3/double.h>
 #include <ns3/ipv4.h>
 
@@ -67,6 +68,21 @@ TypeId OffnetMcpttApp::GetTypeId() {
                         MakeDoubleAccessor(&OffnetMcpttApp::m_tfp1), MakeDoubleChecker<double>(0.001))
           .AddAttribute("Cfp1", "Private call setup requests before giving up", UintegerValue(3),
                         MakeUintegerAccessor(&OffnetMcpttApp::m_cfp1), MakeUintegerChecker<uint32_t>(1))
+          .AddAttribute("GroupCallSetup",
+                        "Set the group call up by TS 24.379 probe/announcement before floor control (false: every "
+                        "member holding the GMK is in the call from the start)",
+                        BooleanValue(true), MakeBooleanAccessor(&OffnetMcpttApp::m_groupCallSetup), MakeBooleanChecker())
+          .AddAttribute("Tfg1", "Waiting for a GROUP CALL ANNOUNCEMENT after a probe (s)", DoubleValue(0.150),
+                        MakeDoubleAccessor(&OffnetMcpttApp::m_tfg1), MakeDoubleChecker<double>(0.001))
+          .AddAttribute("Tfg3", "GROUP CALL PROBE retransmission (s)", DoubleValue(0.040),
+                        MakeDoubleAccessor(&OffnetMcpttApp::m_tfg3), MakeDoubleChecker<double>(0.001))
+          .AddAttribute("RefreshInterval", "Periodic GROUP CALL ANNOUNCEMENT interval (ms)", UintegerValue(10000),
+                        MakeUintegerAccessor(&OffnetMcpttApp::m_refreshIntervalMs), MakeUintegerChecker<uint16_t>(100))
+          .AddAttribute("ConfirmMode", "Calls this client starts ask members for GROUP CALL ACCEPT", BooleanValue(false),
+                        MakeBooleanAccessor(&OffnetMcpttApp::m_confirmMode), MakeBooleanChecker())
+          .AddTraceSource("GroupCallJoined", "In a group call: how, and seconds from the PTT press",
+                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_groupCallJoinedTrace),
+                          "mcx::OffnetMcpttApp::JoinedCallback")
           .AddTraceSource("CallEstablished", "A private call was established (setup seconds, caller)",
                           MakeTraceSourceAccessor(&OffnetMcpttApp::m_callEstablishedTrace),
                           "mcx::OffnetMcpttApp::CallCallback")
@@ -84,14 +100,17 @@ TypeId OffnetMcpttApp::GetTypeId() {
 }
 
 OffnetMcpttApp::OffnetMcpttApp()
-    : gap_(CreateObject<ExponentialRandomVariable>()), talk_(CreateObject<ExponentialRandomVariable>()) {}
+    : gap_(CreateObject<ExponentialRandomVariable>()),
+      talk_(CreateObject<ExponentialRandomVariable>()),
+      uniform_(CreateObject<UniformRandomVariable>()) {}
 
 OffnetMcpttApp::~OffnetMcpttApp() = default;
 
 int64_t OffnetMcpttApp::AssignStreams(int64_t stream) {
   gap_->SetStream(stream);
   talk_->SetStream(stream + 1);
-  return 2;
+  uniform_->SetStream(stream + 2);
+  return 3;
 }
 
 void OffnetMcpttApp::DoDispose() {
@@ -100,6 +119,7 @@ void OffnetMcpttApp::DoDispose() {
   timers_.clear();
   floorSocket_ = mediaSocket_ = monpSocket_ = nullptr;
   privateCall_.reset();
+  groupCall_.reset();
   Application::DoDispose();
 }
 
@@ -127,8 +147,52 @@ void OffnetMcpttApp::JoinGroupCall() {
   crypto_ = std::make_unique<OffnetFloorCrypto>(OffnetFloorCrypto::ForGroup(
       groupKeys_, m_groupUri, m_userId,
       [start]() { return start + static_cast<uint64_t>(Simulator::Now().GetSeconds()); }));
-  StartFloor();
+  if (m_groupCallSetup) {
+    // TS 24.379 10.2.2: floor control starts once this member is in a call of the group.
+    OpenMonpSocket();
+    GroupCallConfig cfg;
+    cfg.user_id = m_userId;
+    cfg.group_id = m_groupUri;
+    std::ostringstream group;
+    m_group.Print(group);
+    cfg.sdp = OffnetSdp{group.str(), m_mediaPort, m_floorPort, {}};
+    cfg.tfg1_s = m_tfg1;
+    cfg.tfg3_s = m_tfg3;
+    cfg.refresh_interval_ms = static_cast<uint16_t>(m_refreshIntervalMs);
+    cfg.confirm_mode = m_confirmMode;
+    cfg.unix_start = m_startUnix;
+    GroupCallHooks h;
+    h.now = []() { return Simulator::Now().GetSeconds(); };
+    h.schedule = [this](double d, std::function<void()> fn) { return ScheduleTimer(d, std::move(fn)); };
+    h.cancel = [this](uint64_t id) { CancelTimer(id); };
+    h.send = [this](crypto::Bytes b) {
+      monpSocket_->SendTo(Create<Packet>(b.data(), b.size()), 0, InetSocketAddress(m_group, kMonpPort));
+    };
+    h.uniform = [this]() { return uniform_->GetValue(); };
+    groupCall_ = std::make_unique<GroupCallControl>(cfg, h);
+    groupCall_->on_error = [this](const std::string& e) { m_errorTrace(e); };
+    groupCall_->on_merged = [this](uint16_t) { m_groupCallJoinedTrace("merged", 0.0); };
+    groupCall_->on_joined = [this](GroupCallJoin how, double s) {
+      StartFloor();
+      m_groupCallJoinedTrace(GroupCallJoinName(how), s);
+      if (pendingTalkS_) {
+        const double talk = *pendingTalkS_;
+        pendingTalkS_.reset();
+        PressPtt(talk);
+      }
+    };
+  } else {
+    StartFloor();
+  }
   ScheduleNextPtt();
+}
+
+void OffnetMcpttApp::OpenMonpSocket() {
+  if (monpSocket_) return;
+  monpSocket_ = Socket::CreateSocket(GetNode(), UdpSocketFactory::GetTypeId());
+  monpSocket_->Bind(InetSocketAddress(Ipv4Address::GetAny(), kMonpPort));
+  monpSocket_->SetAllowBroadcast(true);
+  monpSocket_->SetRecvCallback(MakeCallback(&OffnetMcpttApp::OnMonpPacket, this));
 }
 
 void OffnetMcpttApp::StartApplication() {
@@ -143,7 +207,7 @@ void OffnetMcpttApp::StartApplication() {
   mediaSocket_ = open(m_mediaPort, &OffnetMcpttApp::OnMediaPacket);
   m_destination = m_group;
   if (identity_) {
-    monpSocket_ = open(kMonpPort, &OffnetMcpttApp::OnMonpPacket);
+    OpenMonpSocket();
     rng_ = std::make_unique<crypto::HmacDrbg>(m_ssrc, "offnet-private-call " + m_userId);
     PrivateCallEndpoint::Config cfg;
     cfg.user_id = m_userId;
@@ -246,6 +310,11 @@ void OffnetMcpttApp::OnMonpPacket(Ptr<Socket> s) {
   while (Ptr<Packet> packet = s->RecvFrom(from)) {
     crypto::Bytes b(packet->GetSize());
     packet->CopyData(b.data(), b.size());
+    if (!b.empty() && b[0] >= 1 && b[0] <= 3) {  // group call control (TS 24.379 table 15.2.2-1)
+      if (groupCall_) groupCall_->Receive(b);
+      continue;
+    }
+    if (!privateCall_) continue;
     std::ostringstream a;
     InetSocketAddress::ConvertFrom(from).GetIpv4().Print(a);
     privateCall_->Receive(a.str(), b);
@@ -254,6 +323,8 @@ void OffnetMcpttApp::OnMonpPacket(Ptr<Socket> s) {
 
 void OffnetMcpttApp::StopApplication() {
   running_ = false;
+  if (groupCall_) groupCall_->Release();
+  pendingTalkS_.reset();
   pttEvent_.Cancel();
   releaseEvent_.Cancel();
   voiceEvent_.Cancel();
@@ -263,7 +334,7 @@ void OffnetMcpttApp::StopApplication() {
 }
 
 void OffnetMcpttApp::ScheduleNextPtt() {
-  if (m_pttMeanIntervalS <= 0 || !floor_) return;
+  if (m_pttMeanIntervalS <= 0 || !crypto_) return;
   gap_->SetAttribute("Mean", DoubleValue(m_pttMeanIntervalS));
   talk_->SetAttribute("Mean", DoubleValue(m_talkMeanS));
   pttEvent_ = Simulator::Schedule(Seconds(gap_->GetValue()), [this]() {
@@ -273,15 +344,25 @@ void OffnetMcpttApp::ScheduleNextPtt() {
 }
 
 void OffnetMcpttApp::Talk(double talk_s) {
-  if (!floor_) {
+  if (!crypto_) {
     m_errorTrace("no_gmk");
     return;
   }
-  if (floor_->state() == OffnetFloorState::kPendingRequest || floor_->state() == OffnetFloorState::kHasPermission) return;
   if (!crypto_->CanSend()) {  // every GMK held has expired or is not yet active
     m_errorTrace("no_active_gmk");
     return;
   }
+  if (groupCall_ && groupCall_->state() != GroupCallState::kS3PartOfCall) {
+    pendingTalkS_ = talk_s;  // pressed once the call is set up (or joined)
+    groupCall_->Initiate();
+    return;
+  }
+  PressPtt(talk_s);
+}
+
+void OffnetMcpttApp::PressPtt(double talk_s) {
+  if (!floor_) return;
+  if (floor_->state() == OffnetFloorState::kPendingRequest || floor_->state() == OffnetFloorState::kHasPermission) return;
   floor_->PressPtt();
   releaseEvent_.Cancel();
   releaseEvent_ = Simulator::Schedule(Seconds(talk_s), [this]() {
@@ -301,10 +382,11 @@ void OffnetMcpttApp::SendFloor(const proto::FloorMessage& m) {
 
 void OffnetMcpttApp::OnFloorPacket(Ptr<Socket> s) {
   while (Ptr<Packet> packet = s->Recv()) {
-    if (!floor_) {
+    if (!crypto_) {
       m_errorTrace("no_gmk");
       continue;
     }
+    if (!floor_) continue;  // not (yet) in the call
     crypto::Bytes wire(packet->GetSize());
     packet->CopyData(wire.data(), wire.size());
     auto m = crypto_->Unprotect(wire);
@@ -340,7 +422,7 @@ void OffnetMcpttApp::SendVoiceFrame() {
 
 void OffnetMcpttApp::OnMediaPacket(Ptr<Socket> s) {
   while (Ptr<Packet> packet = s->Recv()) {
-    if (!floor_) continue;  // counted once at start as no_gmk
+    if (!floor_) continue;  // no GMK (counted once at start) or not in the call
     crypto::Bytes wire(packet->GetSize());
     packet->CopyData(wire.data(), wire.size());
     auto rtp = crypto_->UnprotectMedia(wire);

@@ -16,6 +16,7 @@
 #include <optional>
 
 #include "mcx/crypto/rng.h"
+#include "group_call_control.h"
 #include "monp.h"
 #include "offnet_floor.h"
 
@@ -40,6 +41,7 @@ class OffnetMcpttApp : public ns3::Application {
   /// Sets up a private call to `callee` (MCPTT ID) at `address` with a fresh PCK.
   void CallPrivate(const std::string& callee, ns3::Ipv4Address address);
   const OffnetFloorParticipant* floor() const { return floor_.get(); }
+  const GroupCallControl* group_call() const { return groupCall_.get(); }
   /// Fixes the random streams of the PTT load (ns-3 numbers unassigned streams per process, so a
   /// run would otherwise depend on the runs before it); returns how many it used.
   int64_t AssignStreams(int64_t stream);
@@ -57,6 +59,10 @@ class OffnetMcpttApp : public ns3::Application {
   /// A private call was established: seconds from the call to ACCEPT (caller) or 0 (callee), and
   /// whether this side called.
   ns3::TracedCallback<double, bool> m_callEstablishedTrace;
+  /// In a group call (TS 24.379 10.2.2): how (originated / joined_after_probe / joined, or merged
+  /// into an earlier call of the group) and the seconds from the PTT press that started the setup
+  /// (0 when joined without pressing, or merged).
+  ns3::TracedCallback<std::string, double> m_groupCallJoinedTrace;
 
  protected:
   void DoDispose() override;
@@ -75,6 +81,8 @@ class OffnetMcpttApp : public ns3::Application {
   uint64_t ScheduleTimer(double delay_s, std::function<void()> fn);
   void CancelTimer(uint64_t id);
   void OnMonpPacket(ns3::Ptr<ns3::Socket> s);
+  void OpenMonpSocket();
+  void PressPtt(double talk_s);
 
   // Attributes.
   std::string m_userId = "sip:user@mcx.example.org";
@@ -95,6 +103,11 @@ class OffnetMcpttApp : public ns3::Application {
   double m_deviceFactor = 3.0;    ///< crypto cost of a handset relative to the reference host
   double m_tfp1 = 0.040;          ///< private call setup request retransmission (s)
   uint32_t m_cfp1 = 3;
+  bool m_groupCallSetup = true;   ///< TS 24.379 probe/announce before floor control
+  double m_tfg1 = 0.150;
+  double m_tfg3 = 0.040;
+  uint32_t m_refreshIntervalMs = 10000;
+  bool m_confirmMode = false;
 
   ns3::Ipv4Address m_destination;  ///< group address, or the peer in a private call
   std::shared_ptr<const crypto::mikey_sakke::LocalIdentity> identity_;
@@ -107,8 +120,11 @@ class OffnetMcpttApp : public ns3::Application {
   bool running_ = false;
   std::unique_ptr<OffnetFloorCrypto> crypto_;
   std::unique_ptr<OffnetFloorParticipant> floor_;
+  std::unique_ptr<GroupCallControl> groupCall_;
+  std::optional<double> pendingTalkS_;  ///< PTT pressed before the group call was set up
   ns3::Ptr<ns3::Socket> floorSocket_, mediaSocket_;
   ns3::Ptr<ns3::ExponentialRandomVariable> gap_, talk_;
+  ns3::Ptr<ns3::UniformRandomVariable> uniform_;
   ns3::EventId pttEvent_, releaseEvent_, voiceEvent_;
   std::map<uint64_t, ns3::EventId> timers_;
   uint64_t nextTimer_ = 1;

@@ -99,6 +99,16 @@ void GroupCallControl::RestartTfg2(double delay_s) {
   });
 }
 
+void GroupCallControl::AnswerSoon(bool probe_response) {
+  if (tfg2_) hooks_.cancel(tfg2_);
+  tfg2_ = hooks_.schedule(hooks_.uniform() / 12.0, [this, probe_response]() {
+    tfg2_ = 0;
+    if (state_ != GroupCallState::kS3PartOfCall) return;
+    Announce(probe_response);
+    RestartTfg2(PeriodicDelay());
+  });
+}
+
 void GroupCallControl::Join(const MonpGroupCallMessage& a) {
   const bool probed = state_ == GroupCallState::kS2WaitingForAnnouncement;
   StopTimers();
@@ -131,15 +141,7 @@ void GroupCallControl::Receive(crypto::ByteView datagram) {
   switch (m->type) {
     case MonpType::kGroupCallProbe:
       // 10.2.2.4.4: a member of the call answers within U(0, 1/12) s unless another one does first.
-      if (state_ == GroupCallState::kS3PartOfCall) {
-        if (tfg2_) hooks_.cancel(tfg2_);
-        tfg2_ = hooks_.schedule(hooks_.uniform() / 12.0, [this]() {
-          tfg2_ = 0;
-          if (state_ != GroupCallState::kS3PartOfCall) return;
-          Announce(true);
-          RestartTfg2(PeriodicDelay());
-        });
-      }
+      if (state_ == GroupCallState::kS3PartOfCall) AnswerSoon(true);
       return;
     case MonpType::kGroupCallAnnouncement:
       if (state_ != GroupCallState::kS3PartOfCall) return Join(*m);
@@ -155,6 +157,8 @@ void GroupCallControl::Receive(crypto::ByteView datagram) {
         call_->confirm_mode = false;
         RestartTfg2(PeriodicDelay());
         if (on_merged) on_merged(m->call_id);
+      } else {
+        AnswerSoon(false);  // tell the later call about ours now, not at the next TFG2 (inferred)
       }
       return;
     case MonpType::kGroupCallAccept:

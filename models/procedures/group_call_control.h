@@ -4,8 +4,9 @@
 // Members of a call announce it again every TFG2 (refresh interval x U(2/3, 4/3)) and, after a
 // probe, within U(0, 1/12) s; an announcement of the same call restarts TFG2, so one member
 // answers. A member that hears an announcement joins (sending GROUP CALL ACCEPT when the call asks
-// for confirmation). Two calls of one group merge into the one that started first (inferred; the
-// digest has no wire facts for merging). MONP is sent in the clear here: the protection of
+// for confirmation). Two calls of one group merge into the one that started first: a member of the
+// earlier call answers the later call's announcement as it answers a probe (inferred; the digest
+// has no wire facts for merging). MONP is sent in the clear here: the protection of
 // off-network call control is not modelled.
 #pragma once
 
@@ -78,6 +79,9 @@ class GroupCallControl {
   void SendProbe();
   void Announce(bool probe_response);
   void RestartTfg2(double delay_s);
+  /// Announces the call within U(0, 1/12) s (TFG2 restarted), unless an announcement of it is
+  /// heard first.
+  void AnswerSoon(bool probe_response);
   double PeriodicDelay();
   void Join(const MonpGroupCallMessage& announcement);
   void StopTimers();

@@ -102,6 +102,23 @@ TEST(OffnetCall, ScenarioMetricsHoldTogether) {
   for (double a : r.stats.access_ms.at("taken")) EXPECT_NEAR(a, 120.0, 1e-6);  // C201 x T201, no arbitrator
   EXPECT_GT(r.stats.errors.at("no_gmk"), 0u);
   EXPECT_GT(r.stats.sidelink_packets_received, 0u);
+  // TS 24.379 call setup: the first press finds no call (four probes, TFG1 150 ms) and starts one;
+  // the other three members join on its announcement.
+  ASSERT_EQ(r.stats.group_call_setup_ms.at("originated").size(), 1u);
+  EXPECT_NEAR(r.stats.group_call_setup_ms.at("originated")[0], 150.0, 1e-6);
+  EXPECT_EQ(r.stats.group_call_setup_ms.at("joined").size(), 3u);
+  EXPECT_EQ(r.probes, 4u);
+  EXPECT_GE(r.announcements, 3u);  // the first, then every 10 s x U(2/3, 4/3) from any member
+}
+
+TEST(OffnetCall, WithoutCallSetupEveryoneIsInTheCallFromTheStart) {
+  mcx::scenarios::OffnetGroupCallParams p;
+  p.duration_s = 20;
+  p.call_setup = false;
+  const auto r = mcx::scenarios::RunOffnetGroupCall(p);
+  EXPECT_TRUE(r.stats.group_call_setup_ms.empty());
+  EXPECT_EQ(r.probes + r.announcements, 0u);
+  EXPECT_GT(r.stats.floor_messages, 10u);
 }
 
 TEST(OffnetCall, PrivateCallsSetUpWithThePckOverTheSidelink) {

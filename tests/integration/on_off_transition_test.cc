@@ -53,6 +53,16 @@ TEST(OnOffTransition, AMemberAwayDuringTheRekeyHoldsAStaleKeyAndCatchesUpOnRetur
     EXPECT_LT(r.members[i].stale_key_ms, 1000.0);
     EXPECT_EQ(r.members[i].without_usable_gmk_ms, 0.0);
   }
+  // ue0, alone off-network, started the call; ue1 got into it by the announcement or its probe, or,
+  // when the answer to its probe came after TFG1 (150 ms against two PC5 hops and up to 83 ms of
+  // answer delay), started its own and then merged into ue0's earlier one.
+  auto count = [&](const char* how) {
+    auto it = r.offnet.group_call_setup_ms.find(how);
+    return it == r.offnet.group_call_setup_ms.end() ? size_t{0} : it->second.size();
+  };
+  EXPECT_EQ(count("originated") + count("joined") + count("joined_after_probe"), 2u);
+  EXPECT_GE(count("originated"), 1u);
+  EXPECT_EQ(count("merged"), count("originated") - 1);
   // The off-network call ran under keys from the on-network GMS, and the GMS has every answer.
   EXPECT_GT(r.offnet.floor_messages, 10u);
   EXPECT_GT(r.offnet.mouth_to_ear_ms.size(), 0u);

@@ -227,3 +227,23 @@ TEST(GroupCallControl, OtherGroupsAndGarbageAreIgnored) {
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0], "monp_truncated");
 }
+
+TEST(GroupCallControl, AMemberOfTheEarlierCallAnswersALaterCallsAnnouncementAtOnce) {
+  Medium g;
+  auto& a = g.Add("sip:a@x");
+  a.control->Initiate();
+  g.clock.RunUntil(1.0);
+  const uint64_t before = a.control->announcements_sent();
+  MonpGroupCallMessage later = Announcement();
+  later.call_id = static_cast<uint16_t>(*a.control->call_id() + 1);
+  later.call_start_time = 1790000000 + 100;  // started after a's call
+  a.control->Receive(Encode(later));
+  g.clock.RunUntil(1.0 + 1.0 / 12);
+  EXPECT_EQ(a.control->announcements_sent(), before + 1);
+  EXPECT_EQ(a.merges, 0u);
+  MonpGroupCallMessage earlier = later;
+  earlier.call_start_time = 1789999000;  // and one that started before: a moves to it
+  a.control->Receive(Encode(earlier));
+  EXPECT_EQ(a.merges, 1u);
+  EXPECT_EQ(a.control->call_id(), earlier.call_id);
+}
