@@ -42,12 +42,17 @@ struct PublicKey::Impl {
 };
 
 struct ReceiverKey::Impl {
+  Impl(PublicKey k, Bytes id, BigInt b_in, Affine r, Affine q)
+      : kms(std::move(k)), identifier(std::move(id)), b(std::move(b_in)), rsk(r), bp_plus_z(q) {}
   PublicKey kms;
   Bytes identifier;
   BigInt b;           ///< the identifier as an integer mod q
   Affine rsk;
   Affine bp_plus_z;   ///< [b]P + Z, fixed for this identity and KMS
   std::unique_ptr<fast::LineTable> lines;  ///< the RSK's Miller-loop lines (precompute)
+  /// Optional: a fixed-base table of [b]P + Z for the integrity check of each decapsulation
+  /// (RFC 6508 6.2.2 step 4).
+  std::unique_ptr<fast::FixedBaseTable> check_table;
 };
 
 namespace {
@@ -182,14 +187,15 @@ Result<Bytes> Encapsulate(const PublicKey& kms, ByteView identifier, ByteView ss
 }
 
 Result<ReceiverKey> ReceiverKey::Create(const PublicKey& kms, ByteView identifier, ByteView rsk,
-                                        bool validate, bool precompute) {
+                                        bool validate, bool precompute, bool check_table) {
   auto pt = DecodePoint(rsk, false);
   if (!pt) return pt.error();
   const BigInt b = IdentifierScalar(identifier);
   auto q = BpPlusZ(kms, b);
   if (!q) return q.error();
-  auto impl = std::make_shared<Impl>(Impl{kms, identifier.ToBytes(), b, *pt, *q, nullptr});
+  auto impl = std::make_shared<Impl>(kms, identifier.ToBytes(), b, *pt, *q);
   if (precompute) impl->lines = std::make_unique<fast::LineTable>(impl->rsk, Fast().q_minus_1);
+  if (check_table) impl->check_table = std::make_unique<fast::FixedBaseTable>(impl->bp_plus_z);
   if (validate) {
     // RFC 6508 6.1.2: <[b]P + Z, RSK> == g (the reduced pairing is symmetric on <P>, so the
     // RSK's line table evaluated at [b]P + Z gives it).
@@ -202,7 +208,9 @@ Result<ReceiverKey> ReceiverKey::Create(const PublicKey& kms, ByteView identifie
   return ReceiverKey(std::move(impl));
 }
 
-size_t ReceiverKey::PrecomputedBytes() const { return impl_->lines ? impl_->lines->Bytes() : 0; }
+size_t ReceiverKey::PrecomputedBytes() const {
+  return (impl_->lines ? impl_->lines->Bytes() : 0) + (impl_->check_table ? impl_->check_table->Bytes() : 0);
+}
 
 Result<SecretBytes> ReceiverKey::Decapsulate(ByteView sed) const {
   if (sed.size() != kSedBytes) return Error::kBadLength;
@@ -220,9 +228,15 @@ Result<SecretBytes> ReceiverKey::Decapsulate(ByteView sed) const {
   for (size_t i = 0; i < kSsvBytes; ++i) ssv[i] ^= h[i];
   // Steps 3-4: r = HashToIntegerRange(SSV || b, q); TEST = [r]([b]P + Z) = [r b]P + [r]Z.
   BigInt r = DeriveR(ssv, impl_->identifier);
-  BigInt rb_scalar = BigInt::ModMul(r, impl_->b, Ps().q);
-  rb_scalar.SetConstTime();
-  auto test = MulPZ(impl_->kms, rb_scalar, r);
+  Result<Affine> test = Error::kPointAtInfinity;
+  if (impl_->check_table) {  // one table of [b]P + Z
+    Affine out;
+    if (fast::MulFixed(*impl_->check_table, r, out)) test = out;
+  } else {  // [r b]P + [r]Z on the shared tables of P and Z
+    BigInt rb_scalar = BigInt::ModMul(r, impl_->b, Ps().q);
+    rb_scalar.SetConstTime();
+    test = MulPZ(impl_->kms, rb_scalar, r);
+  }
   if (!test || !fast::Fp::Sakke().Equal(test->x, rb->x) || !fast::Fp::Sakke().Equal(test->y, rb->y))
     return Error::kSakkeIntegrityFailed;
   return ssv;

@@ -268,6 +268,15 @@ void FixedBaseTable::Accumulate(Jacobian& acc, uint64_t& acc_infinity, const Big
   }
 }
 
+bool MulFixed(const FixedBaseTable& t, const BigInt& k, Affine& out) {
+  Jacobian acc{F().One(), F().One(), Fp::Zero()};
+  uint64_t inf = 1;
+  t.Accumulate(acc, inf, k);
+  if (inf || F().IsZero(acc.Z)) return false;
+  out = ToAffine(acc);
+  return true;
+}
+
 bool MulFixed2(const FixedBaseTable& t1, const BigInt& k1, const FixedBaseTable& t2, const BigInt& k2, Affine& out) {
   Jacobian acc{F().One(), F().One(), Fp::Zero()};
   uint64_t inf = 1;

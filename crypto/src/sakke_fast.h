@@ -43,10 +43,14 @@ class FixedBaseTable {
   explicit FixedBaseTable(const Affine& base);
   /// acc += [k]B for 0 <= k < 2^1024, constant time in k. `acc_infinity` tracks the identity.
   void Accumulate(Jacobian& acc, uint64_t& acc_infinity, const BigInt& k) const;
+  size_t Bytes() const { return entries_.size() * sizeof(Affine); }
 
  private:
   std::vector<Affine> entries_;  ///< positions x 2^(w-1)
 };
+
+/// [k]B for a fixed base (constant time in k). Result affine; false only if it is the identity.
+bool MulFixed(const FixedBaseTable& t, const BigInt& k, Affine& out);
 
 /// [k1]B1 + [k2]B2 for two fixed bases (constant time in k1, k2). Result affine.
 /// Returns false only in the negligible case that the sum is the identity.

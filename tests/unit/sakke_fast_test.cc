@@ -144,15 +144,19 @@ TEST(FastDifferential, RandomEncapsulationsMatchTheReferenceAndDecapsulate) {
       ASSERT_TRUE(rsk.ok());
       auto with_table = ReceiverKey::Create(kms->Public(), id, *rsk);
       auto without = ReceiverKey::Create(kms->Public(), id, *rsk, /*validate=*/false, /*precompute=*/false);
-      ASSERT_TRUE(with_table.ok() && without.ok());
+      auto with_check = ReceiverKey::Create(kms->Public(), id, *rsk, false, true, /*check_table=*/true);
+      ASSERT_TRUE(with_table.ok() && without.ok() && with_check.ok());
       EXPECT_EQ(with_table->Decapsulate(*fast_sed)->Expose(), ssv->Expose()) << i;
       EXPECT_EQ(without->Decapsulate(*fast_sed)->Expose(), ssv->Expose()) << i;
+      EXPECT_EQ(with_check->Decapsulate(*fast_sed)->Expose(), ssv->Expose()) << i;
+      EXPECT_GT(with_check->PrecomputedBytes(), with_table->PrecomputedBytes());
       Bytes bad = *fast_sed;
       bad[100] ^= 1;  // usually off the curve
       EXPECT_FALSE(with_table->Decapsulate(bad).ok());
       bad = *fast_sed;
       bad[kSedBytes - 3] ^= 1;  // H changed: the integrity check fails
       EXPECT_EQ(with_table->Decapsulate(bad).error(), Error::kSakkeIntegrityFailed);
+      EXPECT_EQ(with_check->Decapsulate(bad).error(), Error::kSakkeIntegrityFailed);
     }
   }
 }
