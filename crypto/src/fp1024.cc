@@ -3,6 +3,7 @@
 #include <cpuid.h>
 #include <immintrin.h>
 
+#include <cstdlib>
 #include <cstring>
 
 namespace mcx::crypto::fast {
@@ -93,6 +94,154 @@ __attribute__((target("bmi2,adx"))) void MulAdx(uint64_t* r, const uint64_t* a, 
   Reduce(r, reinterpret_cast<const uint64_t*>(t), p);
 }
 
+
+// AVX-512 IFMA: almost-Montgomery multiplication in radix 2^52 (20 digits, R' = 2^1040).
+// a is taken as a·2^16 (still below R'), so AMM(a·2^16, b) = a·b·2^-1024 mod p, the same
+// Montgomery form as the other paths. Digit by digit of b: acc += x·b_i (low halves), m from
+// acc's lowest lane, acc += m·p (low halves), drop the lowest lane (its carry goes on), then the
+// high halves of both products land one lane down. Result < 2p, then carried, repacked to 64-bit
+// limbs and reduced once.
+constexpr int kD = 20;                       // 52-bit digits
+constexpr uint64_t kMask52 = (uint64_t{1} << 52) - 1;
+
+// Digit k of (v << shift) for a 16-limb v: bits [52k - shift, 52k - shift + 52).
+inline uint64_t Digit(const uint64_t* v, int k, int shift) {
+  const int pos = 52 * k - shift;
+  if (pos < 0) return (v[0] << -pos) & kMask52;
+  const int w = pos >> 6, s = pos & 63;
+  if (w >= N) return 0;
+  uint64_t d = v[w] >> s;
+  if (s > 12 && w + 1 < N) d |= v[w + 1] << (64 - s);
+  return d & kMask52;
+}
+
+struct IfmaConstants {
+  alignas(64) uint64_t p52[24] = {0};
+  uint64_t k0 = 0;  // -p^-1 mod 2^52
+};
+
+// The digits of the operands (x = a·2^16, y = b), the AMM loop over K independent products
+// interleaved (their dependency chains overlap), and the final carry, repack and reduction.
+template <int K>
+__attribute__((target("avx512f,avx512ifma"))) inline void AmmIfma(uint64_t* const* r, const uint64_t* const* a,
+                                                                   const uint64_t* const* b, const uint64_t* p,
+                                                                   const IfmaConstants& c) {
+  alignas(64) uint64_t x[K][24] = {};
+  uint64_t y[K][kD];
+  for (int j = 0; j < K; ++j)
+    for (int k = 0; k < kD; ++k) {
+      x[j][k] = Digit(a[j], k, 16);
+      y[j][k] = Digit(b[j], k, 0);
+    }
+  const __m512i p0 = _mm512_load_si512(c.p52), p1 = _mm512_load_si512(c.p52 + 8), p2 = _mm512_load_si512(c.p52 + 16);
+  const __m512i zero = _mm512_setzero_si512();
+  __m512i x0[K], x1[K], x2[K], a0[K], a1[K], a2[K];
+  for (int j = 0; j < K; ++j) {
+    x0[j] = _mm512_load_si512(x[j]);
+    x1[j] = _mm512_load_si512(x[j] + 8);
+    x2[j] = _mm512_load_si512(x[j] + 16);
+    a0[j] = a1[j] = a2[j] = zero;
+  }
+  const uint64_t pl = c.p52[0];
+  for (int i = 0; i < kD; ++i) {
+#pragma clang loop unroll(full)
+    for (int j = 0; j < K; ++j) {
+      const __m512i yb = _mm512_set1_epi64(static_cast<long long>(y[j][i]));
+      const uint64_t low =
+          static_cast<uint64_t>(_mm_cvtsi128_si64(_mm512_castsi512_si128(a0[j]))) + ((x[j][0] * y[j][i]) & kMask52);
+      const uint64_t m = (low * c.k0) & kMask52;
+      const uint64_t carry = (low + ((pl * m) & kMask52)) >> 52;  // the lowest lane is now 0 mod 2^52
+      const __m512i mb = _mm512_set1_epi64(static_cast<long long>(m));
+      a0[j] = _mm512_madd52lo_epu64(a0[j], x0[j], yb);
+      a1[j] = _mm512_madd52lo_epu64(a1[j], x1[j], yb);
+      a2[j] = _mm512_madd52lo_epu64(a2[j], x2[j], yb);
+      a0[j] = _mm512_madd52lo_epu64(a0[j], p0, mb);
+      a1[j] = _mm512_madd52lo_epu64(a1[j], p1, mb);
+      a2[j] = _mm512_madd52lo_epu64(a2[j], p2, mb);
+      a0[j] = _mm512_alignr_epi64(a1[j], a0[j], 1);  // one digit down
+      a1[j] = _mm512_alignr_epi64(a2[j], a1[j], 1);
+      a2[j] = _mm512_alignr_epi64(zero, a2[j], 1);
+      a0[j] = _mm512_add_epi64(a0[j], _mm512_castsi128_si512(_mm_cvtsi64_si128(static_cast<long long>(carry))));
+      a0[j] = _mm512_madd52hi_epu64(a0[j], x0[j], yb);
+      a1[j] = _mm512_madd52hi_epu64(a1[j], x1[j], yb);
+      a2[j] = _mm512_madd52hi_epu64(a2[j], x2[j], yb);
+      a0[j] = _mm512_madd52hi_epu64(a0[j], p0, mb);
+      a1[j] = _mm512_madd52hi_epu64(a1[j], p1, mb);
+      a2[j] = _mm512_madd52hi_epu64(a2[j], p2, mb);
+    }
+  }
+  for (int j = 0; j < K; ++j) {
+    alignas(64) uint64_t d[24];
+    _mm512_store_si512(d, a0[j]);
+    _mm512_store_si512(d + 8, a1[j]);
+    _mm512_store_si512(d + 16, a2[j]);
+    uint64_t carry = 0;
+    for (int k = 0; k < kD; ++k) {  // normalise to 52-bit digits (the value is below 2p < 2^1025)
+      const uint64_t v = d[k] + carry;
+      d[k] = v & kMask52;
+      carry = v >> 52;
+    }
+    uint64_t t[N + 1] = {0};
+    for (int k = 0; k < kD; ++k) {  // repack 20 x 52 into 17 x 64 bits
+      const int pos = 52 * k, w = pos >> 6, s = pos & 63;
+      t[w] |= d[k] << s;
+      if (s > 12) t[w + 1] |= d[k] >> (64 - s);
+    }
+    Reduce(r[j], t, p);
+  }
+}
+
+IfmaConstants MakeIfmaConstants(const uint64_t* p) {
+  IfmaConstants c;
+  for (int k = 0; k < kD; ++k) c.p52[k] = Digit(p, k, 0);
+  uint64_t inv = 1;  // p^-1 mod 2^64, then mod 2^52
+  for (int i = 0; i < 7; ++i) inv *= 2 - p[0] * inv;
+  c.k0 = (uint64_t{0} - inv) & kMask52;
+  return c;
+}
+
+const IfmaConstants& Ifma(const uint64_t* p) {
+  static const IfmaConstants c = MakeIfmaConstants(p);  // this file serves one field
+  return c;
+}
+
+void MulIfma(uint64_t* r, const uint64_t* a, const uint64_t* b, const uint64_t* p, uint64_t) {
+  uint64_t* rs[1] = {r};
+  const uint64_t* as[1] = {a};
+  const uint64_t* bs[1] = {b};
+  AmmIfma<1>(rs, as, bs, p, Ifma(p));
+}
+
+void MulIfma2(uint64_t* r1, const uint64_t* a1, const uint64_t* b1, uint64_t* r2, const uint64_t* a2,
+              const uint64_t* b2, const uint64_t* p) {
+  uint64_t* rs[2] = {r1, r2};
+  const uint64_t* as[2] = {a1, a2};
+  const uint64_t* bs[2] = {b1, b2};
+  AmmIfma<2>(rs, as, bs, p, Ifma(p));
+}
+
+void MulIfma4(uint64_t* const* r, const uint64_t* const* a, const uint64_t* const* b, const uint64_t* p) {
+  AmmIfma<4>(r, a, b, p, Ifma(p));
+}
+
+void MulIfma3(uint64_t* r1, const uint64_t* a1, const uint64_t* b1, uint64_t* r2, const uint64_t* a2,
+              const uint64_t* b2, uint64_t* r3, const uint64_t* a3, const uint64_t* b3, const uint64_t* p) {
+  uint64_t* rs[3] = {r1, r2, r3};
+  const uint64_t* as[3] = {a1, a2, a3};
+  const uint64_t* bs[3] = {b1, b2, b3};
+  AmmIfma<3>(rs, as, bs, p, Ifma(p));
+}
+
+bool CpuHasIfma() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+  if (!(b >> 16 & 1) || !(b >> 21 & 1)) return false;  // AVX512F, AVX512_IFMA
+  if (!__get_cpuid(1, &a, &b, &c, &d) || !(c >> 27 & 1)) return false;  // OSXSAVE
+  unsigned lo = 0, hi = 0;
+  __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+  return (lo & 0xe6) == 0xe6;  // the OS saves the SSE, AVX and AVX-512 state
+}
+
 void LoadBe(Fe& r, const uint8_t* be) {
   for (int i = 0; i < N; ++i) {
     uint64_t w = 0;
@@ -123,9 +272,96 @@ Fp::Fp() {
   LoadBe(r2_, r2.data());
   const Bytes one = BigInt::Mod(BigInt::PowerOfTwo(1024), p_big_).ToFixedBytes(kFeBytes);
   LoadBe(one_, one.data());
-  unsigned a = 0, b = 0, c = 0, d = 0;  // CPUID leaf 7: EBX bit 8 = BMI2, bit 19 = ADX
-  adx_ = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b >> 8 & 1) && (b >> 19 & 1);
-  mul_ = adx_ ? &MulAdx : &MulPortable;
+  adx_ = Supports(MulImpl::kAdx);
+  impl_ = adx_ ? MulImpl::kAdx : MulImpl::kPortable;
+  mul_ = Function(impl_);
+  ifma_ = Supports(MulImpl::kIfma) && !std::getenv("MCX_NO_IFMA");
+}
+
+void Fp::Mul2(Fe& r1, const Fe& a1, const Fe& b1, Fe& r2, const Fe& a2, const Fe& b2) const {
+  if (ifma_) return MulIfma2(r1.v, a1.v, b1.v, r2.v, a2.v, b2.v, p_.v);
+  Fe t;
+  mul_(t.v, a1.v, b1.v, p_.v, n0_);  // r1 may alias an input of the second product
+  mul_(r2.v, a2.v, b2.v, p_.v, n0_);
+  r1 = t;
+}
+
+void Fp::Mul4(Fe* const r[4], const Fe* const a[4], const Fe* const b[4]) const {
+  if (ifma_) {
+    uint64_t* rv[4] = {r[0]->v, r[1]->v, r[2]->v, r[3]->v};
+    const uint64_t* av[4] = {a[0]->v, a[1]->v, a[2]->v, a[3]->v};
+    const uint64_t* bv[4] = {b[0]->v, b[1]->v, b[2]->v, b[3]->v};
+    return MulIfma4(rv, av, bv, p_.v);
+  }
+  Fe t[4];
+  for (int j = 0; j < 4; ++j) mul_(t[j].v, a[j]->v, b[j]->v, p_.v, n0_);
+  for (int j = 0; j < 4; ++j) *r[j] = t[j];
+}
+
+void Fp::MulBatch(Fe* const* r, const Fe* const* a, const Fe* const* b, int n) const {
+  // Inputs are read before any output is written, so copy what a later group still needs.
+  Fe in_a[8], in_b[8], out[8];
+  for (int j = 0; j < n; ++j) {
+    in_a[j] = *a[j];
+    in_b[j] = *b[j];
+  }
+  int j = 0;
+  while (j < n) {
+    const int left = n - j;
+    const int g = left == 5 ? 3 : (left >= 4 ? 4 : left);  // 5 = 3 + 2, 6 = 3 + 3 ... (no group of 1 but n = 1)
+    if (g == 4) {
+      Fe* rr[4] = {&out[j], &out[j + 1], &out[j + 2], &out[j + 3]};
+      const Fe* aa[4] = {&in_a[j], &in_a[j + 1], &in_a[j + 2], &in_a[j + 3]};
+      const Fe* bb[4] = {&in_b[j], &in_b[j + 1], &in_b[j + 2], &in_b[j + 3]};
+      Mul4(rr, aa, bb);
+    } else if (g == 3) {
+      Mul3(out[j], in_a[j], in_b[j], out[j + 1], in_a[j + 1], in_b[j + 1], out[j + 2], in_a[j + 2], in_b[j + 2]);
+    } else if (g == 2) {
+      Mul2(out[j], in_a[j], in_b[j], out[j + 1], in_a[j + 1], in_b[j + 1]);
+    } else {
+      Mul(out[j], in_a[j], in_b[j]);
+    }
+    j += g;
+  }
+  for (int k = 0; k < n; ++k) *r[k] = out[k];
+}
+
+void Fp::Mul3(Fe& r1, const Fe& a1, const Fe& b1, Fe& r2, const Fe& a2, const Fe& b2, Fe& r3, const Fe& a3,
+              const Fe& b3) const {
+  if (ifma_) return MulIfma3(r1.v, a1.v, b1.v, r2.v, a2.v, b2.v, r3.v, a3.v, b3.v, p_.v);
+  Fe t1, t2;
+  mul_(t1.v, a1.v, b1.v, p_.v, n0_);
+  mul_(t2.v, a2.v, b2.v, p_.v, n0_);
+  mul_(r3.v, a3.v, b3.v, p_.v, n0_);
+  r1 = t1;
+  r2 = t2;
+}
+
+bool Fp::Supports(MulImpl m) {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  switch (m) {
+    case MulImpl::kPortable: return true;
+    case MulImpl::kAdx:  // CPUID leaf 7: EBX bit 8 = BMI2, bit 19 = ADX
+      return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b >> 8 & 1) && (b >> 19 & 1);
+    case MulImpl::kIfma: return CpuHasIfma();
+  }
+  return false;
+}
+
+Fp::MulFn Fp::Function(MulImpl m) {
+  switch (m) {
+    case MulImpl::kAdx: return &MulAdx;
+    case MulImpl::kIfma: return &MulIfma;
+    default: return &MulPortable;
+  }
+}
+
+const char* Fp::MulName(MulImpl m) {
+  switch (m) {
+    case MulImpl::kAdx: return "MULX/ADX";
+    case MulImpl::kIfma: return "AVX-512 IFMA";
+    default: return "portable";
+  }
 }
 
 const Fp& Fp::Sakke() {

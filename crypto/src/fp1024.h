@@ -1,7 +1,9 @@
 // Internal: fixed-width arithmetic in F_p for the 1024-bit SAKKE prime (16 x 64-bit limbs,
 // Montgomery form, R = 2^1024). No allocation; add/sub/select are constant time, and so is the
-// multiplication (no data-dependent branches). The multiplication uses MULX/ADCX/ADOX when the
-// CPU has BMI2 and ADX (chosen once at start-up) and portable 128-bit arithmetic otherwise.
+// multiplication (no data-dependent branches). One product: MULX/ADCX/ADOX with BMI2 and ADX,
+// else portable 128-bit arithmetic. Two or three independent products (Mul2, Mul3): AVX-512 IFMA
+// in radix 2^52 with the products' dependency chains interleaved, when the CPU and OS have it
+// (MCX_NO_IFMA=1 turns it off). All give the same results.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +26,15 @@ class Fp {
   static const Fp& Sakke();
 
   void Mul(Fe& r, const Fe& a, const Fe& b) const { mul_(r.v, a.v, b.v, p_.v, n0_); }
+  /// Two or three independent products at once (outputs may alias inputs): with AVX-512 IFMA
+  /// their dependency chains run interleaved, otherwise one after the other.
+  void Mul2(Fe& r1, const Fe& a1, const Fe& b1, Fe& r2, const Fe& a2, const Fe& b2) const;
+  void Mul3(Fe& r1, const Fe& a1, const Fe& b1, Fe& r2, const Fe& a2, const Fe& b2, Fe& r3, const Fe& a3,
+            const Fe& b3) const;
+  /// *r[j] = *a[j] * *b[j] for j = 0..3.
+  void Mul4(Fe* const r[4], const Fe* const a[4], const Fe* const b[4]) const;
+  /// n independent products (n <= 8), in groups of up to four; outputs may alias inputs.
+  void MulBatch(Fe* const* r, const Fe* const* a, const Fe* const* b, int n) const;
   void Sqr(Fe& r, const Fe& a) const { mul_(r.v, a.v, a.v, p_.v, n0_); }
   void Add(Fe& r, const Fe& a, const Fe& b) const;
   void Sub(Fe& r, const Fe& a, const Fe& b) const;
@@ -45,10 +56,20 @@ class Fp {
 
   const Fe& One() const { return one_; }
   static Fe Zero() { return Fe{}; }
-  /// True when the MULX/ADX multiplication is in use.
+  /// True when the CPU has MULX/ADX.
   bool UsesAdx() const { return adx_; }
 
   using MulFn = void (*)(uint64_t*, const uint64_t*, const uint64_t*, const uint64_t*, uint64_t);
+  enum class MulImpl { kPortable, kAdx, kIfma };
+  static bool Supports(MulImpl m);
+  static const char* MulName(MulImpl m);
+  MulImpl mul_impl() const { return impl_; }
+  /// True when Mul2/Mul3 interleave on AVX-512 IFMA.
+  bool Interleaves() const { return ifma_; }
+  /// Turns the interleaved IFMA products on or off (benchmarks; off without the CPU feature).
+  void SetInterleave(bool on) { ifma_ = on && Supports(MulImpl::kIfma); }
+  /// The product with a given implementation (tests and benchmarks; it must be supported).
+  void MulUsing(MulImpl m, Fe& r, const Fe& a, const Fe& b) const { Function(m)(r.v, a.v, b.v, p_.v, n0_); }
 
  private:
   Fp();
@@ -57,8 +78,11 @@ class Fp {
   Fe r2_{};          ///< R^2 mod p
   Fe one_{};         ///< R mod p
   BigInt p_big_;
+  static MulFn Function(MulImpl m);
   MulFn mul_ = nullptr;
+  MulImpl impl_ = MulImpl::kPortable;
   bool adx_ = false;
+  bool ifma_ = false;
 };
 
 }  // namespace mcx::crypto::fast

@@ -59,10 +59,11 @@ namespace {
 
 BigInt IdentifierScalar(ByteView identifier) { return BigInt::Mod(BigInt::FromBytes(identifier), Ps().q); }
 
-/// [b]P + Z, with b the identifier read as a big-endian integer (RFC 6508 6.2.1 step 2).
+/// [b]P + Z, with b the identifier read as a big-endian integer (RFC 6508 6.2.1 step 2). b and
+/// Z are public: Z is added once rather than through its table.
 Result<Affine> BpPlusZ(const PublicKey& kms, const BigInt& b) {
   Affine out;
-  if (!fast::MulFixed2(Fast().p_table, b, kms.impl().ZTable(), BigInt(1), out)) return Error::kPointAtInfinity;
+  if (!fast::MulFixedPlus(Fast().p_table, b, kms.impl().z, out)) return Error::kPointAtInfinity;
   return out;
 }
 

@@ -1,6 +1,11 @@
 #include "sakke_fast.h"
 
+#include <cpuid.h>
+#include <immintrin.h>
+
 #include <cstring>
+#include <initializer_list>
+#include <tuple>
 
 namespace mcx::crypto::sakke::fast {
 
@@ -18,26 +23,18 @@ void Fp2Sqr(Fp2& r, const Fp2& a) {
   Fe s, d, t;
   F().Add(s, a.re, a.im);
   F().Sub(d, a.re, a.im);
-  F().Mul(t, a.re, a.im);
-  F().Mul(r.re, s, d);
+  F().Mul2(t, a.re, a.im, r.re, s, d);
   F().Dbl(r.im, t);
 }
 
 void Fp2Mul(Fp2& r, const Fp2& a, const Fp2& b) {
   Fe ac, bd, s1, s2, m;
-  F().Mul(ac, a.re, b.re);
-  F().Mul(bd, a.im, b.im);
   F().Add(s1, a.re, a.im);
   F().Add(s2, b.re, b.im);
-  F().Mul(m, s1, s2);
+  F().Mul3(ac, a.re, b.re, bd, a.im, b.im, m, s1, s2);
   F().Sub(r.re, ac, bd);
   F().Sub(m, m, ac);
   F().Sub(r.im, m, bd);
-}
-
-void Fp2Select(Fp2& r, const Fp2& a, const Fp2& b, bool choose) {
-  Fp::Select(r.re, a.re, b.re, choose);
-  Fp::Select(r.im, a.im, b.im, choose);
 }
 
 /// Im/Re of v (the PF_p representative). False if Re = 0.
@@ -86,32 +83,27 @@ void Dbl(Jacobian& r, const Jacobian& p) {
 
 // Mixed addition p + q (q affine, p != +-q, p not at infinity): 7M + 4S.
 void AddMixed(Jacobian& r, const Jacobian& p, const Affine& q) {
-  Fe z1z1, u2, s2, h, hh, i, j, rr, v, t;
-  F().Sqr(z1z1, p.Z);
-  F().Mul(u2, q.x, z1z1);
-  F().Mul(s2, q.y, p.Z);
-  F().Mul(s2, s2, z1z1);
+  // Independent products go together (Mul2/Mul3 interleave them on IFMA).
+  Fe z1z1, u2, s2, h, hh, i, j, rr, v, t, zh, rr2;
+  F().Mul2(z1z1, p.Z, p.Z, s2, q.y, p.Z);
+  F().Mul2(u2, q.x, z1z1, s2, s2, z1z1);
   F().Sub(h, u2, p.X);
-  F().Sqr(hh, h);
-  F().Dbl(i, hh);
-  F().Dbl(i, i);
-  F().Mul(j, h, i);
   F().Sub(rr, s2, p.Y);
   F().Dbl(rr, rr);
-  F().Mul(v, p.X, i);
+  F().Add(zh, p.Z, h);
+  F().Mul2(hh, h, h, zh, zh, zh);
+  F().Dbl(i, hh);
+  F().Dbl(i, i);
+  F().Mul3(j, h, i, v, p.X, i, rr2, rr, rr);
   Jacobian o;
-  F().Sqr(o.X, rr);
-  F().Sub(o.X, o.X, j);
+  F().Sub(o.X, rr2, j);
   F().Sub(o.X, o.X, v);
   F().Sub(o.X, o.X, v);
   F().Sub(t, v, o.X);
-  F().Mul(o.Y, rr, t);
-  F().Mul(t, p.Y, j);
+  F().Mul2(o.Y, rr, t, t, p.Y, j);
   F().Dbl(t, t);
   F().Sub(o.Y, o.Y, t);
-  F().Add(t, p.Z, h);
-  F().Sqr(t, t);
-  F().Sub(t, t, z1z1);
+  F().Sub(t, zh, z1z1);
   F().Sub(o.Z, t, hh);
   r = o;
 }
@@ -170,11 +162,68 @@ std::vector<int8_t> Naf(const BigInt& e) {
   return std::vector<int8_t>(lsb_first.rbegin(), lsb_first.rend());
 }
 
-int Bits(const BigInt& k, int from, int count) {
-  int v = 0;
-  for (int b = count - 1; b >= 0; --b) v = v << 1 | (k.Bit(from + b) ? 1 : 0);
-  return v;
+// A scalar's bits read from fixed-size words (no branch on its size, unlike BN_is_bit_set).
+struct ScalarBits {
+  uint64_t w[crypto::fast::kLimbs + 1] = {};
+  explicit ScalarBits(const BigInt& k) {
+    const Bytes be = k.ToFixedBytes(crypto::fast::kFeBytes);
+    for (int i = 0; i < crypto::fast::kLimbs; ++i)
+      for (int b = 0; b < 8; ++b) w[i] = w[i] << 8 | be[crypto::fast::kFeBytes - 8 * (i + 1) + b];
+  }
+  ~ScalarBits() { SecureWipe(w, sizeof w); }
+  /// Bits [from, from + count) as an integer (count <= 8; bits past 1024 are 0).
+  int Get(int from, int count) const {
+    const int i = from >> 6, s = from & 63;
+    uint64_t v = w[i] >> s;
+    if (s + count > 64 && i + 1 <= crypto::fast::kLimbs) v |= w[i + 1] << (64 - s);
+    return static_cast<int>(v & ((uint64_t{1} << count) - 1));
+  }
+};
+
+bool CpuHasAvx512() {
+  static const bool has = [] {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d) || !(b >> 16 & 1)) return false;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c >> 27 & 1)) return false;
+    unsigned lo = 0, hi = 0;
+    __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return (lo & 0xe6) == 0xe6;
+  }();
+  return has;
 }
+
+// Constant-time table read: out = entry `wanted` of `count` 256-byte entries (all zero when none
+// matches). Every entry is loaded; the match only decides a mask.
+__attribute__((target("avx512f"))) void ScanAvx512(const uint64_t* entries, int count, int wanted, uint64_t* out) {
+  __m512i acc0 = _mm512_setzero_si512(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+  for (int m = 0; m < count; ++m) {
+    const __mmask8 k = static_cast<__mmask8>(0u - static_cast<unsigned>(m == wanted));
+    const uint64_t* e = entries + 32 * m;
+    acc0 = _mm512_mask_loadu_epi64(acc0, k, e);
+    acc1 = _mm512_mask_loadu_epi64(acc1, k, e + 8);
+    acc2 = _mm512_mask_loadu_epi64(acc2, k, e + 16);
+    acc3 = _mm512_mask_loadu_epi64(acc3, k, e + 24);
+  }
+  _mm512_storeu_si512(out, acc0);
+  _mm512_storeu_si512(out + 8, acc1);
+  _mm512_storeu_si512(out + 16, acc2);
+  _mm512_storeu_si512(out + 24, acc3);
+}
+
+void ScanPortable(const uint64_t* entries, int count, int wanted, uint64_t* out) {
+  uint64_t acc[32] = {};
+  for (int m = 0; m < count; ++m) {
+    const uint64_t mask = uint64_t{0} - static_cast<uint64_t>(m == wanted);
+    const uint64_t* e = entries + 32 * m;
+    for (int j = 0; j < 32; ++j) acc[j] |= e[j] & mask;
+  }
+  std::memcpy(out, acc, sizeof acc);
+}
+
+void Scan(const uint64_t* entries, int count, int wanted, uint64_t* out) {
+  CpuHasAvx512() ? ScanAvx512(entries, count, wanted, out) : ScanPortable(entries, count, wanted, out);
+}
+static_assert(sizeof(Affine) == 256 && sizeof(Fp2) == 256, "table entries are 32 words");
 
 }  // namespace
 
@@ -234,22 +283,18 @@ FixedBaseTable::FixedBaseTable(const Affine& base) {
 }
 
 void FixedBaseTable::Accumulate(Jacobian& acc, uint64_t& acc_infinity, const BigInt& k) const {
+  const ScalarBits bits(k);
   int carry = 0;
   for (int j = 0; j < kPositions; ++j) {
     // Signed digit in (-2^(w-1), 2^(w-1)], recoded without branches on k.
-    const int v = Bits(k, j * kWindow, kWindow) + carry;
+    const int v = bits.Get(j * kWindow, kWindow) + carry;
     const int neg = ((kHalf - v) >> 31) & 1;  // v > half
     const int d = v - (neg << kWindow);
     carry = neg;
     const int sign = (d >> 31) & 1;
     const int abs = (d ^ -sign) + sign;
-    Affine sel{};
-    const Affine* row = &entries_[static_cast<size_t>(j) * kHalf];
-    for (int m = 1; m <= kHalf; ++m) {  // constant-time table scan
-      const bool hit = m == abs;
-      Fp::Select(sel.x, sel.x, row[m - 1].x, hit);
-      Fp::Select(sel.y, sel.y, row[m - 1].y, hit);
-    }
+    Affine sel;  // entry abs - 1 of the row (none for 0), read in constant time
+    Scan(entries_[static_cast<size_t>(j) * kHalf].x.v, kHalf, abs - 1, sel.x.v);
     Fe ny;
     F().Neg(ny, sel.y);
     Fp::Select(sel.y, sel.y, ny, sign != 0);
@@ -277,6 +322,22 @@ bool MulFixed(const FixedBaseTable& t, const BigInt& k, Affine& out) {
   return true;
 }
 
+bool MulFixedPlus(const FixedBaseTable& t, const BigInt& k, const Affine& a, Affine& out) {
+  Jacobian acc{F().One(), F().One(), Fp::Zero()};
+  uint64_t inf = 1;
+  t.Accumulate(acc, inf, k);
+  if (inf) {  // k = 0
+    out = a;
+    return true;
+  }
+  if (Equals(acc, a)) return false;  // doubling case, not handled by AddMixed
+  Jacobian sum;
+  AddMixed(sum, acc, a);
+  if (F().IsZero(sum.Z)) return false;
+  out = ToAffine(sum);
+  return true;
+}
+
 bool MulFixed2(const FixedBaseTable& t1, const BigInt& k1, const FixedBaseTable& t2, const BigInt& k2, Affine& out) {
   Jacobian acc{F().One(), F().One(), Fp::Zero()};
   uint64_t inf = 1;
@@ -300,12 +361,12 @@ GPowTable::GPowTable(const Fe& g) {
 }
 
 Fe GPowTable::Pow(const BigInt& k) const {
+  const ScalarBits bits(k);
   Fp2 acc{F().One(), Fp::Zero()};
   for (int j = 0; j < kGPositions; ++j) {
-    const int d = Bits(k, j * kGWindow, kGWindow);
-    Fp2 sel{};
-    const Fp2* row = &entries_[static_cast<size_t>(j) * 16];
-    for (int m = 0; m < 16; ++m) Fp2Select(sel, sel, row[m], m == d);  // constant-time scan
+    const int d = bits.Get(j * kGWindow, kGWindow);
+    Fp2 sel;  // constant-time table read
+    Scan(entries_[static_cast<size_t>(j) * 16].re.v, 16, d, sel.re.v);
     Fp2Mul(acc, acc, sel);
   }
   Fe out;
@@ -387,49 +448,104 @@ bool MillerAdd(Jacobian& c, const Affine& r, Added& a) {
 
 }  // namespace
 
+namespace {
+
+void Batch(std::initializer_list<std::tuple<Fe*, const Fe*, const Fe*>> products) {
+  Fe* r[8];
+  const Fe* a[8];
+  const Fe* b[8];
+  int n = 0;
+  for (const auto& [rr, aa, bb] : products) {
+    r[n] = rr;
+    a[n] = aa;
+    b[n] = bb;
+    ++n;
+  }
+  F().MulBatch(r, a, b, n);
+}
+
+}  // namespace
+
 bool Pairing(const Affine& r_in, const Affine& q, const BigInt& e, Fe& out) {
   // Projective Miller loop over the NAF of e. Each line is the RFC 6508 3.2 affine line scaled by
   // a power of Z (an F_p factor, which PF_p ignores); a digit -1 adds -R (the line with -Ry).
+  // The point step, its line and v's update are one computation: its independent products go
+  // in batches (MulBatch interleaves them on IFMA).
   const std::vector<int8_t> naf = Naf(e);
   Affine neg_r = r_in;
   F().Neg(neg_r.y, r_in.y);
   Jacobian c{r_in.x, r_in.y, F().One()};
-  Fp2 v{F().One(), Fp::Zero()}, line, tmp;
-  Fe t1;
+  Fp2 v{F().One(), Fp::Zero()}, line;
   for (size_t i = 1; i < naf.size(); ++i) {
-    // Doubling: (3(Cx^2 - 1)(Qx + Cx) - 2 Cy^2) + i 2 Cy Qy, times Z^6:
-    //   re = M (Qx Z^2 + X) - 2 Y^2, im = Z' Z^2 Qy.
-    Doubled d;
-    MillerDouble(c, d);
-    F().Mul(t1, q.x, d.z2);
-    F().Add(t1, t1, d.x);
-    F().Mul(line.re, d.m, t1);
-    F().Dbl(t1, d.y2);
-    F().Sub(line.re, line.re, t1);
-    F().Mul(t1, c.Z, d.z2);
-    F().Mul(line.im, t1, q.y);
-    Fp2Sqr(tmp, v);
-    Fp2Mul(v, tmp, line);
+    // Doubling (a = -3): M = 3(X - Z^2)(X + Z^2), S = 4 X Y^2, X' = M^2 - 2S,
+    // Y' = M (S - X') - 8 Y^4, Z' = 2 Y Z; the tangent line times Z^6:
+    //   re = M (Qx Z^2 + X) - 2 Y^2, im = Z' Z^2 Qy; and v = v^2 * line.
+    Fe z2, y2, yz, vt, vr, vs, vd, t1, t2, m, s, y4, qz, zz, mm, lre, lim, y3, ac, bd, m2, s1, s2;
+    F().Add(vs, v.re, v.im);
+    F().Sub(vd, v.re, v.im);
+    Batch({{&z2, &c.Z, &c.Z}, {&y2, &c.Y, &c.Y}, {&yz, &c.Y, &c.Z}, {&vt, &v.re, &v.im}});
+    F().Sub(t1, c.X, z2);
+    F().Add(t2, c.X, z2);
+    Batch({{&m, &t1, &t2}, {&s, &c.X, &y2}, {&qz, &q.x, &z2}, {&zz, &yz, &z2}});
+    F().Dbl(t1, m);
+    F().Add(m, t1, m);  // M
+    F().Dbl(s, s);
+    F().Dbl(s, s);  // S
+    F().Dbl(zz, zz);    // Z' Z^2
+    F().Add(qz, qz, c.X);
+    Batch({{&mm, &m, &m}, {&lre, &m, &qz}, {&lim, &zz, &q.y}, {&vr, &vs, &vd}});
+    v.re = vr;
+    F().Dbl(v.im, vt);  // v^2
+    F().Dbl(t1, y2);
+    F().Sub(line.re, lre, t1);
+    line.im = lim;
+    F().Dbl(t2, s);
+    F().Sub(c.X, mm, t2);  // X'
+    F().Sub(t1, s, c.X);
+    F().Add(s1, v.re, v.im);
+    F().Add(s2, line.re, line.im);
+    Batch({{&y3, &m, &t1}, {&ac, &v.re, &line.re}, {&bd, &v.im, &line.im}, {&m2, &s1, &s2}, {&y4, &y2, &y2}});
+    F().Dbl(y4, y4);
+    F().Dbl(y4, y4);
+    F().Dbl(y4, y4);
+    F().Sub(c.Y, y3, y4);  // Y'
+    F().Dbl(c.Z, yz);      // Z'
+    F().Sub(v.re, ac, bd);
+    F().Sub(m2, m2, ac);
+    F().Sub(v.im, m2, bd);
     if (naf[i] != 0) {
-      // Addition: (Qx + Rx) Cy - (Qx + Cx) Ry + i (Cx - Rx) Qy, times Z^3:
-      //   re = Y (Qx + Rx) - Ry Z (X + Qx Z^2), im = -Qy Z H.
+      // Addition C + R: H = Rx Z^2 - X, rr = Ry Z^3 - Y, X' = rr^2 - H^3 - 2 X H^2,
+      // Y' = rr (X H^2 - X') - Y H^3, Z' = Z H; the line times Z^3:
+      //   re = Y (Qx + Rx) - Ry Z (X + Qx Z^2), im = -Qy Z H; and v = v * line.
       const Affine& r = naf[i] > 0 ? r_in : neg_r;
-      Added a;
-      if (!MillerAdd(c, r, a)) return false;
+      Fe az2, yq, qyz, z3, hx, qz2, h, rr, h2, w, im, h3, u1h2, rr2, zh, w2, t3, yh3;
       F().Add(t1, q.x, r.x);
-      F().Mul(line.re, a.y, t1);
-      F().Mul(t1, q.x, a.z2);
-      F().Add(t1, t1, a.x);
-      F().Mul(t1, t1, a.z);
-      F().Mul(t1, t1, r.y);
-      F().Sub(line.re, line.re, t1);
-      F().Mul(t1, q.y, a.z);
-      F().Mul(t1, t1, a.h);
-      F().Neg(line.im, t1);
-      Fp2Mul(tmp, v, line);
-      v = tmp;
+      Batch({{&az2, &c.Z, &c.Z}, {&yq, &c.Y, &t1}, {&qyz, &q.y, &c.Z}});
+      Batch({{&z3, &az2, &c.Z}, {&hx, &r.x, &az2}, {&qz2, &q.x, &az2}});
+      F().Sub(h, hx, c.X);
+      if (F().IsZero(h)) return false;  // C = +-R: R is not of order q
+      F().Add(qz2, qz2, c.X);
+      Batch({{&rr, &r.y, &z3}, {&h2, &h, &h}, {&w, &qz2, &c.Z}, {&im, &qyz, &h}});
+      F().Sub(rr, rr, c.Y);
+      F().Neg(line.im, im);
+      Batch({{&h3, &h2, &h}, {&u1h2, &c.X, &h2}, {&rr2, &rr, &rr}, {&zh, &c.Z, &h}, {&w2, &w, &r.y}});
+      F().Sub(line.re, yq, w2);
+      F().Sub(t1, rr2, h3);
+      F().Dbl(t2, u1h2);
+      F().Sub(t1, t1, t2);  // X'
+      F().Sub(t3, u1h2, t1);
+      F().Add(s1, v.re, v.im);
+      F().Add(s2, line.re, line.im);
+      Batch({{&t2, &rr, &t3}, {&yh3, &c.Y, &h3}, {&ac, &v.re, &line.re}, {&bd, &v.im, &line.im}, {&m2, &s1, &s2}});
+      c.X = t1;
+      F().Sub(c.Y, t2, yh3);
+      c.Z = zh;
+      F().Sub(v.re, ac, bd);
+      F().Sub(m2, m2, ac);
+      F().Sub(v.im, m2, bd);
     }
   }
+  Fp2 tmp;
   Fp2Sqr(tmp, v);  // final exponentiation: the (p+1)/q = 4 part
   Fp2Sqr(v, tmp);
   return Project(v, out);
@@ -485,29 +601,46 @@ LineTable::LineTable(const Affine& r_in, const BigInt& e) {
 
 bool LineTable::Evaluate(const Affine& q, Fe& out) const {
   if (!valid_) return false;
-  Fp2 v{F().One(), Fp::Zero()}, tmp;
+  // Per doubling step: v = v^2 and the line's A Qx in one batch of three products, then
+  // v *= (A Qx + B) + i Qy in another: (a + i b)(c + i y) = (a c - b y) + i ((a + b)(c + y) - a c - b y).
+  // An addition step's A Qx joins the second batch.
+  Fp2 v{F().One(), Fp::Zero()};
   size_t k = 0;
-  auto mul_line = [&](Fp2& acc) {
-    // acc *= (A Qx + B) + i Qy: (a + i b)(c + i y) = (a c - b y) + i (a y + b c), 3M.
-    Fe c, ac, by, s1, s2, mm;
-    F().Mul(c, coeffs_[k], q.x);
-    F().Add(c, c, coeffs_[k + 1]);
-    k += 2;
-    F().Mul(ac, acc.re, c);
-    F().Mul(by, acc.im, q.y);
-    F().Add(s1, acc.re, acc.im);
-    F().Add(s2, c, q.y);
-    F().Mul(mm, s1, s2);
-    F().Sub(acc.re, ac, by);
+  Fe s, d, t, re, c, c2, ac, by, mm, s1, s2;
+  auto apply_line = [&](const Fe& cc) {  // v *= cc + i Qy, given cc = A Qx + B
+    F().Add(s1, v.re, v.im);
+    F().Add(s2, cc, q.y);
+    F().Mul3(ac, v.re, cc, by, v.im, q.y, mm, s1, s2);
+    F().Sub(v.re, ac, by);
     F().Sub(mm, mm, ac);
-    F().Sub(acc.im, mm, by);
+    F().Sub(v.im, mm, by);
   };
   for (uint8_t add : add_after_) {
-    Fp2Sqr(tmp, v);
-    v = tmp;
-    mul_line(v);
-    if (add) mul_line(v);
+    F().Add(s, v.re, v.im);
+    F().Sub(d, v.re, v.im);
+    F().Mul3(t, v.re, v.im, re, s, d, c, coeffs_[k], q.x);
+    v.re = re;
+    F().Dbl(v.im, t);
+    F().Add(c, c, coeffs_[k + 1]);
+    k += 2;
+    if (!add) {
+      apply_line(c);
+      continue;
+    }
+    F().Add(s1, v.re, v.im);
+    F().Add(s2, c, q.y);
+    Fe* r4[4] = {&ac, &by, &mm, &c2};
+    const Fe* a4[4] = {&v.re, &v.im, &s1, &coeffs_[k]};
+    const Fe* b4[4] = {&c, &q.y, &s2, &q.x};
+    F().Mul4(r4, a4, b4);
+    F().Sub(v.re, ac, by);
+    F().Sub(mm, mm, ac);
+    F().Sub(v.im, mm, by);
+    F().Add(c2, c2, coeffs_[k + 1]);
+    k += 2;
+    apply_line(c2);
   }
+  Fp2 tmp;
   Fp2Sqr(tmp, v);
   Fp2Sqr(v, tmp);
   return Project(v, out);

@@ -52,6 +52,10 @@ class FixedBaseTable {
 /// [k]B for a fixed base (constant time in k). Result affine; false only if it is the identity.
 bool MulFixed(const FixedBaseTable& t, const BigInt& k, Affine& out);
 
+/// [k]B + A for a fixed base B and a point A (not the identity). False if the sum is the identity
+/// or if [k]B = +-A (negligible for the public values it serves).
+bool MulFixedPlus(const FixedBaseTable& t, const BigInt& k, const Affine& a, Affine& out);
+
 /// [k1]B1 + [k2]B2 for two fixed bases (constant time in k1, k2). Result affine.
 /// Returns false only in the negligible case that the sum is the identity.
 bool MulFixed2(const FixedBaseTable& t1, const BigInt& k1, const FixedBaseTable& t2, const BigInt& k2,

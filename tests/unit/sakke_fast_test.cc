@@ -46,6 +46,38 @@ TEST(FastField, MatchesBignumOnRandomInputs) {
   }
 }
 
+// Every multiplication this CPU supports (portable, MULX/ADX, AVX-512 IFMA) gives the same
+// Montgomery product, edge values included.
+TEST(FastField, EveryMultiplicationAgrees) {
+  HmacDrbg rng(22, "fp impls");
+  const Fp& f = Fp::Sakke();
+  const BigInt& p = Ps().p;
+  for (int i = 0; i < Cases(2000); ++i) {
+    BigInt a = BigInt::Mod(BigInt::FromBytes(*rng.Generate(128)), p);
+    BigInt b = BigInt::Mod(BigInt::FromBytes(*rng.Generate(128)), p);
+    if (i == 0) a = b = BigInt::Sub(p, BigInt(1));
+    if (i == 1) b = BigInt(0);
+    if (i == 2) a = b = BigInt(1);
+    const Fe fa = f.FromBigInt(a), fb = f.FromBigInt(b);
+    for (Fp::MulImpl m : {Fp::MulImpl::kPortable, Fp::MulImpl::kAdx, Fp::MulImpl::kIfma}) {
+      if (!Fp::Supports(m)) continue;
+      Fe r;
+      f.MulUsing(m, r, fa, fb);
+      ASSERT_EQ(f.ToBigInt(r), BigInt::ModMul(a, b, p)) << Fp::MulName(m) << " case " << i;
+    }
+  }
+  // And on the largest 1024-bit inputs, which are not reduced below p.
+  Fe big;
+  for (auto& w : big.v) w = ~uint64_t{0};
+  Fe r1, r2;
+  f.MulUsing(Fp::MulImpl::kPortable, r1, big, big);
+  for (Fp::MulImpl m : {Fp::MulImpl::kAdx, Fp::MulImpl::kIfma}) {
+    if (!Fp::Supports(m)) continue;
+    f.MulUsing(m, r2, big, big);
+    EXPECT_TRUE(f.Equal(r1, r2)) << Fp::MulName(m);
+  }
+}
+
 Affine RandomPoint(Rng& rng, BigInt* k = nullptr) {
   BigInt s = *RandomScalar(rng, Ps().q);
   if (k) *k = s;
