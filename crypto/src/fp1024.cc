@@ -15,15 +15,12 @@ constexpr int N = kLimbs;
 
 // Final step of Montgomery multiplication: t (N+1 limbs, < 2p) -> t mod p, constant time.
 inline void Reduce(uint64_t* r, const uint64_t* t, const uint64_t* p) {
-  uint64_t s[N];
-  uint64_t borrow = 0;
+  unsigned long long s[N];
+  unsigned char borrow = 0;
 #pragma GCC unroll 16
-  for (int j = 0; j < N; ++j) {
-    const u128 d = static_cast<u128>(t[j]) - p[j] - borrow;
-    s[j] = static_cast<uint64_t>(d);
-    borrow = static_cast<uint64_t>(d >> 64) & 1;
-  }
+  for (int j = 0; j < N; ++j) borrow = _subborrow_u64(borrow, t[j], p[j], &s[j]);
   const uint64_t take = uint64_t{0} - static_cast<uint64_t>(t[N] >= borrow);  // t >= p
+#pragma GCC unroll 16
   for (int j = 0; j < N; ++j) r[j] = (s[j] & take) | (t[j] & ~take);
 }
 
@@ -128,11 +125,13 @@ __attribute__((target("avx512f,avx512ifma"))) inline void AmmIfma(uint64_t* cons
                                                                    const IfmaConstants& c) {
   alignas(64) uint64_t x[K][24] = {};
   uint64_t y[K][kD];
-  for (int j = 0; j < K; ++j)
-    for (int k = 0; k < kD; ++k) {
+  for (int j = 0; j < K; ++j) {
+#pragma clang loop unroll(full)
+    for (int k = 0; k < kD; ++k) {  // unrolled: every shift is a constant
       x[j][k] = Digit(a[j], k, 16);
       y[j][k] = Digit(b[j], k, 0);
     }
+  }
   const __m512i p0 = _mm512_load_si512(c.p52), p1 = _mm512_load_si512(c.p52 + 8), p2 = _mm512_load_si512(c.p52 + 16);
   const __m512i zero = _mm512_setzero_si512();
   __m512i x0[K], x1[K], x2[K], a0[K], a1[K], a2[K];
@@ -176,12 +175,14 @@ __attribute__((target("avx512f,avx512ifma"))) inline void AmmIfma(uint64_t* cons
     _mm512_store_si512(d + 8, a1[j]);
     _mm512_store_si512(d + 16, a2[j]);
     uint64_t carry = 0;
+#pragma clang loop unroll(full)
     for (int k = 0; k < kD; ++k) {  // normalise to 52-bit digits (the value is below 2p < 2^1025)
       const uint64_t v = d[k] + carry;
       d[k] = v & kMask52;
       carry = v >> 52;
     }
     uint64_t t[N + 1] = {0};
+#pragma clang loop unroll(full)
     for (int k = 0; k < kD; ++k) {  // repack 20 x 52 into 17 x 64 bits
       const int pos = 52 * k, w = pos >> 6, s = pos & 63;
       t[w] |= d[k] << s;

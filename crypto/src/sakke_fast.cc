@@ -19,6 +19,29 @@ constexpr int kGPositions = 1024 / kGWindow;
 
 const Fp& F() { return Fp::Sakke(); }
 
+// Independent products in one batch (MulBatch interleaves them on IFMA).
+void Batch(std::initializer_list<std::tuple<Fe*, const Fe*, const Fe*>> products) {
+  Fe* r[8];
+  const Fe* a[8];
+  const Fe* b[8];
+  int n = 0;
+  for (const auto& [rr, aa, bb] : products) {
+    r[n] = rr;
+    a[n] = aa;
+    b[n] = bb;
+    ++n;
+  }
+  // Up to four products read every input before writing: no copies needed.
+  switch (n) {
+    case 1: return F().Mul(*r[0], *a[0], *b[0]);
+    case 2: return F().Mul2(*r[0], *a[0], *b[0], *r[1], *a[1], *b[1]);
+    case 3: return F().Mul3(*r[0], *a[0], *b[0], *r[1], *a[1], *b[1], *r[2], *a[2], *b[2]);
+    case 4: return F().Mul4(r, a, b);
+    default: return F().MulBatch(r, a, b, n);
+  }
+}
+
+
 void Fp2Sqr(Fp2& r, const Fp2& a) {
   Fe s, d, t;
   F().Add(s, a.re, a.im);
@@ -282,55 +305,150 @@ FixedBaseTable::FixedBaseTable(const Affine& base) {
   entries_ = ToAffineBatch(jac);
 }
 
-void FixedBaseTable::Accumulate(Jacobian& acc, uint64_t& acc_infinity, const BigInt& k) const {
+std::vector<int8_t> FixedBaseTable::Recode(const BigInt& k) {
+  // Signed digits in (-2^(w-1), 2^(w-1)], recoded without branches on k.
   const ScalarBits bits(k);
+  std::vector<int8_t> digits(kPositions);
   int carry = 0;
   for (int j = 0; j < kPositions; ++j) {
-    // Signed digit in (-2^(w-1), 2^(w-1)], recoded without branches on k.
     const int v = bits.Get(j * kWindow, kWindow) + carry;
     const int neg = ((kHalf - v) >> 31) & 1;  // v > half
-    const int d = v - (neg << kWindow);
+    digits[j] = static_cast<int8_t>(v - (neg << kWindow));
     carry = neg;
-    const int sign = (d >> 31) & 1;
-    const int abs = (d ^ -sign) + sign;
-    Affine sel;  // entry abs - 1 of the row (none for 0), read in constant time
-    Scan(entries_[static_cast<size_t>(j) * kHalf].x.v, kHalf, abs - 1, sel.x.v);
-    Fe ny;
-    F().Neg(ny, sel.y);
-    Fp::Select(sel.y, sel.y, ny, sign != 0);
-    Jacobian sum;
-    AddMixed(sum, acc, sel);
-    const Jacobian first{sel.x, sel.y, F().One()};
-    const bool zero = abs == 0;
-    const bool inf = acc_infinity != 0;
-    Fp::Select(sum.X, sum.X, first.X, inf);  // acc was the identity: the sum is the selected point
-    Fp::Select(sum.Y, sum.Y, first.Y, inf);
-    Fp::Select(sum.Z, sum.Z, first.Z, inf);
-    Fp::Select(acc.X, sum.X, acc.X, zero);  // digit 0: keep acc
-    Fp::Select(acc.Y, sum.Y, acc.Y, zero);
-    Fp::Select(acc.Z, sum.Z, acc.Z, zero);
-    acc_infinity &= static_cast<uint64_t>(zero);
   }
+  return digits;
 }
 
-bool MulFixed(const FixedBaseTable& t, const BigInt& k, Affine& out) {
-  Jacobian acc{F().One(), F().One(), Fp::Zero()};
-  uint64_t inf = 1;
-  t.Accumulate(acc, inf, k);
-  if (inf || F().IsZero(acc.Z)) return false;
-  out = ToAffine(acc);
+void FixedBaseTable::Read(int j, int digit, Affine& sel) const {
+  const int sign = (digit >> 31) & 1;
+  const int abs = (digit ^ -sign) + sign;
+  // Entry abs - 1 of the row (none for 0), read in constant time, negated for a negative digit.
+  Scan(entries_[static_cast<size_t>(j) * kHalf].x.v, kHalf, abs - 1, sel.x.v);
+  Fe ny;
+  F().Neg(ny, sel.y);
+  Fp::Select(sel.y, sel.y, ny, sign != 0);
+}
+
+namespace {
+
+// acc += sel where sel was read for `digit`: the sum, or sel itself when acc is the identity, or
+// acc unchanged for digit 0, chosen in constant time.
+void Merge(Jacobian& acc, uint64_t& acc_infinity, const Jacobian& sum, const Affine& sel, int digit) {
+  const bool zero = digit == 0;
+  const bool inf = acc_infinity != 0;
+  Jacobian next = sum;
+  Fp::Select(next.X, next.X, sel.x, inf);
+  Fp::Select(next.Y, next.Y, sel.y, inf);
+  Fp::Select(next.Z, next.Z, F().One(), inf);
+  Fp::Select(acc.X, next.X, acc.X, zero);
+  Fp::Select(acc.Y, next.Y, acc.Y, zero);
+  Fp::Select(acc.Z, next.Z, acc.Z, zero);
+  acc_infinity &= static_cast<uint64_t>(zero);
+}
+
+// Two independent mixed additions with their products in shared batches (the formulas of
+// AddMixed).
+void AddMixedPair(Jacobian& r1, const Jacobian& p1, const Affine& q1, Jacobian& r2, const Jacobian& p2,
+                  const Affine& q2) {
+  Fe z1z1[2], u2[2], s2[2], h[2], hh[2], i[2], j[2], rr[2], v[2], t[2], zh[2], rr2[2];
+  const Jacobian* p[2] = {&p1, &p2};
+  const Affine* q[2] = {&q1, &q2};
+  Batch({{&z1z1[0], &p1.Z, &p1.Z}, {&s2[0], &q1.y, &p1.Z}, {&z1z1[1], &p2.Z, &p2.Z}, {&s2[1], &q2.y, &p2.Z}});
+  Batch({{&u2[0], &q1.x, &z1z1[0]}, {&s2[0], &s2[0], &z1z1[0]}, {&u2[1], &q2.x, &z1z1[1]}, {&s2[1], &s2[1], &z1z1[1]}});
+  for (int k = 0; k < 2; ++k) {
+    F().Sub(h[k], u2[k], p[k]->X);
+    F().Sub(rr[k], s2[k], p[k]->Y);
+    F().Dbl(rr[k], rr[k]);
+    F().Add(zh[k], p[k]->Z, h[k]);
+  }
+  Batch({{&hh[0], &h[0], &h[0]}, {&zh[0], &zh[0], &zh[0]}, {&hh[1], &h[1], &h[1]}, {&zh[1], &zh[1], &zh[1]}});
+  for (int k = 0; k < 2; ++k) {
+    F().Dbl(i[k], hh[k]);
+    F().Dbl(i[k], i[k]);
+  }
+  Batch({{&j[0], &h[0], &i[0]}, {&v[0], &p1.X, &i[0]}, {&rr2[0], &rr[0], &rr[0]}, {&j[1], &h[1], &i[1]},
+         {&v[1], &p2.X, &i[1]}, {&rr2[1], &rr[1], &rr[1]}});
+  Jacobian o[2];
+  Fe y3[2];
+  for (int k = 0; k < 2; ++k) {
+    F().Sub(o[k].X, rr2[k], j[k]);
+    F().Sub(o[k].X, o[k].X, v[k]);
+    F().Sub(o[k].X, o[k].X, v[k]);
+    F().Sub(t[k], v[k], o[k].X);
+  }
+  Batch({{&y3[0], &rr[0], &t[0]}, {&t[0], &p1.Y, &j[0]}, {&y3[1], &rr[1], &t[1]}, {&t[1], &p2.Y, &j[1]}});
+  for (int k = 0; k < 2; ++k) {
+    F().Dbl(t[k], t[k]);
+    F().Sub(o[k].Y, y3[k], t[k]);
+    F().Sub(t[k], zh[k], z1z1[k]);
+    F().Sub(o[k].Z, t[k], hh[k]);
+    (void)q[k];
+  }
+  r1 = o[0];
+  r2 = o[1];
+}
+
+// One position of two accumulations at once.
+void StepPair(const FixedBaseTable& t1, int j1, int d1, Jacobian& acc1, uint64_t& inf1, const FixedBaseTable& t2, int j2,
+              int d2, Jacobian& acc2, uint64_t& inf2) {
+  Affine s1, s2;
+  t1.Read(j1, d1, s1);
+  t2.Read(j2, d2, s2);
+  Jacobian sum1, sum2;
+  AddMixedPair(sum1, acc1, s1, sum2, acc2, s2);
+  Merge(acc1, inf1, sum1, s1, d1);
+  Merge(acc2, inf2, sum2, s2, d2);
+}
+
+// acc1 + acc2 as an affine point. False if the sum is the identity or the two are equal
+// (negligible for the scalars used here).
+bool Combine(const Jacobian& acc1, uint64_t inf1, const Jacobian& acc2, uint64_t inf2, Affine& out) {
+  if (inf1 && inf2) return false;
+  if (inf2) {
+    if (F().IsZero(acc1.Z)) return false;
+    out = ToAffine(acc1);
+    return true;
+  }
+  const Affine a2 = ToAffine(acc2);
+  if (inf1) {
+    out = a2;
+    return true;
+  }
+  if (Equals(acc1, a2)) return false;
+  Jacobian sum;
+  AddMixed(sum, acc1, a2);
+  if (F().IsZero(sum.Z)) return false;
+  out = ToAffine(sum);
   return true;
 }
 
-bool MulFixedPlus(const FixedBaseTable& t, const BigInt& k, const Affine& a, Affine& out) {
-  Jacobian acc{F().One(), F().One(), Fp::Zero()};
-  uint64_t inf = 1;
-  t.Accumulate(acc, inf, k);
-  if (inf) {  // k = 0
-    out = a;
-    return true;
+const Jacobian kIdentity{Fe{}, Fe{}, Fe{}};
+
+}  // namespace
+
+bool MulFixed(const FixedBaseTable& t, const BigInt& k, Affine& out) {
+  // Even and odd positions in two accumulators whose additions share batches.
+  std::vector<int8_t> d = FixedBaseTable::Recode(k);
+  Jacobian acc1 = kIdentity, acc2 = kIdentity;
+  uint64_t inf1 = 1, inf2 = 1;
+  int j = 0;
+  for (; j + 1 < kPositions; j += 2) StepPair(t, j, d[j], acc1, inf1, t, j + 1, d[j + 1], acc2, inf2);
+  for (; j < kPositions; ++j) {  // an odd count: the last one alone
+    Affine s;
+    t.Read(j, d[j], s);
+    Jacobian sum;
+    AddMixed(sum, acc1, s);
+    Merge(acc1, inf1, sum, s, d[j]);
   }
-  if (Equals(acc, a)) return false;  // doubling case, not handled by AddMixed
+  SecureWipe(d.data(), d.size());
+  return Combine(acc1, inf1, acc2, inf2, out);
+}
+
+bool MulFixedPlus(const FixedBaseTable& t, const BigInt& k, const Affine& a, Affine& out) {
+  Affine kb;
+  if (!MulFixed(t, k, kb)) return false;  // k = 0 mod the order is not an identifier's scalar
+  const Jacobian acc{kb.x, kb.y, F().One()};
+  if (Equals(acc, a)) return false;  // the doubling case, not handled by AddMixed
   Jacobian sum;
   AddMixed(sum, acc, a);
   if (F().IsZero(sum.Z)) return false;
@@ -339,13 +457,14 @@ bool MulFixedPlus(const FixedBaseTable& t, const BigInt& k, const Affine& a, Aff
 }
 
 bool MulFixed2(const FixedBaseTable& t1, const BigInt& k1, const FixedBaseTable& t2, const BigInt& k2, Affine& out) {
-  Jacobian acc{F().One(), F().One(), Fp::Zero()};
-  uint64_t inf = 1;
-  t1.Accumulate(acc, inf, k1);
-  t2.Accumulate(acc, inf, k2);
-  if (inf || F().IsZero(acc.Z)) return false;
-  out = ToAffine(acc);
-  return true;
+  // The two scalars in two accumulators whose additions share batches.
+  std::vector<int8_t> d1 = FixedBaseTable::Recode(k1), d2 = FixedBaseTable::Recode(k2);
+  Jacobian acc1 = kIdentity, acc2 = kIdentity;
+  uint64_t inf1 = 1, inf2 = 1;
+  for (int j = 0; j < kPositions; ++j) StepPair(t1, j, d1[j], acc1, inf1, t2, j, d2[j], acc2, inf2);
+  SecureWipe(d1.data(), d1.size());
+  SecureWipe(d2.data(), d2.size());
+  return Combine(acc1, inf1, acc2, inf2, out);
 }
 
 GPowTable::GPowTable(const Fe& g) {
@@ -444,24 +563,6 @@ bool MillerAdd(Jacobian& c, const Affine& r, Added& a) {
   F().Sub(c.Y, t2, t1);  // Y' = r (X H^2 - X') - Y H^3
   F().Mul(c.Z, a.z, a.h);  // Z' = Z H
   return true;
-}
-
-}  // namespace
-
-namespace {
-
-void Batch(std::initializer_list<std::tuple<Fe*, const Fe*, const Fe*>> products) {
-  Fe* r[8];
-  const Fe* a[8];
-  const Fe* b[8];
-  int n = 0;
-  for (const auto& [rr, aa, bb] : products) {
-    r[n] = rr;
-    a[n] = aa;
-    b[n] = bb;
-    ++n;
-  }
-  F().MulBatch(r, a, b, n);
 }
 
 }  // namespace

@@ -41,19 +41,23 @@ bool Equals(const Jacobian& p, const Affine& q);
 class FixedBaseTable {
  public:
   explicit FixedBaseTable(const Affine& base);
-  /// acc += [k]B for 0 <= k < 2^1024, constant time in k. `acc_infinity` tracks the identity.
-  void Accumulate(Jacobian& acc, uint64_t& acc_infinity, const BigInt& k) const;
+  /// The signed digits of 0 <= k < 2^1024, one per position, computed without branches on k.
+  static std::vector<int8_t> Recode(const BigInt& k);
+  /// [digit 2^(w j)]B for a digit of Recode, read in constant time (all zero for digit 0).
+  void Read(int j, int digit, Affine& out) const;
   size_t Bytes() const { return entries_.size() * sizeof(Affine); }
 
  private:
   std::vector<Affine> entries_;  ///< positions x 2^(w-1)
 };
 
-/// [k]B for a fixed base (constant time in k). Result affine; false only if it is the identity.
+/// [k]B for a fixed base (constant time in k; even and odd positions accumulate separately, their
+/// additions batched). Result affine; false if it is the identity (or, negligibly, if the two
+/// halves are equal).
 bool MulFixed(const FixedBaseTable& t, const BigInt& k, Affine& out);
 
-/// [k]B + A for a fixed base B and a point A (not the identity). False if the sum is the identity
-/// or if [k]B = +-A (negligible for the public values it serves).
+/// [k]B + A for a fixed base B and a point A. False if [k]B is the identity, if the sum is, or if
+/// [k]B = A (negligible for the public values it serves).
 bool MulFixedPlus(const FixedBaseTable& t, const BigInt& k, const Affine& a, Affine& out);
 
 /// [k1]B1 + [k2]B2 for two fixed bases (constant time in k1, k2). Result affine.
