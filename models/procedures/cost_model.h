@@ -28,8 +28,9 @@ struct CryptoWork {
   bool Empty() const;
 };
 
-/// Milliseconds per operation on this project's reference host (2-core x86-64, measured with
-/// tests/bench, see README) times a device factor (1 = that host; a handset is slower).
+/// Milliseconds per operation on this project's reference host (2-core x86-64 without AVX-512
+/// IFMA, i.e. the MULX path; measured with tests/bench, see README) times a device factor (1 =
+/// that host; a handset is slower).
 struct CostModel {
   std::array<double, static_cast<size_t>(CryptoOp::kCount)> host_ms{
       1.46,   // SAKKE encapsulate
