@@ -178,7 +178,6 @@ OnnetApps InstallOnnetApps(const OnnetTopology& t, const GroupRekeyParams& p) {
   KmsHelper kh;
   common(kh, p.seed * 1000003 + 1, p.server_device_factor);
   a.kms = kh.Install(t.kms);
-  Ptr<KmsApp> kms = a.kms;
   GmsHelper gh;
   common(gh, p.seed * 1000003 + 2, p.server_device_factor);
   gh.SetAttribute("KmsAddress", Ipv4AddressValue(t.kms_ip));
@@ -188,14 +187,12 @@ OnnetApps InstallOnnetApps(const OnnetTopology& t, const GroupRekeyParams& p) {
   gh.SetAttribute("ActivationDelay", DoubleValue(p.activation_delay_s));
   gh.SetAttribute("RekeyPeriod", DoubleValue(p.rekey_period_s));
   a.gms = gh.Install(t.gms);
-  Ptr<GmsApp> gms = a.gms;
   McxServerHelper mh;
   common(mh, p.seed * 1000003 + 3, p.server_device_factor);
   mh.SetAttribute("KmsAddress", Ipv4AddressValue(t.kms_ip));
   mh.SetAttribute("GmsAddress", Ipv4AddressValue(t.gms_ip));
   a.mcx = mh.Install(t.mcx);
-  Ptr<McxServerApp> mcx = a.mcx;
-  if (p.mixing) gms->AddMixingServer("sip:mcx-server@mcx.example.org", t.mcx_ip);
+  if (p.mixing) a.gms->AddMixingServer("sip:mcx-server@mcx.example.org", t.mcx_ip);
 
   auto& members = a.members;
   members.assign(p.groups, {});
@@ -214,11 +211,10 @@ OnnetApps InstallOnnetApps(const OnnetTopology& t, const GroupRekeyParams& p) {
     ue->SetStartTime(Seconds(1.0 + a.ue_stagger_s * i));
     a.ues.push_back(ue);
   }
-  for (uint32_t g = 0; g < p.groups; ++g) gms->AddGroup(GroupUri(g), members[g]);
-  kms->SetStartTime(Seconds(0));
-  gms->SetStartTime(Seconds(0.1));
-  mcx->SetStartTime(Seconds(0.1));
-
+  for (uint32_t g = 0; g < p.groups; ++g) a.gms->AddGroup(GroupUri(g), members[g]);
+  a.kms->SetStartTime(Seconds(0));
+  a.gms->SetStartTime(Seconds(0.1));
+  a.mcx->SetStartTime(Seconds(0.1));
   return a;
 }
 
