@@ -58,6 +58,9 @@ class BigInt {
   static BigInt ModMul(const BigInt& a, const BigInt& b, const BigInt& m);
   /// Inverse modulo a prime m (a != 0 mod m); uses a constant-time path for secret a.
   static BigInt ModInverse(const BigInt& a, const BigInt& m);
+  /// a^-1 mod m in variable time (several times faster): only for public values or values
+  /// blinded by a secret random factor.
+  static BigInt ModInverseVarTime(const BigInt& a, const BigInt& m);
   /// 2^bits.
   static BigInt PowerOfTwo(int bits);
 

@@ -195,3 +195,34 @@ TEST(FastDifferential, RandomEncapsulationsMatchTheReferenceAndDecapsulate) {
 
 }  // namespace
 }  // namespace mcx::crypto::sakke
+
+namespace mcx::crypto {
+namespace {
+
+// The variable-time inverse (ECCSI signing inverts a blinded value with it) against OpenSSL's
+// constant-time one: the P-256 order, another odd 256-bit modulus, and a 1024-bit one (fallback).
+TEST(BigIntInverse, VarTimeMatchesConstantTime) {
+  HmacDrbg rng(23, "inverse");
+  const BigInt p256_order = BigInt::FromHexConstant("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551");
+  const BigInt odd = BigInt::FromHexConstant("8000000000000000000000000000000000000000000000000000000000000001");
+  for (const BigInt* m : {&p256_order, &odd, &sakke::ParameterSet::Set1().p}) {
+    for (int i = 0; i < sakke::fast::Cases(300); ++i) {
+      BigInt a = BigInt::Mod(BigInt::FromBytes(*rng.Generate(40)), *m);
+      if (i == 0) a = BigInt(1);
+      if (i == 1) a = BigInt::Sub(*m, BigInt(1));
+      if (a.IsZero()) continue;
+      if (m == &odd && BigInt::ModMul(a, BigInt(1), *m).IsZero()) continue;
+      BigInt ct;
+      try {
+        ct = BigInt::ModInverse(a, *m);
+      } catch (...) {
+        continue;  // not invertible (the composite modulus)
+      }
+      ASSERT_EQ(BigInt::ModInverseVarTime(a, *m), ct) << i;
+      ASSERT_TRUE(BigInt::ModMul(a, BigInt::ModInverseVarTime(a, *m), *m).IsOne());
+    }
+  }
+}
+
+}  // namespace
+}  // namespace mcx::crypto
