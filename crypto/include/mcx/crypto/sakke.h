@@ -71,7 +71,7 @@ class ReceiverKey {
   /// With precompute (the default) it also computes the RSK's Miller-loop line coefficients
   /// (about 340 kB, kept for the key period), which makes each decapsulation ~3x faster.
   /// With check_table it also builds a fixed-base table of [b]P + Z (2.4 MB, ~60 ms) for the
-  /// integrity check, which saves a further ~0.4 ms per decapsulation: for a handset that
+  /// integrity check, which saves a further 0.3-0.5 ms per decapsulation: for a handset that
   /// decapsulates often, not for simulating thousands of UEs in one process.
   /// Errors: those of ValidateRsk.
   static Result<ReceiverKey> Create(const PublicKey& kms, ByteView identifier, ByteView rsk,
