@@ -154,6 +154,7 @@ OffnetGroupCallResult RunOffnetGroupCall(const OffnetGroupCallParams& p) {
     app->SetAttribute("C201", UintegerValue(p.c201));
     app->SetAttribute("GroupCallSetup", BooleanValue(p.call_setup));
     app->SetAttribute("RefreshInterval", UintegerValue(p.refresh_interval_ms));
+    app->SetAttribute("Queueing", BooleanValue(p.queueing));
     app->SetAttribute("PttMeanInterval", DoubleValue(i < p.members ? p.ptt_mean_interval_s : 0.0));
     app->SetAttribute("TalkMean", DoubleValue(p.talk_mean_s));
     app->AssignStreams(static_cast<int64_t>(p.seed) * 1000000 + 3 * i);

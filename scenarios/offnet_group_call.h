@@ -31,6 +31,7 @@ struct OffnetGroupCallParams {
   /// Members other than ue0 switch on at 0.5 s + U(0, this) (0: everyone at 0.5 s), so some find a
   /// call running and join it by its announcement or by probing.
   double arrival_window_s = 0;
+  bool queueing = false;  ///< the talker queues floor requests and grants them in turn
   uint32_t members_without_gmk = 0;  ///< extra UEs in range that never received the GMK
   /// Load the keys from offline-provisioned files instead of the set-up exchange: DIR/kms-init.xml
   /// (mcxsim kms init), DIR/ue<i>.xml (mcxsim kms provision for sip:ue<i>@mcx.example.org) and

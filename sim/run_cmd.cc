@@ -383,6 +383,7 @@ const char* kOffnetGroupCallHelp =
     "  --no-call-setup (every member is in the call from the start; default: TS 24.379 GROUP CALL\n"
     "      PROBE / ANNOUNCEMENT on the first press)  --refresh-ms MS [10000] (periodic announcement)\n"
     "  --arrival-window S [0] (members other than ue0 switch on at 0.5 s + U(0, S))\n"
+    "  --queueing (the talker queues requests and grants them in turn; default: it denies them)\n"
     "  --without-gmk N [0] (extra UEs in range that never received the GMK)  --seed S [1]\n"
     "  --keys DIR  offline-provisioned keys instead of the set-up exchange: DIR/kms-init.xml\n"
     "      (mcxsim kms init), DIR/ue<i>.xml (mcxsim kms provision --user sip:ue<i>@mcx.example.org)\n"
@@ -393,7 +394,7 @@ const char* kOffnetGroupCallHelp =
 int RunOffnetGroupCallCmd(const std::vector<std::string>& argv) {
   Args a(argv, {"members", "radius", "duration", "ptt-interval", "talk", "period", "ktrp", "mcs", "prbs", "shadowing",
                 "t201-ms", "c201", "without-gmk", "keys", "gms", "time", "seed", "out", "refresh-ms", "arrival-window"},
-         {"quiet", "no-call-setup"});
+         {"quiet", "no-call-setup", "queueing"});
   if (a.Help()) {
     std::printf("%s", kOffnetGroupCallHelp);
     return 0;
@@ -415,6 +416,7 @@ int RunOffnetGroupCallCmd(const std::vector<std::string>& argv) {
   num("arrival-window", p.arrival_window_s);
   if (p.arrival_window_s < 0 || p.arrival_window_s >= p.duration_s) throw UsageError("--arrival-window is 0..duration");
   p.call_setup = !a.Flag("no-call-setup");
+  p.queueing = a.Flag("queueing");
   if (p.refresh_interval_ms < 100 || p.refresh_interval_ms > 65535) throw UsageError("--refresh-ms is 100..65535");
   p.key_dir = a.Get("keys").value_or("");
   p.gms_uri = a.Get("gms").value_or(p.gms_uri);
@@ -439,7 +441,8 @@ int RunOffnetGroupCallCmd(const std::vector<std::string>& argv) {
                         {"ptt_mean_interval_s", p.ptt_mean_interval_s}, {"talk_mean_s", p.talk_mean_s},
                         {"radio", RadioJson(p.radio)}, {"t201_ms", p.t201_ms}, {"c201", p.c201},
                         {"members_without_gmk", p.members_without_gmk}, {"call_setup", p.call_setup},
-                        {"refresh_interval_ms", p.refresh_interval_ms}, {"arrival_window_s", p.arrival_window_s}}},
+                        {"refresh_interval_ms", p.refresh_interval_ms}, {"arrival_window_s", p.arrival_window_s},
+                        {"queueing", p.queueing}}},
             {"metrics", metrics}};
   WriteFile(out + "/summary.json", s.dump(2) + "\n");
   WriteRunInfo(out, "offnet-group-call", cost, r.sim_end_s);

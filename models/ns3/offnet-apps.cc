@@ -80,6 +80,8 @@ TypeId OffnetMcpttApp::GetTypeId() {
                         MakeUintegerAccessor(&OffnetMcpttApp::m_refreshIntervalMs), MakeUintegerChecker<uint16_t>(100))
           .AddAttribute("ConfirmMode", "Calls this client starts ask members for GROUP CALL ACCEPT", BooleanValue(false),
                         MakeBooleanAccessor(&OffnetMcpttApp::m_confirmMode), MakeBooleanChecker())
+          .AddAttribute("Queueing", "As talker, queue floor requests (Floor Queue Position Info) and grant in turn",
+                        BooleanValue(false), MakeBooleanAccessor(&OffnetMcpttApp::m_queueing), MakeBooleanChecker())
           .AddTraceSource("GroupCallJoined", "In a group call: how, and seconds from the PTT press",
                           MakeTraceSourceAccessor(&OffnetMcpttApp::m_groupCallJoinedTrace),
                           "mcx::OffnetMcpttApp::JoinedCallback")
@@ -259,6 +261,7 @@ void OffnetMcpttApp::StartFloor() {
   cfg.t201_s = m_t201;
   cfg.c201 = m_c201;
   cfg.t203_s = m_t203;
+  cfg.queueing = m_queueing;
   OffnetFloorHooks hooks;
   hooks.now = []() { return Simulator::Now().GetSeconds(); };
   hooks.schedule = [this](double d, std::function<void()> fn) { return ScheduleTimer(d, std::move(fn)); };

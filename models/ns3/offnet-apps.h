@@ -108,6 +108,7 @@ class OffnetMcpttApp : public ns3::Application {
   double m_tfg3 = 0.040;
   uint32_t m_refreshIntervalMs = 10000;
   bool m_confirmMode = false;
+  bool m_queueing = false;        ///< the talker queues requests (TS 24.380 7.2) instead of denying
 
   ns3::Ipv4Address m_destination;  ///< group address, or the peer in a private call
   std::shared_ptr<const crypto::mikey_sakke::LocalIdentity> identity_;

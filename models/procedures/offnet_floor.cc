@@ -1,5 +1,7 @@
 #include "offnet_floor.h"
 
+#include <algorithm>
+
 #include "mcx/crypto/kdf.h"
 #include "mcx/crypto/key_policy.h"
 
@@ -22,6 +24,7 @@ const char* OffnetFloorStateName(OffnetFloorState s) {
     case OffnetFloorState::kPendingRequest: return "O: pending request";
     case OffnetFloorState::kHasPermission: return "O: has permission";
     case OffnetFloorState::kPendingGranted: return "O: pending granted";
+    case OffnetFloorState::kQueued: return "O: queued";
   }
   return "?";
 }
@@ -32,6 +35,7 @@ const char* FloorOutcomeName(FloorOutcome o) {
     case FloorOutcome::kTakenUnarbitrated: return "taken";
     case FloorOutcome::kDenied: return "denied";
     case FloorOutcome::kAbandoned: return "abandoned";
+    case FloorOutcome::kGrantedAfterQueue: return "granted_after_queue";
   }
   return "?";
 }
@@ -49,6 +53,7 @@ void OffnetFloorParticipant::Start() {
 
 void OffnetFloorParticipant::Stop() {
   for (uint64_t* t : {&t201_, &t203_, &t205_, &t206_, &t207_, &t230_}) StopTimer(*t);
+  queue_.clear();
   if (ptt_pressed_at_) Finish(FloorOutcome::kAbandoned);
   if (state_ != OffnetFloorState::kStartStop) Enter(OffnetFloorState::kStartStop);
 }
@@ -114,20 +119,60 @@ void OffnetFloorParticipant::ReleasePtt() {
     case OffnetFloorState::kHasPermission:
       ReleaseFloor();
       break;
+    case OffnetFloorState::kQueued:  // leave the queue: the talker drops us on our Floor Release
+      Send(proto::OffnetFloorRelease(cfg_.ssrc, cfg_.user_id));
+      Finish(FloorOutcome::kAbandoned);
+      Enter(OffnetFloorState::kHasNoPermission);
+      StartTimer(t203_, cfg_.t203_s, &OffnetFloorParticipant::OnT203);
+      break;
     default:
       break;
   }
 }
 
 void OffnetFloorParticipant::ReleaseFloor() {
-  // No queue: Floor Release to everyone, back to 'O: silence' with T230 (psc-ns3).
   StopTimer(t206_);
   StopTimer(t207_);
+  if (!queue_.empty()) {  // queueing: the first queued request gets the floor
+    const Queued next = queue_.front();
+    queue_.erase(queue_.begin());
+    Grant(next.ssrc, next.user, next.priority);
+    return;
+  }
+  // No queue: Floor Release to everyone, back to 'O: silence' with T230 (psc-ns3).
   Send(proto::OffnetFloorRelease(cfg_.ssrc, cfg_.user_id));
   talker_.clear();
   talker_ssrc_ = 0;
   Enter(OffnetFloorState::kSilence);
   StartTimer(t230_, cfg_.t230_s, &OffnetFloorParticipant::OnT230);
+}
+
+void OffnetFloorParticipant::Grant(uint32_t ssrc, const std::string& user, uint8_t priority) {
+  // Floor Granted, repeated on T205 until the grantee's media arrives ('O: pending granted').
+  granted_ssrc_ = ssrc;
+  granted_user_ = user;
+  granted_priority_ = priority;
+  c205_count_ = 1;
+  StopTimer(t206_);
+  StopTimer(t207_);
+  queue_.clear();  // the new talker arbitrates; the others queue again with it (inferred)
+  Send(proto::OffnetFloorGranted(cfg_.ssrc, cfg_.user_id, granted_ssrc_, cfg_.granted_duration_s, priority));
+  Enter(OffnetFloorState::kPendingGranted);
+  StartTimer(t205_, cfg_.t205_s, &OffnetFloorParticipant::OnT205);
+}
+
+void OffnetFloorParticipant::Enqueue(uint32_t ssrc, const std::string& user, uint8_t priority) {
+  auto it = std::find_if(queue_.begin(), queue_.end(), [&](const Queued& q) { return q.ssrc == ssrc; });
+  if (it == queue_.end()) {
+    if (queue_.size() >= cfg_.max_queue) {
+      Send(proto::OffnetFloorDeny(cfg_.ssrc, user, kRejectAnotherHasPermission));
+      return;
+    }
+    auto at = std::find_if(queue_.begin(), queue_.end(), [&](const Queued& q) { return q.priority < priority; });
+    it = queue_.insert(at, Queued{ssrc, user, priority});
+  }
+  const uint8_t position = static_cast<uint8_t>(it - queue_.begin() + 1);
+  Send(proto::OffnetFloorQueuePositionInfo(cfg_.ssrc, cfg_.user_id, user, position, priority));
 }
 
 void OffnetFloorParticipant::TakeFloor(FloorOutcome how) {
@@ -161,6 +206,12 @@ void OffnetFloorParticipant::OnT201() {
 }
 
 void OffnetFloorParticipant::OnT203() {
+  if (state_ == OffnetFloorState::kQueued) {  // the talker went quiet without granting: ask again
+    c201_count_ = 0;
+    Enter(OffnetFloorState::kPendingRequest);
+    SendRequest();
+    return;
+  }
   if (state_ != OffnetFloorState::kHasNoPermission) return;
   talker_.clear();
   talker_ssrc_ = 0;
@@ -199,6 +250,7 @@ void OffnetFloorParticipant::MediaReceived(uint32_t ssrc) {
       ListenTo("", ssrc);
       break;
     case OffnetFloorState::kHasNoPermission:
+    case OffnetFloorState::kQueued:
       StartTimer(t203_, cfg_.t203_s, &OffnetFloorParticipant::OnT203);
       break;
     case OffnetFloorState::kPendingGranted:
@@ -241,6 +293,8 @@ void OffnetFloorParticipant::Receive(const FloorMessage& m) {
     case OffnetFloorState::kPendingRequest:
       if (type == FloorMsgType::kGranted && m.GrantedSsrc() == cfg_.ssrc) {
         TakeFloor(FloorOutcome::kGranted);
+      } else if (type == FloorMsgType::kGranted && talker_ssrc_ != 0 && m.GrantedSsrc() == talker_ssrc_) {
+        // A repeat (T205) of the grant that made our current talker: our request stands.
       } else if (type == FloorMsgType::kGranted) {
         StopTimer(t201_);
         ListenTo("", m.GrantedSsrc().value_or(0));
@@ -253,6 +307,28 @@ void OffnetFloorParticipant::Receive(const FloorMessage& m) {
         StopTimer(t201_);
         ListenTo(sender, m.ssrc);
         Finish(FloorOutcome::kDenied);
+      } else if (type == FloorMsgType::kQueuePositionInfo && m.Text(FieldId::kQueuedUserId) == cfg_.user_id) {
+        // The talker queued us: wait for its Floor Granted ('O: queued').
+        StopTimer(t201_);
+        talker_ssrc_ = m.ssrc;
+        Enter(OffnetFloorState::kQueued);
+        StartTimer(t203_, cfg_.t203_s, &OffnetFloorParticipant::OnT203);  // the talker's media keeps us waiting
+      }
+      break;
+
+    case OffnetFloorState::kQueued:
+      if (type == FloorMsgType::kGranted && m.GrantedSsrc() == cfg_.ssrc) {
+        TakeFloor(FloorOutcome::kGrantedAfterQueue);  // stops T203 too
+      } else if (type == FloorMsgType::kGranted && m.GrantedSsrc() == talker_ssrc_) {
+        // A repeat of the grant that made the talker who queued us.
+      } else if (type == FloorMsgType::kGranted || (type == FloorMsgType::kRelease && m.ssrc == talker_ssrc_)) {
+        // The floor went to someone else, or the talker left without granting: ask again (the
+        // next talker queues us anew).
+        talker_ssrc_ = type == FloorMsgType::kGranted ? m.GrantedSsrc().value_or(0) : 0;
+        talker_.clear();
+        c201_count_ = 0;
+        Enter(OffnetFloorState::kPendingRequest);
+        SendRequest();
       }
       break;
 
@@ -260,19 +336,17 @@ void OffnetFloorParticipant::Receive(const FloorMessage& m) {
       if (type == FloorMsgType::kRequest) {
         const uint8_t their = m.Priority().value_or(0);
         if (their > cfg_.priority) {
-          // Pre-emption: grant to the higher priority, repeat on T205 until its media arrives.
-          granted_ssrc_ = m.ssrc;
-          granted_user_ = sender;
-          granted_priority_ = their;
-          c205_count_ = 1;
-          StopTimer(t206_);
-          StopTimer(t207_);
-          Send(proto::OffnetFloorGranted(cfg_.ssrc, cfg_.user_id, granted_ssrc_, cfg_.granted_duration_s, their));
-          Enter(OffnetFloorState::kPendingGranted);
-          StartTimer(t205_, cfg_.t205_s, &OffnetFloorParticipant::OnT205);
+          Grant(m.ssrc, sender, their);  // pre-emption
+        } else if (cfg_.queueing) {
+          Enqueue(m.ssrc, sender, their);
         } else {
           Send(proto::OffnetFloorDeny(cfg_.ssrc, sender, kRejectAnotherHasPermission));
         }
+      } else if (type == FloorMsgType::kRelease) {  // a queued user gave up
+        queue_.erase(std::remove_if(queue_.begin(), queue_.end(), [&](const Queued& q) { return q.ssrc == m.ssrc; }),
+                     queue_.end());
+      } else if (type == FloorMsgType::kGranted && m.GrantedSsrc() == cfg_.ssrc) {
+        // A repeat (T205) of the grant that gave us the floor: not a second arbitrator.
       } else if (type == FloorMsgType::kTaken || type == FloorMsgType::kGranted) {
         ++duplicate_arbitrators_;  // another participant also believes it holds the floor
       }

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "mcx/crypto/key_store.h"
 #include "mcx/crypto/srtp.h"
@@ -24,6 +25,7 @@ enum class OffnetFloorState {
   kPendingRequest,      ///< 'O: pending request': T201 running
   kHasPermission,       ///< 'O: has permission': talking and arbitrating
   kPendingGranted,      ///< 'O: pending granted': granted to another, T205 running until its media
+  kQueued,              ///< 'O: queued': the talker queued our request (queueing on)
 };
 const char* OffnetFloorStateName(OffnetFloorState s);
 
@@ -41,6 +43,11 @@ struct OffnetFloorConfig {
   double t207_s = 3.0;           ///< stop talking (after the warning)
   double t230_s = 600.0;         ///< inactivity: the call ends
   uint16_t granted_duration_s = 30;
+  /// Queueing (TS 24.380 7.2, off-network): the talker queues requests it does not pre-empt for
+  /// (Floor Queue Position Info) and, when it releases, grants the floor to the first queued
+  /// instead of going silent. Off: it denies them (psc-ns3's default).
+  bool queueing = false;
+  uint32_t max_queue = 8;
 };
 
 /// What the participant needs from its host: a clock and timers, and a way to send a floor
@@ -54,7 +61,7 @@ struct OffnetFloorHooks {
 };
 
 /// How a floor request ended (for access-time statistics).
-enum class FloorOutcome { kGranted, kTakenUnarbitrated, kDenied, kAbandoned };
+enum class FloorOutcome { kGranted, kTakenUnarbitrated, kDenied, kAbandoned, kGrantedAfterQueue };
 const char* FloorOutcomeName(FloorOutcome o);
 
 class OffnetFloorParticipant {
@@ -99,7 +106,14 @@ class OffnetFloorParticipant {
   void Finish(FloorOutcome o);
   void ListenTo(const std::string& talker, uint32_t ssrc);
   void ReleaseFloor();
+  void Grant(uint32_t ssrc, const std::string& user, uint8_t priority);
+  void Enqueue(uint32_t ssrc, const std::string& user, uint8_t priority);
 
+  struct Queued {
+    uint32_t ssrc;
+    std::string user;
+    uint8_t priority;
+  };
   OffnetFloorConfig cfg_;
   OffnetFloorHooks hooks_;
   OffnetFloorState state_ = OffnetFloorState::kStartStop;
@@ -114,6 +128,7 @@ class OffnetFloorParticipant {
   bool ptt_down_ = false;
   uint64_t t201_ = 0, t203_ = 0, t205_ = 0, t206_ = 0, t207_ = 0, t230_ = 0;
   uint64_t duplicate_arbitrators_ = 0, messages_sent_ = 0;
+  std::vector<Queued> queue_;  ///< has permission, queueing on: higher priority first, then arrival
 };
 
 /// The SRTCP protection of off-network floor messages (TS 33.180 7.4, TS 24.380 13): the call's

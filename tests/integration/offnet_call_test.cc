@@ -111,6 +111,19 @@ TEST(OffnetCall, ScenarioMetricsHoldTogether) {
   EXPECT_GE(r.announcements, 3u);  // the first, then every 10 s x U(2/3, 4/3) from any member
 }
 
+TEST(OffnetCall, WithQueueingRequestsWaitForTheTalkerInsteadOfBeingDenied) {
+  mcx::scenarios::OffnetGroupCallParams p;
+  p.duration_s = 60;
+  p.queueing = true;
+  const auto r = mcx::scenarios::RunOffnetGroupCall(p);
+  ASSERT_GT(r.stats.access_ms.count("granted_after_queue"), 0u);
+  EXPECT_GT(r.stats.access_ms.at("granted_after_queue").size(), 0u);
+  // A queued request waits for the talker's release: longer than a round trip.
+  for (double ms : r.stats.access_ms.at("granted_after_queue")) EXPECT_GT(ms, 2 * 13.0);
+  const size_t denied = r.stats.access_ms.count("denied") ? r.stats.access_ms.at("denied").size() : 0;
+  EXPECT_LT(denied, r.stats.access_ms.at("granted_after_queue").size());
+}
+
 TEST(OffnetCall, WithoutCallSetupEveryoneIsInTheCallFromTheStart) {
   mcx::scenarios::OffnetGroupCallParams p;
   p.duration_s = 20;

@@ -31,6 +31,7 @@ struct Group {
   std::vector<std::unique_ptr<Member>> members;
   std::vector<Bytes> on_air;
   uint64_t plain_bytes = 0;
+  bool queueing = false;  ///< members added from now on queue requests when they talk
 
   Member& Add(const std::string& user, uint8_t priority, ByteView gmk) {
     auto m = std::make_unique<Member>();
@@ -41,6 +42,7 @@ struct Group {
     cfg.user_id = user;
     cfg.ssrc = 0x1000 + static_cast<uint32_t>(members.size());
     cfg.priority = priority;
+    cfg.queueing = queueing;
     OffnetFloorHooks hooks;
     hooks.now = [this]() { return clock.now; };
     hooks.schedule = [this](double d, std::function<void()> fn) { return clock.Schedule(d, std::move(fn)); };
@@ -130,6 +132,62 @@ TEST(OffnetFloor, HigherPriorityPreemptsAndTheOldTalkerWaitsForItsMedia) {
   g.Media(b);
   EXPECT_EQ(a.floor->state(), OffnetFloorState::kHasNoPermission);
   EXPECT_EQ(c.floor->state(), OffnetFloorState::kHasNoPermission);
+}
+
+TEST(OffnetFloor, WithQueueingTheTalkerQueuesAndGrantsInTurn) {
+  Group g;
+  g.queueing = true;
+  auto& a = g.Add("sip:a@x", 1, kGmk);
+  auto& b = g.Add("sip:b@x", 1, kGmk);
+  auto& c = g.Add("sip:c@x", 1, kGmk);
+  a.floor->PressPtt();
+  g.clock.RunUntil(0.5);
+  g.Media(a);
+  b.floor->PressPtt();
+  g.clock.RunUntil(0.6);
+  c.floor->PressPtt();
+  g.clock.RunUntil(0.7);
+  EXPECT_EQ(b.floor->state(), OffnetFloorState::kQueued);  // Floor Queue Position Info, position 1
+  EXPECT_EQ(c.floor->state(), OffnetFloorState::kQueued);  // position 2
+  EXPECT_TRUE(b.outcomes.empty());
+  a.floor->ReleasePtt();  // a grants b (the first queued) instead of going silent
+  g.clock.RunUntil(0.8);
+  ASSERT_EQ(b.outcomes.size(), 1u);
+  EXPECT_EQ(b.outcomes[0].first, FloorOutcome::kGrantedAfterQueue);
+  EXPECT_NEAR(b.outcomes[0].second, 0.7 - 0.5 + g.delay_s, 1e-9);  // from the press to a's grant arriving
+  EXPECT_EQ(b.floor->state(), OffnetFloorState::kHasPermission);
+  EXPECT_EQ(a.floor->state(), OffnetFloorState::kPendingGranted);
+  g.clock.RunUntil(0.9);  // a repeats its grant on T205 until b's media arrives; b ignores the repeat
+  g.Media(b);
+  EXPECT_EQ(a.floor->state(), OffnetFloorState::kHasNoPermission);
+  // c saw the floor go to b and asked b, which queued it.
+  EXPECT_EQ(c.floor->state(), OffnetFloorState::kQueued);
+  b.floor->ReleasePtt();
+  g.clock.RunUntil(1.1);
+  ASSERT_EQ(c.outcomes.size(), 1u);
+  EXPECT_EQ(c.outcomes[0].first, FloorOutcome::kGrantedAfterQueue);
+  EXPECT_EQ(c.floor->state(), OffnetFloorState::kHasPermission);
+  EXPECT_EQ(a.floor->duplicate_arbitrators() + b.floor->duplicate_arbitrators() + c.floor->duplicate_arbitrators(), 0u);
+}
+
+TEST(OffnetFloor, AQueuedUserWhoLetsGoLeavesTheQueue) {
+  Group g;
+  g.queueing = true;
+  auto& a = g.Add("sip:a@x", 1, kGmk);
+  auto& b = g.Add("sip:b@x", 1, kGmk);
+  a.floor->PressPtt();
+  g.clock.RunUntil(0.5);
+  b.floor->PressPtt();
+  g.clock.RunUntil(0.6);
+  ASSERT_EQ(b.floor->state(), OffnetFloorState::kQueued);
+  b.floor->ReleasePtt();  // Floor Release: a drops b from its queue
+  g.clock.RunUntil(0.7);
+  ASSERT_EQ(b.outcomes.size(), 1u);
+  EXPECT_EQ(b.outcomes[0].first, FloorOutcome::kAbandoned);
+  a.floor->ReleasePtt();  // nobody queued: Floor Release, silence
+  g.clock.RunUntil(0.8);
+  EXPECT_EQ(a.floor->state(), OffnetFloorState::kSilence);
+  EXPECT_EQ(b.floor->state(), OffnetFloorState::kSilence);
 }
 
 TEST(OffnetFloor, ReleaseAndEndOfMediaReturnToSilence) {
