@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "ec.h"
+#include "p256_fast.h"
 #include "mcx/crypto/hash.h"
 
 namespace mcx::crypto::eccsi {
@@ -140,19 +141,46 @@ Result<SignatureParts> Split(ByteView signature) {
   return p;
 }
 
-/// Steps 3, 5, 6 given HS and Y: J = [s HE]G + [s r]Y (one double-scalar multiplication),
-/// accept if Jx = r mod p and Jx != 0.
-Status VerifyWithY(const BigInt& hs, const EcPoint& y, const SignatureParts& sig, ByteView message) {
+/// HE for the verification (step 3), and the two scalars of J = [s HE]G + [s r]Y.
+struct VerifyScalars {
+  BigInt u1, u2;
+};
+VerifyScalars Scalars(const BigInt& hs, const SignatureParts& sig, ByteView message) {
   const BigInt& q = G().Order();
   Sha256Hasher h;
   BigInt he = BigInt::FromBytes(h.Update(hs.ToFixedBytes(kScalarBytes)).Update(sig.rb).Update(message).Final());
-  EcPoint j = G().MulGenAdd(BigInt::ModMul(sig.s, he, q), y, BigInt::ModMul(sig.s, sig.r, q));
-  if (G().IsInfinity(j)) return Error::kSignatureInvalid;
-  BigInt jx, jy;
-  G().Affine(j, jx, jy);
+  return {BigInt::ModMul(sig.s, he, q), BigInt::ModMul(sig.s, sig.r, q)};
+}
+
+/// Step 6: accept if Jx = r mod p and Jx != 0.
+Status CheckJx(const BigInt& jx, const SignatureParts& sig) {
   if (jx.IsZero() || BigInt::Mod(jx, G().FieldPrime()) != BigInt::Mod(sig.r, G().FieldPrime()))
     return Error::kSignatureInvalid;
   return Status::Ok();
+}
+
+/// Steps 3, 5, 6 given HS and Y: J = [s HE]G + [s r]Y (one double-scalar multiplication).
+Status VerifyWithY(const BigInt& hs, const EcPoint& y, const SignatureParts& sig, ByteView message) {
+  const VerifyScalars u = Scalars(hs, sig, message);
+  EcPoint j = G().MulGenAdd(u.u1, y, u.u2);
+  if (G().IsInfinity(j)) return Error::kSignatureInvalid;
+  BigInt jx, jy;
+  G().Affine(j, jx, jy);
+  return CheckJx(jx, sig);
+}
+
+/// The same with fixed-base tables of G and Y: everything verified is public, so the variable-time
+/// P-256 code (p256_fast.h) serves.
+Status VerifyWithTables(const BigInt& hs, const p256::PointTable& y, const SignatureParts& sig, ByteView message) {
+  static const p256::PointTable g_table = [] {
+    BigInt gx, gy;
+    G().Affine(G().Generator(), gx, gy);
+    return p256::PointTable(gx, gy, 8);  // one per process: the wider window
+  }();
+  const VerifyScalars u = Scalars(hs, sig, message);
+  auto jx = p256::MulAddX(g_table, u.u1, y, u.u2);
+  if (!jx) return Error::kSignatureInvalid;
+  return CheckJx(*jx, sig);
 }
 
 }  // namespace
@@ -177,9 +205,12 @@ struct Verifier::Impl {
   struct Entry {
     BigInt hs;
     EcPoint y;
+    /// A table of Y, made when the sender's second signature arrives (about 90 kB, 0.3 ms).
+    std::shared_ptr<const p256::PointTable> table;
   };
   mutable std::mutex mu;
   mutable std::map<Bytes, Entry> cache;  ///< by ID || PVT
+  mutable size_t tables = 0;             ///< entries holding a table
 };
 
 Result<Verifier> Verifier::Create(ByteView kpak) {
@@ -191,24 +222,36 @@ Result<Verifier> Verifier::Create(ByteView kpak) {
 
 Status Verifier::Verify(ByteView id, ByteView message, ByteView signature) const {
   constexpr size_t kMaxCachedSenders = 8192;
+  constexpr size_t kMaxTables = 256;  // 23 MB at most
   auto sig = Split(signature);
   if (!sig) return sig.error();
   Bytes key = id.ToBytes();
   Append(key, sig->pvt);
   std::unique_lock<std::mutex> lock(impl_->mu);
   auto it = impl_->cache.find(key);
-  if (it == impl_->cache.end()) {
+  const bool fresh = it == impl_->cache.end();
+  if (fresh) {
     lock.unlock();
     auto pv = G().Decode(sig->pvt);
     if (!pv) return pv.error();
     BigInt hs = HsScalar(impl_->kpak, id, sig->pvt);
     EcPoint y = G().Add(G().MulGenAdd(BigInt(0), *pv, hs), impl_->kpak_point);
     lock.lock();
-    if (impl_->cache.size() >= kMaxCachedSenders) impl_->cache.clear();
-    it = impl_->cache.emplace(std::move(key), Impl::Entry{std::move(hs), std::move(y)}).first;
+    if (impl_->cache.size() >= kMaxCachedSenders) {
+      impl_->cache.clear();
+      impl_->tables = 0;
+    }
+    it = impl_->cache.emplace(std::move(key), Impl::Entry{std::move(hs), std::move(y), nullptr}).first;
+  }
+  if (!fresh && !it->second.table && impl_->tables < kMaxTables) {  // a sender seen again: worth a table
+    BigInt yx, yy;
+    G().Affine(it->second.y, yx, yy);
+    it->second.table = std::make_shared<const p256::PointTable>(yx, yy);
+    ++impl_->tables;
   }
   const Impl::Entry entry = it->second;
   lock.unlock();
+  if (entry.table) return VerifyWithTables(entry.hs, *entry.table, *sig, message);
   return VerifyWithY(entry.hs, entry.y, *sig, message);
 }
 

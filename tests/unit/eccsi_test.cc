@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include "bigint.h"
 #include "ec.h"
+#include "p256_fast.h"
 #include "testdata.h"
 
 namespace mcx::crypto::eccsi {
@@ -190,6 +192,58 @@ TEST_F(EccsiFresh, VerifierCachesPerSenderAndStillRejects) {
   Rfc6507 t;
   auto rfc = Verifier::Create(t.kpak);
   EXPECT_TRUE(rfc->Verify(t.id, t.m, t.sig).ok());
+}
+
+
+// The variable-time P-256 tables (signature verification only) against OpenSSL's EC: random
+// scalars, zero scalars, and a sum that is the identity.
+TEST(EccsiFastVerify, TablesMatchOpenSsl) {
+  const EcGroup& g = EcGroup::P256();
+  HmacDrbg rng(31, "p256 tables");
+  BigInt gx, gy;
+  g.Affine(g.Generator(), gx, gy);
+  const p256::PointTable gt(gx, gy, 8);
+  const BigInt k = *RandomScalar(rng, g.Order());
+  const EcPoint y = g.MulGen(k);
+  BigInt yx, yy;
+  g.Affine(y, yx, yy);
+  const p256::PointTable yt(yx, yy);
+  for (int i = 0; i < 200; ++i) {
+    BigInt u1 = *RandomScalar(rng, g.Order()), u2 = *RandomScalar(rng, g.Order());
+    if (i == 0) u1 = BigInt(0);
+    if (i == 1) u2 = BigInt(0);
+    if (i == 2) u1 = BigInt::Sub(g.Order(), BigInt(1));
+    const EcPoint ref = g.MulGenAdd(u1, y, u2);
+    BigInt rx, ry;
+    g.Affine(ref, rx, ry);
+    auto fast = p256::MulAddX(gt, u1, yt, u2);
+    ASSERT_TRUE(fast.has_value()) << i;
+    ASSERT_EQ(*fast, rx) << i;
+  }
+  // [5]G + [q - 5]G is the identity.
+  EXPECT_FALSE(p256::MulAddX(gt, BigInt(5), gt, BigInt::Sub(g.Order(), BigInt(5))).has_value());
+  // [a]G + [a]G takes the doubling case.
+  auto twice = p256::MulAddX(gt, BigInt(7), gt, BigInt(7));
+  BigInt tx, ty;
+  g.Affine(g.MulGen(BigInt(14)), tx, ty);
+  ASSERT_TRUE(twice.has_value());
+  EXPECT_EQ(*twice, tx);
+}
+
+// A sender's later signatures go through its table: every result equals the plain verification.
+TEST_F(EccsiFresh, TableVerificationAgreesWithThePlainOne) {
+  auto verifier = Verifier::Create(kms_->Kpak());
+  auto signer = Signer::Create(kms_->Kpak(), id_, key_.ssk, key_.pvt);
+  ASSERT_TRUE(verifier.ok() && signer.ok());
+  for (int i = 0; i < 100; ++i) {
+    const std::string m = msg_ + std::to_string(i);
+    Bytes sig = *signer->Sign(m, rng_);
+    if (i % 3 == 2) sig[i % 64] ^= 0x10;  // r or s altered
+    const Status plain = Verify(kms_->Kpak(), id_, m, sig);
+    const Status cached = verifier->Verify(id_, m, sig);
+    ASSERT_EQ(plain.ok(), cached.ok()) << i;
+    ASSERT_EQ(cached.ok(), i % 3 != 2) << i;
+  }
 }
 
 }  // namespace
