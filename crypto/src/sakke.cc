@@ -172,6 +172,16 @@ Status ValidateRsk(const PublicKey& kms, ByteView identifier, ByteView rsk) {
   return Status::Ok();
 }
 
+namespace {
+/// RFC 6508 6.2.1 steps 3-4 given R = [r]([b]P + Z): SED = R || (SSV XOR HashToIntegerRange(g^r)).
+Bytes Seal(const Affine& big_r, const BigInt& r, ByteView ssv) {
+  SecretBytes mask = Mask(Fast().g_table.Pow(r));  // step 3: g^r, no pairing needed
+  Bytes sed = fast::Encode(big_r);
+  for (size_t i = 0; i < kSsvBytes; ++i) sed.push_back(ssv[i] ^ mask[i]);  // H = SSV XOR mask
+  return sed;
+}
+}  // namespace
+
 Result<Bytes> Encapsulate(const PublicKey& kms, ByteView identifier, ByteView ssv) {
   if (ssv.size() != kSsvBytes) return Error::kBadLength;
   const ParameterSet& ps = Ps();
@@ -181,11 +191,32 @@ Result<Bytes> Encapsulate(const PublicKey& kms, ByteView identifier, ByteView ss
   rb.SetConstTime();
   auto big_r = MulPZ(kms, rb, r);
   if (!big_r) return big_r.error();
-  SecretBytes mask = Mask(Fast().g_table.Pow(r));  // step 3: g^r, no pairing needed
-  Bytes sed = fast::Encode(*big_r);
-  for (size_t i = 0; i < kSsvBytes; ++i) sed.push_back(ssv[i] ^ mask[i]);  // H = SSV XOR mask
-  return sed;
+  return Seal(*big_r, r, ssv);
 }
+
+struct Encapsulator::Impl {
+  Bytes identifier;
+  std::unique_ptr<fast::FixedBaseTable> table;  ///< of [b]P + Z
+};
+
+Result<Encapsulator> Encapsulator::Create(const PublicKey& kms, ByteView identifier) {
+  auto q = BpPlusZ(kms, IdentifierScalar(identifier));
+  if (!q) return q.error();
+  auto impl = std::make_shared<Impl>();
+  impl->identifier = identifier.ToBytes();
+  impl->table = std::make_unique<fast::FixedBaseTable>(*q);
+  return Encapsulator(std::move(impl));
+}
+
+Result<Bytes> Encapsulator::Encapsulate(ByteView ssv) const {
+  if (ssv.size() != kSsvBytes) return Error::kBadLength;
+  BigInt r = DeriveR(ssv, impl_->identifier);
+  Affine big_r;  // step 2: R = [r]([b]P + Z) on the receiver's own table
+  if (!fast::MulFixed(*impl_->table, r, big_r)) return Error::kPointAtInfinity;
+  return Seal(big_r, r, ssv);
+}
+
+size_t Encapsulator::PrecomputedBytes() const { return impl_->table->Bytes(); }
 
 Result<ReceiverKey> ReceiverKey::Create(const PublicKey& kms, ByteView identifier, ByteView rsk,
                                         bool validate, bool precompute, bool check_table) {

@@ -400,25 +400,45 @@ void StepPair(const FixedBaseTable& t1, int j1, int d1, Jacobian& acc1, uint64_t
   Merge(acc2, inf2, sum2, s2, d2);
 }
 
-// acc1 + acc2 as an affine point. False if the sum is the identity or the two are equal
-// (negligible for the scalars used here).
+// r = p + q, both Jacobian (add-2007-bl, products in batches). False when p = +-q (H = 0).
+bool AddJacobian(Jacobian& r, const Jacobian& p, const Jacobian& q) {
+  Fe z1z1, z2z2, t1, t2, u1, u2, s1, s2, h, h2, i, zz, rr, rr2, j, v, zsum, y3, t;
+  Batch({{&z1z1, &p.Z, &p.Z}, {&z2z2, &q.Z, &q.Z}, {&t1, &p.Y, &q.Z}, {&t2, &q.Y, &p.Z}});
+  Batch({{&u1, &p.X, &z2z2}, {&u2, &q.X, &z1z1}, {&s1, &t1, &z2z2}, {&s2, &t2, &z1z1}});
+  F().Sub(h, u2, u1);
+  if (F().IsZero(h)) return false;
+  F().Dbl(h2, h);
+  F().Sub(rr, s2, s1);
+  F().Dbl(rr, rr);
+  F().Add(zsum, p.Z, q.Z);
+  Batch({{&i, &h2, &h2}, {&zz, &zsum, &zsum}, {&rr2, &rr, &rr}});
+  F().Sub(zz, zz, z1z1);
+  F().Sub(zz, zz, z2z2);
+  Jacobian o;
+  Batch({{&j, &h, &i}, {&v, &u1, &i}, {&o.Z, &zz, &h}});
+  F().Sub(o.X, rr2, j);
+  F().Sub(o.X, o.X, v);
+  F().Sub(o.X, o.X, v);
+  F().Sub(t, v, o.X);
+  Batch({{&y3, &rr, &t}, {&t1, &s1, &j}});
+  F().Dbl(t1, t1);
+  F().Sub(o.Y, y3, t1);
+  r = o;
+  return true;
+}
+
+// acc1 + acc2 as an affine point (one inversion). False if the sum is the identity or the two
+// are equal (negligible for the scalars used here).
 bool Combine(const Jacobian& acc1, uint64_t inf1, const Jacobian& acc2, uint64_t inf2, Affine& out) {
   if (inf1 && inf2) return false;
-  if (inf2) {
-    if (F().IsZero(acc1.Z)) return false;
-    out = ToAffine(acc1);
-    return true;
-  }
-  const Affine a2 = ToAffine(acc2);
-  if (inf1) {
-    out = a2;
-    return true;
-  }
-  if (Equals(acc1, a2)) return false;
+  const Jacobian* one = inf2 ? &acc1 : (inf1 ? &acc2 : nullptr);
   Jacobian sum;
-  AddMixed(sum, acc1, a2);
-  if (F().IsZero(sum.Z)) return false;
-  out = ToAffine(sum);
+  if (one == nullptr) {
+    if (!AddJacobian(sum, acc1, acc2)) return false;
+    one = &sum;
+  }
+  if (F().IsZero(one->Z)) return false;
+  out = ToAffine(*one);
   return true;
 }
 
@@ -426,8 +446,10 @@ const Jacobian kIdentity{Fe{}, Fe{}, Fe{}};
 
 }  // namespace
 
-bool MulFixed(const FixedBaseTable& t, const BigInt& k, Affine& out) {
-  // Even and odd positions in two accumulators whose additions share batches.
+namespace {
+// [k]B in Jacobian form: even and odd positions in two accumulators whose additions share batches,
+// summed at the end. False if the result is the identity (or, negligibly, the halves are equal).
+bool MulFixedJacobian(const FixedBaseTable& t, const BigInt& k, Jacobian& out) {
   std::vector<int8_t> d = FixedBaseTable::Recode(k);
   Jacobian acc1 = kIdentity, acc2 = kIdentity;
   uint64_t inf1 = 1, inf2 = 1;
@@ -441,16 +463,29 @@ bool MulFixed(const FixedBaseTable& t, const BigInt& k, Affine& out) {
     Merge(acc1, inf1, sum, s, d[j]);
   }
   SecureWipe(d.data(), d.size());
-  return Combine(acc1, inf1, acc2, inf2, out);
+  if (inf1 && inf2) return false;
+  if (inf1 || inf2) {
+    out = inf2 ? acc1 : acc2;
+  } else if (!AddJacobian(out, acc1, acc2)) {
+    return false;
+  }
+  return !F().IsZero(out.Z);
+}
+}  // namespace
+
+bool MulFixed(const FixedBaseTable& t, const BigInt& k, Affine& out) {
+  Jacobian sum;
+  if (!MulFixedJacobian(t, k, sum)) return false;
+  out = ToAffine(sum);  // the one inversion
+  return true;
 }
 
 bool MulFixedPlus(const FixedBaseTable& t, const BigInt& k, const Affine& a, Affine& out) {
-  Affine kb;
-  if (!MulFixed(t, k, kb)) return false;  // k = 0 mod the order is not an identifier's scalar
-  const Jacobian acc{kb.x, kb.y, F().One()};
-  if (Equals(acc, a)) return false;  // the doubling case, not handled by AddMixed
+  Jacobian kb;
+  if (!MulFixedJacobian(t, k, kb)) return false;  // k = 0 mod the order is not an identifier's scalar
+  if (Equals(kb, a)) return false;  // the doubling case, not handled by AddMixed
   Jacobian sum;
-  AddMixed(sum, acc, a);
+  AddMixed(sum, kb, a);
   if (F().IsZero(sum.Z)) return false;
   out = ToAffine(sum);
   return true;

@@ -162,6 +162,7 @@ TEST(FastDifferential, RandomEncapsulationsMatchTheReferenceAndDecapsulate) {
   auto z_ref = ParameterSet::Set1().curve.Decode(kms->Public().Encoded());
   ASSERT_TRUE(z_ref.ok());
   Bytes id(32);
+  std::unique_ptr<Encapsulator> encapsulator;
   const int cases = fast::Cases(100);
   for (int i = 0; i < cases; ++i) {
     if (i % 25 == 0) {  // a new receiver every 25 cases
@@ -171,6 +172,8 @@ TEST(FastDifferential, RandomEncapsulationsMatchTheReferenceAndDecapsulate) {
     auto fast_sed = Encapsulate(kms->Public(), id, *ssv);
     ASSERT_TRUE(fast_sed.ok());
     ASSERT_EQ(ToHex(*fast_sed), ToHex(ReferenceEncapsulate(*z_ref, id, *ssv))) << i;
+    if (i % 25 == 0) encapsulator = std::make_unique<Encapsulator>(*Encapsulator::Create(kms->Public(), id));
+    ASSERT_EQ(ToHex(*encapsulator->Encapsulate(*ssv)), ToHex(*fast_sed)) << i;  // the per-receiver table
     if (i % 25 == 0) {
       auto rsk = kms->IssueRsk(id);
       ASSERT_TRUE(rsk.ok());

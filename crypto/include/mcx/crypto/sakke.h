@@ -64,6 +64,25 @@ Status ValidateRsk(const PublicKey& kms, ByteView identifier, ByteView rsk);
 /// Errors: kBadLength (SSV not 16 bytes).
 Result<Bytes> Encapsulate(const PublicKey& kms, ByteView identifier, ByteView ssv);
 
+/// A sender's precomputation for one receiver (identifier under a KMS): a fixed-base table of
+/// [b]P + Z (2.4 MB, about 60 ms to build), so that each encapsulation to that receiver needs 147
+/// mixed additions instead of 296. For a sender that keys the same few receivers often (a GMS
+/// rekeying a small group); the plain Encapsulate needs nothing per receiver.
+class Encapsulator {
+ public:
+  /// Errors: kPointAtInfinity (an identifier whose [b]P + Z is the identity).
+  static Result<Encapsulator> Create(const PublicKey& kms, ByteView identifier);
+  /// The same bytes as sakke::Encapsulate(kms, identifier, ssv). Errors: kBadLength.
+  Result<Bytes> Encapsulate(ByteView ssv) const;
+  size_t PrecomputedBytes() const;
+
+  struct Impl;
+
+ private:
+  explicit Encapsulator(std::shared_ptr<const Impl> i) : impl_(std::move(i)) {}
+  std::shared_ptr<const Impl> impl_;
+};
+
 /// A receiver's decryption key (RSK) bound to its identifier and KMS; parse once, use often.
 class ReceiverKey {
  public:
