@@ -213,24 +213,13 @@ void MulIfma(uint64_t* r, const uint64_t* a, const uint64_t* b, const uint64_t* 
   AmmIfma<1>(rs, as, bs, p, Ifma(p));
 }
 
-void MulIfma2(uint64_t* r1, const uint64_t* a1, const uint64_t* b1, uint64_t* r2, const uint64_t* a2,
-              const uint64_t* b2, const uint64_t* p) {
-  uint64_t* rs[2] = {r1, r2};
-  const uint64_t* as[2] = {a1, a2};
-  const uint64_t* bs[2] = {b1, b2};
-  AmmIfma<2>(rs, as, bs, p, Ifma(p));
-}
-
-void MulIfma4(uint64_t* const* r, const uint64_t* const* a, const uint64_t* const* b, const uint64_t* p) {
-  AmmIfma<4>(r, a, b, p, Ifma(p));
-}
-
-void MulIfma3(uint64_t* r1, const uint64_t* a1, const uint64_t* b1, uint64_t* r2, const uint64_t* a2,
-              const uint64_t* b2, uint64_t* r3, const uint64_t* a3, const uint64_t* b3, const uint64_t* p) {
-  uint64_t* rs[3] = {r1, r2, r3};
-  const uint64_t* as[3] = {a1, a2, a3};
-  const uint64_t* bs[3] = {b1, b2, b3};
-  AmmIfma<3>(rs, as, bs, p, Ifma(p));
+// K independent products (K = 2..4), interleaved.
+void MulIfmaK(int k, uint64_t* const* r, const uint64_t* const* a, const uint64_t* const* b, const uint64_t* p) {
+  switch (k) {
+    case 2: return AmmIfma<2>(r, a, b, p, Ifma(p));
+    case 3: return AmmIfma<3>(r, a, b, p, Ifma(p));
+    default: return AmmIfma<4>(r, a, b, p, Ifma(p));
+  }
 }
 
 bool CpuHasIfma() {
@@ -279,63 +268,60 @@ Fp::Fp() {
   ifma_ = Supports(MulImpl::kIfma) && !std::getenv("MCX_NO_IFMA");
 }
 
-void Fp::Mul2(Fe& r1, const Fe& a1, const Fe& b1, Fe& r2, const Fe& a2, const Fe& b2) const {
-  if (ifma_) return MulIfma2(r1.v, a1.v, b1.v, r2.v, a2.v, b2.v, p_.v);
-  Fe t;
-  mul_(t.v, a1.v, b1.v, p_.v, n0_);  // r1 may alias an input of the second product
-  mul_(r2.v, a2.v, b2.v, p_.v, n0_);
-  r1 = t;
-}
-
-void Fp::Mul4(Fe* const r[4], const Fe* const a[4], const Fe* const b[4]) const {
-  if (ifma_) {
-    uint64_t* rv[4] = {r[0]->v, r[1]->v, r[2]->v, r[3]->v};
-    const uint64_t* av[4] = {a[0]->v, a[1]->v, a[2]->v, a[3]->v};
-    const uint64_t* bv[4] = {b[0]->v, b[1]->v, b[2]->v, b[3]->v};
-    return MulIfma4(rv, av, bv, p_.v);
-  }
-  Fe t[4];
-  for (int j = 0; j < 4; ++j) mul_(t[j].v, a[j]->v, b[j]->v, p_.v, n0_);
-  for (int j = 0; j < 4; ++j) *r[j] = t[j];
-}
-
-void Fp::MulBatch(Fe* const* r, const Fe* const* a, const Fe* const* b, int n) const {
-  // Inputs are read before any output is written, so copy what a later group still needs.
-  Fe in_a[8], in_b[8], out[8];
-  for (int j = 0; j < n; ++j) {
-    in_a[j] = *a[j];
-    in_b[j] = *b[j];
-  }
-  int j = 0;
-  while (j < n) {
-    const int left = n - j;
-    const int g = left == 5 ? 3 : (left >= 4 ? 4 : left);  // 5 = 3 + 2, 6 = 3 + 3 ... (no group of 1 but n = 1)
-    if (g == 4) {
-      Fe* rr[4] = {&out[j], &out[j + 1], &out[j + 2], &out[j + 3]};
-      const Fe* aa[4] = {&in_a[j], &in_a[j + 1], &in_a[j + 2], &in_a[j + 3]};
-      const Fe* bb[4] = {&in_b[j], &in_b[j + 1], &in_b[j + 2], &in_b[j + 3]};
-      Mul4(rr, aa, bb);
-    } else if (g == 3) {
-      Mul3(out[j], in_a[j], in_b[j], out[j + 1], in_a[j + 1], in_b[j + 1], out[j + 2], in_a[j + 2], in_b[j + 2]);
-    } else if (g == 2) {
-      Mul2(out[j], in_a[j], in_b[j], out[j + 1], in_a[j + 1], in_b[j + 1]);
-    } else {
-      Mul(out[j], in_a[j], in_b[j]);
+void Fp::MulGroup(Fe* const* r, const Fe* const* a, const Fe* const* b, int k) const {
+  if (ifma_ && k >= 2) {  // AmmIfma reads every input before it writes an output
+    uint64_t* rv[4];
+    const uint64_t *av[4], *bv[4];
+    for (int j = 0; j < k; ++j) {
+      rv[j] = r[j]->v;
+      av[j] = a[j]->v;
+      bv[j] = b[j]->v;
     }
-    j += g;
+    return MulIfmaK(k, rv, av, bv, p_.v);
   }
-  for (int k = 0; k < n; ++k) *r[k] = out[k];
+  Fe t[4];  // an output may alias a later product's input
+  for (int j = 0; j < k; ++j) mul_(t[j].v, a[j]->v, b[j]->v, p_.v, n0_);
+  for (int j = 0; j < k; ++j) *r[j] = t[j];
+}
+
+void Fp::Mul2(Fe& r1, const Fe& a1, const Fe& b1, Fe& r2, const Fe& a2, const Fe& b2) const {
+  Fe* r[2] = {&r1, &r2};
+  const Fe* a[2] = {&a1, &a2};
+  const Fe* b[2] = {&b1, &b2};
+  MulGroup(r, a, b, 2);
 }
 
 void Fp::Mul3(Fe& r1, const Fe& a1, const Fe& b1, Fe& r2, const Fe& a2, const Fe& b2, Fe& r3, const Fe& a3,
               const Fe& b3) const {
-  if (ifma_) return MulIfma3(r1.v, a1.v, b1.v, r2.v, a2.v, b2.v, r3.v, a3.v, b3.v, p_.v);
-  Fe t1, t2;
-  mul_(t1.v, a1.v, b1.v, p_.v, n0_);
-  mul_(t2.v, a2.v, b2.v, p_.v, n0_);
-  mul_(r3.v, a3.v, b3.v, p_.v, n0_);
-  r1 = t1;
-  r2 = t2;
+  Fe* r[3] = {&r1, &r2, &r3};
+  const Fe* a[3] = {&a1, &a2, &a3};
+  const Fe* b[3] = {&b1, &b2, &b3};
+  MulGroup(r, a, b, 3);
+}
+
+void Fp::Mul4(Fe* const r[4], const Fe* const a[4], const Fe* const b[4]) const { MulGroup(r, a, b, 4); }
+
+void Fp::MulBatch(Fe* const* r, const Fe* const* a, const Fe* const* b, int n) const {
+  if (n <= 4) return MulGroup(r, a, b, n);
+  // Groups of up to four; inputs are copied first, as an earlier group's output may be a later
+  // group's input.
+  Fe in_a[8], in_b[8], out[8];
+  const Fe *pa[8], *pb[8];
+  Fe* po[8];
+  for (int j = 0; j < n; ++j) {
+    in_a[j] = *a[j];
+    in_b[j] = *b[j];
+    pa[j] = &in_a[j];
+    pb[j] = &in_b[j];
+    po[j] = &out[j];
+  }
+  for (int j = 0; j < n;) {
+    const int left = n - j;
+    const int g = left == 5 ? 3 : (left >= 4 ? 4 : left);  // 5 = 3 + 2, 6 = 4 + 2, 7 = 4 + 3, 8 = 4 + 4
+    MulGroup(po + j, pa + j, pb + j, g);
+    j += g;
+  }
+  for (int k = 0; k < n; ++k) *r[k] = out[k];
 }
 
 bool Fp::Supports(MulImpl m) {

@@ -79,6 +79,8 @@ class Fp {
   Fe one_{};         ///< R mod p
   BigInt p_big_;
   static MulFn Function(MulImpl m);
+  /// k = 1..4 independent products, alias-safe.
+  void MulGroup(Fe* const* r, const Fe* const* a, const Fe* const* b, int k) const;
   MulFn mul_ = nullptr;
   MulImpl impl_ = MulImpl::kPortable;
   bool adx_ = false;

@@ -31,14 +31,7 @@ void Batch(std::initializer_list<std::tuple<Fe*, const Fe*, const Fe*>> products
     b[n] = bb;
     ++n;
   }
-  // Up to four products read every input before writing: no copies needed.
-  switch (n) {
-    case 1: return F().Mul(*r[0], *a[0], *b[0]);
-    case 2: return F().Mul2(*r[0], *a[0], *b[0], *r[1], *a[1], *b[1]);
-    case 3: return F().Mul3(*r[0], *a[0], *b[0], *r[1], *a[1], *b[1], *r[2], *a[2], *b[2]);
-    case 4: return F().Mul4(r, a, b);
-    default: return F().MulBatch(r, a, b, n);
-  }
+  F().MulBatch(r, a, b, n);
 }
 
 
@@ -104,31 +97,76 @@ void Dbl(Jacobian& r, const Jacobian& p) {
   r.Z = z3;
 }
 
-// Mixed addition p + q (q affine, p != +-q, p not at infinity): 7M + 4S.
+// K independent mixed additions r[k] = p[k] + q[k] (q affine, p != +-q, p not at infinity;
+// 7M + 4S each), their products in shared batches (MulBatch interleaves them on IFMA).
+template <int K>
+void AddMixedN(Jacobian* const r[K], const Jacobian* const p[K], const Affine* const q[K]) {
+  Fe z1z1[K], u2[K], s2[K], h[K], hh[K], i[K], j[K], rr[K], v[K], t[K], zh[K], rr2[K], y3[K];
+  Fe* out[3 * K];
+  const Fe* in_a[3 * K];
+  const Fe* in_b[3 * K];
+  int n = 0;
+  auto product = [&](Fe& o, const Fe& x, const Fe& y) {
+    out[n] = &o;
+    in_a[n] = &x;
+    in_b[n] = &y;
+    ++n;
+  };
+  auto run = [&] {
+    F().MulBatch(out, in_a, in_b, n);
+    n = 0;
+  };
+  for (int k = 0; k < K; ++k) {
+    product(z1z1[k], p[k]->Z, p[k]->Z);
+    product(s2[k], q[k]->y, p[k]->Z);
+  }
+  run();
+  for (int k = 0; k < K; ++k) {
+    product(u2[k], q[k]->x, z1z1[k]);
+    product(s2[k], s2[k], z1z1[k]);
+  }
+  run();
+  for (int k = 0; k < K; ++k) {
+    F().Sub(h[k], u2[k], p[k]->X);
+    F().Sub(rr[k], s2[k], p[k]->Y);
+    F().Dbl(rr[k], rr[k]);
+    F().Add(zh[k], p[k]->Z, h[k]);
+    product(hh[k], h[k], h[k]);
+    product(zh[k], zh[k], zh[k]);
+  }
+  run();
+  for (int k = 0; k < K; ++k) {
+    F().Dbl(i[k], hh[k]);
+    F().Dbl(i[k], i[k]);
+    product(j[k], h[k], i[k]);
+    product(v[k], p[k]->X, i[k]);
+    product(rr2[k], rr[k], rr[k]);
+  }
+  run();
+  Jacobian o[K];
+  for (int k = 0; k < K; ++k) {
+    F().Sub(o[k].X, rr2[k], j[k]);
+    F().Sub(o[k].X, o[k].X, v[k]);
+    F().Sub(o[k].X, o[k].X, v[k]);
+    F().Sub(t[k], v[k], o[k].X);
+    product(y3[k], rr[k], t[k]);
+    product(t[k], p[k]->Y, j[k]);
+  }
+  run();
+  for (int k = 0; k < K; ++k) {
+    F().Dbl(t[k], t[k]);
+    F().Sub(o[k].Y, y3[k], t[k]);
+    F().Sub(t[k], zh[k], z1z1[k]);
+    F().Sub(o[k].Z, t[k], hh[k]);
+  }
+  for (int k = 0; k < K; ++k) *r[k] = o[k];  // r may alias p
+}
+
 void AddMixed(Jacobian& r, const Jacobian& p, const Affine& q) {
-  // Independent products go together (Mul2/Mul3 interleave them on IFMA).
-  Fe z1z1, u2, s2, h, hh, i, j, rr, v, t, zh, rr2;
-  F().Mul2(z1z1, p.Z, p.Z, s2, q.y, p.Z);
-  F().Mul2(u2, q.x, z1z1, s2, s2, z1z1);
-  F().Sub(h, u2, p.X);
-  F().Sub(rr, s2, p.Y);
-  F().Dbl(rr, rr);
-  F().Add(zh, p.Z, h);
-  F().Mul2(hh, h, h, zh, zh, zh);
-  F().Dbl(i, hh);
-  F().Dbl(i, i);
-  F().Mul3(j, h, i, v, p.X, i, rr2, rr, rr);
-  Jacobian o;
-  F().Sub(o.X, rr2, j);
-  F().Sub(o.X, o.X, v);
-  F().Sub(o.X, o.X, v);
-  F().Sub(t, v, o.X);
-  F().Mul2(o.Y, rr, t, t, p.Y, j);
-  F().Dbl(t, t);
-  F().Sub(o.Y, o.Y, t);
-  F().Sub(t, zh, z1z1);
-  F().Sub(o.Z, t, hh);
-  r = o;
+  Jacobian* rr[1] = {&r};
+  const Jacobian* pp[1] = {&p};
+  const Affine* qq[1] = {&q};
+  AddMixedN<1>(rr, pp, qq);
 }
 
 // Montgomery's trick: inverts all elements with one inversion (all must be non-zero).
@@ -346,48 +384,6 @@ void Merge(Jacobian& acc, uint64_t& acc_infinity, const Jacobian& sum, const Aff
   acc_infinity &= static_cast<uint64_t>(zero);
 }
 
-// Two independent mixed additions with their products in shared batches (the formulas of
-// AddMixed).
-void AddMixedPair(Jacobian& r1, const Jacobian& p1, const Affine& q1, Jacobian& r2, const Jacobian& p2,
-                  const Affine& q2) {
-  Fe z1z1[2], u2[2], s2[2], h[2], hh[2], i[2], j[2], rr[2], v[2], t[2], zh[2], rr2[2];
-  const Jacobian* p[2] = {&p1, &p2};
-  const Affine* q[2] = {&q1, &q2};
-  Batch({{&z1z1[0], &p1.Z, &p1.Z}, {&s2[0], &q1.y, &p1.Z}, {&z1z1[1], &p2.Z, &p2.Z}, {&s2[1], &q2.y, &p2.Z}});
-  Batch({{&u2[0], &q1.x, &z1z1[0]}, {&s2[0], &s2[0], &z1z1[0]}, {&u2[1], &q2.x, &z1z1[1]}, {&s2[1], &s2[1], &z1z1[1]}});
-  for (int k = 0; k < 2; ++k) {
-    F().Sub(h[k], u2[k], p[k]->X);
-    F().Sub(rr[k], s2[k], p[k]->Y);
-    F().Dbl(rr[k], rr[k]);
-    F().Add(zh[k], p[k]->Z, h[k]);
-  }
-  Batch({{&hh[0], &h[0], &h[0]}, {&zh[0], &zh[0], &zh[0]}, {&hh[1], &h[1], &h[1]}, {&zh[1], &zh[1], &zh[1]}});
-  for (int k = 0; k < 2; ++k) {
-    F().Dbl(i[k], hh[k]);
-    F().Dbl(i[k], i[k]);
-  }
-  Batch({{&j[0], &h[0], &i[0]}, {&v[0], &p1.X, &i[0]}, {&rr2[0], &rr[0], &rr[0]}, {&j[1], &h[1], &i[1]},
-         {&v[1], &p2.X, &i[1]}, {&rr2[1], &rr[1], &rr[1]}});
-  Jacobian o[2];
-  Fe y3[2];
-  for (int k = 0; k < 2; ++k) {
-    F().Sub(o[k].X, rr2[k], j[k]);
-    F().Sub(o[k].X, o[k].X, v[k]);
-    F().Sub(o[k].X, o[k].X, v[k]);
-    F().Sub(t[k], v[k], o[k].X);
-  }
-  Batch({{&y3[0], &rr[0], &t[0]}, {&t[0], &p1.Y, &j[0]}, {&y3[1], &rr[1], &t[1]}, {&t[1], &p2.Y, &j[1]}});
-  for (int k = 0; k < 2; ++k) {
-    F().Dbl(t[k], t[k]);
-    F().Sub(o[k].Y, y3[k], t[k]);
-    F().Sub(t[k], zh[k], z1z1[k]);
-    F().Sub(o[k].Z, t[k], hh[k]);
-    (void)q[k];
-  }
-  r1 = o[0];
-  r2 = o[1];
-}
-
 // One position of two accumulations at once.
 void StepPair(const FixedBaseTable& t1, int j1, int d1, Jacobian& acc1, uint64_t& inf1, const FixedBaseTable& t2, int j2,
               int d2, Jacobian& acc2, uint64_t& inf2) {
@@ -395,7 +391,10 @@ void StepPair(const FixedBaseTable& t1, int j1, int d1, Jacobian& acc1, uint64_t
   t1.Read(j1, d1, s1);
   t2.Read(j2, d2, s2);
   Jacobian sum1, sum2;
-  AddMixedPair(sum1, acc1, s1, sum2, acc2, s2);
+  Jacobian* sums[2] = {&sum1, &sum2};
+  const Jacobian* accs[2] = {&acc1, &acc2};
+  const Affine* sels[2] = {&s1, &s2};
+  AddMixedN<2>(sums, accs, sels);
   Merge(acc1, inf1, sum1, s1, d1);
   Merge(acc2, inf2, sum2, s2, d2);
 }
