@@ -262,9 +262,7 @@ Fp::Fp() {
   LoadBe(r2_, r2.data());
   const Bytes one = BigInt::Mod(BigInt::PowerOfTwo(1024), p_big_).ToFixedBytes(kFeBytes);
   LoadBe(one_, one.data());
-  adx_ = Supports(MulImpl::kAdx);
-  impl_ = adx_ ? MulImpl::kAdx : MulImpl::kPortable;
-  mul_ = Function(impl_);
+  mul_ = Function(Supports(MulImpl::kAdx) ? MulImpl::kAdx : MulImpl::kPortable);
   ifma_ = Supports(MulImpl::kIfma) && !std::getenv("MCX_NO_IFMA");
 }
 

@@ -56,18 +56,11 @@ class Fp {
 
   const Fe& One() const { return one_; }
   static Fe Zero() { return Fe{}; }
-  /// True when the CPU has MULX/ADX.
-  bool UsesAdx() const { return adx_; }
 
   using MulFn = void (*)(uint64_t*, const uint64_t*, const uint64_t*, const uint64_t*, uint64_t);
   enum class MulImpl { kPortable, kAdx, kIfma };
   static bool Supports(MulImpl m);
   static const char* MulName(MulImpl m);
-  MulImpl mul_impl() const { return impl_; }
-  /// True when Mul2/Mul3 interleave on AVX-512 IFMA.
-  bool Interleaves() const { return ifma_; }
-  /// Turns the interleaved IFMA products on or off (benchmarks; off without the CPU feature).
-  void SetInterleave(bool on) { ifma_ = on && Supports(MulImpl::kIfma); }
   /// The product with a given implementation (tests and benchmarks; it must be supported).
   void MulUsing(MulImpl m, Fe& r, const Fe& a, const Fe& b) const { Function(m)(r.v, a.v, b.v, p_.v, n0_); }
 
@@ -82,8 +75,6 @@ class Fp {
   /// k = 1..4 independent products, alias-safe.
   void MulGroup(Fe* const* r, const Fe* const* a, const Fe* const* b, int k) const;
   MulFn mul_ = nullptr;
-  MulImpl impl_ = MulImpl::kPortable;
-  bool adx_ = false;
   bool ifma_ = false;
 };
 

@@ -99,6 +99,12 @@ void GroupCallControl::RestartTfg2(double delay_s) {
   });
 }
 
+void GroupCallControl::Adopt(const MonpGroupCallMessage& announcement) {
+  call_ = announcement;  // repeated as we heard it, but not as a probe answer, and only the
+  call_->probe_response = false;  // originator asks for confirmation
+  call_->confirm_mode = false;
+}
+
 void GroupCallControl::AnswerSoon(bool probe_response) {
   if (tfg2_) hooks_.cancel(tfg2_);
   tfg2_ = hooks_.schedule(hooks_.uniform() / 12.0, [this, probe_response]() {
@@ -112,9 +118,7 @@ void GroupCallControl::AnswerSoon(bool probe_response) {
 void GroupCallControl::Join(const MonpGroupCallMessage& a) {
   const bool probed = state_ == GroupCallState::kS2WaitingForAnnouncement;
   StopTimers();
-  call_ = a;
-  call_->probe_response = false;
-  call_->confirm_mode = false;  // only the originator asks
+  Adopt(a);
   state_ = GroupCallState::kS3PartOfCall;
   if (a.confirm_mode) {  // 10.2.2.4.3: confirm with GROUP CALL ACCEPT
     MonpGroupCallMessage acc;
@@ -152,9 +156,7 @@ void GroupCallControl::Receive(crypto::ByteView datagram) {
       // Another call of the group: the earlier one wins (ties: the lower originating user ID).
       if (m->call_start_time < call_->call_start_time ||
           (m->call_start_time == call_->call_start_time && m->originating_user < call_->originating_user)) {
-        call_ = *m;
-        call_->probe_response = false;
-        call_->confirm_mode = false;
+        Adopt(*m);
         RestartTfg2(PeriodicDelay());
         if (on_merged) on_merged(m->call_id);
       } else {

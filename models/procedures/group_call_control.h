@@ -84,6 +84,8 @@ class GroupCallControl {
   void AnswerSoon(bool probe_response);
   double PeriodicDelay();
   void Join(const MonpGroupCallMessage& announcement);
+  /// Makes another member's announced call ours to repeat.
+  void Adopt(const MonpGroupCallMessage& announcement);
   void StopTimers();
 
   GroupCallConfig cfg_;
