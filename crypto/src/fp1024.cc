@@ -303,9 +303,9 @@ void Fp::MulBatch(Fe* const* r, const Fe* const* a, const Fe* const* b, int n) c
   if (n <= 4) return MulGroup(r, a, b, n);
   // Groups of up to four; inputs are copied first, as an earlier group's output may be a later
   // group's input.
-  Fe in_a[8], in_b[8], out[8];
-  const Fe *pa[8], *pb[8];
-  Fe* po[8];
+  Fe in_a[kMaxBatch], in_b[kMaxBatch], out[kMaxBatch];
+  const Fe *pa[kMaxBatch], *pb[kMaxBatch];
+  Fe* po[kMaxBatch];
   for (int j = 0; j < n; ++j) {
     in_a[j] = *a[j];
     in_b[j] = *b[j];
@@ -315,7 +315,7 @@ void Fp::MulBatch(Fe* const* r, const Fe* const* a, const Fe* const* b, int n) c
   }
   for (int j = 0; j < n;) {
     const int left = n - j;
-    const int g = left == 5 ? 3 : (left >= 4 ? 4 : left);  // 5 = 3 + 2, 6 = 4 + 2, 7 = 4 + 3, 8 = 4 + 4
+    const int g = left == 5 ? 3 : (left >= 4 ? 4 : left);  // 5 = 3 + 2, 6 = 4 + 2, 7 = 4 + 3, ...
     MulGroup(po + j, pa + j, pb + j, g);
     j += g;
   }

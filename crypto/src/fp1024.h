@@ -33,7 +33,8 @@ class Fp {
             const Fe& b3) const;
   /// *r[j] = *a[j] * *b[j] for j = 0..3.
   void Mul4(Fe* const r[4], const Fe* const a[4], const Fe* const b[4]) const;
-  /// n independent products (n <= 8), in groups of up to four; outputs may alias inputs.
+  static constexpr int kMaxBatch = 16;
+  /// n independent products (n <= kMaxBatch), in groups of up to four; outputs may alias inputs.
   void MulBatch(Fe* const* r, const Fe* const* a, const Fe* const* b, int n) const;
   void Sqr(Fe& r, const Fe& a) const { mul_(r.v, a.v, a.v, p_.v, n0_); }
   void Add(Fe& r, const Fe& a, const Fe& b) const;
@@ -55,6 +56,7 @@ class Fp {
   BigInt ToBigInt(const Fe& a) const;
 
   const Fe& One() const { return one_; }
+  const BigInt& Modulus() const { return p_big_; }
   static Fe Zero() { return Fe{}; }
 
   using MulFn = void (*)(uint64_t*, const uint64_t*, const uint64_t*, const uint64_t*, uint64_t);

@@ -3,8 +3,10 @@
 #include <cpuid.h>
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 #include <initializer_list>
+#include <stdexcept>
 #include <tuple>
 
 namespace mcx::crypto::sakke::fast {
@@ -97,76 +99,31 @@ void Dbl(Jacobian& r, const Jacobian& p) {
   r.Z = z3;
 }
 
-// K independent mixed additions r[k] = p[k] + q[k] (q affine, p != +-q, p not at infinity;
-// 7M + 4S each), their products in shared batches (MulBatch interleaves them on IFMA).
-template <int K>
-void AddMixedN(Jacobian* const r[K], const Jacobian* const p[K], const Affine* const q[K]) {
-  Fe z1z1[K], u2[K], s2[K], h[K], hh[K], i[K], j[K], rr[K], v[K], t[K], zh[K], rr2[K], y3[K];
-  Fe* out[3 * K];
-  const Fe* in_a[3 * K];
-  const Fe* in_b[3 * K];
-  int n = 0;
-  auto product = [&](Fe& o, const Fe& x, const Fe& y) {
-    out[n] = &o;
-    in_a[n] = &x;
-    in_b[n] = &y;
-    ++n;
-  };
-  auto run = [&] {
-    F().MulBatch(out, in_a, in_b, n);
-    n = 0;
-  };
-  for (int k = 0; k < K; ++k) {
-    product(z1z1[k], p[k]->Z, p[k]->Z);
-    product(s2[k], q[k]->y, p[k]->Z);
-  }
-  run();
-  for (int k = 0; k < K; ++k) {
-    product(u2[k], q[k]->x, z1z1[k]);
-    product(s2[k], s2[k], z1z1[k]);
-  }
-  run();
-  for (int k = 0; k < K; ++k) {
-    F().Sub(h[k], u2[k], p[k]->X);
-    F().Sub(rr[k], s2[k], p[k]->Y);
-    F().Dbl(rr[k], rr[k]);
-    F().Add(zh[k], p[k]->Z, h[k]);
-    product(hh[k], h[k], h[k]);
-    product(zh[k], zh[k], zh[k]);
-  }
-  run();
-  for (int k = 0; k < K; ++k) {
-    F().Dbl(i[k], hh[k]);
-    F().Dbl(i[k], i[k]);
-    product(j[k], h[k], i[k]);
-    product(v[k], p[k]->X, i[k]);
-    product(rr2[k], rr[k], rr[k]);
-  }
-  run();
-  Jacobian o[K];
-  for (int k = 0; k < K; ++k) {
-    F().Sub(o[k].X, rr2[k], j[k]);
-    F().Sub(o[k].X, o[k].X, v[k]);
-    F().Sub(o[k].X, o[k].X, v[k]);
-    F().Sub(t[k], v[k], o[k].X);
-    product(y3[k], rr[k], t[k]);
-    product(t[k], p[k]->Y, j[k]);
-  }
-  run();
-  for (int k = 0; k < K; ++k) {
-    F().Dbl(t[k], t[k]);
-    F().Sub(o[k].Y, y3[k], t[k]);
-    F().Sub(t[k], zh[k], z1z1[k]);
-    F().Sub(o[k].Z, t[k], hh[k]);
-  }
-  for (int k = 0; k < K; ++k) *r[k] = o[k];  // r may alias p
-}
-
+// Mixed addition r = p + q (q affine, p != +-q, p not at infinity; madd-2007-bl, 7M + 4S), the
+// products in batches. For building tables; the scalar loops add on the Edwards form.
 void AddMixed(Jacobian& r, const Jacobian& p, const Affine& q) {
-  Jacobian* rr[1] = {&r};
-  const Jacobian* pp[1] = {&p};
-  const Affine* qq[1] = {&q};
-  AddMixedN<1>(rr, pp, qq);
+  Fe z1z1, u2, s2, h, hh, i, j, rr, v, t, zh, rr2, y3;
+  Batch({{&z1z1, &p.Z, &p.Z}, {&s2, &q.y, &p.Z}});
+  Batch({{&u2, &q.x, &z1z1}, {&s2, &s2, &z1z1}});
+  F().Sub(h, u2, p.X);
+  F().Sub(rr, s2, p.Y);
+  F().Dbl(rr, rr);
+  F().Add(zh, p.Z, h);
+  Batch({{&hh, &h, &h}, {&zh, &zh, &zh}});
+  F().Dbl(i, hh);
+  F().Dbl(i, i);
+  Batch({{&j, &h, &i}, {&v, &p.X, &i}, {&rr2, &rr, &rr}});
+  Jacobian o;
+  F().Sub(o.X, rr2, j);
+  F().Sub(o.X, o.X, v);
+  F().Sub(o.X, o.X, v);
+  F().Sub(t, v, o.X);
+  Batch({{&y3, &rr, &t}, {&t, &p.Y, &j}});
+  F().Dbl(t, t);
+  F().Sub(o.Y, y3, t);
+  F().Sub(t, zh, z1z1);
+  F().Sub(o.Z, t, hh);
+  r = o;  // r may alias p
 }
 
 // Montgomery's trick: inverts all elements with one inversion (all must be non-zero).
@@ -288,6 +245,210 @@ static_assert(sizeof(Affine) == 256 && sizeof(Fp2) == 256, "table entries are 32
 
 }  // namespace
 
+namespace {
+
+// ---- The fixed-base loops run on an Edwards form of E ----
+// E (y^2 = x^3 - 3x) is birational over F_p to the Edwards curve x^2 + y^2 = 1 - x^2 y^2, whose
+// d = -1 is not a square (p = 3 mod 4): its addition law is complete, with no exceptional case
+// for the identity, doublings or opposite points, so the constant-time loops need no special
+// handling, and a mixed addition costs 9 products instead of 11. With lambda the root of -3 that
+// is not a square, and c = sqrt(-6 lambda) / lambda (via the Montgomery curve B v^2 = u^3 + u,
+// u = x / lambda, B = 1 / lambda^3, whose twisted Edwards form has a = -6 lambda, a square):
+//   (x, y) on E  ->  (c x / y, (x - lambda) / (x + lambda)),   the identity -> (0, 1);
+//   (s, t)       ->  x = lambda (1 + t) / (1 - t),  y = c x / s.
+// Points of E[q] never meet the map's exceptions (y = 0, x = -lambda: points of order 2 and 4).
+struct EdwardsMap {
+  Fe lambda, c, c_lambda;
+};
+
+// a^(e / 2^shift) for a public exponent (the constants below, once).
+Fe PowPublic(const Fe& a, const BigInt& e, int shift) {
+  Fe r = F().One();
+  for (int i = e.BitLength() - 1; i >= shift; --i) {
+    F().Sqr(r, r);
+    if (e.Bit(i)) F().Mul(r, r, a);
+  }
+  return r;
+}
+
+EdwardsMap MakeEdwardsMap() {
+  const BigInt& p = F().Modulus();
+  const BigInt p_plus_1 = BigInt::Add(p, BigInt(1)), p_minus_1 = BigInt::Sub(p, BigInt(1));
+  auto sqrt = [&](const Fe& a) { return PowPublic(a, p_plus_1, 2); };  // a^((p+1)/4), p = 3 mod 4
+  auto is_square = [&](const Fe& a) { return F().Equal(PowPublic(a, p_minus_1, 1), F().One()); };
+  Fe minus3, minus6, a, root, check, lambda_sq, lambda_inv;
+  F().Neg(minus3, F().FromBigInt(BigInt(3)));
+  EdwardsMap m;
+  m.lambda = sqrt(minus3);
+  if (is_square(m.lambda)) F().Neg(m.lambda, m.lambda);
+  F().Dbl(minus6, minus3);
+  F().Mul(a, minus6, m.lambda);
+  root = sqrt(a);
+  F().Sqr(check, root);
+  F().Sqr(lambda_sq, m.lambda);
+  if (!F().Equal(check, a) || !F().Equal(lambda_sq, minus3))
+    throw std::logic_error("SAKKE: no Edwards form");  // cannot happen for parameter set 1
+  F().Inv(lambda_inv, m.lambda);
+  F().Mul(m.c, root, lambda_inv);
+  F().Mul(m.c_lambda, m.c, m.lambda);
+  return m;
+}
+
+const EdwardsMap& Edwards() {
+  static const EdwardsMap m = MakeEdwardsMap();
+  return m;
+}
+
+/// A point of the Edwards curve in extended coordinates: x = X/Z, y = Y/Z, T = XY/Z.
+struct Extended {
+  Fe X, Y, Z, T;
+};
+
+Extended EdwardsIdentity() { return Extended{Fe{}, F().One(), F().One(), Fe{}}; }
+
+/// Points of E (affine, none of order 2 or 4) to Edwards affine, with one inversion for all.
+std::vector<Affine> ToEdwardsBatch(const std::vector<Affine>& w) {
+  const EdwardsMap& m = Edwards();
+  std::vector<Fe> den(w.size()), plus(w.size());
+  for (size_t i = 0; i < w.size(); ++i) {
+    F().Add(plus[i], w[i].x, m.lambda);
+    F().Mul(den[i], w[i].y, plus[i]);  // y (x + lambda)
+  }
+  BatchInvert(den);
+  std::vector<Affine> out(w.size());
+  for (size_t i = 0; i < w.size(); ++i) {
+    Fe inv_y, inv_plus, minus;
+    F().Mul(inv_y, den[i], plus[i]);
+    F().Mul(inv_plus, den[i], w[i].y);
+    F().Mul(out[i].x, w[i].x, inv_y);
+    F().Mul(out[i].x, out[i].x, m.c);
+    F().Sub(minus, w[i].x, m.lambda);
+    F().Mul(out[i].y, minus, inv_plus);
+  }
+  return out;
+}
+
+/// A point of E (affine, not of order 2 or 4) in extended Edwards coordinates, no inversion:
+/// X = c x (x + lambda), Y = (x - lambda) y, Z = y (x + lambda), T = c x (x - lambda).
+Extended ToExtended(const Affine& w) {
+  const EdwardsMap& m = Edwards();
+  Fe plus, minus, cx;
+  F().Add(plus, w.x, m.lambda);
+  F().Sub(minus, w.x, m.lambda);
+  F().Mul(cx, w.x, m.c);
+  Extended e;
+  Batch({{&e.X, &cx, &plus}, {&e.Y, &minus, &w.y}, {&e.Z, &w.y, &plus}, {&e.T, &cx, &minus}});
+  return e;
+}
+
+/// The point of E an Edwards point stands for, as fractions over one denominator:
+/// x = lambda (Z + Y) X / den, y = c lambda (Z + Y) Z / den, den = X (Z - Y). den = 0 for the
+/// identity (and for the Edwards points of order 2 and 4, which E[q] never reaches).
+struct WeierstrassFraction {
+  Fe x_num, y_num, den;
+};
+WeierstrassFraction ToWeierstrassFraction(const Extended& e) {
+  const EdwardsMap& m = Edwards();
+  Fe sum, diff, lx, ly;
+  F().Add(sum, e.Z, e.Y);
+  F().Sub(diff, e.Z, e.Y);
+  WeierstrassFraction f;
+  Batch({{&lx, &sum, &m.lambda}, {&ly, &sum, &m.c_lambda}, {&f.den, &e.X, &diff}});
+  Batch({{&f.x_num, &lx, &e.X}, {&f.y_num, &ly, &e.Z}});
+  return f;
+}
+
+/// The affine point, given 1/den.
+Affine Finish(const WeierstrassFraction& f, const Fe& inv_den) {
+  Affine a;
+  F().Mul2(a.x, f.x_num, inv_den, a.y, f.y_num, inv_den);
+  return a;
+}
+
+/// Products queued for one MulBatch.
+struct ProductBatch {
+  Fe* out[Fp::kMaxBatch];
+  const Fe* a[Fp::kMaxBatch];
+  const Fe* b[Fp::kMaxBatch];
+  int n = 0;
+  void Add(Fe& o, const Fe& x, const Fe& y) {
+    out[n] = &o;
+    a[n] = &x;
+    b[n] = &y;
+    ++n;
+  }
+  void Run() {
+    F().MulBatch(out, a, b, n);
+    n = 0;
+  }
+};
+
+/// Room for the four sums of an Edwards addition's second half.
+struct EfghTemp {
+  Fe e, f, g, h;
+};
+
+/// The second half of an Edwards addition (add-2008-hwcd with a = 1, d = -1, so C = -T1 T2):
+/// from A = X1 X2, B = Y1 Y2, E' = (X1 + Y1)(X2 + Y2), TT = T1 T2 and D = Z1 Z2:
+/// E = E' - A - B, F = D + TT, G = D - TT, H = B - A; queues X3 = E F, Y3 = G H, T3 = E H,
+/// Z3 = F G into the batch.
+void QueueEdwardsOutputs(ProductBatch& batch, EfghTemp& s, Extended& r, const Fe& a, const Fe& b, const Fe& e_sum,
+                         const Fe& tt, const Fe& d) {
+  F().Sub(s.e, e_sum, a);
+  F().Sub(s.e, s.e, b);
+  F().Add(s.f, d, tt);
+  F().Sub(s.g, d, tt);
+  F().Sub(s.h, b, a);
+  batch.Add(r.X, s.e, s.f);
+  batch.Add(r.Y, s.g, s.h);
+  batch.Add(r.T, s.e, s.h);
+  batch.Add(r.Z, s.f, s.g);
+}
+
+/// K independent mixed additions acc[k] += q[k], q Edwards affine (Z = 1; its T = x y is formed
+/// here, as the table holds x and y only): 9 products each, in three batches.
+template <int K>
+void EdwardsAddMixed(Extended* acc, const Affine* q) {
+  static_assert(4 * K <= Fp::kMaxBatch, "batch size");
+  Fe a[K], b[K], e_sum[K], txy[K], tt[K], s1[K], s2[K];
+  EfghTemp tmp[K];
+  ProductBatch batch;
+  for (int k = 0; k < K; ++k) {
+    F().Add(s1[k], acc[k].X, acc[k].Y);
+    F().Add(s2[k], q[k].x, q[k].y);
+    batch.Add(a[k], acc[k].X, q[k].x);
+    batch.Add(b[k], acc[k].Y, q[k].y);
+    batch.Add(e_sum[k], s1[k], s2[k]);
+    batch.Add(txy[k], q[k].x, q[k].y);
+  }
+  batch.Run();
+  for (int k = 0; k < K; ++k) batch.Add(tt[k], acc[k].T, txy[k]);
+  batch.Run();
+  for (int k = 0; k < K; ++k) QueueEdwardsOutputs(batch, tmp[k], acc[k], a[k], b[k], e_sum[k], tt[k], acc[k].Z);
+  batch.Run();  // MulBatch reads every input before it writes: acc[k].Z may be both
+}
+
+/// p + q in extended coordinates (9 products; complete).
+Extended EdwardsAdd(const Extended& p, const Extended& q) {
+  Fe a, b, e_sum, tt, d, s1, s2;
+  EfghTemp tmp;
+  F().Add(s1, p.X, p.Y);
+  F().Add(s2, q.X, q.Y);
+  ProductBatch batch;
+  batch.Add(a, p.X, q.X);
+  batch.Add(b, p.Y, q.Y);
+  batch.Add(e_sum, s1, s2);
+  batch.Add(tt, p.T, q.T);
+  batch.Add(d, p.Z, q.Z);
+  batch.Run();
+  Extended r;
+  QueueEdwardsOutputs(batch, tmp, r, a, b, e_sum, tt, d);
+  batch.Run();
+  return r;
+}
+
+}  // namespace
+
 Affine FromEcPoint(const EcGroup& g, const EcPoint& p) {
   BigInt x, y;
   g.Affine(p, x, y);
@@ -313,15 +474,6 @@ Affine ToAffine(const Jacobian& p) {
   return a;
 }
 
-bool Equals(const Jacobian& p, const Affine& q) {
-  Fe z2, z3, x, y;
-  F().Sqr(z2, p.Z);
-  F().Mul(z3, z2, p.Z);
-  F().Mul(x, q.x, z2);
-  F().Mul(y, q.y, z3);
-  return !F().IsZero(p.Z) && F().Equal(x, p.X) && F().Equal(y, p.Y);
-}
-
 FixedBaseTable::FixedBaseTable(const Affine& base) {
   std::vector<Jacobian> jac;
   jac.reserve(static_cast<size_t>(kPositions) * kHalf);
@@ -340,7 +492,7 @@ FixedBaseTable::FixedBaseTable(const Affine& base) {
     }
     Dbl(b, acc);  // 2 * 2^(w-1) = 2^w
   }
-  entries_ = ToAffineBatch(jac);
+  entries_ = ToEdwardsBatch(ToAffineBatch(jac));
 }
 
 std::vector<int8_t> FixedBaseTable::Recode(const BigInt& k) {
@@ -360,145 +512,87 @@ std::vector<int8_t> FixedBaseTable::Recode(const BigInt& k) {
 void FixedBaseTable::Read(int j, int digit, Affine& sel) const {
   const int sign = (digit >> 31) & 1;
   const int abs = (digit ^ -sign) + sign;
-  // Entry abs - 1 of the row (none for 0), read in constant time, negated for a negative digit.
+  // Entry abs - 1 of the row (none for 0: all zero), read in constant time; then the identity
+  // (0, 1) for digit 0, and -(x, y) = (-x, y) for a negative digit.
   Scan(entries_[static_cast<size_t>(j) * kHalf].x.v, kHalf, abs - 1, sel.x.v);
-  Fe ny;
-  F().Neg(ny, sel.y);
-  Fp::Select(sel.y, sel.y, ny, sign != 0);
+  Fe nx;
+  F().Neg(nx, sel.x);
+  Fp::Select(sel.x, sel.x, nx, sign != 0);
+  Fp::Select(sel.y, sel.y, F().One(), abs == 0);
 }
 
 namespace {
 
-// acc += sel where sel was read for `digit`: the sum, or sel itself when acc is the identity, or
-// acc unchanged for digit 0, chosen in constant time.
-void Merge(Jacobian& acc, uint64_t& acc_infinity, const Jacobian& sum, const Affine& sel, int digit) {
-  const bool zero = digit == 0;
-  const bool inf = acc_infinity != 0;
-  Jacobian next = sum;
-  Fp::Select(next.X, next.X, sel.x, inf);
-  Fp::Select(next.Y, next.Y, sel.y, inf);
-  Fp::Select(next.Z, next.Z, F().One(), inf);
-  Fp::Select(acc.X, next.X, acc.X, zero);
-  Fp::Select(acc.Y, next.Y, acc.Y, zero);
-  Fp::Select(acc.Z, next.Z, acc.Z, zero);
-  acc_infinity &= static_cast<uint64_t>(zero);
-}
+// Four accumulations whose additions share batches (four interleaved products per batch).
+constexpr int kLanes = 4;
 
-// One position of two accumulations at once.
-void StepPair(const FixedBaseTable& t1, int j1, int d1, Jacobian& acc1, uint64_t& inf1, const FixedBaseTable& t2, int j2,
-              int d2, Jacobian& acc2, uint64_t& inf2) {
-  Affine s1, s2;
-  t1.Read(j1, d1, s1);
-  t2.Read(j2, d2, s2);
-  Jacobian sum1, sum2;
-  Jacobian* sums[2] = {&sum1, &sum2};
-  const Jacobian* accs[2] = {&acc1, &acc2};
-  const Affine* sels[2] = {&s1, &s2};
-  AddMixedN<2>(sums, accs, sels);
-  Merge(acc1, inf1, sum1, s1, d1);
-  Merge(acc2, inf2, sum2, s2, d2);
-}
+/// One accumulation: the digits of one scalar at positions first, first + stride, ...
+struct Lane {
+  const FixedBaseTable* table;
+  const int8_t* digits;
+  int first, stride;
+};
 
-// r = p + q, both Jacobian (add-2007-bl, products in batches). False when p = +-q (H = 0).
-bool AddJacobian(Jacobian& r, const Jacobian& p, const Jacobian& q) {
-  Fe z1z1, z2z2, t1, t2, u1, u2, s1, s2, h, h2, i, zz, rr, rr2, j, v, zsum, y3, t;
-  Batch({{&z1z1, &p.Z, &p.Z}, {&z2z2, &q.Z, &q.Z}, {&t1, &p.Y, &q.Z}, {&t2, &q.Y, &p.Z}});
-  Batch({{&u1, &p.X, &z2z2}, {&u2, &q.X, &z1z1}, {&s1, &t1, &z2z2}, {&s2, &t2, &z1z1}});
-  F().Sub(h, u2, u1);
-  if (F().IsZero(h)) return false;
-  F().Dbl(h2, h);
-  F().Sub(rr, s2, s1);
-  F().Dbl(rr, rr);
-  F().Add(zsum, p.Z, q.Z);
-  Batch({{&i, &h2, &h2}, {&zz, &zsum, &zsum}, {&rr2, &rr, &rr}});
-  F().Sub(zz, zz, z1z1);
-  F().Sub(zz, zz, z2z2);
-  Jacobian o;
-  Batch({{&j, &h, &i}, {&v, &u1, &i}, {&o.Z, &zz, &h}});
-  F().Sub(o.X, rr2, j);
-  F().Sub(o.X, o.X, v);
-  F().Sub(o.X, o.X, v);
-  F().Sub(t, v, o.X);
-  Batch({{&y3, &rr, &t}, {&t1, &s1, &j}});
-  F().Dbl(t1, t1);
-  F().Sub(o.Y, y3, t1);
-  r = o;
-  return true;
-}
-
-// acc1 + acc2 as an affine point (one inversion). False if the sum is the identity or the two
-// are equal (negligible for the scalars used here).
-bool Combine(const Jacobian& acc1, uint64_t inf1, const Jacobian& acc2, uint64_t inf2, Affine& out) {
-  if (inf1 && inf2) return false;
-  const Jacobian* one = inf2 ? &acc1 : (inf1 ? &acc2 : nullptr);
-  Jacobian sum;
-  if (one == nullptr) {
-    if (!AddJacobian(sum, acc1, acc2)) return false;
-    one = &sum;
+/// The sum over the lanes of their table entries, as an Edwards point. Constant time in the
+/// digits: every step reads a whole table row per lane and adds (complete formulas, so digit 0
+/// adds the identity like any other entry).
+Extended SumOfLanes(const Lane (&lanes)[kLanes]) {
+  Extended acc[kLanes];
+  for (Extended& a : acc) a = EdwardsIdentity();
+  const int steps = (kPositions - lanes[0].first + lanes[0].stride - 1) / lanes[0].stride;
+  for (int s = 0; s < steps; ++s) {
+    Affine sel[kLanes];
+    for (int l = 0; l < kLanes; ++l) {
+      const int pos = lanes[l].first + s * lanes[l].stride;  // public: the loop's shape only
+      if (pos < kPositions)
+        lanes[l].table->Read(pos, lanes[l].digits[pos], sel[l]);
+      else
+        lanes[l].table->Read(kPositions - 1, 0, sel[l]);  // past the end: the identity
+    }
+    EdwardsAddMixed<kLanes>(acc, sel);
   }
-  if (F().IsZero(one->Z)) return false;
-  out = ToAffine(*one);
-  return true;
+  Extended sum = EdwardsAdd(EdwardsAdd(acc[0], acc[1]), EdwardsAdd(acc[2], acc[3]));
+  SecureWipe(acc, sizeof acc);
+  return sum;
 }
 
-const Jacobian kIdentity{Fe{}, Fe{}, Fe{}};
-
-}  // namespace
-
-namespace {
-// [k]B in Jacobian form: even and odd positions in two accumulators whose additions share batches,
-// summed at the end. False if the result is the identity (or, negligibly, the halves are equal).
-bool MulFixedJacobian(const FixedBaseTable& t, const BigInt& k, Jacobian& out) {
+/// [k]B as an Edwards point: position j is added in lane j mod 4.
+Extended MulFixedEdwards(const FixedBaseTable& t, const BigInt& k) {
   std::vector<int8_t> d = FixedBaseTable::Recode(k);
-  Jacobian acc1 = kIdentity, acc2 = kIdentity;
-  uint64_t inf1 = 1, inf2 = 1;
-  int j = 0;
-  for (; j + 1 < kPositions; j += 2) StepPair(t, j, d[j], acc1, inf1, t, j + 1, d[j + 1], acc2, inf2);
-  for (; j < kPositions; ++j) {  // an odd count: the last one alone
-    Affine s;
-    t.Read(j, d[j], s);
-    Jacobian sum;
-    AddMixed(sum, acc1, s);
-    Merge(acc1, inf1, sum, s, d[j]);
-  }
+  const Lane lanes[kLanes] = {{&t, d.data(), 0, 4}, {&t, d.data(), 1, 4}, {&t, d.data(), 2, 4}, {&t, d.data(), 3, 4}};
+  Extended out = SumOfLanes(lanes);
   SecureWipe(d.data(), d.size());
-  if (inf1 && inf2) return false;
-  if (inf1 || inf2) {
-    out = inf2 ? acc1 : acc2;
-  } else if (!AddJacobian(out, acc1, acc2)) {
-    return false;
-  }
-  return !F().IsZero(out.Z);
+  return out;
 }
+
+/// The affine point of E. False for the identity.
+bool ToAffine(const Extended& e, Affine& out) {
+  const WeierstrassFraction f = ToWeierstrassFraction(e);
+  if (F().IsZero(f.den)) return false;
+  Fe inv;
+  F().Inv(inv, f.den);
+  out = Finish(f, inv);
+  return true;
+}
+
 }  // namespace
 
 bool MulFixed(const FixedBaseTable& t, const BigInt& k, Affine& out) {
-  Jacobian sum;
-  if (!MulFixedJacobian(t, k, sum)) return false;
-  out = ToAffine(sum);  // the one inversion
-  return true;
+  return ToAffine(MulFixedEdwards(t, k), out);
 }
 
 bool MulFixedPlus(const FixedBaseTable& t, const BigInt& k, const Affine& a, Affine& out) {
-  Jacobian kb;
-  if (!MulFixedJacobian(t, k, kb)) return false;  // k = 0 mod the order is not an identifier's scalar
-  if (Equals(kb, a)) return false;  // the doubling case, not handled by AddMixed
-  Jacobian sum;
-  AddMixed(sum, kb, a);
-  if (F().IsZero(sum.Z)) return false;
-  out = ToAffine(sum);
-  return true;
+  return ToAffine(EdwardsAdd(MulFixedEdwards(t, k), ToExtended(a)), out);
 }
 
 bool MulFixed2(const FixedBaseTable& t1, const BigInt& k1, const FixedBaseTable& t2, const BigInt& k2, Affine& out) {
-  // The two scalars in two accumulators whose additions share batches.
+  // Even and odd positions of each scalar in their own lane.
   std::vector<int8_t> d1 = FixedBaseTable::Recode(k1), d2 = FixedBaseTable::Recode(k2);
-  Jacobian acc1 = kIdentity, acc2 = kIdentity;
-  uint64_t inf1 = 1, inf2 = 1;
-  for (int j = 0; j < kPositions; ++j) StepPair(t1, j, d1[j], acc1, inf1, t2, j, d2[j], acc2, inf2);
+  const Lane lanes[kLanes] = {{&t1, d1.data(), 0, 2}, {&t1, d1.data(), 1, 2}, {&t2, d2.data(), 0, 2}, {&t2, d2.data(), 1, 2}};
+  const Extended sum = SumOfLanes(lanes);
   SecureWipe(d1.data(), d1.size());
   SecureWipe(d2.data(), d2.size());
-  return Combine(acc1, inf1, acc2, inf2, out);
+  return ToAffine(sum, out);
 }
 
 GPowTable::GPowTable(const Fe& g) {

@@ -1,7 +1,8 @@
 // Internal: the fast paths of SAKKE parameter set 1 on fixed-width arithmetic (fp1024.h).
-// - curve arithmetic in Jacobian coordinates (a = -3);
+// - curve arithmetic in Jacobian coordinates (a = -3) for the tables and the Miller loop;
 // - fixed-base scalar multiplication with per-position signed-window tables, selected in
-//   constant time (for P and each KMS public key Z): [r b]P + [r]Z with no doublings;
+//   constant time (for P and each KMS public key Z): [r b]P + [r]Z with no doublings, added on
+//   an Edwards form of the curve (complete formulas, 9 products per addition);
 // - g^r with a fixed-base table in F_p^2;
 // - the Tate-Lichtenbaum pairing: a projective Miller loop, and for a fixed first argument
 //   (an RSK) a precomputed table of line coefficients, so each decapsulation only evaluates.
@@ -34,16 +35,16 @@ Affine FromEcPoint(const EcGroup& g, const EcPoint& p);
 /// 0x04 || x || y.
 Bytes Encode(const Affine& a);
 Affine ToAffine(const Jacobian& p);
-/// p == q without an inversion (p not at infinity).
-bool Equals(const Jacobian& p, const Affine& q);
 
-/// Per-position signed-window table of a fixed base point: [m 2^(w j)]B for m = 1..2^(w-1).
+/// Per-position signed-window table of a fixed base point: [m 2^(w j)]B for m = 1..2^(w-1),
+/// held as affine points of the Edwards form (sakke_fast.cc).
 class FixedBaseTable {
  public:
   explicit FixedBaseTable(const Affine& base);
   /// The signed digits of 0 <= k < 2^1024, one per position, computed without branches on k.
   static std::vector<int8_t> Recode(const BigInt& k);
-  /// [digit 2^(w j)]B for a digit of Recode, read in constant time (all zero for digit 0).
+  /// [digit 2^(w j)]B (Edwards affine) for a digit of Recode, read in constant time (the
+  /// identity (0, 1) for digit 0).
   void Read(int j, int digit, Affine& out) const;
   size_t Bytes() const { return entries_.size() * sizeof(Affine); }
 
@@ -51,17 +52,15 @@ class FixedBaseTable {
   std::vector<Affine> entries_;  ///< positions x 2^(w-1)
 };
 
-/// [k]B for a fixed base (constant time in k; even and odd positions accumulate separately, their
-/// additions batched). Result affine; false if it is the identity (or, negligibly, if the two
-/// halves are equal).
+/// [k]B for a fixed base (constant time in k; four accumulations whose additions share batches).
+/// Result affine; false if it is the identity.
 bool MulFixed(const FixedBaseTable& t, const BigInt& k, Affine& out);
 
-/// [k]B + A for a fixed base B and a point A. False if [k]B is the identity, if the sum is, or if
-/// [k]B = A (negligible for the public values it serves).
+/// [k]B + A for a fixed base B and a point A of E[q]. False if the sum is the identity.
 bool MulFixedPlus(const FixedBaseTable& t, const BigInt& k, const Affine& a, Affine& out);
 
-/// [k1]B1 + [k2]B2 for two fixed bases (constant time in k1, k2). Result affine.
-/// Returns false only in the negligible case that the sum is the identity.
+/// [k1]B1 + [k2]B2 for two fixed bases (constant time in k1, k2). Result affine; false if the
+/// sum is the identity.
 bool MulFixed2(const FixedBaseTable& t1, const BigInt& k1, const FixedBaseTable& t2, const BigInt& k2,
                Affine& out);
 
