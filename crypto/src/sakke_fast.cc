@@ -16,8 +16,9 @@ namespace {
 constexpr int kWindow = 7;                      // signed digits in (-64, 64]
 constexpr int kHalf = 1 << (kWindow - 1);       // table entries per position
 constexpr int kPositions = (1024 + kWindow - 1) / kWindow + 1;
-constexpr int kGWindow = 4;                     // unsigned digits 0..15 for g^k
-constexpr int kGPositions = 1024 / kGWindow;
+constexpr int kGWindow = 5;                     // g^k: signed digits in (-16, 16]
+constexpr int kGHalf = 1 << (kGWindow - 1);
+constexpr int kGPositions = (1024 + kGWindow - 1) / kGWindow + 1;
 
 const Fp& F() { return Fp::Sakke(); }
 
@@ -212,36 +213,61 @@ bool CpuHasAvx512() {
 
 // Constant-time table read: out = entry `wanted` of `count` 256-byte entries (all zero when none
 // matches). Every entry is loaded; the match only decides a mask.
+// Constant-time table read: out = entry `wanted` of `count` entries of W words (W = 16: one
+// field element, 32: two), all zero when none matches. Every entry is loaded; the match only
+// decides a mask.
+template <int W>
 __attribute__((target("avx512f"))) void ScanAvx512(const uint64_t* entries, int count, int wanted, uint64_t* out) {
-  __m512i acc0 = _mm512_setzero_si512(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+  constexpr int kVectors = W / 8;
+  __m512i acc[kVectors];
+  for (__m512i& a : acc) a = _mm512_setzero_si512();
   for (int m = 0; m < count; ++m) {
     const __mmask8 k = static_cast<__mmask8>(0u - static_cast<unsigned>(m == wanted));
-    const uint64_t* e = entries + 32 * m;
-    acc0 = _mm512_mask_loadu_epi64(acc0, k, e);
-    acc1 = _mm512_mask_loadu_epi64(acc1, k, e + 8);
-    acc2 = _mm512_mask_loadu_epi64(acc2, k, e + 16);
-    acc3 = _mm512_mask_loadu_epi64(acc3, k, e + 24);
+    const uint64_t* e = entries + W * m;
+    for (int v = 0; v < kVectors; ++v) acc[v] = _mm512_mask_loadu_epi64(acc[v], k, e + 8 * v);
   }
-  _mm512_storeu_si512(out, acc0);
-  _mm512_storeu_si512(out + 8, acc1);
-  _mm512_storeu_si512(out + 16, acc2);
-  _mm512_storeu_si512(out + 24, acc3);
+  for (int v = 0; v < kVectors; ++v) _mm512_storeu_si512(out + 8 * v, acc[v]);
 }
 
+template <int W>
 void ScanPortable(const uint64_t* entries, int count, int wanted, uint64_t* out) {
-  uint64_t acc[32] = {};
+  uint64_t acc[W] = {};
   for (int m = 0; m < count; ++m) {
     const uint64_t mask = uint64_t{0} - static_cast<uint64_t>(m == wanted);
-    const uint64_t* e = entries + 32 * m;
-    for (int j = 0; j < 32; ++j) acc[j] |= e[j] & mask;
+    const uint64_t* e = entries + W * m;
+    for (int j = 0; j < W; ++j) acc[j] |= e[j] & mask;
   }
   std::memcpy(out, acc, sizeof acc);
 }
 
+template <int W>
 void Scan(const uint64_t* entries, int count, int wanted, uint64_t* out) {
-  CpuHasAvx512() ? ScanAvx512(entries, count, wanted, out) : ScanPortable(entries, count, wanted, out);
+  CpuHasAvx512() ? ScanAvx512<W>(entries, count, wanted, out) : ScanPortable<W>(entries, count, wanted, out);
 }
-static_assert(sizeof(Affine) == 256 && sizeof(Fp2) == 256, "table entries are 32 words");
+static_assert(sizeof(Affine) == 256 && sizeof(Fe) == 128, "table entries are 32 or 16 words");
+
+// Signed digits of 0 <= k < 2^1024 in (-2^(w-1), 2^(w-1)], one per w-bit position (and one for
+// the final carry), recoded without branches on k.
+template <int W>
+std::vector<int8_t> RecodeSigned(const BigInt& k) {
+  constexpr int kPos = (1024 + W - 1) / W + 1;
+  const ScalarBits bits(k);
+  std::vector<int8_t> digits(kPos);
+  int carry = 0;
+  for (int j = 0; j < kPos; ++j) {
+    const int v = bits.Get(j * W, W) + carry;
+    const int neg = (((1 << (W - 1)) - v) >> 31) & 1;  // v > 2^(w-1)
+    digits[j] = static_cast<int8_t>(v - (neg << W));
+    carry = neg;
+  }
+  return digits;
+}
+
+// The index and sign of a signed digit, without branches.
+struct DigitParts {
+  int negative, abs;
+  explicit DigitParts(int digit) : negative((digit >> 31) & 1), abs((digit ^ -negative) + negative) {}
+};
 
 }  // namespace
 
@@ -495,30 +521,17 @@ FixedBaseTable::FixedBaseTable(const Affine& base) {
   entries_ = ToEdwardsBatch(ToAffineBatch(jac));
 }
 
-std::vector<int8_t> FixedBaseTable::Recode(const BigInt& k) {
-  // Signed digits in (-2^(w-1), 2^(w-1)], recoded without branches on k.
-  const ScalarBits bits(k);
-  std::vector<int8_t> digits(kPositions);
-  int carry = 0;
-  for (int j = 0; j < kPositions; ++j) {
-    const int v = bits.Get(j * kWindow, kWindow) + carry;
-    const int neg = ((kHalf - v) >> 31) & 1;  // v > half
-    digits[j] = static_cast<int8_t>(v - (neg << kWindow));
-    carry = neg;
-  }
-  return digits;
-}
+std::vector<int8_t> FixedBaseTable::Recode(const BigInt& k) { return RecodeSigned<kWindow>(k); }
 
 void FixedBaseTable::Read(int j, int digit, Affine& sel) const {
-  const int sign = (digit >> 31) & 1;
-  const int abs = (digit ^ -sign) + sign;
+  const DigitParts d(digit);
   // Entry abs - 1 of the row (none for 0: all zero), read in constant time; then the identity
   // (0, 1) for digit 0, and -(x, y) = (-x, y) for a negative digit.
-  Scan(entries_[static_cast<size_t>(j) * kHalf].x.v, kHalf, abs - 1, sel.x.v);
+  Scan<32>(entries_[static_cast<size_t>(j) * kHalf].x.v, kHalf, d.abs - 1, sel.x.v);
   Fe nx;
   F().Neg(nx, sel.x);
-  Fp::Select(sel.x, sel.x, nx, sign != 0);
-  Fp::Select(sel.y, sel.y, F().One(), abs == 0);
+  Fp::Select(sel.x, sel.x, nx, d.negative != 0);
+  Fp::Select(sel.y, sel.y, F().One(), d.abs == 0);
 }
 
 namespace {
@@ -596,28 +609,59 @@ bool MulFixed2(const FixedBaseTable& t1, const BigInt& k1, const FixedBaseTable&
 }
 
 GPowTable::GPowTable(const Fe& g) {
-  entries_.resize(static_cast<size_t>(kGPositions) * 16);
-  Fp2 base{F().One(), g};  // (1 + i g) represents g in PF_p
+  // Row j holds (1 + i g)^(m 32^j) for m = 1..16 (1 + i g represents g in PF_p), each divided
+  // by its real part, 1 + i s, and stored as s: its PF_p value. Multiplying by such an entry
+  // takes two products, and its inverse (the conjugate, for an element of norm 1 up to the
+  // PF_p scaling) is 1 - i s: signed digits at no cost.
+  std::vector<Fp2> raw;
+  raw.reserve(static_cast<size_t>(kGPositions) * kGHalf);
+  Fp2 base{F().One(), g};
   for (int j = 0; j < kGPositions; ++j) {
-    Fp2* row = &entries_[static_cast<size_t>(j) * 16];
-    row[0] = Fp2{F().One(), Fp::Zero()};
-    row[1] = base;
-    for (int m = 2; m < 16; ++m) Fp2Mul(row[m], row[m - 1], base);
-    Fp2Mul(base, row[15], base);  // base^16
+    Fp2 acc = base;
+    raw.push_back(acc);
+    for (int m = 2; m <= kGHalf; ++m) {
+      Fp2Mul(acc, acc, base);
+      raw.push_back(acc);
+    }
+    Fp2Sqr(base, acc);  // 2 * 16 = 32 = 2^w
   }
+  std::vector<Fe> re(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) re[i] = raw[i].re;  // never 0 in the group of order q
+  BatchInvert(re);
+  entries_.resize(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) F().Mul(entries_[i], raw[i].im, re[i]);
+}
+
+Fp2 GPowTable::PowProjective(const BigInt& k) const {
+  std::vector<int8_t> d = RecodeSigned<kGWindow>(k);
+  // Even and odd positions in two accumulators, their four products per step in one batch.
+  Fp2 acc[2] = {{F().One(), Fp::Zero()}, {F().One(), Fp::Zero()}};
+  static_assert(kGPositions % 2 == 0, "positions in pairs");
+  for (int j = 0; j < kGPositions; j += 2) {
+    Fe s[2], ns, bs[2], as[2];
+    for (int l = 0; l < 2; ++l) {
+      const DigitParts dp(d[j + l]);
+      Scan<16>(entries_[static_cast<size_t>(j + l) * kGHalf].v, kGHalf, dp.abs - 1, s[l].v);  // 0 for digit 0
+      F().Neg(ns, s[l]);
+      Fp::Select(s[l], s[l], ns, dp.negative != 0);
+    }
+    // (a + i b)(1 + i s) = (a - b s) + i (b + a s)
+    Batch({{&bs[0], &acc[0].im, &s[0]}, {&as[0], &acc[0].re, &s[0]}, {&bs[1], &acc[1].im, &s[1]}, {&as[1], &acc[1].re, &s[1]}});
+    for (int l = 0; l < 2; ++l) {
+      F().Sub(acc[l].re, acc[l].re, bs[l]);
+      F().Add(acc[l].im, acc[l].im, as[l]);
+    }
+  }
+  SecureWipe(d.data(), d.size());
+  Fp2 out;
+  Fp2Mul(out, acc[0], acc[1]);
+  SecureWipe(acc, sizeof acc);
+  return out;
 }
 
 Fe GPowTable::Pow(const BigInt& k) const {
-  const ScalarBits bits(k);
-  Fp2 acc{F().One(), Fp::Zero()};
-  for (int j = 0; j < kGPositions; ++j) {
-    const int d = bits.Get(j * kGWindow, kGWindow);
-    Fp2 sel;  // constant-time table read
-    Scan(entries_[static_cast<size_t>(j) * 16].re.v, 16, d, sel.re.v);
-    Fp2Mul(acc, acc, sel);
-  }
   Fe out;
-  Project(acc, out);  // Re != 0 for every element of order q
+  Project(PowProjective(k), out);  // Re != 0 for every element of order q
   return out;
 }
 

@@ -64,14 +64,17 @@ bool MulFixedPlus(const FixedBaseTable& t, const BigInt& k, const Affine& a, Aff
 bool MulFixed2(const FixedBaseTable& t1, const BigInt& k1, const FixedBaseTable& t2, const BigInt& k2,
                Affine& out);
 
-/// Fixed-base exponentiation of g in PF_p: returns Im/Re of (1 + i g)^k, constant time in k.
+/// Fixed-base exponentiation of g in PF_p (signed 5-bit windows, constant time in k).
 class GPowTable {
  public:
   explicit GPowTable(const Fe& g);
+  /// Im/Re of (1 + i g)^k.
   Fe Pow(const BigInt& k) const;
+  /// (1 + i g)^k up to a factor in F_p* (its PF_p value is Im/Re), without the inversion.
+  Fp2 PowProjective(const BigInt& k) const;
 
  private:
-  std::vector<Fp2> entries_;  ///< positions x 16
+  std::vector<Fe> entries_;  ///< positions x 16, each the PF_p value of its power
 };
 
 /// <R, Q> in PF_p representation (Im/Re), projective Miller loop. False if degenerate.
