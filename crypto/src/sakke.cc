@@ -173,9 +173,14 @@ Status ValidateRsk(const PublicKey& kms, ByteView identifier, ByteView rsk) {
 }
 
 namespace {
-/// RFC 6508 6.2.1 steps 3-4 given R = [r]([b]P + Z): SED = R || (SSV XOR HashToIntegerRange(g^r)).
-Bytes Seal(const Affine& big_r, const BigInt& r, ByteView ssv) {
-  SecretBytes mask = Mask(Fast().g_table.Pow(r));  // step 3: g^r, no pairing needed
+/// RFC 6508 6.2.1 steps 2-4 with R = [k1]B1 (+ [k2]B2) on fixed-base tables: SED = R || (SSV XOR
+/// HashToIntegerRange(g^r)), R and g^r (no pairing needed) sharing one inversion.
+Result<Bytes> Seal(const fast::FixedBaseTable& t1, const BigInt& k1, const fast::FixedBaseTable* t2, const BigInt& k2,
+                   const BigInt& r, ByteView ssv) {
+  Affine big_r;
+  Fe g_r;
+  if (!fast::EncapsulationValues(t1, k1, t2, k2, Fast().g_table, r, big_r, g_r)) return Error::kPointAtInfinity;
+  SecretBytes mask = Mask(g_r);
   Bytes sed = fast::Encode(big_r);
   for (size_t i = 0; i < kSsvBytes; ++i) sed.push_back(ssv[i] ^ mask[i]);  // H = SSV XOR mask
   return sed;
@@ -189,9 +194,7 @@ Result<Bytes> Encapsulate(const PublicKey& kms, ByteView identifier, ByteView ss
   // Step 2: R = [r]([b]P + Z) = [r b]P + [r]Z, on the fixed-base tables of P and Z.
   BigInt rb = BigInt::ModMul(r, IdentifierScalar(identifier), ps.q);
   rb.SetConstTime();
-  auto big_r = MulPZ(kms, rb, r);
-  if (!big_r) return big_r.error();
-  return Seal(*big_r, r, ssv);
+  return Seal(Fast().p_table, rb, &kms.impl().ZTable(), r, r, ssv);
 }
 
 struct Encapsulator::Impl {
@@ -211,9 +214,7 @@ Result<Encapsulator> Encapsulator::Create(const PublicKey& kms, ByteView identif
 Result<Bytes> Encapsulator::Encapsulate(ByteView ssv) const {
   if (ssv.size() != kSsvBytes) return Error::kBadLength;
   BigInt r = DeriveR(ssv, impl_->identifier);
-  Affine big_r;  // step 2: R = [r]([b]P + Z) on the receiver's own table
-  if (!fast::MulFixed(*impl_->table, r, big_r)) return Error::kPointAtInfinity;
-  return Seal(big_r, r, ssv);
+  return Seal(*impl_->table, r, nullptr, BigInt(0), r, ssv);  // step 2: R = [r]([b]P + Z) on its own table
 }
 
 size_t Encapsulator::PrecomputedBytes() const { return impl_->table->Bytes(); }

@@ -578,6 +578,16 @@ Extended MulFixedEdwards(const FixedBaseTable& t, const BigInt& k) {
   return out;
 }
 
+/// [k1]B1 + [k2]B2 as an Edwards point: even and odd positions of each scalar in their own lane.
+Extended MulFixed2Edwards(const FixedBaseTable& t1, const BigInt& k1, const FixedBaseTable& t2, const BigInt& k2) {
+  std::vector<int8_t> d1 = FixedBaseTable::Recode(k1), d2 = FixedBaseTable::Recode(k2);
+  const Lane lanes[kLanes] = {{&t1, d1.data(), 0, 2}, {&t1, d1.data(), 1, 2}, {&t2, d2.data(), 0, 2}, {&t2, d2.data(), 1, 2}};
+  Extended out = SumOfLanes(lanes);
+  SecureWipe(d1.data(), d1.size());
+  SecureWipe(d2.data(), d2.size());
+  return out;
+}
+
 /// The affine point of E. False for the identity.
 bool ToAffine(const Extended& e, Affine& out) {
   const WeierstrassFraction f = ToWeierstrassFraction(e);
@@ -599,13 +609,7 @@ bool MulFixedPlus(const FixedBaseTable& t, const BigInt& k, const Affine& a, Aff
 }
 
 bool MulFixed2(const FixedBaseTable& t1, const BigInt& k1, const FixedBaseTable& t2, const BigInt& k2, Affine& out) {
-  // Even and odd positions of each scalar in their own lane.
-  std::vector<int8_t> d1 = FixedBaseTable::Recode(k1), d2 = FixedBaseTable::Recode(k2);
-  const Lane lanes[kLanes] = {{&t1, d1.data(), 0, 2}, {&t1, d1.data(), 1, 2}, {&t2, d2.data(), 0, 2}, {&t2, d2.data(), 1, 2}};
-  const Extended sum = SumOfLanes(lanes);
-  SecureWipe(d1.data(), d1.size());
-  SecureWipe(d2.data(), d2.size());
-  return ToAffine(sum, out);
+  return ToAffine(MulFixed2Edwards(t1, k1, t2, k2), out);
 }
 
 GPowTable::GPowTable(const Fe& g) {
@@ -663,6 +667,22 @@ Fe GPowTable::Pow(const BigInt& k) const {
   Fe out;
   Project(PowProjective(k), out);  // Re != 0 for every element of order q
   return out;
+}
+
+bool EncapsulationValues(const FixedBaseTable& t1, const BigInt& k1, const FixedBaseTable* t2, const BigInt& k2,
+                         const GPowTable& g, const BigInt& r, Affine& big_r, Fe& g_r) {
+  const Extended sum = t2 == nullptr ? MulFixedEdwards(t1, k1) : MulFixed2Edwards(t1, k1, *t2, k2);
+  const WeierstrassFraction f = ToWeierstrassFraction(sum);
+  if (F().IsZero(f.den)) return false;
+  const Fp2 v = g.PowProjective(r);
+  // One inversion for both (Montgomery's trick): 1/(den Re), then 1/den and 1/Re from it.
+  Fe both, inv, inv_den, inv_re;
+  F().Mul(both, f.den, v.re);
+  F().Inv(inv, both);
+  F().Mul2(inv_den, inv, v.re, inv_re, inv, f.den);
+  big_r = Finish(f, inv_den);
+  F().Mul(g_r, v.im, inv_re);
+  return true;
 }
 
 namespace {

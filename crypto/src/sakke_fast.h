@@ -77,6 +77,12 @@ class GPowTable {
   std::vector<Fe> entries_;  ///< positions x 16, each the PF_p value of its power
 };
 
+/// RFC 6508 6.2.1 steps 2 and 3 on fixed-base tables, the two results sharing one inversion:
+/// R = [k1]B1 + [k2]B2 (R = [k1]B1 when t2 is null), affine, and g^r in PF_p. Constant time in
+/// the scalars. False if R is the identity.
+bool EncapsulationValues(const FixedBaseTable& t1, const BigInt& k1, const FixedBaseTable* t2, const BigInt& k2,
+                         const GPowTable& g, const BigInt& r, Affine& big_r, Fe& g_r);
+
 /// <R, Q> in PF_p representation (Im/Re), projective Miller loop. False if degenerate.
 bool Pairing(const Affine& r, const Affine& q, const BigInt& q_minus_1, Fe& out);
 
