@@ -125,6 +125,37 @@ TEST(FastScalarMul, FixedBaseTablesMatchOpenSsl) {
   }
 }
 
+// The fixed-base loops add on an Edwards form whose addition law is complete: sums that meet a
+// doubling or the identity come out right instead of failing.
+TEST(FastScalarMul, SingleAndPlusMatchOpenSslIncludingDoublingsAndTheIdentity) {
+  HmacDrbg rng(26, "fixed-base-single");
+  const EcGroup& g = Ps().curve;
+  const FixedBaseTable tp(FromEcPoint(g, g.Generator()));
+  const BigInt two(2);
+  for (int i = 0; i < Cases(10); ++i) {
+    const BigInt k = *RandomScalar(rng, Ps().q), a = *RandomScalar(rng, Ps().q);
+    Affine out;
+    ASSERT_TRUE(MulFixed(tp, k, out)) << i;
+    EXPECT_EQ(ToHex(Encode(out)), ToHex(g.Encode(g.MulGen(k)))) << i;
+    const EcPoint ap = g.MulGen(a);
+    ASSERT_TRUE(MulFixedPlus(tp, k, FromEcPoint(g, ap), out)) << i;
+    EXPECT_EQ(ToHex(Encode(out)), ToHex(g.Encode(g.MulGenAdd(k, ap, BigInt(1))))) << i;
+    // [k]P + [k]P: the final addition is a doubling.
+    const EcPoint kp = g.MulGen(k);
+    ASSERT_TRUE(MulFixedPlus(tp, k, FromEcPoint(g, kp), out)) << i;
+    EXPECT_EQ(ToHex(Encode(out)), ToHex(g.Encode(g.MulGen(BigInt::ModMul(k, two, Ps().q))))) << i;
+    // [k]P + [k]P on two lanes each: the lanes' sums are equal, their sum a doubling.
+    ASSERT_TRUE(MulFixed2(tp, k, tp, k, out)) << i;
+    EXPECT_EQ(ToHex(Encode(out)), ToHex(g.Encode(g.MulGen(BigInt::ModMul(k, two, Ps().q))))) << i;
+    // [k]P + [q - k]P is the identity.
+    EXPECT_FALSE(MulFixed2(tp, k, tp, BigInt::Sub(Ps().q, k), out)) << i;
+    EXPECT_FALSE(MulFixedPlus(tp, BigInt::Sub(Ps().q, k), FromEcPoint(g, kp), out)) << i;
+  }
+  Affine out;
+  EXPECT_FALSE(MulFixed(tp, BigInt(0), out));
+  EXPECT_FALSE(MulFixed(tp, Ps().q, out));
+}
+
 TEST(FastGPow, MatchesTheReference) {
   HmacDrbg rng(24, "gpow");
   const GPowTable t(Fp::Sakke().FromBigInt(Ps().fp.ToInt(Ps().g)));
