@@ -41,7 +41,7 @@ class Fp {
   void Sub(Fe& r, const Fe& a, const Fe& b) const;
   void Dbl(Fe& r, const Fe& a) const { Add(r, a, a); }
   void Neg(Fe& r, const Fe& a) const;
-  /// a^-1 (a != 0), through a constant-time modular inverse.
+  /// a^-1 (a != 0; 0 for 0), constant time (Bernstein-Yang divsteps).
   void Inv(Fe& r, const Fe& a) const;
   bool IsZero(const Fe& a) const;
   bool Equal(const Fe& a, const Fe& b) const;
@@ -71,6 +71,7 @@ class Fp {
   Fe p_{};
   uint64_t n0_ = 0;  ///< -p^-1 mod 2^64
   Fe r2_{};          ///< R^2 mod p
+  Fe r3_{};          ///< R^3 mod p
   Fe one_{};         ///< R mod p
   BigInt p_big_;
   static MulFn Function(MulImpl m);

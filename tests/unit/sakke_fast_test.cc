@@ -9,6 +9,7 @@
 #include "mcx/crypto/sakke.h"
 
 #include <cstdlib>
+#include <vector>
 
 #include "mcx/crypto/rng.h"
 #include "sakke_params.h"
@@ -44,6 +45,43 @@ TEST(FastField, MatchesBignumOnRandomInputs) {
       ASSERT_EQ(f.ToBigInt(r), BigInt::ModInverse(a, p)) << i;
     }
   }
+}
+
+// The constant-time inversion (divsteps) on edge values of its input, the limbs as they are:
+// 1, 2, small and power-of-two values, p - 1, p - 2, and values with long runs of equal bits.
+TEST(FastField, InverseOfEdgeValues) {
+  const Fp& f = Fp::Sakke();
+  std::vector<Fe> edge;
+  auto with = [&](std::initializer_list<std::pair<int, uint64_t>> limbs) {
+    Fe a{};
+    for (const auto& [i, v] : limbs) a.v[i] = v;
+    edge.push_back(a);
+  };
+  with({{0, 1}});
+  with({{0, 2}});
+  with({{0, 3}});
+  with({{0, 0xffffffffffffffff}});
+  for (int bit = 1; bit < 1024; bit += 61) with({{bit / 64, uint64_t{1} << (bit % 64)}});
+  with({{15, uint64_t{1} << 63}});  // 2^1023 < p
+  Fe pm1, pm2, one{}, two{};  // p - 1 and p - 2 as 0 - 1 and 0 - 2
+  one.v[0] = 1;
+  two.v[0] = 2;
+  f.Sub(pm1, Fp::Zero(), one);
+  f.Sub(pm2, Fp::Zero(), two);
+  edge.push_back(pm1);
+  edge.push_back(pm2);
+  Fe runs{};
+  for (int i = 0; i < 8; ++i) runs.v[i] = ~uint64_t{0};  // 2^512 - 1
+  edge.push_back(runs);
+  for (size_t i = 0; i < edge.size(); ++i) {
+    Fe inv, prod;
+    f.Inv(inv, edge[i]);
+    f.Mul(prod, inv, edge[i]);
+    EXPECT_TRUE(f.Equal(prod, f.One())) << i;
+  }
+  Fe zero_inv;
+  f.Inv(zero_inv, Fp::Zero());
+  EXPECT_TRUE(f.IsZero(zero_inv));
 }
 
 // Every multiplication this CPU supports (portable, MULX/ADX, AVX-512 IFMA) gives the same
