@@ -487,6 +487,15 @@ void Fp::Mul3(Fe& r1, const Fe& a1, const Fe& b1, Fe& r2, const Fe& a2, const Fe
 
 void Fp::Mul4(Fe* const r[4], const Fe* const a[4], const Fe* const b[4]) const { MulGroup(r, a, b, 4); }
 
+void Fp::MulBatchDistinct(Fe* const* r, const Fe* const* a, const Fe* const* b, int n) const {
+  for (int j = 0; j < n;) {
+    const int left = n - j;
+    const int g = left == 5 ? 3 : (left >= 4 ? 4 : left);  // 5 = 3 + 2, 6 = 4 + 2, 7 = 4 + 3, ...
+    MulGroup(r + j, a + j, b + j, g);
+    j += g;
+  }
+}
+
 void Fp::MulBatch(Fe* const* r, const Fe* const* a, const Fe* const* b, int n) const {
   if (n <= 4) return MulGroup(r, a, b, n);
   // Groups of up to four; inputs are copied first, as an earlier group's output may be a later
@@ -501,12 +510,7 @@ void Fp::MulBatch(Fe* const* r, const Fe* const* a, const Fe* const* b, int n) c
     pb[j] = &in_b[j];
     po[j] = &out[j];
   }
-  for (int j = 0; j < n;) {
-    const int left = n - j;
-    const int g = left == 5 ? 3 : (left >= 4 ? 4 : left);  // 5 = 3 + 2, 6 = 4 + 2, 7 = 4 + 3, ...
-    MulGroup(po + j, pa + j, pb + j, g);
-    j += g;
-  }
+  MulBatchDistinct(po, pa, pb, n);
   for (int k = 0; k < n; ++k) *r[k] = out[k];
 }
 

@@ -36,6 +36,8 @@ class Fp {
   static constexpr int kMaxBatch = 16;
   /// n independent products (n <= kMaxBatch), in groups of up to four; outputs may alias inputs.
   void MulBatch(Fe* const* r, const Fe* const* a, const Fe* const* b, int n) const;
+  /// The same when no output is also an input of the batch (no copies).
+  void MulBatchDistinct(Fe* const* r, const Fe* const* a, const Fe* const* b, int n) const;
   void Sqr(Fe& r, const Fe& a) const { mul_(r.v, a.v, a.v, p_.v, n0_); }
   void Add(Fe& r, const Fe& a, const Fe& b) const;
   void Sub(Fe& r, const Fe& a, const Fe& b) const;

@@ -391,7 +391,8 @@ Affine Finish(const WeierstrassFraction& f, const Fe& inv_den) {
   return a;
 }
 
-/// Products queued for one MulBatch.
+/// Products queued for one batch. No output may be an input of the same batch (the Edwards
+/// formulas below write fresh temporaries, or the accumulator from temporaries only).
 struct ProductBatch {
   Fe* out[Fp::kMaxBatch];
   const Fe* a[Fp::kMaxBatch];
@@ -404,7 +405,7 @@ struct ProductBatch {
     ++n;
   }
   void Run() {
-    F().MulBatch(out, a, b, n);
+    F().MulBatchDistinct(out, a, b, n);
     n = 0;
   }
 };
@@ -451,7 +452,7 @@ void EdwardsAddMixed(Extended* acc, const Affine* q) {
   for (int k = 0; k < K; ++k) batch.Add(tt[k], acc[k].T, txy[k]);
   batch.Run();
   for (int k = 0; k < K; ++k) QueueEdwardsOutputs(batch, tmp[k], acc[k], a[k], b[k], e_sum[k], tt[k], acc[k].Z);
-  batch.Run();  // MulBatch reads every input before it writes: acc[k].Z may be both
+  batch.Run();  // reads only the temporaries (acc[k].Z went into F and G before)
 }
 
 /// p + q in extended coordinates (9 products; complete).
