@@ -58,8 +58,10 @@ class BigInt {
   static BigInt ModMul(const BigInt& a, const BigInt& b, const BigInt& m);
   /// Inverse modulo a prime m (a != 0 mod m); uses a constant-time path for secret a.
   static BigInt ModInverse(const BigInt& a, const BigInt& m);
-  /// a^-1 mod m in variable time (several times faster): only for public values or values
-  /// blinded by a secret random factor.
+  /// a^-1 mod m, allowed to take variable time: only for public values or values blinded by a
+  /// secret random factor. Odd moduli of up to 256 bits use safegcd divsteps (safegcd.h; in
+  /// fact constant time), others OpenSSL's variable-time inverse. Throws std::invalid_argument
+  /// when a has no inverse.
   static BigInt ModInverseVarTime(const BigInt& a, const BigInt& m);
   /// 2^bits.
   static BigInt PowerOfTwo(int bits);

@@ -178,9 +178,10 @@ Status VerifyWithTables(const BigInt& hs, const p256::PointTable& y, const Signa
     return p256::PointTable(gx, gy, 8);  // one per process: the wider window
   }();
   const VerifyScalars u = Scalars(hs, sig, message);
-  auto jx = p256::MulAddX(g_table, u.u1, y, u.u2);
-  if (!jx) return Error::kSignatureInvalid;
-  return CheckJx(*jx, sig);
+  // Step 6: Jx = r mod p, and Jx != 0.
+  const BigInt r = BigInt::Mod(sig.r, G().FieldPrime());
+  if (r.IsZero() || !p256::MulAddXIs(g_table, u.u1, y, u.u2, r)) return Error::kSignatureInvalid;
+  return Status::Ok();
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "fp1024.h"
 
+#include "safegcd.h"
+
 #include <cpuid.h>
 #include <immintrin.h>
 
@@ -222,193 +224,6 @@ void MulIfmaK(int k, uint64_t* const* r, const uint64_t* const* a, const uint64_
   }
 }
 
-// ---- Inversion: Bernstein-Yang "safegcd" divsteps, constant time ----
-// (D. J. Bernstein, B.-Y. Yang, "Fast constant-time gcd computation and modular inversion",
-// TCHES 2019.) From f = p, g = x, delta = 1, the divstep
-//   delta > 0 and g odd: (delta, f, g) <- (1 - delta, g, (g - f) / 2)
-//   g odd:               (delta, f, g) <- (1 + delta, f, (g + f) / 2)
-//   g even:              (delta, f, g) <- (1 + delta, f, g / 2)
-// reaches g = 0, f = +-1 within (49 d + 57) / 17 steps for d-bit inputs (d >= 46): 2955 for
-// d = 1024. d and e follow f = d x and g = e x (mod p), so x^-1 = +-d. Steps run in batches of
-// 62 on the low 64 bits only, which give a matrix applied to the whole values. Every input takes
-// the same sequence of operations.
-
-// Signed radix 2^62: 17 limbs, the low 16 in [0, 2^62), the top one signed.
-constexpr int kL62 = 17;
-constexpr int64_t kM62 = (int64_t{1} << 62) - 1;
-constexpr int kSafegcdBatches = 49;  // 49 x 62 = 3038 divsteps >= 2955
-__extension__ typedef __int128 s128;
-
-struct S62 {
-  int64_t v[kL62];
-};
-
-S62 ToS62(const uint64_t* a) {  // 16 x 64-bit limbs, non-negative
-  S62 r{};
-  for (int i = 0; i < kL62; ++i) {
-    const int bit = 62 * i, w = bit >> 6, s = bit & 63;
-    uint64_t x = w < N ? a[w] >> s : 0;
-    if (s > 2 && w + 1 < N) x |= a[w + 1] << (64 - s);
-    r.v[i] = static_cast<int64_t>(x & kM62);
-  }
-  return r;
-}
-
-void FromS62(const S62& a, uint64_t* r) {  // a in [0, 2^1024)
-  for (int i = 0; i < N; ++i) r[i] = 0;
-  for (int i = 0; i < kL62; ++i) {
-    const uint64_t x = static_cast<uint64_t>(a.v[i]);
-    const int bit = 62 * i, w = bit >> 6, s = bit & 63;
-    if (w < N) r[w] |= x << s;
-    if (s > 2 && w + 1 < N) r[w + 1] |= x >> (64 - s);
-  }
-}
-
-// The transition of 62 divsteps, scaled by 2^62: 2^62 f' = u f + v g, 2^62 g' = q f + r g.
-struct Transition {
-  int64_t u, v, q, r;
-};
-
-// 62 divsteps on the low words of f (odd) and g; returns the new delta. |u| + |v| and |q| + |r|
-// stay at most 2^62 (each step at most doubles them).
-int64_t Divsteps62(int64_t delta, uint64_t f, uint64_t g, Transition& t) {
-  uint64_t u = 1, v = 0, q = 0, r = 1;  // two's complement in 64 bits
-  for (int i = 0; i < 62; ++i) {
-    const uint64_t odd = uint64_t{0} - (g & 1);
-    const uint64_t swap = odd & static_cast<uint64_t>((-delta) >> 63);  // delta > 0 and g odd
-    // g += (swap ? -f : f) if odd, and (q, r) with it; then on a swap f takes the old g.
-    const uint64_t x = (f ^ swap) - swap, y = (u ^ swap) - swap, z = (v ^ swap) - swap;
-    g += x & odd;
-    q += y & odd;
-    r += z & odd;
-    f += g & swap;
-    u += q & swap;
-    v += r & swap;
-    const int64_t sd = static_cast<int64_t>(swap);
-    delta = ((delta ^ sd) - sd) + 1;
-    g >>= 1;  // (only the low 64 - i bits of f and g are exact, enough for 62 steps)
-    u <<= 1;
-    v <<= 1;
-  }
-  t = Transition{static_cast<int64_t>(u), static_cast<int64_t>(v), static_cast<int64_t>(q), static_cast<int64_t>(r)};
-  return delta;
-}
-
-// (f, g) <- ((u f + v g) / 2^62, (q f + r g) / 2^62), exact.
-void UpdateFg(S62& f, S62& g, const Transition& t) {
-  s128 cf = static_cast<s128>(t.u) * f.v[0] + static_cast<s128>(t.v) * g.v[0];
-  s128 cg = static_cast<s128>(t.q) * f.v[0] + static_cast<s128>(t.r) * g.v[0];
-  cf >>= 62;
-  cg >>= 62;
-  for (int i = 1; i < kL62; ++i) {
-    cf += static_cast<s128>(t.u) * f.v[i] + static_cast<s128>(t.v) * g.v[i];
-    cg += static_cast<s128>(t.q) * f.v[i] + static_cast<s128>(t.r) * g.v[i];
-    f.v[i - 1] = static_cast<int64_t>(cf) & kM62;
-    g.v[i - 1] = static_cast<int64_t>(cg) & kM62;
-    cf >>= 62;
-    cg >>= 62;
-  }
-  f.v[kL62 - 1] = static_cast<int64_t>(cf);
-  g.v[kL62 - 1] = static_cast<int64_t>(cg);
-}
-
-// (d, e) <- ((u d + v e) / 2^62, (q d + r e) / 2^62) mod p: a multiple m p (0 <= m < 2^62) is
-// added to each so the division is exact. |d| grows by less than p per batch.
-void UpdateDe(S62& d, S62& e, const Transition& t, const S62& p, uint64_t neg_p_inv) {
-  s128 cd = static_cast<s128>(t.u) * d.v[0] + static_cast<s128>(t.v) * e.v[0];
-  s128 ce = static_cast<s128>(t.q) * d.v[0] + static_cast<s128>(t.r) * e.v[0];
-  const int64_t md = static_cast<int64_t>((static_cast<uint64_t>(cd) * neg_p_inv) & kM62);
-  const int64_t me = static_cast<int64_t>((static_cast<uint64_t>(ce) * neg_p_inv) & kM62);
-  cd += static_cast<s128>(md) * p.v[0];
-  ce += static_cast<s128>(me) * p.v[0];
-  cd >>= 62;  // the low 62 bits are now zero
-  ce >>= 62;
-  for (int i = 1; i < kL62; ++i) {
-    cd += static_cast<s128>(t.u) * d.v[i] + static_cast<s128>(t.v) * e.v[i] + static_cast<s128>(md) * p.v[i];
-    ce += static_cast<s128>(t.q) * d.v[i] + static_cast<s128>(t.r) * e.v[i] + static_cast<s128>(me) * p.v[i];
-    d.v[i - 1] = static_cast<int64_t>(cd) & kM62;
-    e.v[i - 1] = static_cast<int64_t>(ce) & kM62;
-    cd >>= 62;
-    ce >>= 62;
-  }
-  d.v[kL62 - 1] = static_cast<int64_t>(cd);
-  e.v[kL62 - 1] = static_cast<int64_t>(ce);
-}
-
-// a + b or a - b, limbs re-normalised.
-S62 AddSigned(const S62& a, const S62& b, bool subtract) {
-  const int64_t m = -static_cast<int64_t>(subtract);
-  S62 r;
-  s128 c = 0;
-  for (int i = 0; i < kL62; ++i) {
-    c += static_cast<s128>(a.v[i]) + ((b.v[i] ^ m) - m);
-    r.v[i] = i + 1 < kL62 ? static_cast<int64_t>(c) & kM62 : static_cast<int64_t>(c);
-    c >>= 62;
-  }
-  return r;
-}
-
-void SelectS62(S62& r, const S62& a, bool choose) {  // r = choose ? a : r
-  const int64_t m = -static_cast<int64_t>(choose);
-  for (int i = 0; i < kL62; ++i) r.v[i] ^= (r.v[i] ^ a.v[i]) & m;
-}
-
-struct SafegcdConstants {
-  S62 p;
-  S62 p_multiples[8];  // 64 p, then 64 p, 32 p, ..., p
-  uint64_t neg_p_inv = 0;  // -p^-1 mod 2^62
-};
-
-SafegcdConstants MakeSafegcdConstants(const uint64_t* p) {
-  SafegcdConstants c;
-  c.p = ToS62(p);
-  S62 k = c.p;
-  for (int i = 0; i < 6; ++i) k = AddSigned(k, k, false);  // 64 p
-  c.p_multiples[0] = k;
-  for (int i = 1; i < 8; ++i) {
-    c.p_multiples[i] = k;
-    // halve: k is a multiple of 2 until it reaches p
-    S62 h{};
-    for (int j = 0; j < kL62; ++j) {
-      const int64_t low = j + 1 < kL62 ? (k.v[j + 1] & 1) << 61 : 0;
-      h.v[j] = (k.v[j] >> 1) | low;
-    }
-    k = h;
-  }
-  uint64_t inv = 1;
-  for (int i = 0; i < 7; ++i) inv *= 2 - p[0] * inv;
-  c.neg_p_inv = (uint64_t{0} - inv) & static_cast<uint64_t>(kM62);
-  return c;
-}
-
-// a^-1 mod p for a plain (not Montgomery) value 0 < a < p; 0 for a = 0.
-void InvertSafegcd(uint64_t* r, const uint64_t* a, const uint64_t* p) {
-  static const SafegcdConstants c = MakeSafegcdConstants(p);  // this file serves one field
-  S62 f = c.p, g = ToS62(a), d{}, e{};
-  e.v[0] = 1;
-  int64_t delta = 1;
-  for (int b = 0; b < kSafegcdBatches; ++b) {
-    Transition t;
-    const uint64_t f0 = static_cast<uint64_t>(f.v[0]) | static_cast<uint64_t>(f.v[1]) << 62;
-    const uint64_t g0 = static_cast<uint64_t>(g.v[0]) | static_cast<uint64_t>(g.v[1]) << 62;
-    delta = Divsteps62(delta, f0, g0, t);
-    UpdateFg(f, g, t);
-    UpdateDe(d, e, t, c.p, c.neg_p_inv);
-  }
-  // f = +-1, so a^-1 = f d. |d| < 50 p: adding 64 p makes it positive (below 128 p), then 64 p,
-  // 32 p, ..., p come off wherever the difference stays non-negative.
-  S62 x = AddSigned(c.p_multiples[0], d, f.v[kL62 - 1] < 0);
-  for (int i = 1; i < 8; ++i) {
-    const S62 t = AddSigned(x, c.p_multiples[i], true);
-    SelectS62(x, t, t.v[kL62 - 1] >= 0);
-  }
-  FromS62(x, r);
-  SecureWipe(&g, sizeof g);
-  SecureWipe(&d, sizeof d);
-  SecureWipe(&e, sizeof e);
-  SecureWipe(&x, sizeof x);
-}
-
 bool CpuHasIfma() {
   unsigned a = 0, b = 0, c = 0, d = 0;
   if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
@@ -623,8 +438,9 @@ BigInt Fp::ToBigInt(const Fe& a) const {
 
 void Fp::Inv(Fe& r, const Fe& a) const {
   // a = x R: the plain inverse is x^-1 R^-1, and a Montgomery product with R^3 makes it x^-1 R.
+  static const safegcd::ModInverter<N> inverter(p_.v);  // this file serves one field
   Fe t;
-  InvertSafegcd(t.v, a.v, p_.v);
+  inverter.Invert(t.v, a.v);
   Mul(r, t, r3_);
   SecureWipe(t.v, sizeof t.v);
 }

@@ -259,16 +259,16 @@ void PointTable::Accumulate(Jacobian& acc, const BigInt& k) const {
   }
 }
 
-std::optional<BigInt> MulAddX(const PointTable& a, const BigInt& u1, const PointTable& b, const BigInt& u2) {
+bool MulAddXIs(const PointTable& a, const BigInt& u1, const PointTable& b, const BigInt& u2, const BigInt& x) {
   Jacobian acc;
   a.Accumulate(acc, u1);
   b.Accumulate(acc, u2);
-  if (acc.infinity) return std::nullopt;
-  Fe zi, zi2, x;
-  F().Inv(zi, acc.Z);
-  F().Mul(zi2, zi, zi);
-  F().Mul(x, acc.X, zi2);
-  return F().FromMont(x);
+  if (acc.infinity) return false;
+  // X / Z^2 = x without an inversion: X = x Z^2 (both canonical, below p).
+  Fe z2, xz2;
+  F().Mul(z2, acc.Z, acc.Z);
+  F().Mul(xz2, F().ToMont(x), z2);
+  return ((xz2.v[0] ^ acc.X.v[0]) | (xz2.v[1] ^ acc.X.v[1]) | (xz2.v[2] ^ acc.X.v[2]) | (xz2.v[3] ^ acc.X.v[3])) == 0;
 }
 
 }  // namespace mcx::crypto::p256

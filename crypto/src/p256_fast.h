@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <vector>
 
 #include "bigint.h"
@@ -38,7 +37,8 @@ class PointTable {
   std::vector<Affine> entries_;
 };
 
-/// [u1]A + [u2]B; its affine x as an integer, or nothing for the identity.
-std::optional<BigInt> MulAddX(const PointTable& a, const BigInt& u1, const PointTable& b, const BigInt& u2);
+/// Whether [u1]A + [u2]B is not the identity and has the affine x coordinate x (0 <= x < p),
+/// compared in Jacobian form (no inversion).
+bool MulAddXIs(const PointTable& a, const BigInt& u1, const PointTable& b, const BigInt& u2, const BigInt& x);
 
 }  // namespace mcx::crypto::p256

@@ -9,6 +9,7 @@
 #include "mcx/crypto/sakke.h"
 
 #include <cstdlib>
+#include <stdexcept>
 #include <vector>
 
 #include "mcx/crypto/rng.h"
@@ -294,6 +295,9 @@ TEST(BigIntInverse, VarTimeMatchesConstantTime) {
       ASSERT_TRUE(BigInt::ModMul(a, BigInt::ModInverseVarTime(a, *m), *m).IsOne());
     }
   }
+  // 2^255 + 1 is a multiple of 3: no inverse.
+  EXPECT_THROW(BigInt::ModInverseVarTime(BigInt(3), odd), std::invalid_argument);
+  EXPECT_THROW(BigInt::ModInverseVarTime(BigInt(6), odd), std::invalid_argument);
 }
 
 }  // namespace
