@@ -670,6 +670,25 @@ Fe GPowTable::Pow(const BigInt& k) const {
   return out;
 }
 
+Fe PfPowMul(const Fe& a, const BigInt& e, const Fe& c) {
+  // Left to right over e's bits; multiplying by 1 + i s takes two products.
+  auto times = [](Fp2& v, const Fe& s) {  // (x + i y)(1 + i s) = (x - y s) + i (y + x s)
+    Fe ys, xs;
+    F().Mul2(ys, v.im, s, xs, v.re, s);
+    F().Sub(v.re, v.re, ys);
+    F().Add(v.im, v.im, xs);
+  };
+  Fp2 v{F().One(), Fp::Zero()};
+  for (int i = e.BitLength() - 1; i >= 0; --i) {
+    Fp2Sqr(v, v);
+    if (e.Bit(i)) times(v, a);
+  }
+  times(v, c);
+  Fe out;
+  if (!Project(v, out)) return Fp::Zero();  // Re = 0: not an element of order q
+  return out;
+}
+
 bool EncapsulationValues(const FixedBaseTable& t1, const BigInt& k1, const FixedBaseTable* t2, const BigInt& k2,
                          const GPowTable& g, const BigInt& r, Affine& big_r, Fe& g_r) {
   const Extended sum = t2 == nullptr ? MulFixedEdwards(t1, k1) : MulFixed2Edwards(t1, k1, *t2, k2);

@@ -83,6 +83,10 @@ class GPowTable {
 bool EncapsulationValues(const FixedBaseTable& t1, const BigInt& k1, const FixedBaseTable* t2, const BigInt& k2,
                          const GPowTable& g, const BigInt& r, Affine& big_r, Fe& g_r);
 
+/// The PF_p value of a^e c for PF_p values a and c (Im/Re) and a public exponent e (variable
+/// time in e). 0 if the result has Re = 0 (no element of order q does).
+Fe PfPowMul(const Fe& a, const BigInt& e, const Fe& c);
+
 /// <R, Q> in PF_p representation (Im/Re), projective Miller loop. False if degenerate.
 bool Pairing(const Affine& r, const Affine& q, const BigInt& q_minus_1, Fe& out);
 

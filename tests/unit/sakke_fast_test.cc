@@ -205,6 +205,19 @@ TEST(FastGPow, MatchesTheReference) {
   }
 }
 
+TEST(FastGPow, PowerTimesFactorMatchesTheReference) {
+  HmacDrbg rng(27, "pfpow");
+  const Fe g = Fp::Sakke().FromBigInt(Ps().fp.ToInt(Ps().g));
+  for (int i = 0; i < Cases(10); ++i) {
+    BigInt e = *RandomScalar(rng, Ps().q);
+    if (i == 0) e = BigInt(0);
+    if (i == 1) e = BigInt(1);
+    // g^e g = g^(e + 1)
+    EXPECT_EQ(Fp::Sakke().ToBigInt(PfPowMul(g, e, g)), Ps().fp.ToInt(PfpPow(Ps(), Ps().g, BigInt::Add(e, BigInt(1)))))
+        << i;
+  }
+}
+
 }  // namespace
 }  // namespace mcx::crypto::sakke::fast
 
