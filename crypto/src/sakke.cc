@@ -166,18 +166,23 @@ Result<Bytes> MasterSecret::IssueRsk(ByteView identifier) const {
   return fast::Encode(rsk);
 }
 
-Status ValidateRsk(const PublicKey& kms, ByteView identifier, ByteView rsk) {
-  // RFC 6508 6.1.2: <[b]P + Z, RSK> == g. By bilinearity the left side is <P, RSK>^b <Z, RSK>,
-  // and P and Z are fixed: their Miller-loop line tables (one per process, one per KMS key) turn
-  // the check into two table evaluations at RSK and one exponentiation by the public b.
-  auto r = DecodePoint(rsk, false);
-  if (!r) return r.error();
+namespace {
+/// RFC 6508 6.1.2: <[b]P + Z, RSK> == g. By bilinearity the left side is <P, RSK>^b <Z, RSK>,
+/// and P and Z are fixed: their Miller-loop line tables (one per process, one per KMS key) turn
+/// the check into two table evaluations at RSK and one exponentiation by the public b.
+Status CheckRsk(const PublicKey& kms, const BigInt& b, const Affine& rsk) {
   static const fast::LineTable p_lines(fast::FromEcPoint(Ps().curve, Ps().curve.Generator()), Fast().q_minus_1);
   Fe with_p, with_z;
-  if (!p_lines.Evaluate(*r, with_p) || !kms.impl().ZLines().Evaluate(*r, with_z)) return Error::kPointAtInfinity;
-  const Fe w = fast::PfPowMul(with_p, IdentifierScalar(identifier), with_z);
-  if (!fast::Fp::Sakke().Equal(w, Fast().g)) return Error::kInvalidRsk;
+  if (!p_lines.Evaluate(rsk, with_p) || !kms.impl().ZLines().Evaluate(rsk, with_z)) return Error::kPointAtInfinity;
+  if (!fast::Fp::Sakke().Equal(fast::PfPowMul(with_p, b, with_z), Fast().g)) return Error::kInvalidRsk;
   return Status::Ok();
+}
+}  // namespace
+
+Status ValidateRsk(const PublicKey& kms, ByteView identifier, ByteView rsk) {
+  auto r = DecodePoint(rsk, false);
+  if (!r) return r.error();
+  return CheckRsk(kms, IdentifierScalar(identifier), *r);
 }
 
 namespace {
@@ -237,14 +242,14 @@ Result<ReceiverKey> ReceiverKey::Create(const PublicKey& kms, ByteView identifie
   auto impl = std::make_shared<Impl>(kms, identifier.ToBytes(), b, *pt, *q);
   if (precompute) impl->lines = std::make_unique<fast::LineTable>(impl->rsk, Fast().q_minus_1);
   if (check_table) impl->check_table = std::make_unique<fast::FixedBaseTable>(impl->bp_plus_z);
-  if (validate) {
+  if (validate && impl->lines) {
     // RFC 6508 6.1.2: <[b]P + Z, RSK> == g (the reduced pairing is symmetric on <P>, so the
-    // RSK's line table evaluated at [b]P + Z gives it).
+    // RSK's own line table evaluated at [b]P + Z gives it: one evaluation).
     Fe w;
-    const bool ok = impl->lines ? impl->lines->Evaluate(impl->bp_plus_z, w)
-                                : fast::Pairing(impl->bp_plus_z, impl->rsk, Fast().q_minus_1, w);
-    if (!ok) return Error::kPointAtInfinity;
+    if (!impl->lines->Evaluate(impl->bp_plus_z, w)) return Error::kPointAtInfinity;
     if (!fast::Fp::Sakke().Equal(w, Fast().g)) return Error::kInvalidRsk;
+  } else if (validate) {
+    MCX_TRY(CheckRsk(kms, b, impl->rsk));
   }
   return ReceiverKey(std::move(impl));
 }

@@ -217,6 +217,10 @@ TEST_F(SakkeFresh, InvalidRskIsDetected) {
   bad.pop_back();
   EXPECT_EQ(ValidateRsk(kms_->Public(), id_, bad).error(), Error::kBadLength);
   EXPECT_EQ(ReceiverKey::Create(kms_->Public(), id_, *other).error(), Error::kInvalidRsk);
+  // Without the RSK's own line table the check runs on the KMS's tables (by bilinearity).
+  EXPECT_EQ(ReceiverKey::Create(kms_->Public(), id_, *other, true, false).error(), Error::kInvalidRsk);
+  EXPECT_EQ(ReceiverKey::Create(kms_->Public(), id_, *foreign, true, false).error(), Error::kInvalidRsk);
+  EXPECT_TRUE(ReceiverKey::Create(kms_->Public(), id_, rsk_, true, false).ok());
 }
 
 }  // namespace
