@@ -14,8 +14,9 @@ namespace mcx::crypto::sakke::fast {
 namespace {
 
 constexpr int kWindow = 7;                      // signed digits in (-64, 64]
-constexpr int kHalf = 1 << (kWindow - 1);       // table entries per position
+constexpr int kHalf = 1 << (kWindow - 1);       // table entries per row
 constexpr int kPositions = (1024 + kWindow - 1) / kWindow + 1;
+constexpr int kRows = (kPositions + 1) / 2;     // one row per even position: 2^(14 j)
 constexpr int kGWindow = 5;                     // g^k: signed digits in (-16, 16]
 constexpr int kGHalf = 1 << (kGWindow - 1);
 constexpr int kGPositions = (1024 + kGWindow - 1) / kGWindow + 1;
@@ -474,6 +475,33 @@ Extended EdwardsAdd(const Extended& p, const Extended& q) {
   return r;
 }
 
+/// 2p in extended coordinates (dbl-2008-hwcd, a = 1: 4 squares and 4 products).
+Extended EdwardsDouble(const Extended& p) {
+  Fe a, b, c, e_sum, s;
+  EfghTemp tmp;
+  F().Add(s, p.X, p.Y);
+  ProductBatch batch;
+  batch.Add(a, p.X, p.X);
+  batch.Add(b, p.Y, p.Y);
+  batch.Add(c, p.Z, p.Z);
+  batch.Add(e_sum, s, s);
+  batch.Run();
+  F().Dbl(c, c);  // C = 2 Z^2; with a = 1, D = A:
+  // E = (X + Y)^2 - A - B, G = A + B, F = G - C, H = A - B; X3 = E F, Y3 = G H, T3 = E H, Z3 = F G.
+  F().Sub(tmp.e, e_sum, a);
+  F().Sub(tmp.e, tmp.e, b);
+  F().Add(tmp.g, a, b);
+  F().Sub(tmp.f, tmp.g, c);
+  F().Sub(tmp.h, a, b);
+  Extended r;
+  batch.Add(r.X, tmp.e, tmp.f);
+  batch.Add(r.Y, tmp.g, tmp.h);
+  batch.Add(r.T, tmp.e, tmp.h);
+  batch.Add(r.Z, tmp.f, tmp.g);
+  batch.Run();
+  return r;
+}
+
 }  // namespace
 
 Affine FromEcPoint(const EcGroup& g, const EcPoint& p) {
@@ -503,10 +531,10 @@ Affine ToAffine(const Jacobian& p) {
 
 FixedBaseTable::FixedBaseTable(const Affine& base) {
   std::vector<Jacobian> jac;
-  jac.reserve(static_cast<size_t>(kPositions) * kHalf);
+  jac.reserve(static_cast<size_t>(kRows) * kHalf);
   Jacobian b{base.x, base.y, F().One()};
-  for (int j = 0; j < kPositions; ++j) {
-    // [m 2^(wj)]B for m = 1..2^(w-1), then the next position's base [2^(w(j+1))]B.
+  for (int j = 0; j < kRows; ++j) {
+    // [m 2^(2wj)]B for m = 1..2^(w-1), then the next row's base [2^(2w(j+1))]B.
     const Affine bj = ToAffine(b);
     Jacobian acc = b;
     jac.push_back(acc);
@@ -518,6 +546,7 @@ FixedBaseTable::FixedBaseTable(const Affine& base) {
       jac.push_back(acc);
     }
     Dbl(b, acc);  // 2 * 2^(w-1) = 2^w
+    for (int i = 0; i < kWindow; ++i) Dbl(b, b);  // 2^(2w)
   }
   entries_ = ToEdwardsBatch(ToAffineBatch(jac));
 }
@@ -540,33 +569,44 @@ namespace {
 // Four accumulations whose additions share batches (four interleaved products per batch).
 constexpr int kLanes = 4;
 
-/// One accumulation: the digits of one scalar at positions first, first + stride, ...
+/// One accumulation: the digits of one scalar at positions first, first + stride, ... Each
+/// position j reads table row j / 2 (rows hold the even positions); a lane of odd positions is
+/// shifted: its sum is multiplied by 2^w at the end.
 struct Lane {
   const FixedBaseTable* table;
   const int8_t* digits;
   int first, stride;
+  bool Shifted() const { return first % 2 == 1; }
 };
 
 /// The sum over the lanes of their table entries, as an Edwards point. Constant time in the
 /// digits: every step reads a whole table row per lane and adds (complete formulas, so digit 0
-/// adds the identity like any other entry).
+/// adds the identity like any other entry). The lanes all have stride 2 or all stride 4.
 Extended SumOfLanes(const Lane (&lanes)[kLanes]) {
   Extended acc[kLanes];
   for (Extended& a : acc) a = EdwardsIdentity();
-  const int steps = (kPositions - lanes[0].first + lanes[0].stride - 1) / lanes[0].stride;
+  const int steps = (kPositions + lanes[0].stride - 1) / lanes[0].stride;
   for (int s = 0; s < steps; ++s) {
     Affine sel[kLanes];
     for (int l = 0; l < kLanes; ++l) {
       const int pos = lanes[l].first + s * lanes[l].stride;  // public: the loop's shape only
       if (pos < kPositions)
-        lanes[l].table->Read(pos, lanes[l].digits[pos], sel[l]);
+        lanes[l].table->Read(pos / 2, lanes[l].digits[pos], sel[l]);
       else
-        lanes[l].table->Read(kPositions - 1, 0, sel[l]);  // past the end: the identity
+        lanes[l].table->Read(kRows - 1, 0, sel[l]);  // past the end: the identity
     }
     EdwardsAddMixed<kLanes>(acc, sel);
   }
-  Extended sum = EdwardsAdd(EdwardsAdd(acc[0], acc[1]), EdwardsAdd(acc[2], acc[3]));
+  // The unshifted lanes' sum plus 2^w times the shifted lanes' sum.
+  Extended plain = EdwardsIdentity(), shifted = EdwardsIdentity();
+  for (int l = 0; l < kLanes; ++l) {
+    Extended& to = lanes[l].Shifted() ? shifted : plain;
+    to = EdwardsAdd(to, acc[l]);
+  }
+  for (int i = 0; i < kWindow; ++i) shifted = EdwardsDouble(shifted);
+  const Extended sum = EdwardsAdd(plain, shifted);
   SecureWipe(acc, sizeof acc);
+  SecureWipe(&shifted, sizeof shifted);
   return sum;
 }
 

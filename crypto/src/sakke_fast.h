@@ -36,14 +36,16 @@ Affine FromEcPoint(const EcGroup& g, const EcPoint& p);
 Bytes Encode(const Affine& a);
 Affine ToAffine(const Jacobian& p);
 
-/// Per-position signed-window table of a fixed base point: [m 2^(w j)]B for m = 1..2^(w-1),
-/// held as affine points of the Edwards form (sakke_fast.cc).
+/// Signed-window table of a fixed base point, w = 7: row j holds [m 2^(2 w j)]B for
+/// m = 1..2^(w-1), as affine points of the Edwards form (sakke_fast.cc). Rows cover the even
+/// digit positions; the odd ones use the same rows and are shifted by 2^w once at the end
+/// (seven doublings), which halves the table (1.2 MB).
 class FixedBaseTable {
  public:
   explicit FixedBaseTable(const Affine& base);
   /// The signed digits of 0 <= k < 2^1024, one per position, computed without branches on k.
   static std::vector<int8_t> Recode(const BigInt& k);
-  /// [digit 2^(w j)]B (Edwards affine) for a digit of Recode, read in constant time (the
+  /// [digit 2^(2 w j)]B (Edwards affine) for a digit of Recode, read in constant time (the
   /// identity (0, 1) for digit 0).
   void Read(int j, int digit, Affine& out) const;
   size_t Bytes() const { return entries_.size() * sizeof(Affine); }
