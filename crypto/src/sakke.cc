@@ -32,7 +32,7 @@ const FastParams& Fast() {
 struct PublicKey::Impl {
   Bytes encoded;
   Affine z;
-  /// The fixed-base table of Z, built on first use (2.4 MB) and shared by all copies.
+  /// The fixed-base table of Z, built on first use (1.2 MB) and shared by all copies.
   const fast::FixedBaseTable& ZTable() const {
     std::call_once(table_once, [this] { table = std::make_unique<fast::FixedBaseTable>(z); });
     return *table;

@@ -139,7 +139,7 @@ int main() {
                     Check(wc_MakeSakkeEncapsulatedSSV(&wkms, WC_HASH_TYPE_SHA256, s, 16, auth, &a), "Encapsulate");
                   }),
                   0.20, 1.0});
-  // A sender that keeps a table of this receiver's [b]P + Z (sakke::Encapsulator, 2.4 MB), against
+  // A sender that keeps a table of this receiver's [b]P + Z (sakke::Encapsulator, 1.2 MB), against
   // the same wolfSSL call: the plain row above is the one without per-receiver memory.
   const sakke::Encapsulator to_bob = *sakke::Encapsulator::Create(info.z, uid);
   rows.push_back({"SAKKE encapsulate (receiver table)", Time([&] { (void)to_bob.Encapsulate(ssv); }),

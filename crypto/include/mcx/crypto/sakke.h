@@ -65,8 +65,8 @@ Status ValidateRsk(const PublicKey& kms, ByteView identifier, ByteView rsk);
 Result<Bytes> Encapsulate(const PublicKey& kms, ByteView identifier, ByteView ssv);
 
 /// A sender's precomputation for one receiver (identifier under a KMS): a fixed-base table of
-/// [b]P + Z (2.4 MB, about 60 ms to build), so that each encapsulation to that receiver needs 147
-/// mixed additions instead of 296. For a sender that keys the same few receivers often (a GMS
+/// [b]P + Z (1.2 MB, about 40 ms to build), so that each encapsulation to that receiver needs 148
+/// point additions instead of 296. For a sender that keys the same few receivers often (a GMS
 /// rekeying a small group); the plain Encapsulate needs nothing per receiver.
 class Encapsulator {
  public:
@@ -89,8 +89,8 @@ class ReceiverKey {
   /// Parses the RSK and, with validate (the default), runs the RSK check of ValidateRsk.
   /// With precompute (the default) it also computes the RSK's Miller-loop line coefficients
   /// (about 340 kB, kept for the key period), which makes each decapsulation ~3x faster.
-  /// With check_table it also builds a fixed-base table of [b]P + Z (2.4 MB, ~60 ms) for the
-  /// integrity check, which saves a further 0.3-0.5 ms per decapsulation: for a handset that
+  /// With check_table it also builds a fixed-base table of [b]P + Z (1.2 MB, ~40 ms) for the
+  /// integrity check, which saves a further ~0.15-0.2 ms per decapsulation: for a handset that
   /// decapsulates often, not for simulating thousands of UEs in one process.
   /// Errors: those of ValidateRsk.
   static Result<ReceiverKey> Create(const PublicKey& kms, ByteView identifier, ByteView rsk,
