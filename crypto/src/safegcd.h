@@ -83,8 +83,8 @@ class ModInverter {
       const uint64_t f0 = static_cast<uint64_t>(f.v[0]) | static_cast<uint64_t>(f.v[1]) << 62;
       const uint64_t g0 = static_cast<uint64_t>(g.v[0]) | static_cast<uint64_t>(g.v[1]) << 62;
       delta = Divsteps62(delta, f0, g0, t);
-      UpdateFg(f, g, t);
-      UpdateDe(d, e, t);
+      Apply<false>(f, g, t);
+      Apply<true>(d, e, t);
     }
     // f = +-1, so a^-1 = f d, with |d| < (kBatches + 1) m: adding 2^kShift m makes it positive
     // and below 2^(kShift+1) m, then 2^kShift m, ..., m come off wherever the difference stays
@@ -135,45 +135,36 @@ class ModInverter {
     for (int i = 0; i < N; ++i) r[i] = out[i];
   }
 
-  // (f, g) <- ((u f + v g) / 2^62, (q f + r g) / 2^62), exact.
-  static void UpdateFg(S62& f, S62& g, const Transition& t) {
-    s128 cf = static_cast<s128>(t.u) * f.v[0] + static_cast<s128>(t.v) * g.v[0];
-    s128 cg = static_cast<s128>(t.q) * f.v[0] + static_cast<s128>(t.r) * g.v[0];
-    cf >>= 62;
-    cg >>= 62;
-    for (int i = 1; i < kL; ++i) {
-      cf += static_cast<s128>(t.u) * f.v[i] + static_cast<s128>(t.v) * g.v[i];
-      cg += static_cast<s128>(t.q) * f.v[i] + static_cast<s128>(t.r) * g.v[i];
-      f.v[i - 1] = static_cast<int64_t>(cf) & kM62;
-      g.v[i - 1] = static_cast<int64_t>(cg) & kM62;
-      cf >>= 62;
-      cg >>= 62;
+  // (x, y) <- ((u x + v y) / 2^62, (q x + r y) / 2^62). For f and g the divisions are exact; for
+  // d and e (kModular) a multiple k m (0 <= k < 2^62) is first added to each, so that they are
+  // exact and the results stay congruent mod m: |d| then grows by less than m per batch.
+  template <bool kModular>
+  void Apply(S62& x, S62& y, const Transition& t) const {
+    s128 cx = static_cast<s128>(t.u) * x.v[0] + static_cast<s128>(t.v) * y.v[0];
+    s128 cy = static_cast<s128>(t.q) * x.v[0] + static_cast<s128>(t.r) * y.v[0];
+    int64_t kx = 0, ky = 0;
+    if (kModular) {
+      kx = static_cast<int64_t>((static_cast<uint64_t>(cx) * neg_m_inv_) & kM62);
+      ky = static_cast<int64_t>((static_cast<uint64_t>(cy) * neg_m_inv_) & kM62);
+      cx += static_cast<s128>(kx) * m_.v[0];
+      cy += static_cast<s128>(ky) * m_.v[0];
     }
-    f.v[kL - 1] = static_cast<int64_t>(cf);
-    g.v[kL - 1] = static_cast<int64_t>(cg);
-  }
-
-  // (d, e) <- ((u d + v e) / 2^62, (q d + r e) / 2^62) mod m: a multiple k m (0 <= k < 2^62) is
-  // added to each so the division is exact. |d| grows by less than m per batch.
-  void UpdateDe(S62& d, S62& e, const Transition& t) const {
-    s128 cd = static_cast<s128>(t.u) * d.v[0] + static_cast<s128>(t.v) * e.v[0];
-    s128 ce = static_cast<s128>(t.q) * d.v[0] + static_cast<s128>(t.r) * e.v[0];
-    const int64_t kd = static_cast<int64_t>((static_cast<uint64_t>(cd) * neg_m_inv_) & kM62);
-    const int64_t ke = static_cast<int64_t>((static_cast<uint64_t>(ce) * neg_m_inv_) & kM62);
-    cd += static_cast<s128>(kd) * m_.v[0];
-    ce += static_cast<s128>(ke) * m_.v[0];
-    cd >>= 62;  // the low 62 bits are now zero
-    ce >>= 62;
+    cx >>= 62;  // the low 62 bits are zero
+    cy >>= 62;
     for (int i = 1; i < kL; ++i) {
-      cd += static_cast<s128>(t.u) * d.v[i] + static_cast<s128>(t.v) * e.v[i] + static_cast<s128>(kd) * m_.v[i];
-      ce += static_cast<s128>(t.q) * d.v[i] + static_cast<s128>(t.r) * e.v[i] + static_cast<s128>(ke) * m_.v[i];
-      d.v[i - 1] = static_cast<int64_t>(cd) & kM62;
-      e.v[i - 1] = static_cast<int64_t>(ce) & kM62;
-      cd >>= 62;
-      ce >>= 62;
+      cx += static_cast<s128>(t.u) * x.v[i] + static_cast<s128>(t.v) * y.v[i];
+      cy += static_cast<s128>(t.q) * x.v[i] + static_cast<s128>(t.r) * y.v[i];
+      if (kModular) {
+        cx += static_cast<s128>(kx) * m_.v[i];
+        cy += static_cast<s128>(ky) * m_.v[i];
+      }
+      x.v[i - 1] = static_cast<int64_t>(cx) & kM62;
+      y.v[i - 1] = static_cast<int64_t>(cy) & kM62;
+      cx >>= 62;
+      cy >>= 62;
     }
-    d.v[kL - 1] = static_cast<int64_t>(cd);
-    e.v[kL - 1] = static_cast<int64_t>(ce);
+    x.v[kL - 1] = static_cast<int64_t>(cx);
+    y.v[kL - 1] = static_cast<int64_t>(cy);
   }
 
   // a + b or a - b, limbs re-normalised.
