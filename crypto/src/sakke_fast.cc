@@ -3,7 +3,6 @@
 #include <cpuid.h>
 #include <immintrin.h>
 
-#include <algorithm>
 #include <cstring>
 #include <initializer_list>
 #include <stdexcept>
@@ -212,8 +211,6 @@ bool CpuHasAvx512() {
   return has;
 }
 
-// Constant-time table read: out = entry `wanted` of `count` 256-byte entries (all zero when none
-// matches). Every entry is loaded; the match only decides a mask.
 // Constant-time table read: out = entry `wanted` of `count` entries of W words (W = 16: one
 // field element, 32: two), all zero when none matches. Every entry is loaded; the match only
 // decides a mask.
@@ -269,10 +266,6 @@ struct DigitParts {
   int negative, abs;
   explicit DigitParts(int digit) : negative((digit >> 31) & 1), abs((digit ^ -negative) + negative) {}
 };
-
-}  // namespace
-
-namespace {
 
 // ---- The fixed-base loops run on an Edwards form of E ----
 // E (y^2 = x^3 - 3x) is birational over F_p to the Edwards curve x^2 + y^2 = 1 - x^2 y^2, whose
