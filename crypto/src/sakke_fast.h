@@ -1,9 +1,9 @@
 // Internal: the fast paths of SAKKE parameter set 1 on fixed-width arithmetic (fp1024.h).
 // - curve arithmetic in Jacobian coordinates (a = -3) for the tables and the Miller loop;
-// - fixed-base scalar multiplication with per-position signed-window tables, selected in
-//   constant time (for P and each KMS public key Z): [r b]P + [r]Z with no doublings, added on
-//   an Edwards form of the curve (complete formulas, 9 products per addition);
-// - g^r with a fixed-base table in F_p^2;
+// - fixed-base scalar multiplication with signed-window tables, selected in constant time (for
+//   P and each KMS public key Z): [r b]P + [r]Z with 296 additions and 7 doublings, on an
+//   Edwards form of the curve (complete formulas, 9 products per addition);
+// - g^r with a fixed-base table in F_p^2, and one shared inversion for R and g^r;
 // - the Tate-Lichtenbaum pairing: a projective Miller loop, and for a fixed first argument
 //   (an RSK) a precomputed table of line coefficients, so each decapsulation only evaluates.
 // The straightforward BIGNUM/OpenSSL path (pairing.cc) stays as the reference the tests compare
@@ -51,7 +51,7 @@ class FixedBaseTable {
   size_t Bytes() const { return entries_.size() * sizeof(Affine); }
 
  private:
-  std::vector<Affine> entries_;  ///< positions x 2^(w-1)
+  std::vector<Affine> entries_;  ///< rows x 2^(w-1)
 };
 
 /// [k]B for a fixed base (constant time in k; four accumulations whose additions share batches).
@@ -76,7 +76,7 @@ class GPowTable {
   Fp2 PowProjective(const BigInt& k) const;
 
  private:
-  std::vector<Fe> entries_;  ///< positions x 16, each the PF_p value of its power
+  std::vector<Fe> entries_;  ///< positions x 16, each the PF_p value of its power (Im/Re)
 };
 
 /// RFC 6508 6.2.1 steps 2 and 3 on fixed-base tables, the two results sharing one inversion:
