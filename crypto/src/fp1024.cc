@@ -266,7 +266,7 @@ Fp::Fp() {
   LoadBe(one_, one.data());
   mul_ = Function(Supports(MulImpl::kAdx) ? MulImpl::kAdx : MulImpl::kPortable);
   Mul(r3_, r2_, r2_);  // R^4 / R
-  ifma_ = Supports(MulImpl::kIfma) && !std::getenv("MCX_NO_IFMA");
+  ifma_ = Supports(MulImpl::kIfma) && !std::getenv("MCX_NO_IFMA") && !std::getenv("MCX_NO_AVX512");
 }
 
 void Fp::MulGroup(Fe* const* r, const Fe* const* a, const Fe* const* b, int k) const {

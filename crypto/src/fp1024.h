@@ -3,7 +3,7 @@
 // multiplication (no data-dependent branches). One product: MULX/ADCX/ADOX with BMI2 and ADX,
 // else portable 128-bit arithmetic. Two or three independent products (Mul2, Mul3): AVX-512 IFMA
 // in radix 2^52 with the products' dependency chains interleaved, when the CPU and OS have it
-// (MCX_NO_IFMA=1 turns it off). All give the same results.
+// (MCX_NO_IFMA=1 or MCX_NO_AVX512=1 turns it off). All give the same results.
 #pragma once
 
 #include <cstdint>

@@ -3,6 +3,7 @@
 #include <cpuid.h>
 #include <immintrin.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 #include <stdexcept>
@@ -199,8 +200,10 @@ struct ScalarBits {
   }
 };
 
+// AVX-512 for the table scans, unless MCX_NO_AVX512=1 asks for the portable code (tests).
 bool CpuHasAvx512() {
   static const bool has = [] {
+    if (std::getenv("MCX_NO_AVX512")) return false;
     unsigned a = 0, b = 0, c = 0, d = 0;
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d) || !(b >> 16 & 1)) return false;
     if (!__get_cpuid(1, &a, &b, &c, &d) || !(c >> 27 & 1)) return false;
