@@ -144,7 +144,7 @@ Result<MasterSecret> MasterSecret::Decode(ByteView zb) {
   auto z = DecodeScalar(zb, kFieldBytes, Ps().q);
   if (!z) return z.error();
   Affine zp;  // Z = [z]P (RFC 6508 2.2), on the table of P
-  if (!fast::MulFixed2(Fast().p_table, *z, Fast().p_table, BigInt(0), zp)) return Error::kScalarOutOfRange;
+  if (!fast::MulFixed(Fast().p_table, *z, zp)) return Error::kScalarOutOfRange;
   auto impl = std::make_shared<PublicKey::Impl>();
   impl->encoded = fast::Encode(zp);
   impl->z = zp;
@@ -162,7 +162,7 @@ Result<Bytes> MasterSecret::IssueRsk(ByteView identifier) const {
   BigInt inv = BigInt::ModInverse(sum, q);
   inv.SetConstTime();
   Affine rsk;
-  if (!fast::MulFixed2(Fast().p_table, inv, Fast().p_table, BigInt(0), rsk)) return Error::kScalarOutOfRange;
+  if (!fast::MulFixed(Fast().p_table, inv, rsk)) return Error::kScalarOutOfRange;
   return fast::Encode(rsk);
 }
 
