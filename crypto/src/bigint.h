@@ -60,8 +60,8 @@ class BigInt {
   static BigInt ModInverse(const BigInt& a, const BigInt& m);
   /// a^-1 mod m, allowed to take variable time: only for public values or values blinded by a
   /// secret random factor. Odd moduli of up to 256 bits use safegcd divsteps (safegcd.h; in
-  /// fact constant time), others OpenSSL's variable-time inverse. Throws std::invalid_argument
-  /// when a has no inverse.
+  /// fact constant time), others OpenSSL's variable-time inverse. Throws when a has no inverse
+  /// (std::invalid_argument on the safegcd path).
   static BigInt ModInverseVarTime(const BigInt& a, const BigInt& m);
   /// 2^bits.
   static BigInt PowerOfTwo(int bits);

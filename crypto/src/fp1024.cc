@@ -1,12 +1,12 @@
 #include "fp1024.h"
 
-#include "safegcd.h"
-
 #include <cpuid.h>
 #include <immintrin.h>
 
 #include <cstdlib>
 #include <cstring>
+
+#include "safegcd.h"
 
 namespace mcx::crypto::fast {
 
