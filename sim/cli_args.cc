@@ -46,6 +46,20 @@ std::optional<std::string> Args::Get(const std::string& name) const {
   return it->second.back();
 }
 
+std::optional<double> Args::Number(const std::string& name) const {
+  auto v = Get(name);
+  if (!v) return std::nullopt;
+  size_t used = 0;
+  double x = 0;
+  try {
+    x = std::stod(*v, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != v->size()) throw UsageError("--" + name + " needs a number, not '" + *v + "'");
+  return x;
+}
+
 std::string Args::Require(const std::string& name) const {
   auto v = Get(name);
   if (!v) throw UsageError("missing --" + name);

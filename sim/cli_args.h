@@ -24,6 +24,13 @@ class Args {
   bool Flag(const std::string& name) const { return flags_set_.count(name) > 0; }
   std::optional<std::string> Get(const std::string& name) const;
   std::string Require(const std::string& name) const;
+  /// --name's value as a number, if given. Throws UsageError when it is not one.
+  std::optional<double> Number(const std::string& name) const;
+  /// Sets field from --name's number when the option is given (converted to the field's type).
+  template <typename T>
+  void Set(const std::string& name, T& field) const {
+    if (auto v = Number(name)) field = static_cast<T>(*v);
+  }
   std::vector<std::string> All(const std::string& name) const;
   const std::vector<std::string>& Positionals() const { return positionals_; }
 

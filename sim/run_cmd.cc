@@ -175,26 +175,23 @@ int RunGroupRekeyCmd(const std::vector<std::string>& argv) {
     return 0;
   }
   scenarios::GroupRekeyParams p;
-  auto num = [&](const char* k, auto& field) {
-    if (auto v = a.Get(k)) field = static_cast<std::decay_t<decltype(field)>>(std::stod(*v));
-  };
-  num("members", p.members);
-  num("groups", p.groups);
-  num("rekeys", p.rekeys);
-  num("seed", p.seed);
-  num("sip-t1", p.sip_t1_s);
-  num("gms-cores", p.gms_cores);
-  num("ue-device-factor", p.ue_device_factor);
-  num("server-device-factor", p.server_device_factor);
-  num("core-delay-ms", p.core_link_delay_ms);
-  num("access-delay-ms", p.access_link_delay_ms);
-  num("enbs", p.enbs);
-  num("cell-radius", p.cell_radius_m);
-  num("rekey-start", p.rekey_start_s);
-  num("rekey-interval", p.rekey_interval_s);
-  num("activation-delay", p.activation_delay_s);
-  num("ue-speed", p.ue_speed_mps);
-  num("rekey-period", p.rekey_period_s);
+  a.Set("members", p.members);
+  a.Set("groups", p.groups);
+  a.Set("rekeys", p.rekeys);
+  a.Set("seed", p.seed);
+  a.Set("sip-t1", p.sip_t1_s);
+  a.Set("gms-cores", p.gms_cores);
+  a.Set("ue-device-factor", p.ue_device_factor);
+  a.Set("server-device-factor", p.server_device_factor);
+  a.Set("core-delay-ms", p.core_link_delay_ms);
+  a.Set("access-delay-ms", p.access_link_delay_ms);
+  a.Set("enbs", p.enbs);
+  a.Set("cell-radius", p.cell_radius_m);
+  a.Set("rekey-start", p.rekey_start_s);
+  a.Set("rekey-interval", p.rekey_interval_s);
+  a.Set("activation-delay", p.activation_delay_s);
+  a.Set("ue-speed", p.ue_speed_mps);
+  a.Set("rekey-period", p.rekey_period_s);
   p.mixing = a.Flag("mixing");
   p.access = a.Get("access").value_or("ideal");
   p.transport = a.Get("transport").value_or("sip");
@@ -248,15 +245,12 @@ std::vector<double> NumberList(const std::string& text) {  // "1,2.5,3"
 // Radio options shared by the sidelink scenarios: --mcs, --prbs, --ktrp, --period, --shadowing
 // (and, where the scenario lists them, --frequency, --doc-heights, --cumulative-harq).
 void ReadRadio(const Args& a, scenarios::SidelinkRadioOptions& r) {
-  auto num = [&](const char* k, auto& field) {
-    if (auto v = a.Get(k)) field = static_cast<std::decay_t<decltype(field)>>(std::stod(*v));
-  };
-  num("mcs", r.mcs);
-  num("prbs", r.prbs);
-  num("ktrp", r.ktrp);
-  num("period", r.sc_period_ms);
-  num("shadowing", r.shadowing_sigma_db);
-  num("frequency", r.frequency_hz);
+  a.Set("mcs", r.mcs);
+  a.Set("prbs", r.prbs);
+  a.Set("ktrp", r.ktrp);
+  a.Set("period", r.sc_period_ms);
+  a.Set("shadowing", r.shadowing_sigma_db);
+  a.Set("frequency", r.frequency_hz);
   r.documented_heights = a.Flag("doc-heights");
   r.cumulative_harq = a.Flag("cumulative-harq");
   if (auto why = r.Invalid()) throw UsageError(*why);
@@ -290,13 +284,10 @@ int RunSidelinkPrrCmd(const std::vector<std::string>& argv) {
     return 0;
   }
   scenarios::SidelinkPrrParams p;
-  auto num = [&](const char* k, auto& field) {
-    if (auto v = a.Get(k)) field = static_cast<std::decay_t<decltype(field)>>(std::stod(*v));
-  };
-  num("receivers", p.receivers_per_distance);
-  num("packets", p.packets);
-  num("bytes", p.packet_bytes);
-  num("seed", p.seed);
+  a.Set("receivers", p.receivers_per_distance);
+  a.Set("packets", p.packets);
+  a.Set("bytes", p.packet_bytes);
+  a.Set("seed", p.seed);
   if (auto d = a.Get("distances")) p.distances_m = NumberList(*d);
   if (p.distances_m.empty() || p.receivers_per_distance == 0 || p.packets == 0) throw UsageError("need distances, receivers and packets");
   ReadRadio(a, p.radio);
@@ -400,20 +391,17 @@ int RunOffnetGroupCallCmd(const std::vector<std::string>& argv) {
     return 0;
   }
   scenarios::OffnetGroupCallParams p;
-  auto num = [&](const char* k, auto& field) {
-    if (auto v = a.Get(k)) field = static_cast<std::decay_t<decltype(field)>>(std::stod(*v));
-  };
-  num("members", p.members);
-  num("radius", p.radius_m);
-  num("duration", p.duration_s);
-  num("ptt-interval", p.ptt_mean_interval_s);
-  num("talk", p.talk_mean_s);
-  num("t201-ms", p.t201_ms);
-  num("c201", p.c201);
-  num("without-gmk", p.members_without_gmk);
-  num("seed", p.seed);
-  num("refresh-ms", p.refresh_interval_ms);
-  num("arrival-window", p.arrival_window_s);
+  a.Set("members", p.members);
+  a.Set("radius", p.radius_m);
+  a.Set("duration", p.duration_s);
+  a.Set("ptt-interval", p.ptt_mean_interval_s);
+  a.Set("talk", p.talk_mean_s);
+  a.Set("t201-ms", p.t201_ms);
+  a.Set("c201", p.c201);
+  a.Set("without-gmk", p.members_without_gmk);
+  a.Set("seed", p.seed);
+  a.Set("refresh-ms", p.refresh_interval_ms);
+  a.Set("arrival-window", p.arrival_window_s);
   if (p.arrival_window_s < 0 || p.arrival_window_s >= p.duration_s) throw UsageError("--arrival-window is 0..duration");
   p.call_setup = !a.Flag("no-call-setup");
   p.queueing = a.Flag("queueing");
@@ -492,17 +480,14 @@ int RunOffnetPrivateCallCmd(const std::vector<std::string>& argv) {
     return 0;
   }
   scenarios::OffnetPrivateCallParams p;
-  auto num = [&](const char* k, auto& field) {
-    if (auto v = a.Get(k)) field = static_cast<std::decay_t<decltype(field)>>(std::stod(*v));
-  };
-  num("distance", p.distance_m);
-  num("calls", p.calls);
-  num("interval", p.call_interval_s);
-  num("talk", p.talk_s);
-  num("device-factor", p.device_factor);
-  num("tfp1-ms", p.tfp1_ms);
-  num("cfp1", p.cfp1);
-  num("seed", p.seed);
+  a.Set("distance", p.distance_m);
+  a.Set("calls", p.calls);
+  a.Set("interval", p.call_interval_s);
+  a.Set("talk", p.talk_s);
+  a.Set("device-factor", p.device_factor);
+  a.Set("tfp1-ms", p.tfp1_ms);
+  a.Set("cfp1", p.cfp1);
+  a.Set("seed", p.seed);
   p.foreign_callee = a.Flag("foreign-callee");
   if (p.calls == 0) throw UsageError("--calls must be at least 1");
   ReadRadio(a, p.radio);
@@ -568,26 +553,23 @@ int RunOnOffTransitionCmd(const std::vector<std::string>& argv) {
     return 0;
   }
   scenarios::OnOffTransitionParams p;
-  auto num = [&](const char* k, auto& field) {
-    if (auto v = a.Get(k)) field = static_cast<std::decay_t<decltype(field)>>(std::stod(*v));
-  };
-  num("members", p.net.members);
-  num("away", p.away);
-  num("leave", p.leave_s);
-  num("leave-stagger", p.leave_stagger_s);
-  num("return", p.return_s);
-  num("end", p.end_s);
-  num("activation-delay", p.net.activation_delay_s);
-  num("key-lifetime", p.key_lifetime_s);
-  num("rekey-period", p.net.rekey_period_s);
-  num("sip-t1", p.net.sip_t1_s);
-  num("ue-device-factor", p.net.ue_device_factor);
-  num("radius", p.radius_m);
-  num("ptt-interval", p.ptt_mean_interval_s);
-  num("talk", p.talk_mean_s);
-  num("t201-ms", p.t201_ms);
-  num("c201", p.c201);
-  num("seed", p.net.seed);
+  a.Set("members", p.net.members);
+  a.Set("away", p.away);
+  a.Set("leave", p.leave_s);
+  a.Set("leave-stagger", p.leave_stagger_s);
+  a.Set("return", p.return_s);
+  a.Set("end", p.end_s);
+  a.Set("activation-delay", p.net.activation_delay_s);
+  a.Set("key-lifetime", p.key_lifetime_s);
+  a.Set("rekey-period", p.net.rekey_period_s);
+  a.Set("sip-t1", p.net.sip_t1_s);
+  a.Set("ue-device-factor", p.net.ue_device_factor);
+  a.Set("radius", p.radius_m);
+  a.Set("ptt-interval", p.ptt_mean_interval_s);
+  a.Set("talk", p.talk_mean_s);
+  a.Set("t201-ms", p.t201_ms);
+  a.Set("c201", p.c201);
+  a.Set("seed", p.net.seed);
   if (auto v = a.Get("rekeys")) p.rekeys_s = NumberList(*v);
   p.net.transport = a.Get("transport").value_or("sip");
   if (p.net.transport != "sip" && p.net.transport != "http") throw UsageError("--transport is sip or http");

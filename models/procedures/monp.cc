@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "mcx/crypto/base64.h"
+#include "mcx/crypto/wire.h"
 
 namespace mcx::models {
 
@@ -12,49 +13,28 @@ using crypto::Error;
 
 namespace {
 
+// TS 24.379 LV-E: a 16-bit length, then the bytes.
 void PutLvE(Bytes& b, const std::string& s) {
-  b.push_back(static_cast<uint8_t>(s.size() >> 8));
-  b.push_back(static_cast<uint8_t>(s.size()));
-  b.insert(b.end(), s.begin(), s.end());
+  crypto::AppendU16(b, static_cast<uint16_t>(s.size()));
+  crypto::Append(b, ByteView(s));
 }
 
-// A bounds-checked reader over one MONP message.
-struct Reader {
-  ByteView b;
-  size_t at = 0;
-  bool ok = true;
-  uint8_t U8() {
-    if (at + 1 > b.size()) return ok = false, 0;
-    return b[at++];
-  }
-  uint16_t U16() {
-    const uint16_t hi = U8(), lo = U8();
-    return static_cast<uint16_t>(hi << 8 | lo);
-  }
-  uint64_t U40() {
-    uint64_t v = 0;
-    for (int i = 0; i < 5; ++i) v = v << 8 | U8();
-    return v;
-  }
-  std::string LvE() {
-    const uint16_t n = U16();
-    if (!ok || at + n > b.size()) return ok = false, std::string();
-    std::string s(b.begin() + at, b.begin() + at + n);
-    at += n;
-    return s;
-  }
-};
-
-bool IsPrivateCall(uint8_t t) { return t >= 8 && t <= 13; }
+std::string GetLvE(crypto::ByteReader& r) {
+  const ByteView v = r.Take(r.U16());
+  return std::string(v.begin(), v.end());
+}
 
 void PutU40(Bytes& b, uint64_t v) {
   for (int s = 32; s >= 0; s -= 8) b.push_back(static_cast<uint8_t>(v >> s));
 }
 
+bool IsPrivateCall(uint8_t t) { return t >= 8 && t <= 13; }
+
 }  // namespace
 
 Bytes Encode(const MonpPrivateCallMessage& m) {
-  Bytes b{static_cast<uint8_t>(m.type), static_cast<uint8_t>(m.call_id >> 8), static_cast<uint8_t>(m.call_id)};
+  Bytes b{static_cast<uint8_t>(m.type)};
+  crypto::AppendU16(b, m.call_id);
   if (m.type == MonpType::kPrivateCallSetupRequest) {
     b.push_back(m.commencement_mode);
     b.push_back(m.call_type);
@@ -67,10 +47,10 @@ Bytes Encode(const MonpPrivateCallMessage& m) {
 }
 
 crypto::Result<MonpPrivateCallMessage> DecodeMonp(ByteView b) {
-  Reader r{b};
+  crypto::ByteReader r{b};
   MonpPrivateCallMessage m;
   const uint8_t type = r.U8();
-  if (!r.ok) return Error::kTruncated;
+  if (!r.ok()) return Error::kTruncated;
   if (!IsPrivateCall(type)) return Error::kUnsupportedValue;
   m.type = static_cast<MonpType>(type);
   m.call_id = r.U16();
@@ -78,12 +58,11 @@ crypto::Result<MonpPrivateCallMessage> DecodeMonp(ByteView b) {
     m.commencement_mode = r.U8();
     m.call_type = r.U8();
   }
-  m.caller = r.LvE();
-  m.callee = r.LvE();
-  if (m.type == MonpType::kPrivateCallSetupRequest || m.type == MonpType::kPrivateCallAccept) m.sdp = r.LvE();
+  m.caller = GetLvE(r);
+  m.callee = GetLvE(r);
+  if (m.type == MonpType::kPrivateCallSetupRequest || m.type == MonpType::kPrivateCallAccept) m.sdp = GetLvE(r);
   if (m.type == MonpType::kPrivateCallReject) m.reason = r.U8();
-  if (!r.ok) return Error::kTruncated;
-  if (r.at != b.size()) return Error::kTrailingBytes;
+  MCX_TRY(r.Finish());
   return m;
 }
 
@@ -93,16 +72,14 @@ Bytes Encode(const MonpGroupCallMessage& m) {
     PutLvE(b, m.group_id);
     return b;
   }
-  b.push_back(static_cast<uint8_t>(m.call_id >> 8));
-  b.push_back(static_cast<uint8_t>(m.call_id));
+  crypto::AppendU16(b, m.call_id);
   b.push_back(m.call_type);
   if (m.type == MonpType::kGroupCallAccept) {
     PutLvE(b, m.group_id);
     PutLvE(b, m.sending_user);
     return b;
   }
-  b.push_back(static_cast<uint8_t>(m.refresh_interval_ms >> 8));
-  b.push_back(static_cast<uint8_t>(m.refresh_interval_ms));
+  crypto::AppendU16(b, m.refresh_interval_ms);
   PutU40(b, m.call_start_time);
   PutU40(b, m.last_call_type_change_time);
   PutLvE(b, m.group_id);
@@ -115,29 +92,29 @@ Bytes Encode(const MonpGroupCallMessage& m) {
 }
 
 crypto::Result<MonpGroupCallMessage> DecodeMonpGroupCall(ByteView b) {
-  Reader r{b};
+  crypto::ByteReader r{b};
   MonpGroupCallMessage m;
   const uint8_t type = r.U8();
-  if (!r.ok) return Error::kTruncated;
+  if (!r.ok()) return Error::kTruncated;
   if (type < 1 || type > 3) return Error::kUnsupportedValue;
   m.type = static_cast<MonpType>(type);
   if (m.type == MonpType::kGroupCallProbe) {
-    m.group_id = r.LvE();
+    m.group_id = GetLvE(r);
   } else {
     m.call_id = r.U16();
     m.call_type = r.U8();
     if (m.type == MonpType::kGroupCallAccept) {
-      m.group_id = r.LvE();
-      m.sending_user = r.LvE();
+      m.group_id = GetLvE(r);
+      m.sending_user = GetLvE(r);
     } else {
       m.refresh_interval_ms = r.U16();
       m.call_start_time = r.U40();
       m.last_call_type_change_time = r.U40();
-      m.group_id = r.LvE();
-      m.sdp = r.LvE();
-      m.originating_user = r.LvE();
-      m.last_user_to_change_call_type = r.LvE();
-      while (r.ok && r.at < b.size()) {  // optional type-1 IEs, each at most once, in order
+      m.group_id = GetLvE(r);
+      m.sdp = GetLvE(r);
+      m.originating_user = GetLvE(r);
+      m.last_user_to_change_call_type = GetLvE(r);
+      while (!r.AtEnd()) {  // optional type-1 IEs, each at most once, in order
         const uint8_t iei = r.U8();
         if (iei == MonpGroupCallMessage::kConfirmModeIei && !m.confirm_mode && !m.probe_response) m.confirm_mode = true;
         else if (iei == MonpGroupCallMessage::kProbeResponseIei && !m.probe_response) m.probe_response = true;
@@ -145,8 +122,7 @@ crypto::Result<MonpGroupCallMessage> DecodeMonpGroupCall(ByteView b) {
       }
     }
   }
-  if (!r.ok) return Error::kTruncated;
-  if (r.at != b.size()) return Error::kTrailingBytes;
+  MCX_TRY(r.Finish());
   return m;
 }
 

@@ -4,6 +4,7 @@
 
 #include "mcx/crypto/kdf.h"
 #include "mcx/crypto/key_policy.h"
+#include "mcx/crypto/wire.h"
 
 namespace mcx::models {
 
@@ -385,19 +386,12 @@ uint8_t OffnetControlCsId(crypto::policy::CallType call, bool initiator) {
   return choice ? choice->cs_id : 0;
 }
 
-void PutU32(crypto::Bytes& b, uint32_t v) {
-  for (int s = 24; s >= 0; s -= 8) b.push_back(static_cast<uint8_t>(v >> s));
-}
-uint32_t GetU32(crypto::ByteView b, size_t at) {
-  return (uint32_t{b[at]} << 24) | (uint32_t{b[at + 1]} << 16) | (uint32_t{b[at + 2]} << 8) | b[at + 3];
-}
-
 crypto::srtp::MasterKey GroupMasterKey(crypto::ByteView gmk, uint32_t gmk_id, uint32_t guk_id, crypto::ByteView rand) {
   const uint8_t cs = OffnetControlCsId(crypto::policy::CallType::kGroup, true);
   crypto::kdf::SrtpMasterKeys k = crypto::kdf::SrtpMaster(gmk, cs, guk_id, rand);
   crypto::srtp::MasterKey mk{k.key, k.salt, {}};
-  PutU32(mk.mki, gmk_id);
-  PutU32(mk.mki, guk_id);
+  crypto::AppendU32(mk.mki, gmk_id);
+  crypto::AppendU32(mk.mki, guk_id);
   return mk;
 }
 }  // namespace
@@ -411,7 +405,7 @@ OffnetFloorCrypto OffnetFloorCrypto::ForGroup(std::shared_ptr<const crypto::KeyS
       8, [gmks](crypto::ByteView mki) -> std::optional<crypto::srtp::MasterKey> {
         const crypto::StoredKey* k = mki.size() == 8 ? gmks->FindByMki(mki) : nullptr;
         if (k == nullptr || k->purpose != crypto::KeyPurpose::kGmk) return std::nullopt;
-        return GroupMasterKey(k->key.view(), k->key_id, GetU32(mki, 4), k->rand);
+        return GroupMasterKey(k->key.view(), k->key_id, crypto::ByteReader(mki.Sub(4, 4)).U32(), k->rand);
       });
   return c;
 }
@@ -465,7 +459,7 @@ OffnetFloorCrypto OffnetFloorCrypto::ForPrivate(crypto::ByteView pck, uint32_t p
     const uint8_t cs = OffnetControlCsId(crypto::policy::CallType::kPrivate, caller);
     kdf::SrtpMasterKeys k = kdf::SrtpMaster(pck, cs, pck_id, rand);
     crypto::srtp::MasterKey mk{k.key, k.salt, {}};
-    PutU32(mk.mki, pck_id);
+    crypto::AppendU32(mk.mki, pck_id);
     return mk;
   };
   OffnetFloorCrypto c;
