@@ -156,9 +156,6 @@ double SlChannel::LossDb(SlNetDevice* tx, SlNetDevice* rx) {
 // One subframe: evaluate what was sent in the previous one (delivery at its end), then let every
 // device act in the new one (grant decisions, SCI and TB transmissions).
 void SlChannel::Tick() {
-  m_radio.txPowerDbm = m_txPowerDbm;
-  m_radio.noiseFigureDb = m_noiseFigureDb;
-  m_radio.simoGainDb = m_simoGainDb;
   if (!m_air.empty()) Evaluate(m_subframe - 1);
   m_air.clear();
   for (const auto& d : m_devices) d->StartSubframe(m_subframe);
@@ -168,6 +165,7 @@ void SlChannel::Tick() {
 
 void SlChannel::Evaluate(uint32_t subframe) {
   const auto& errors = sidelink::NistErrorModel::Instance();
+  const sidelink::SlRadioParams radio{m_txPowerDbm, m_noiseFigureDb, m_simoGainDb};
   std::vector<sidelink::SlAirTx> air;
   std::map<const SlNetDevice*, uint32_t> index;
   std::map<uint32_t, uint32_t> rbsPerNode;
@@ -204,7 +202,7 @@ void SlChannel::Evaluate(uint32_t subframe) {
     auto rbs = [&](uint32_t n) { return rbsPerNode[n]; };
     auto loss = [&](uint32_t txNode, uint32_t) { return LossDb(byIndex[txNode], rx); };
     // The receiver is not among the transmitters (half duplex), so no index is its own.
-    const auto sinr = sidelink::SubframeSinrDb(air, static_cast<uint32_t>(-1), loss, m_radio, rbs);
+    const auto sinr = sidelink::SubframeSinrDb(air, static_cast<uint32_t>(-1), loss, radio, rbs);
 
     // PSCCH: strongest copy first, at most one SCI per RB.
     std::sort(sci.begin(), sci.end(), [&](size_t a, size_t b) { return sinr[a] > sinr[b]; });

@@ -110,7 +110,6 @@ class SlChannel : public ns3::Channel {
   };
   void Transmit(AirTx tx) { m_air.push_back(std::move(tx)); }
   uint32_t CurrentSubframe() const { return m_subframe; }
-  const sidelink::SlRadioParams& Radio() const { return m_radio; }
 
   /// Channel-wide collision counts (PSCCH: two SCIs on one resource; PSSCH: two TBs sharing a RB).
   ns3::TracedCallback<uint32_t, uint32_t> m_collisionTrace;  ///< (kind 0 PSCCH / 1 PSSCH, subframe)
@@ -127,7 +126,6 @@ class SlChannel : public ns3::Channel {
   ns3::Ptr<ns3::PropagationLossModel> m_loss;
   ns3::Ptr<ns3::UniformRandomVariable> m_decode;
   double m_txPowerDbm = 23.0, m_noiseFigureDb = 9.0, m_simoGainDb = 4.0;
-  sidelink::SlRadioParams m_radio;  ///< built from the three attributes when the clock starts
   bool m_dropRbOnCollision = false;
   bool m_cumulativeHarq = false;
   std::vector<AirTx> m_air;
