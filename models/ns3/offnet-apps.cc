@@ -164,9 +164,7 @@ void OffnetMcpttApp::JoinGroupCall() {
     cfg.confirm_mode = m_confirmMode;
     cfg.unix_start = m_startUnix;
     GroupCallHooks h;
-    h.now = []() { return Simulator::Now().GetSeconds(); };
-    h.schedule = [this](double d, std::function<void()> fn) { return ScheduleTimer(d, std::move(fn)); };
-    h.cancel = [this](uint64_t id) { CancelTimer(id); };
+    h.timers = SimTimers();
     h.send = [this](crypto::Bytes b) {
       monpSocket_->SendTo(Create<Packet>(b.data(), b.size()), 0, InetSocketAddress(m_group, kMonpPort));
     };
@@ -222,9 +220,7 @@ void OffnetMcpttApp::StartApplication() {
     cfg.tfp1_s = m_tfp1;
     cfg.cfp1 = m_cfp1;
     PrivateCallHooks h;
-    h.now = []() { return Simulator::Now().GetSeconds(); };
-    h.schedule = [this](double d, std::function<void()> fn) { return ScheduleTimer(d, std::move(fn)); };
-    h.cancel = [this](uint64_t id) { CancelTimer(id); };
+    h.timers = SimTimers();
     h.send = [this](const std::string& to, crypto::Bytes b) {
       monpSocket_->SendTo(Create<Packet>(b.data(), b.size()), 0, InetSocketAddress(Ipv4Address(to.c_str()), kMonpPort));
     };
@@ -263,9 +259,7 @@ void OffnetMcpttApp::StartFloor() {
   cfg.t203_s = m_t203;
   cfg.queueing = m_queueing;
   OffnetFloorHooks hooks;
-  hooks.now = []() { return Simulator::Now().GetSeconds(); };
-  hooks.schedule = [this](double d, std::function<void()> fn) { return ScheduleTimer(d, std::move(fn)); };
-  hooks.cancel = [this](uint64_t id) { CancelTimer(id); };
+  hooks.timers = SimTimers();
   hooks.send = [this](const proto::FloorMessage& m) { SendFloor(m); };
   hooks.on_state = [this](OffnetFloorState from, OffnetFloorState to) {
     m_stateTrace(OffnetFloorStateName(from), OffnetFloorStateName(to));
@@ -276,20 +270,25 @@ void OffnetMcpttApp::StartFloor() {
   floor_->Start();
 }
 
-uint64_t OffnetMcpttApp::ScheduleTimer(double delay_s, std::function<void()> fn) {
-  const uint64_t id = nextTimer_++;
-  timers_[id] = Simulator::Schedule(Seconds(delay_s), [this, id, fn]() {
-    timers_.erase(id);
-    fn();
-  });
-  return id;
-}
-
-void OffnetMcpttApp::CancelTimer(uint64_t id) {
-  auto it = timers_.find(id);
-  if (it == timers_.end()) return;
-  it->second.Cancel();
-  timers_.erase(it);
+Timers OffnetMcpttApp::SimTimers() {
+  // The procedures' timers as simulator events, kept by id so that DoDispose can cancel them.
+  Timers t;
+  t.now = []() { return Simulator::Now().GetSeconds(); };
+  t.schedule = [this](double delay_s, std::function<void()> fn) {
+    const uint64_t id = nextTimer_++;
+    timers_[id] = Simulator::Schedule(Seconds(delay_s), [this, id, fn]() {
+      timers_.erase(id);
+      fn();
+    });
+    return id;
+  };
+  t.cancel = [this](uint64_t id) {
+    auto it = timers_.find(id);
+    if (it == timers_.end()) return;
+    it->second.Cancel();
+    timers_.erase(it);
+  };
+  return t;
 }
 
 void OffnetMcpttApp::SetIdentity(std::shared_ptr<const crypto::mikey_sakke::LocalIdentity> me,

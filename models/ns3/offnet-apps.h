@@ -78,8 +78,7 @@ class OffnetMcpttApp : public ns3::Application {
   void StartFloor();
   /// Starts group communication once a GMK is held (TS 33.180 5.7).
   void JoinGroupCall();
-  uint64_t ScheduleTimer(double delay_s, std::function<void()> fn);
-  void CancelTimer(uint64_t id);
+  Timers SimTimers();
   void OnMonpPacket(ns3::Ptr<ns3::Socket> s);
   void OpenMonpSocket();
   void PressPtt(double talk_s);

@@ -27,7 +27,7 @@ GroupCallControl::~GroupCallControl() { StopTimers(); }
 
 void GroupCallControl::StopTimers() {
   for (uint64_t* t : {&tfg1_, &tfg2_, &tfg3_}) {
-    if (*t) hooks_.cancel(*t);
+    if (*t) hooks_.timers.cancel(*t);
     *t = 0;
   }
 }
@@ -36,11 +36,11 @@ void GroupCallControl::Initiate() {
   if (state_ != GroupCallState::kS1StartStop) return;
   // 10.2.2.4.1: GROUP CALL PROBE, TFG1 for an answer, the probe repeated on TFG3.
   state_ = GroupCallState::kS2WaitingForAnnouncement;
-  initiated_at_ = hooks_.now();
+  initiated_at_ = hooks_.timers.now();
   SendProbe();
-  tfg1_ = hooks_.schedule(cfg_.tfg1_s, [this]() {
+  tfg1_ = hooks_.timers.schedule(cfg_.tfg1_s, [this]() {
     tfg1_ = 0;
-    if (tfg3_) hooks_.cancel(tfg3_);
+    if (tfg3_) hooks_.timers.cancel(tfg3_);
     tfg3_ = 0;
     // No call of this group around: start one (10.2.2.4.2).
     MonpGroupCallMessage a;
@@ -48,7 +48,7 @@ void GroupCallControl::Initiate() {
     a.call_id = static_cast<uint16_t>(hooks_.uniform() * 65536.0);
     a.call_type = 1;
     a.refresh_interval_ms = cfg_.refresh_interval_ms;
-    a.call_start_time = cfg_.unix_start + static_cast<uint64_t>(hooks_.now());
+    a.call_start_time = cfg_.unix_start + static_cast<uint64_t>(hooks_.timers.now());
     a.last_call_type_change_time = a.call_start_time;
     a.group_id = cfg_.group_id;
     a.sdp = cfg_.sdp.Text();
@@ -59,7 +59,7 @@ void GroupCallControl::Initiate() {
     state_ = GroupCallState::kS3PartOfCall;
     Announce(false);
     RestartTfg2(PeriodicDelay());
-    if (on_joined) on_joined(GroupCallJoin::kOriginated, hooks_.now() - *initiated_at_);
+    if (on_joined) on_joined(GroupCallJoin::kOriginated, hooks_.timers.now() - *initiated_at_);
   });
 }
 
@@ -69,7 +69,7 @@ void GroupCallControl::SendProbe() {
   p.group_id = cfg_.group_id;
   ++probes_sent_;
   hooks_.send(Encode(p));
-  tfg3_ = hooks_.schedule(cfg_.tfg3_s, [this]() {
+  tfg3_ = hooks_.timers.schedule(cfg_.tfg3_s, [this]() {
     tfg3_ = 0;
     if (state_ == GroupCallState::kS2WaitingForAnnouncement) SendProbe();
   });
@@ -90,8 +90,8 @@ double GroupCallControl::PeriodicDelay() {
 }
 
 void GroupCallControl::RestartTfg2(double delay_s) {
-  if (tfg2_) hooks_.cancel(tfg2_);
-  tfg2_ = hooks_.schedule(delay_s, [this]() {
+  if (tfg2_) hooks_.timers.cancel(tfg2_);
+  tfg2_ = hooks_.timers.schedule(delay_s, [this]() {
     tfg2_ = 0;
     if (state_ != GroupCallState::kS3PartOfCall) return;
     Announce(false);  // 10.2.2.4.5: periodic announcement
@@ -106,8 +106,8 @@ void GroupCallControl::Adopt(const MonpGroupCallMessage& announcement) {
 }
 
 void GroupCallControl::AnswerSoon(bool probe_response) {
-  if (tfg2_) hooks_.cancel(tfg2_);
-  tfg2_ = hooks_.schedule(hooks_.uniform() / 12.0, [this, probe_response]() {
+  if (tfg2_) hooks_.timers.cancel(tfg2_);
+  tfg2_ = hooks_.timers.schedule(hooks_.uniform() / 12.0, [this, probe_response]() {
     tfg2_ = 0;
     if (state_ != GroupCallState::kS3PartOfCall) return;
     Announce(probe_response);
@@ -132,7 +132,7 @@ void GroupCallControl::Join(const MonpGroupCallMessage& a) {
   RestartTfg2(PeriodicDelay());
   if (on_joined)
     on_joined(probed ? GroupCallJoin::kJoinedAfterProbe : GroupCallJoin::kJoined,
-              probed && initiated_at_ ? hooks_.now() - *initiated_at_ : 0.0);
+              probed && initiated_at_ ? hooks_.timers.now() - *initiated_at_ : 0.0);
 }
 
 void GroupCallControl::Receive(crypto::ByteView datagram) {

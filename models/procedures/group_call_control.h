@@ -16,6 +16,7 @@
 #include <string>
 
 #include "monp.h"
+#include "timers.h"
 
 namespace mcx::models {
 
@@ -40,9 +41,7 @@ struct GroupCallConfig {
 };
 
 struct GroupCallHooks {
-  std::function<double()> now;
-  std::function<uint64_t(double, std::function<void()>)> schedule;
-  std::function<void(uint64_t)> cancel;
+  Timers timers;
   std::function<void(crypto::Bytes)> send;  ///< to the group's address, MONP port
   std::function<double()> uniform;          ///< U(0, 1) for the announcement timers
 };

@@ -182,21 +182,21 @@ PrivateCallEndpoint::PrivateCallEndpoint(Config cfg, const crypto::mikey_sakke::
     : cfg_(std::move(cfg)), me_(me), kms_(std::move(kms)), rng_(rng), hooks_(std::move(hooks)) {}
 
 PrivateCallEndpoint::~PrivateCallEndpoint() {
-  if (tfp1_) hooks_.cancel(tfp1_);
+  if (tfp1_) hooks_.timers.cancel(tfp1_);
 }
 
 double PrivateCallEndpoint::NtpNow() const {
-  return static_cast<double>(crypto::UnixToNtpSeconds(cfg_.unix_start)) + hooks_.now();
+  return static_cast<double>(crypto::UnixToNtpSeconds(cfg_.unix_start)) + hooks_.timers.now();
 }
 
 void PrivateCallEndpoint::Call(const std::string& callee, const std::string& callee_address) {
   namespace ms = crypto::mikey_sakke;
   // A new call: forget the previous one's state.
-  if (tfp1_) hooks_.cancel(tfp1_);
+  if (tfp1_) hooks_.timers.cancel(tfp1_);
   tfp1_ = 0;
   keys_.reset();
   setup_s_.reset();
-  called_at_ = hooks_.now();
+  called_at_ = hooks_.timers.now();
   peer_address_ = callee_address;
   auto fail = [this](const std::string& why) {
     if (on_failed) on_failed(why);
@@ -235,7 +235,7 @@ void PrivateCallEndpoint::SendSetup() {
   }
   ++sent_;
   hooks_.send(peer_address_, Encode(*setup_));
-  tfp1_ = hooks_.schedule(cfg_.tfp1_s, [this]() {
+  tfp1_ = hooks_.timers.schedule(cfg_.tfp1_s, [this]() {
     tfp1_ = 0;
     SendSetup();
   });
@@ -253,7 +253,7 @@ void PrivateCallEndpoint::Receive(const std::string& from, ByteView datagram) {
       break;
     case MonpType::kPrivateCallAccept: {
       if (!setup_ || m->call_id != setup_->call_id || keys_) return;
-      if (tfp1_) hooks_.cancel(tfp1_);
+      if (tfp1_) hooks_.timers.cancel(tfp1_);
       tfp1_ = 0;
       auto answer = OffnetSdp::Parse(m->sdp);
       if (!answer) {
@@ -261,13 +261,13 @@ void PrivateCallEndpoint::Receive(const std::string& from, ByteView datagram) {
         return;
       }
       keys_ = pending_;
-      setup_s_ = hooks_.now() - called_at_;
+      setup_s_ = hooks_.timers.now() - called_at_;
       if (on_established) on_established(*keys_, from, *answer, true);
       break;
     }
     case MonpType::kPrivateCallReject:
       if (!setup_ || m->call_id != setup_->call_id) return;
-      if (tfp1_) hooks_.cancel(tfp1_);
+      if (tfp1_) hooks_.timers.cancel(tfp1_);
       tfp1_ = 0;
       setup_.reset();
       if (on_failed)

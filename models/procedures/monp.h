@@ -16,6 +16,7 @@
 #include "mcx/crypto/error.h"
 #include "mcx/crypto/mikey_sakke.h"
 #include "offnet_floor.h"
+#include "timers.h"
 
 namespace mcx::models {
 
@@ -88,9 +89,7 @@ struct OffnetSdp {
 /// What a private call endpoint needs from its host: clock and timers, sending to the peer's
 /// MONP port, and crypto processing time (the host delays what follows by the cost model).
 struct PrivateCallHooks {
-  std::function<double()> now;
-  std::function<uint64_t(double, std::function<void()>)> schedule;
-  std::function<void(uint64_t)> cancel;
+  Timers timers;
   std::function<void(const std::string& peer_address, crypto::Bytes)> send;
   /// Runs `then` after the processing time of `w`.
   std::function<void(const CryptoWork& w, std::function<void()> then)> work;

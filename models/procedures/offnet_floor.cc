@@ -72,20 +72,20 @@ void OffnetFloorParticipant::Send(const FloorMessage& m) {
 
 void OffnetFloorParticipant::StartTimer(uint64_t& id, double delay_s, void (OffnetFloorParticipant::*fn)()) {
   StopTimer(id);
-  id = hooks_.schedule(delay_s, [this, fn, &id]() {
+  id = hooks_.timers.schedule(delay_s, [this, fn, &id]() {
     id = 0;
     (this->*fn)();
   });
 }
 
 void OffnetFloorParticipant::StopTimer(uint64_t& id) {
-  if (id != 0) hooks_.cancel(id);
+  if (id != 0) hooks_.timers.cancel(id);
   id = 0;
 }
 
 void OffnetFloorParticipant::Finish(FloorOutcome o) {
   if (!ptt_pressed_at_) return;
-  const double access = hooks_.now() - *ptt_pressed_at_;
+  const double access = hooks_.timers.now() - *ptt_pressed_at_;
   ptt_pressed_at_.reset();
   if (on_outcome) on_outcome(o, access);
 }
@@ -95,7 +95,7 @@ void OffnetFloorParticipant::Finish(FloorOutcome o) {
 void OffnetFloorParticipant::PressPtt() {
   ptt_down_ = true;
   if (state_ != OffnetFloorState::kSilence && state_ != OffnetFloorState::kHasNoPermission) return;
-  ptt_pressed_at_ = hooks_.now();
+  ptt_pressed_at_ = hooks_.timers.now();
   // TS 24.380 7.2.3.x (psc-ns3): reset C201, send Floor Request, start T201.
   c201_count_ = 0;
   Enter(OffnetFloorState::kPendingRequest);

@@ -15,6 +15,7 @@
 #include "mcx/crypto/key_store.h"
 #include "mcx/crypto/srtp.h"
 #include "mcx/proto/floor.h"
+#include "timers.h"
 
 namespace mcx::models {
 
@@ -53,9 +54,7 @@ struct OffnetFloorConfig {
 /// What the participant needs from its host: a clock and timers, and a way to send a floor
 /// message to the group.
 struct OffnetFloorHooks {
-  std::function<double()> now;
-  std::function<uint64_t(double, std::function<void()>)> schedule;
-  std::function<void(uint64_t)> cancel;
+  Timers timers;
   std::function<void(const proto::FloorMessage&)> send;
   std::function<void(OffnetFloorState from, OffnetFloorState to)> on_state;
 };

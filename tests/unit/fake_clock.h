@@ -6,6 +6,8 @@
 #include <map>
 #include <utility>
 
+#include "timers.h"
+
 namespace mcx::testing {
 
 class FakeClock {
@@ -21,6 +23,11 @@ class FakeClock {
         events_.erase(it);
         return;
       }
+  }
+  /// This clock as the procedures' timers.
+  models::Timers AsTimers() {
+    return {[this] { return now; }, [this](double d, std::function<void()> fn) { return Schedule(d, std::move(fn)); },
+            [this](uint64_t id) { Cancel(id); }};
   }
   void RunUntil(double t) {
     while (!events_.empty() && events_.begin()->first.first <= t) {

@@ -55,9 +55,7 @@ struct Medium {
     cfg.sdp = OffnetSdp{"225.0.0.1", 49150, 49151, {}};
     cfg.confirm_mode = confirm;
     GroupCallHooks h;
-    h.now = [this]() { return clock.now; };
-    h.schedule = [this](double d, std::function<void()> fn) { return clock.Schedule(d, std::move(fn)); };
-    h.cancel = [this](uint64_t id) { clock.Cancel(id); };
+    h.timers = clock.AsTimers();
     h.uniform = [this]() { return ((++draws * 7919) % 1000) / 1000.0; };  // spread, reproducible
     h.send = [this, index](Bytes b) {
       ++sent;

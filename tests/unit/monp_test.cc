@@ -90,9 +90,7 @@ struct World {
     auto id = mikey_sakke::LocalIdentity::Create(ks->ToIdentityKeys(), *issuer.certificate().PublicInfo());
     ids[addr] = std::make_unique<mikey_sakke::LocalIdentity>(std::move(id).value());
     PrivateCallHooks h;
-    h.now = [this] { return clock.now; };
-    h.schedule = [this](double d, std::function<void()> fn) { return At(d, std::move(fn)); };
-    h.cancel = [this](uint64_t id) { clock.Cancel(id); };
+    h.timers = clock.AsTimers();
     h.send = [this, addr](const std::string& to, Bytes b) {
       if (drop_first > 0) return void(--drop_first);
       At(delay_s, [this, to, addr, b] { eps.at(to)->Receive(addr, b); });

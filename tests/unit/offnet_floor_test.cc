@@ -44,9 +44,7 @@ struct Group {
     cfg.priority = priority;
     cfg.queueing = queueing;
     OffnetFloorHooks hooks;
-    hooks.now = [this]() { return clock.now; };
-    hooks.schedule = [this](double d, std::function<void()> fn) { return clock.Schedule(d, std::move(fn)); };
-    hooks.cancel = [this](uint64_t id) { clock.Cancel(id); };
+    hooks.timers = clock.AsTimers();
     hooks.send = [this, self](const mcx::proto::FloorMessage& msg) {
       auto p = self->crypto->Protect(msg);
       ASSERT_TRUE(p.ok());
