@@ -126,35 +126,32 @@ BigInt BigInt::ModMul(const BigInt& a, const BigInt& b, const BigInt& m) {
   return r;
 }
 BigInt BigInt::ModInverse(const BigInt& a, const BigInt& m) {
-  BigInt r;
   BigInt x = Mod(a, m);
   x.SetConstTime();
-  if (BN_mod_inverse(r.bn_, x.bn_, m.bn_, ThreadBnCtx()) == nullptr) throw std::bad_alloc();
-  return r;
-}
-BigInt BigInt::ModInverseVarTime(const BigInt& a, const BigInt& m) {
-  BigInt x = Mod(a, m);
   if (BN_num_bits(m.bn_) > 256 || !BN_is_odd(m.bn_) || x.IsZero()) {  // general case: OpenSSL
-    BigInt r, n;
-    if (BN_copy(n.bn_, m.bn_) == nullptr) throw std::bad_alloc();
-    if (BN_mod_inverse(r.bn_, x.bn_, n.bn_, ThreadBnCtx()) == nullptr) throw std::bad_alloc();
+    BigInt r;
+    if (BN_mod_inverse(r.bn_, x.bn_, m.bn_, ThreadBnCtx()) == nullptr) throw std::bad_alloc();
     return r;
   }
-  // Up to 256 bits: safegcd divsteps (constant time, and faster than a binary Euclid here).
+  // Odd moduli up to 256 bits (the P-256 order and field): safegcd divsteps, several times faster.
   auto limbs = [](const BigInt& v) {
     const Bytes be = v.ToFixedBytes(32);
     std::array<uint64_t, 4> w{};
     for (int i = 0; i < 4; ++i)
       for (int k = 0; k < 8; ++k) w[i] = w[i] << 8 | be[32 - 8 * (i + 1) + k];
+    SecureWipe(const_cast<uint8_t*>(be.data()), be.size());
     return w;
   };
-  const std::array<uint64_t, 4> mw = limbs(m), xw = limbs(x);
-  std::array<uint64_t, 4> iw{};
-  safegcd::ModInverter<4>(mw.data()).Invert(iw.data(), xw.data());
+  const std::array<uint64_t, 4> mw = limbs(m);
+  std::array<uint64_t, 4> w = limbs(x);
+  safegcd::ModInverter<4>(mw.data()).Invert(w.data(), w.data());
   uint8_t be[32];
   for (int i = 0; i < 4; ++i)
-    for (int k = 0; k < 8; ++k) be[32 - 8 * (i + 1) + k] = static_cast<uint8_t>(iw[i] >> (56 - 8 * k));
+    for (int k = 0; k < 8; ++k) be[32 - 8 * (i + 1) + k] = static_cast<uint8_t>(w[i] >> (56 - 8 * k));
+  SecureWipe(w.data(), sizeof w);
   BigInt inv = FromBytes(ByteView(be, 32));
+  SecureWipe(be, sizeof be);
+  inv.SetConstTime();
   if (!ModMul(inv, x, m).IsOne()) throw std::invalid_argument("not invertible");  // gcd(a, m) > 1
   return inv;
 }

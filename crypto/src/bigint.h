@@ -56,13 +56,10 @@ class BigInt {
   static BigInt ModAdd(const BigInt& a, const BigInt& b, const BigInt& m);
   static BigInt ModSub(const BigInt& a, const BigInt& b, const BigInt& m);
   static BigInt ModMul(const BigInt& a, const BigInt& b, const BigInt& m);
-  /// Inverse modulo a prime m (a != 0 mod m); uses a constant-time path for secret a.
+  /// a^-1 mod m, constant time: safegcd divsteps (safegcd.h) for odd moduli of up to 256 bits,
+  /// OpenSSL's constant-time path otherwise. Throws when a has no inverse (std::invalid_argument
+  /// on the safegcd path).
   static BigInt ModInverse(const BigInt& a, const BigInt& m);
-  /// a^-1 mod m, allowed to take variable time: only for public values or values blinded by a
-  /// secret random factor. Odd moduli of up to 256 bits use safegcd divsteps (safegcd.h; in
-  /// fact constant time), others OpenSSL's variable-time inverse. Throws when a has no inverse
-  /// (std::invalid_argument on the safegcd path).
-  static BigInt ModInverseVarTime(const BigInt& a, const BigInt& m);
   /// 2^bits.
   static BigInt PowerOfTwo(int bits);
 

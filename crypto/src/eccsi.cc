@@ -104,16 +104,7 @@ Result<Bytes> Signer::Sign(ByteView message, Rng& rng) const {
     BigInt he = BigInt::FromBytes(h.Update(hs).Update(r).Update(message).Final());  // 3) HE
     BigInt t = BigInt::ModAdd(he, BigInt::ModMul(jx, ssk, q), q);  // 4) HE + r SSK
     if (t.IsZero()) continue;                                     //    restart with a fresh j
-    // 5) s' = (HE + r SSK)^-1 j, the inverse taken of t·beta with beta a secret factor derived
-    //    from j (the variable-time inversion then sees only a random-looking value):
-    //    s' = (j beta) (t beta)^-1.
-    Bytes jb = j->ToFixedBytes(kScalarBytes);
-    Bytes blind_hash = Sha256Hasher().Update(ByteView(std::string_view("ECCSI sign blinding"))).Update(jb).Final();
-    SecureWipe(jb.data(), jb.size());
-    BigInt beta = BigInt::Mod(BigInt::FromBytes(blind_hash), q);
-    SecureWipe(blind_hash.data(), blind_hash.size());
-    if (beta.IsZero()) continue;
-    BigInt s = BigInt::ModMul(BigInt::ModMul(*j, beta, q), BigInt::ModInverseVarTime(BigInt::ModMul(t, beta, q), q), q);
+    BigInt s = BigInt::ModMul(BigInt::ModInverse(t, q), *j, q);  // 5) s' = (HE + r SSK)^-1 j
     if (s.IsZero()) continue;
     // 6) s = s' (s' < q always fits in N octets, so the RFC's q - s' branch never applies).
     Bytes sig = r;

@@ -91,7 +91,7 @@ struct Field {
       for (int k = 0; k < 8; ++k) be[32 - 8 * (i + 1) + k] = static_cast<uint8_t>(r.v[i] >> (56 - 8 * k));
     return BigInt::FromBytes(ByteView(be, 32));
   }
-  void Inv(Fe& r, const Fe& a) const { r = ToMont(BigInt::ModInverseVarTime(FromMont(a), p_big)); }
+  void Inv(Fe& r, const Fe& a) const { r = ToMont(BigInt::ModInverse(FromMont(a), p_big)); }
 };
 
 const Field& F() {

@@ -1,7 +1,7 @@
 // Internal: constant-time modular inversion by Bernstein-Yang "safegcd" divsteps
 // (D. J. Bernstein, B.-Y. Yang, "Fast constant-time gcd computation and modular inversion",
 // TCHES 2019), for an odd modulus of up to 64 N bits. Serves the 1024-bit SAKKE field (fp1024)
-// and 256-bit moduli (BigInt::ModInverseVarTime, so ECCSI signing and the P-256 verifier).
+// and odd moduli of up to 256 bits (BigInt::ModInverse: ECCSI signing, the P-256 verifier).
 //
 // From f = m, g = x, delta = 1, the divstep
 //   delta > 0 and g odd: (delta, f, g) <- (1 - delta, g, (g - f) / 2)
