@@ -1,7 +1,6 @@
 #include "mcx/crypto/hash.h"
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <cstring>
 #include <initializer_list>
