@@ -3,12 +3,13 @@
 #include <benchmark/benchmark.h>
 
 #include "mcx/crypto/eccsi.h"
-#include "mcx/crypto/identity.h"
+#include "mcx/security/identity.h"
 #include "mcx/crypto/sakke.h"
 
 namespace {
 
 using namespace mcx::crypto;
+using namespace mcx::security;
 
 struct Fixture {
   HmacDrbg rng{1, "bench"};

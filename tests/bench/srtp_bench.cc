@@ -3,12 +3,13 @@
 #include <benchmark/benchmark.h>
 
 #include "mcx/crypto/rng.h"
-#include "mcx/crypto/srtp.h"
-#include "mcx/proto/floor.h"
+#include "mcx/security/srtp.h"
+#include "mcx/codec/floor.h"
 
 namespace {
 
 using namespace mcx::crypto;
+using namespace mcx::security;
 
 srtp::MasterKey Key(size_t mki_len) {
   HmacDrbg rng(1, "srtp-bench");
@@ -69,7 +70,7 @@ void BM_SrtpUnprotectVoice(benchmark::State& s) {
 void BM_SrtcpProtectFloorRequest(benchmark::State& s) {
   const size_t mki = static_cast<size_t>(s.range(0));
   srtp::Sender tx(Key(mki));
-  const Bytes plain = mcx::proto::Encode(mcx::proto::OffnetFloorRequest(0x11223344, "sip:alice@example.org", 5));
+  const Bytes plain = mcx::codec::Encode(mcx::codec::OffnetFloorRequest(0x11223344, "sip:alice@example.org", 5));
   size_t overhead = 0;
   for (auto _ : s) {
     auto out = tx.ProtectRtcp(plain);
@@ -83,7 +84,7 @@ void BM_SrtcpProtectFloorRequest(benchmark::State& s) {
 void BM_SrtcpUnprotectFloorRequest(benchmark::State& s) {
   const srtp::MasterKey mk = Key(static_cast<size_t>(s.range(0)));
   srtp::Sender tx(mk);
-  const Bytes plain = mcx::proto::Encode(mcx::proto::OffnetFloorRequest(0x11223344, "sip:alice@example.org", 5));
+  const Bytes plain = mcx::codec::Encode(mcx::codec::OffnetFloorRequest(0x11223344, "sip:alice@example.org", 5));
   std::vector<Bytes> packets;
   for (int i = 0; i < 50000; ++i) packets.push_back(*tx.ProtectRtcp(plain));
   UnprotectAll(s, mk, packets, &srtp::Receiver::UnprotectRtcp);

@@ -17,14 +17,15 @@
 #include <string>
 
 #include "mcx/crypto/eccsi.h"
-#include "mcx/crypto/identity.h"
-#include "mcx/crypto/kms.h"
-#include "mcx/crypto/mikey_sakke.h"
+#include "mcx/security/identity.h"
+#include "mcx/security/kms.h"
+#include "mcx/security/mikey_sakke.h"
 #include "mcx/crypto/sakke.h"
 
 namespace {
 
 using namespace mcx::crypto;
+using namespace mcx::security;
 
 double Seconds() {
   const char* s = std::getenv("MCX_COMPARE_SECONDS");

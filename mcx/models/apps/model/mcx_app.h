@@ -1,0 +1,45 @@
+// The base of the on-network MCX applications: a node's SIP stack and procedure host, with the
+// attributes they share (ports, SIP transport and timers, worker cores, device cost factor, TLS,
+// the node's DRBG seed and the scenario's start date).
+#pragma once
+
+#include <ns3/application.h>
+#include <ns3/traced-callback.h>
+
+#include <memory>
+#include <string>
+
+#include "mcx/models/apps/model/ns3_host.h"
+#include "mcx/procedures/transport/sip_stack.h"
+
+namespace mcx::models {
+
+/// Common attributes: ports, SIP transport and timers, worker cores, device cost factor, TLS,
+/// the random seed of the node's DRBG and the scenario's start date.
+class McxApp : public ns3::Application {
+ public:
+  static ns3::TypeId GetTypeId();
+  Ns3Env* env() { return env_.get(); }
+  procedures::SipStack* sip() { return sip_.get(); }
+
+ protected:
+  void DoDispose() override;
+  void StopApplication() override;
+  /// Creates the procedures::Env and SIP stack (`http` = also listen for HTTPS).
+  void StartEnv(bool http);
+  std::string Name() const;
+
+  uint16_t m_sipPort = 5060;
+  uint16_t m_httpPort = 443;
+  bool m_sipTcp = false;
+  double m_sipT1 = 0.5;
+  uint32_t m_cores = 1;
+  double m_deviceFactor = 1.0;
+  bool m_tls = true;
+  uint64_t m_seed = 1;
+  uint64_t m_startUnix = 1790000000;
+  std::unique_ptr<Ns3Env> env_;
+  std::unique_ptr<procedures::SipStack> sip_;
+};
+
+}  // namespace mcx::models

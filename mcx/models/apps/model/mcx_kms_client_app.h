@@ -1,0 +1,22 @@
+// The base of the applications that are KMS clients (GMS, MCX server, UE): where their KMS is.
+#pragma once
+
+#include <ns3/ipv4-address.h>
+
+#include <string>
+
+#include "mcx/models/apps/model/mcx_app.h"
+
+namespace mcx::models {
+
+/// Attributes shared by the KMS clients (GMS, MCX server, UE).
+class McxKmsClientApp : public McxApp {
+ public:
+  static ns3::TypeId GetTypeId();
+
+ protected:
+  std::string m_kmsUri = "kms.mcx.example.org";
+  ns3::Ipv4Address m_kmsAddress;
+};
+
+}  // namespace mcx::models

@@ -1,0 +1,443 @@
+#include "mcx/models/apps/model/offnet_mcptt_app.h"
+
+#include <ns3/boolean.h>
+#include <ns3/double.h>
+#include <ns3/ipv4.h>
+
+#include <sstream>
+#include <ns3/inet-socket-address.h>
+#include <ns3/ipv4-address.h>
+#include <ns3/log.h>
+#include <ns3/node.h>
+#include <ns3/packet.h>
+#include <ns3/simulator.h>
+#include <ns3/string.h>
+#include <ns3/udp-socket-factory.h>
+#include <ns3/uinteger.h>
+
+NS_LOG_COMPONENT_DEFINE("McxOffnetMcpttApp");
+
+namespace mcx::models {
+
+using namespace ns3;
+
+NS_OBJECT_ENSURE_REGISTERED(OffnetMcpttApp);
+
+TypeId OffnetMcpttApp::GetTypeId() {
+  static TypeId tid =
+      TypeId("mcx::OffnetMcpttApp")
+          .SetParent<Application>()
+          .AddConstructor<OffnetMcpttApp>()
+          .AddAttribute("UserId", "MCPTT ID", StringValue("sip:user@mcx.example.org"),
+                        MakeStringAccessor(&OffnetMcpttApp::m_userId), MakeStringChecker())
+          .AddAttribute("GroupUri", "The group's MCPTT group ID (selects its GMKs)",
+                        StringValue("sip:group0@mcx.example.org"), MakeStringAccessor(&OffnetMcpttApp::m_groupUri),
+                        MakeStringChecker())
+          .AddAttribute("StartUnixTime", "Unix time at simulation time 0 (key activation and expiry)",
+                        UintegerValue(1790000000), MakeUintegerAccessor(&OffnetMcpttApp::m_startUnix),
+                        MakeUintegerChecker<uint64_t>())
+          .AddAttribute("Ssrc", "RTP/RTCP SSRC", UintegerValue(1), MakeUintegerAccessor(&OffnetMcpttApp::m_ssrc),
+                        MakeUintegerChecker<uint32_t>())
+          .AddAttribute("Priority", "Floor priority (a higher one pre-empts)", UintegerValue(1),
+                        MakeUintegerAccessor(&OffnetMcpttApp::m_priority), MakeUintegerChecker<uint32_t>(0, 255))
+          .AddAttribute("GroupAddress", "The group's off-network IP multicast address", Ipv4AddressValue("225.0.0.1"),
+                        MakeIpv4AddressAccessor(&OffnetMcpttApp::m_group), MakeIpv4AddressChecker())
+          .AddAttribute("FloorPort", "UDP port of floor control", UintegerValue(49151),
+                        MakeUintegerAccessor(&OffnetMcpttApp::m_floorPort), MakeUintegerChecker<uint16_t>())
+          .AddAttribute("MediaPort", "UDP port of the voice", UintegerValue(49150),
+                        MakeUintegerAccessor(&OffnetMcpttApp::m_mediaPort), MakeUintegerChecker<uint16_t>())
+          .AddAttribute("T201", "Floor Request retransmission (s)", DoubleValue(0.040),
+                        MakeDoubleAccessor(&OffnetMcpttApp::m_t201), MakeDoubleChecker<double>(0.001))
+          .AddAttribute("C201", "Floor Requests before taking an unarbitrated floor", UintegerValue(3),
+                        MakeUintegerAccessor(&OffnetMcpttApp::m_c201), MakeUintegerChecker<uint32_t>(1))
+          .AddAttribute("T203", "End of RTP media (s)", DoubleValue(4.0), MakeDoubleAccessor(&OffnetMcpttApp::m_t203),
+                        MakeDoubleChecker<double>(0.001))
+          .AddAttribute("PttMeanInterval", "Mean time between PTT presses (s), exponential; 0 = none",
+                        DoubleValue(0.0), MakeDoubleAccessor(&OffnetMcpttApp::m_pttMeanIntervalS),
+                        MakeDoubleChecker<double>(0))
+          .AddAttribute("TalkMean", "Mean talk duration (s), exponential", DoubleValue(4.0),
+                        MakeDoubleAccessor(&OffnetMcpttApp::m_talkMeanS), MakeDoubleChecker<double>(0.01))
+          .AddAttribute("VoiceBytes", "Voice payload per RTP frame", UintegerValue(60),
+                        MakeUintegerAccessor(&OffnetMcpttApp::m_voiceBytes), MakeUintegerChecker<uint32_t>(8))
+          .AddAttribute("FrameInterval", "Voice frame interval (s)", DoubleValue(0.020),
+                        MakeDoubleAccessor(&OffnetMcpttApp::m_frameS), MakeDoubleChecker<double>(0.001))
+          .AddAttribute("DeviceFactor", "Crypto processing time relative to the reference host (README)",
+                        DoubleValue(3.0), MakeDoubleAccessor(&OffnetMcpttApp::m_deviceFactor),
+                        MakeDoubleChecker<double>(0.01))
+          .AddAttribute("Tfp1", "Private call setup request retransmission (s)", DoubleValue(0.040),
+                        MakeDoubleAccessor(&OffnetMcpttApp::m_tfp1), MakeDoubleChecker<double>(0.001))
+          .AddAttribute("Cfp1", "Private call setup requests before giving up", UintegerValue(3),
+                        MakeUintegerAccessor(&OffnetMcpttApp::m_cfp1), MakeUintegerChecker<uint32_t>(1))
+          .AddAttribute("GroupCallSetup",
+                        "Set the group call up by TS 24.379 probe/announcement before floor control (false: every "
+                        "member holding the GMK is in the call from the start)",
+                        BooleanValue(true), MakeBooleanAccessor(&OffnetMcpttApp::m_groupCallSetup), MakeBooleanChecker())
+          .AddAttribute("Tfg1", "Waiting for a GROUP CALL ANNOUNCEMENT after a probe (s)", DoubleValue(0.150),
+                        MakeDoubleAccessor(&OffnetMcpttApp::m_tfg1), MakeDoubleChecker<double>(0.001))
+          .AddAttribute("Tfg3", "GROUP CALL PROBE retransmission (s)", DoubleValue(0.040),
+                        MakeDoubleAccessor(&OffnetMcpttApp::m_tfg3), MakeDoubleChecker<double>(0.001))
+          .AddAttribute("RefreshInterval", "Periodic GROUP CALL ANNOUNCEMENT interval (ms)", UintegerValue(10000),
+                        MakeUintegerAccessor(&OffnetMcpttApp::m_refreshIntervalMs), MakeUintegerChecker<uint16_t>(100))
+          .AddAttribute("ConfirmMode", "Calls this client starts ask members for GROUP CALL ACCEPT", BooleanValue(false),
+                        MakeBooleanAccessor(&OffnetMcpttApp::m_confirmMode), MakeBooleanChecker())
+          .AddAttribute("Queueing", "As talker, queue floor requests (Floor Queue Position Info) and grant in turn",
+                        BooleanValue(false), MakeBooleanAccessor(&OffnetMcpttApp::m_queueing), MakeBooleanChecker())
+          .AddTraceSource("GroupCallJoined", "In a group call: how, and seconds from the PTT press",
+                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_groupCallJoinedTrace),
+                          "mcx::OffnetMcpttApp::JoinedCallback")
+          .AddTraceSource("CallEstablished", "A private call was established (setup seconds, caller)",
+                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_callEstablishedTrace),
+                          "mcx::OffnetMcpttApp::CallCallback")
+          .AddTraceSource("FloorOutcome", "A PTT press ended: outcome and access time (s)",
+                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_outcomeTrace), "mcx::OffnetMcpttApp::OutcomeCallback")
+          .AddTraceSource("MediaRx", "A voice frame was heard: talker SSRC and mouth-to-ear delay",
+                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_mediaRxTrace), "mcx::OffnetMcpttApp::MediaCallback")
+          .AddTraceSource("FloorTx", "A floor message was sent: plain and SRTCP bytes",
+                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_floorTxTrace), "mcx::OffnetMcpttApp::FloorTxCallback")
+          .AddTraceSource("Error", "Something failed (reason)", MakeTraceSourceAccessor(&OffnetMcpttApp::m_errorTrace),
+                          "mcx::OffnetMcpttApp::ErrorCallback")
+          .AddTraceSource("FloorState", "Floor state change (from, to)",
+                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_stateTrace), "mcx::OffnetMcpttApp::StateCallback");
+  return tid;
+}
+
+OffnetMcpttApp::OffnetMcpttApp()
+    : gap_(CreateObject<ExponentialRandomVariable>()),
+      talk_(CreateObject<ExponentialRandomVariable>()),
+      uniform_(CreateObject<UniformRandomVariable>()) {}
+
+OffnetMcpttApp::~OffnetMcpttApp() = default;
+
+int64_t OffnetMcpttApp::AssignStreams(int64_t stream) {
+  gap_->SetStream(stream);
+  talk_->SetStream(stream + 1);
+  uniform_->SetStream(stream + 2);
+  return 3;
+}
+
+void OffnetMcpttApp::DoDispose() {
+  floor_.reset();
+  for (auto& [id, ev] : timers_) ev.Cancel();
+  timers_.clear();
+  floorSocket_ = mediaSocket_ = monpSocket_ = nullptr;
+  privateCall_.reset();
+  groupCall_.reset();
+  Application::DoDispose();
+}
+
+void OffnetMcpttApp::SetGroupKey(const crypto::Bytes& gmk, uint32_t gmk_id, const crypto::Bytes& rand) {
+  security::StoredKey k;
+  k.purpose = security::KeyPurpose::kGmk;
+  k.key_id = gmk_id;
+  k.key = crypto::SecretBytes(crypto::ByteView(gmk));
+  k.rand = rand;
+  k.group_uri = m_groupUri;
+  AddGroupKey(k);
+}
+
+void OffnetMcpttApp::AddGroupKey(const security::StoredKey& gmk) {
+  if (gmk.purpose != security::KeyPurpose::kGmk) return;
+  if (!groupKeys_->Put(gmk).ok()) {
+    m_errorTrace("gmk_not_stored");
+    return;
+  }
+  if (running_ && !crypto_) JoinGroupCall();
+}
+
+void OffnetMcpttApp::JoinGroupCall() {
+  const uint64_t start = m_startUnix;
+  crypto_ = std::make_unique<security::CallProtection>(security::CallProtection::ForGroup(
+      groupKeys_, m_groupUri, m_userId,
+      [start]() { return start + static_cast<uint64_t>(Simulator::Now().GetSeconds()); }));
+  if (m_groupCallSetup) {
+    // TS 24.379 10.2.2: floor control starts once this member is in a call of the group.
+    OpenMonpSocket();
+    procedures::GroupCallConfig cfg;
+    cfg.user_id = m_userId;
+    cfg.group_id = m_groupUri;
+    std::ostringstream group;
+    m_group.Print(group);
+    cfg.sdp = codec::OffnetSdp{group.str(), m_mediaPort, m_floorPort, {}};
+    cfg.tfg1_s = m_tfg1;
+    cfg.tfg3_s = m_tfg3;
+    cfg.refresh_interval_ms = static_cast<uint16_t>(m_refreshIntervalMs);
+    cfg.confirm_mode = m_confirmMode;
+    cfg.unix_start = m_startUnix;
+    procedures::GroupCallHooks h;
+    h.timers = SimTimers();
+    h.send = [this](crypto::Bytes b) {
+      monpSocket_->SendTo(Create<Packet>(b.data(), b.size()), 0, InetSocketAddress(m_group, codec::kMonpPort));
+    };
+    h.uniform = [this]() { return uniform_->GetValue(); };
+    groupCall_ = std::make_unique<procedures::GroupCallControl>(cfg, h);
+    groupCall_->on_error = [this](const std::string& e) { m_errorTrace(e); };
+    groupCall_->on_merged = [this](uint16_t) { m_groupCallJoinedTrace("merged", 0.0); };
+    groupCall_->on_joined = [this](procedures::GroupCallJoin how, double s) {
+      StartFloor();
+      m_groupCallJoinedTrace(procedures::GroupCallJoinName(how), s);
+      if (pendingTalkS_) {
+        const double talk = *pendingTalkS_;
+        pendingTalkS_.reset();
+        PressPtt(talk);
+      }
+    };
+  } else {
+    StartFloor();
+  }
+  ScheduleNextPtt();
+}
+
+void OffnetMcpttApp::OpenMonpSocket() {
+  if (monpSocket_) return;
+  monpSocket_ = Socket::CreateSocket(GetNode(), UdpSocketFactory::GetTypeId());
+  monpSocket_->Bind(InetSocketAddress(Ipv4Address::GetAny(), codec::kMonpPort));
+  monpSocket_->SetAllowBroadcast(true);
+  monpSocket_->SetRecvCallback(MakeCallback(&OffnetMcpttApp::OnMonpPacket, this));
+}
+
+void OffnetMcpttApp::StartApplication() {
+  auto open = [this](uint16_t port, void (OffnetMcpttApp::*fn)(Ptr<Socket>)) {
+    Ptr<Socket> s = Socket::CreateSocket(GetNode(), UdpSocketFactory::GetTypeId());
+    s->Bind(InetSocketAddress(Ipv4Address::GetAny(), port));
+    s->SetAllowBroadcast(true);
+    s->SetRecvCallback(MakeCallback(fn, this));
+    return s;
+  };
+  floorSocket_ = open(m_floorPort, &OffnetMcpttApp::OnFloorPacket);
+  mediaSocket_ = open(m_mediaPort, &OffnetMcpttApp::OnMediaPacket);
+  m_destination = m_group;
+  if (identity_) {
+    OpenMonpSocket();
+    rng_ = std::make_unique<crypto::HmacDrbg>(m_ssrc, "offnet-private-call " + m_userId);
+    procedures::PrivateCallEndpoint::Config cfg;
+    cfg.user_id = m_userId;
+    Ptr<Ipv4> ip = GetNode()->GetObject<Ipv4>();
+    std::ostringstream addr;
+    ip->GetAddress(1, 0).GetLocal().Print(addr);
+    cfg.address = addr.str();
+    cfg.media_port = m_mediaPort;
+    cfg.floor_port = m_floorPort;
+    cfg.tfp1_s = m_tfp1;
+    cfg.cfp1 = m_cfp1;
+    procedures::PrivateCallHooks h;
+    h.timers = SimTimers();
+    h.send = [this](const std::string& to, crypto::Bytes b) {
+      monpSocket_->SendTo(Create<Packet>(b.data(), b.size()), 0, InetSocketAddress(Ipv4Address(to.c_str()), codec::kMonpPort));
+    };
+    h.work = [this](const procedures::CryptoWork& w, std::function<void()> then) {
+      procedures::CostModel cost;
+      cost.device_factor = m_deviceFactor;
+      Simulator::Schedule(Seconds(cost.Seconds(w)), then);
+    };
+    privateCall_ = std::make_unique<procedures::PrivateCallEndpoint>(cfg, *identity_, kms_, *rng_, h);
+    privateCall_->on_failed = [this](const std::string& why) { m_errorTrace("private_call_" + why); };
+    privateCall_->on_established = [this](const procedures::PrivateCallKeys& k, const std::string& peer, const codec::OffnetSdp&, bool caller) {
+      // TS 33.180 7.4: the call's floor control and media under the PCK, to the peer's address.
+      crypto_ = std::make_unique<security::CallProtection>(security::CallProtection::ForPrivate(k.pck, k.pck_id, k.rand, caller));
+      m_destination = Ipv4Address(peer.c_str());
+      StartFloor();
+      m_callEstablishedTrace(caller ? privateCall_->setup_s().value_or(0) : 0.0, caller);
+    };
+  }
+  running_ = true;
+  if (groupKeys_->Keys(security::KeyPurpose::kGmk).empty()) {
+    // TS 33.180 5.7: no GMK, no protected group communication.
+    if (!identity_) m_errorTrace("no_gmk");
+    return;
+  }
+  JoinGroupCall();
+}
+
+void OffnetMcpttApp::StartFloor() {
+  if (floor_) floor_->Stop();
+  procedures::OffnetFloorConfig cfg;
+  cfg.user_id = m_userId;
+  cfg.ssrc = m_ssrc;
+  cfg.priority = static_cast<uint8_t>(m_priority);
+  cfg.t201_s = m_t201;
+  cfg.c201 = m_c201;
+  cfg.t203_s = m_t203;
+  cfg.queueing = m_queueing;
+  procedures::OffnetFloorHooks hooks;
+  hooks.timers = SimTimers();
+  hooks.send = [this](const codec::FloorMessage& m) { SendFloor(m); };
+  hooks.on_state = [this](procedures::OffnetFloorState from, procedures::OffnetFloorState to) {
+    m_stateTrace(procedures::OffnetFloorStateName(from), procedures::OffnetFloorStateName(to));
+    if (to == procedures::OffnetFloorState::kHasPermission && !voiceEvent_.IsRunning()) SendVoiceFrame();
+  };
+  floor_ = std::make_unique<procedures::OffnetFloorParticipant>(cfg, hooks);
+  floor_->on_outcome = [this](procedures::FloorOutcome o, double s) { m_outcomeTrace(procedures::FloorOutcomeName(o), s); };
+  floor_->Start();
+}
+
+procedures::Timers OffnetMcpttApp::SimTimers() {
+  // The procedures' timers as simulator events, kept by id so that DoDispose can cancel them.
+  procedures::Timers t;
+  t.now = []() { return Simulator::Now().GetSeconds(); };
+  t.schedule = [this](double delay_s, std::function<void()> fn) {
+    const uint64_t id = nextTimer_++;
+    timers_[id] = Simulator::Schedule(Seconds(delay_s), [this, id, fn]() {
+      timers_.erase(id);
+      fn();
+    });
+    return id;
+  };
+  t.cancel = [this](uint64_t id) {
+    auto it = timers_.find(id);
+    if (it == timers_.end()) return;
+    it->second.Cancel();
+    timers_.erase(it);
+  };
+  return t;
+}
+
+void OffnetMcpttApp::SetIdentity(std::shared_ptr<const security::mikey_sakke::LocalIdentity> me,
+                                 std::vector<security::mikey_sakke::KmsPublicInfo> kms) {
+  identity_ = std::move(me);
+  kms_ = std::move(kms);
+}
+
+void OffnetMcpttApp::CallPrivate(const std::string& callee, Ipv4Address address) {
+  if (!privateCall_) {
+    m_errorTrace("private_call_no_identity");
+    return;
+  }
+  std::ostringstream a;
+  address.Print(a);
+  privateCall_->Call(callee, a.str());
+}
+
+void OffnetMcpttApp::OnMonpPacket(Ptr<Socket> s) {
+  Address from;
+  while (Ptr<Packet> packet = s->RecvFrom(from)) {
+    crypto::Bytes b(packet->GetSize());
+    packet->CopyData(b.data(), b.size());
+    if (!b.empty() && b[0] >= 1 && b[0] <= 3) {  // group call control (TS 24.379 table 15.2.2-1)
+      if (groupCall_) groupCall_->Receive(b);
+      continue;
+    }
+    if (!privateCall_) continue;
+    std::ostringstream a;
+    InetSocketAddress::ConvertFrom(from).GetIpv4().Print(a);
+    privateCall_->Receive(a.str(), b);
+  }
+}
+
+void OffnetMcpttApp::StopApplication() {
+  running_ = false;
+  if (groupCall_) groupCall_->Release();
+  pendingTalkS_.reset();
+  pttEvent_.Cancel();
+  releaseEvent_.Cancel();
+  voiceEvent_.Cancel();
+  if (floor_) floor_->Stop();
+  for (auto s : {floorSocket_, mediaSocket_, monpSocket_})
+    if (s) s->Close();
+}
+
+void OffnetMcpttApp::ScheduleNextPtt() {
+  if (m_pttMeanIntervalS <= 0 || !crypto_) return;
+  gap_->SetAttribute("Mean", DoubleValue(m_pttMeanIntervalS));
+  talk_->SetAttribute("Mean", DoubleValue(m_talkMeanS));
+  pttEvent_ = Simulator::Schedule(Seconds(gap_->GetValue()), [this]() {
+    Talk(talk_->GetValue());
+    ScheduleNextPtt();
+  });
+}
+
+void OffnetMcpttApp::Talk(double talk_s) {
+  if (!crypto_) {
+    m_errorTrace("no_gmk");
+    return;
+  }
+  if (!crypto_->CanSend()) {  // every GMK held has expired or is not yet active
+    m_errorTrace("no_active_gmk");
+    return;
+  }
+  if (groupCall_ && groupCall_->state() != procedures::GroupCallState::kS3PartOfCall) {
+    pendingTalkS_ = talk_s;  // pressed once the call is set up (or joined)
+    groupCall_->Initiate();
+    return;
+  }
+  PressPtt(talk_s);
+}
+
+void OffnetMcpttApp::PressPtt(double talk_s) {
+  if (!floor_) return;
+  if (floor_->state() == procedures::OffnetFloorState::kPendingRequest || floor_->state() == procedures::OffnetFloorState::kHasPermission) return;
+  floor_->PressPtt();
+  releaseEvent_.Cancel();
+  releaseEvent_ = Simulator::Schedule(Seconds(talk_s), [this]() {
+    if (floor_) floor_->ReleasePtt();
+  });
+}
+
+void OffnetMcpttApp::SendFloor(const codec::FloorMessage& m) {
+  auto p = crypto_->Protect(m);
+  if (!p) {
+    m_errorTrace(std::string("floor_protect_") + crypto::ErrorName(p.error()));
+    return;
+  }
+  m_floorTxTrace(static_cast<uint32_t>(p->sizes.plain), static_cast<uint32_t>(p->sizes.wire));
+  floorSocket_->SendTo(Create<Packet>(p->wire.data(), p->wire.size()), 0, InetSocketAddress(m_destination, m_floorPort));
+}
+
+void OffnetMcpttApp::OnFloorPacket(Ptr<Socket> s) {
+  while (Ptr<Packet> packet = s->Recv()) {
+    if (!crypto_) {
+      m_errorTrace("no_gmk");
+      continue;
+    }
+    if (!floor_) continue;  // not (yet) in the call
+    crypto::Bytes wire(packet->GetSize());
+    packet->CopyData(wire.data(), wire.size());
+    auto m = crypto_->Unprotect(wire);
+    if (!m) {
+      m_errorTrace(std::string("floor_") + crypto::ErrorName(m.error()));
+      continue;
+    }
+    floor_->Receive(*m);
+  }
+}
+
+void OffnetMcpttApp::SendVoiceFrame() {
+  if (!floor_ || !floor_->may_send_media()) return;
+  // RTP header (RFC 3550) and a payload whose first 8 bytes carry the capture time, so the
+  // listener can measure mouth-to-ear delay (no codec delay is modelled).
+  crypto::Bytes rtp{0x80, 0x60, static_cast<uint8_t>(rtpSeq_ >> 8), static_cast<uint8_t>(rtpSeq_)};
+  ++rtpSeq_;
+  const uint64_t ts = static_cast<uint64_t>(Simulator::Now().GetNanoSeconds());
+  for (int i = 24; i >= 0; i -= 8) rtp.push_back(static_cast<uint8_t>((ts / 125000) >> i));  // 8 kHz clock
+  for (int i = 24; i >= 0; i -= 8) rtp.push_back(static_cast<uint8_t>(m_ssrc >> i));
+  for (int i = 56; i >= 0; i -= 8) rtp.push_back(static_cast<uint8_t>(ts >> i));
+  rtp.resize(12 + m_voiceBytes, 0);
+  auto wire = crypto_->ProtectMedia(rtp);
+  if (!wire) {  // e.g. the GMK expired while talking: no protected media, so stop talking
+    m_errorTrace(std::string("media_protect_") + crypto::ErrorName(wire.error()));
+    releaseEvent_.Cancel();
+    floor_->ReleasePtt();
+    return;
+  }
+  mediaSocket_->SendTo(Create<Packet>(wire->data(), wire->size()), 0, InetSocketAddress(m_destination, m_mediaPort));
+  voiceEvent_ = Simulator::Schedule(Seconds(m_frameS), &OffnetMcpttApp::SendVoiceFrame, this);
+}
+
+void OffnetMcpttApp::OnMediaPacket(Ptr<Socket> s) {
+  while (Ptr<Packet> packet = s->Recv()) {
+    if (!floor_) continue;  // no GMK (counted once at start) or not in the call
+    crypto::Bytes wire(packet->GetSize());
+    packet->CopyData(wire.data(), wire.size());
+    auto rtp = crypto_->UnprotectMedia(wire);
+    if (!rtp || rtp->size() < 20) {
+      m_errorTrace(std::string("media_") + (rtp ? "short" : crypto::ErrorName(rtp.error())));
+      continue;
+    }
+    const uint32_t ssrc = (uint32_t{(*rtp)[8]} << 24) | (uint32_t{(*rtp)[9]} << 16) | (uint32_t{(*rtp)[10]} << 8) | (*rtp)[11];
+    uint64_t ts = 0;
+    for (int i = 0; i < 8; ++i) ts = (ts << 8) | (*rtp)[12 + i];
+    floor_->MediaReceived(ssrc);
+    m_mediaRxTrace(ssrc, Simulator::Now() - NanoSeconds(static_cast<int64_t>(ts)));
+  }
+}
+
+}  // namespace mcx::models

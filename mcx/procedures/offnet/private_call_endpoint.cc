@@ -1,0 +1,162 @@
+#include "mcx/procedures/offnet/private_call_endpoint.h"
+
+namespace mcx::procedures {
+
+using crypto::Bytes;
+using crypto::ByteView;
+
+PrivateCallEndpoint::PrivateCallEndpoint(Config cfg, const security::mikey_sakke::LocalIdentity& me,
+                                         std::vector<security::mikey_sakke::KmsPublicInfo> kms, crypto::Rng& rng,
+                                         PrivateCallHooks hooks)
+    : cfg_(std::move(cfg)), me_(me), kms_(std::move(kms)), rng_(rng), hooks_(std::move(hooks)) {}
+
+PrivateCallEndpoint::~PrivateCallEndpoint() {
+  if (tfp1_) hooks_.timers.cancel(tfp1_);
+}
+
+double PrivateCallEndpoint::NtpNow() const {
+  return static_cast<double>(security::UnixToNtpSeconds(cfg_.unix_start)) + hooks_.timers.now();
+}
+
+void PrivateCallEndpoint::Call(const std::string& callee, const std::string& callee_address) {
+  namespace ms = security::mikey_sakke;
+  // A new call: forget the previous one's state.
+  if (tfp1_) hooks_.timers.cancel(tfp1_);
+  tfp1_ = 0;
+  keys_.reset();
+  setup_s_.reset();
+  called_at_ = hooks_.timers.now();
+  peer_address_ = callee_address;
+  auto fail = [this](const std::string& why) {
+    if (on_failed) on_failed(why);
+  };
+  auto pck = rng_.Generate(16);
+  auto pckId = security::NewKeyId(security::KeyPurpose::kPck, rng_);
+  if (!pck || !pckId) return fail("random_failure");
+  // TS 33.180 5.7 (private call): the caller signs an I_MESSAGE carrying a fresh PCK to the callee.
+  // Callee and caller share the KMS here (kms_[0]).
+  auto created = ms::CreateIMessage(ms::Distribution::kPck, me_, kms_.at(0), callee, kms_.at(0), *pckId, *pck,
+                                    ms::SendOptions{}, static_cast<uint64_t>(NtpNow()), rng_);
+  if (!created) return fail(crypto::ErrorName(created.error()));
+  pending_ = PrivateCallKeys{*pck, *pckId, created->rand};
+  codec::OffnetSdp offer{cfg_.address, cfg_.media_port, cfg_.floor_port, created->message};
+  codec::MonpPrivateCallMessage m;
+  m.type = codec::MonpType::kPrivateCallSetupRequest;
+  auto id = rng_.Generate(2);
+  m.call_id = id ? static_cast<uint16_t>((*id)[0] << 8 | (*id)[1]) : 1;
+  m.caller = cfg_.user_id;
+  m.callee = callee;
+  m.sdp = offer.Text();
+  setup_ = m;
+  sent_ = 0;
+  CryptoWork w;
+  w.Add(CryptoOp::kSakkeEncapsulate);
+  w.Add(CryptoOp::kEccsiSign);
+  hooks_.work(w, [this]() { SendSetup(); });
+}
+
+void PrivateCallEndpoint::SendSetup() {
+  if (!setup_ || keys_) return;
+  if (sent_ >= cfg_.cfp1) {
+    setup_.reset();
+    if (on_failed) on_failed("no_answer");
+    return;
+  }
+  ++sent_;
+  hooks_.send(peer_address_, Encode(*setup_));
+  tfp1_ = hooks_.timers.schedule(cfg_.tfp1_s, [this]() {
+    tfp1_ = 0;
+    SendSetup();
+  });
+}
+
+void PrivateCallEndpoint::Receive(const std::string& from, ByteView datagram) {
+  auto m = codec::DecodeMonp(datagram);
+  if (!m) {
+    if (on_failed) on_failed(std::string("monp_") + crypto::ErrorName(m.error()));
+    return;
+  }
+  switch (m->type) {
+    case codec::MonpType::kPrivateCallSetupRequest:
+      OnSetup(from, *m);
+      break;
+    case codec::MonpType::kPrivateCallAccept: {
+      if (!setup_ || m->call_id != setup_->call_id || keys_) return;
+      if (tfp1_) hooks_.timers.cancel(tfp1_);
+      tfp1_ = 0;
+      auto answer = codec::OffnetSdp::Parse(m->sdp);
+      if (!answer) {
+        if (on_failed) on_failed("bad_sdp_answer");
+        return;
+      }
+      keys_ = pending_;
+      setup_s_ = hooks_.timers.now() - called_at_;
+      if (on_established) on_established(*keys_, from, *answer, true);
+      break;
+    }
+    case codec::MonpType::kPrivateCallReject:
+      if (!setup_ || m->call_id != setup_->call_id) return;
+      if (tfp1_) hooks_.timers.cancel(tfp1_);
+      tfp1_ = 0;
+      setup_.reset();
+      if (on_failed)
+        on_failed(m->reason == static_cast<uint8_t>(codec::PrivateCallRejectReason::kE2eSecurityContextFailure)
+                      ? "rejected_e2e_security"
+                      : "rejected");
+      break;
+    default:
+      break;
+  }
+}
+
+void PrivateCallEndpoint::OnSetup(const std::string& from, const codec::MonpPrivateCallMessage& m) {
+  namespace ms = security::mikey_sakke;
+  if (m.callee != cfg_.user_id) return;
+  if (auto it = answered_.find(m.call_id); it != answered_.end()) {
+    hooks_.send(from, it->second);  // the caller missed our answer: repeat it
+    return;
+  }
+  codec::MonpPrivateCallMessage answer;
+  answer.call_id = m.call_id;
+  answer.caller = m.caller;
+  answer.callee = m.callee;
+  auto offer = codec::OffnetSdp::Parse(m.sdp);
+  std::optional<ms::ReceivedKey> key;
+  std::string why;
+  if (!offer || offer->mikey.empty()) {
+    why = "no_key_in_offer";
+  } else {
+    ms::ReceiveContext ctx;
+    ctx.expected = ms::Distribution::kPck;
+    ctx.ntp_now = static_cast<uint64_t>(NtpNow());
+    ctx.kms = kms_;
+    ctx.max_clock_skew_seconds = 300;
+    auto r = ms::ProcessIMessage(offer->mikey, me_, ctx);
+    if (r) key = std::move(r).value();
+    else why = crypto::ErrorName(r.error());
+  }
+  if (key) {
+    answer.type = codec::MonpType::kPrivateCallAccept;
+    answer.sdp = codec::OffnetSdp{cfg_.address, cfg_.media_port, cfg_.floor_port, {}}.Text();
+  } else {
+    // TS 24.379 table 15.2.8-1: reason 3, E2E security context failure.
+    answer.type = codec::MonpType::kPrivateCallReject;
+    answer.reason = static_cast<uint8_t>(codec::PrivateCallRejectReason::kE2eSecurityContextFailure);
+  }
+  const Bytes wire = Encode(answer);
+  answered_[m.call_id] = wire;
+  CryptoWork w;
+  w.Add(CryptoOp::kEccsiVerify);
+  if (offer && !offer->mikey.empty()) w.Add(CryptoOp::kSakkeDecapsulate);
+  hooks_.work(w, [this, from, wire, key, why, offer]() {
+    hooks_.send(from, wire);
+    if (key) {
+      keys_ = PrivateCallKeys{key->key, key->key_id, key->rand};
+      if (on_established) on_established(*keys_, from, *offer, false);
+    } else if (on_failed) {
+      on_failed(why);
+    }
+  });
+}
+
+}  // namespace mcx::procedures

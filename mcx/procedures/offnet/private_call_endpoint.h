@@ -1,0 +1,92 @@
+// One side of an off-network private call (TS 24.379 clause 11.2, automatic commencement), the
+// PCK carried in the SDP offer as a=key-mgmt:mikey (TS 33.180 5.7: a MIKEY-SAKKE I_MESSAGE from
+// caller to callee). No ns-3.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mcx/codec/monp.h"
+#include "mcx/codec/offnet_sdp.h"
+#include "mcx/procedures/cost_model.h"
+#include "mcx/procedures/timers.h"
+#include "mcx/security/mikey_sakke.h"
+
+namespace mcx::procedures {
+
+
+/// What a private call endpoint needs from its host: clock and timers, sending to the peer's
+/// MONP port, and crypto processing time (the host delays what follows by the cost model).
+struct PrivateCallHooks {
+  Timers timers;
+  std::function<void(const std::string& peer_address, crypto::Bytes)> send;
+  /// Runs `then` after the processing time of `w`.
+  std::function<void(const CryptoWork& w, std::function<void()> then)> work;
+};
+
+/// The established call's keys: both ends derive the floor and media keys from the PCK.
+struct PrivateCallKeys {
+  crypto::SecretBytes pck;
+  uint32_t pck_id = 0;
+  crypto::Bytes rand;
+};
+
+/// One side of an off-network private call with automatic commencement (TS 24.379 11.2.2):
+/// the caller sends PRIVATE CALL SETUP REQUEST with the PCK I_MESSAGE in the SDP offer and
+/// repeats it on TFP1 up to CFP1 times; the callee runs every TS 33.180 receiver check on the
+/// I_MESSAGE and answers ACCEPT, or REJECT with "E2E security context failure".
+class PrivateCallEndpoint {
+ public:
+  struct Config {
+    std::string user_id;
+    std::string address;        ///< own IPv4 address for the SDP
+    uint16_t media_port = 49150, floor_port = 49151;
+    double tfp1_s = 0.040;      ///< setup request retransmission (psc-ns3)
+    uint32_t cfp1 = 3;
+    uint64_t unix_start = 1790000000;  ///< wall-clock date of simulated time 0 (key periods)
+  };
+  PrivateCallEndpoint(Config cfg, const security::mikey_sakke::LocalIdentity& me,
+                      std::vector<security::mikey_sakke::KmsPublicInfo> kms, crypto::Rng& rng, PrivateCallHooks hooks);
+  ~PrivateCallEndpoint();
+
+  /// Calls `callee` at `callee_address` with a fresh PCK (ending this side's previous call).
+  void Call(const std::string& callee, const std::string& callee_address);
+  /// A MONP datagram from `from_address`.
+  void Receive(const std::string& from_address, crypto::ByteView datagram);
+
+  /// Established: (keys, peer address, peer SDP, true when this side called).
+  std::function<void(const PrivateCallKeys&, const std::string&, const codec::OffnetSdp&, bool)> on_established;
+  /// The call failed: reason (e.g. "rejected_e2e_security", "no_answer", an ErrorName).
+  std::function<void(const std::string&)> on_failed;
+  bool established() const { return keys_.has_value(); }
+  /// Seconds from Call() to ACCEPT received (caller side).
+  std::optional<double> setup_s() const { return setup_s_; }
+
+ private:
+  void SendSetup();
+  void OnSetup(const std::string& from, const codec::MonpPrivateCallMessage& m);
+  double NtpNow() const;
+
+  Config cfg_;
+  const security::mikey_sakke::LocalIdentity& me_;
+  std::vector<security::mikey_sakke::KmsPublicInfo> kms_;
+  crypto::Rng& rng_;
+  PrivateCallHooks hooks_;
+  std::optional<PrivateCallKeys> keys_;
+  std::optional<double> setup_s_;
+  // Caller state.
+  std::optional<codec::MonpPrivateCallMessage> setup_;
+  std::string peer_address_;
+  double called_at_ = 0;
+  uint32_t sent_ = 0;
+  uint64_t tfp1_ = 0;
+  PrivateCallKeys pending_;
+  // Callee: the call identifiers already answered (a repeated request is answered again).
+  std::map<uint16_t, crypto::Bytes> answered_;
+};
+
+}  // namespace mcx::procedures

@@ -1,0 +1,91 @@
+// The Group Management Server's key management (TS 33.180 5.7): groups and members, GMK
+// distribution by SIP NOTIFY (push, 5.7.2.x) or by HTTP GET of the group document (pull,
+// 5.7.2.y), rekeying (on demand, periodic, member leave), revocation, and the collection of each
+// member's answer: the NOTIFY's final response (push) or the member's key status report (pull).
+#pragma once
+
+#include <map>
+#include <set>
+
+#include "mcx/procedures/onnet/group_document.h"
+#include "mcx/procedures/onnet/kms_client.h"
+#include "mcx/procedures/transport/sip_stack.h"
+
+namespace mcx::procedures {
+
+struct GmsConfig {
+  std::string gms_uri = "sip:gms@mcx.example.org";
+  std::string xcap_root = "https://gms.mcx.example.org/xcap-root";
+  GmkTransport transport = GmkTransport::kSip;
+  /// Also give each GMK to these MCX server identities (media mixing deployment option).
+  std::vector<std::pair<std::string, Endpoint>> mixing_servers;
+  double activation_delay_s = 0;  ///< a replacement GMK becomes active this long after the rekey starts
+  double key_lifetime_s = 0;      ///< a GMK expires this long after its activation (0 = never)
+  /// Send full group documents (with the member list) instead of partial ones carrying only the
+  /// member's GKTP (5.7.2.y allows either). Full documents grow with the group: O(N) per member.
+  bool full_documents = false;
+};
+
+struct RekeyOutcome {
+  std::string group, member;
+  uint32_t gmk_id = 0;
+  uint32_t rekey = 0;        ///< the rekey's sequence number in this group (0 = initial key)
+  double started = 0, answered = 0;
+  std::string result;        ///< "ok" or the member's error name, or "timeout"
+};
+
+class GmsService {
+ public:
+  GmsService(Env& env, SipStack& sip, GmsConfig cfg, Provisioned identity);
+
+  void AddGroup(const std::string& group_uri, const std::vector<std::string>& members);
+  /// A new GMK for the group, sent to every subscribed member (5.7.2 step 1).
+  void Rekey(const std::string& group_uri);
+  /// Removes a member and rekeys so that it cannot follow the group any more.
+  void RemoveMember(const std::string& group_uri, const std::string& member);
+  /// Repeats the current GMK with the status "revoked" (5.7.2.x).
+  void Revoke(const std::string& group_uri);
+
+  void OnSipRequest(const Endpoint& from, const SipMessage& req);
+  HttpResponse OnHttpRequest(const HttpRequest& req);
+
+  std::function<void(const RekeyOutcome&)> on_outcome;
+  std::function<void(const std::string& group, uint32_t gmk_id, uint32_t rekey)> on_rekey_started;
+  const std::map<std::string, uint64_t>& bytes_by_procedure() const { return bytes_; }
+  uint32_t CurrentGmkId(const std::string& group) const;
+  std::vector<std::string> Groups() const;
+
+ private:
+  struct Subscription {
+    Endpoint contact;
+    std::string call_id, their_tag, our_tag;
+    uint32_t cseq = 1;
+  };
+  struct Group {
+    std::vector<std::string> members;
+    uint32_t gmk_id = 0;
+    Bytes gmk, rand;
+    uint64_t activation_time = 0, expiry_time = 0;  ///< Unix seconds, fixed at the rekey
+    uint32_t rekey = 0;
+    double started = 0;
+    bool revoked = false;
+    bool distributed = false;
+    std::set<std::string> answered;  ///< members that answered the current GMK
+  };
+  crypto::Result<Bytes> MakeIMessage(const Group& g, const std::string& group_uri, const std::string& member);
+  void SendKey(const std::string& group_uri, const std::string& member);
+  void Notify(const std::string& member, const std::string& content_type, const std::string& body,
+              std::function<void(const SipMessage*)> done);
+  void Record(const std::string& group_uri, const std::string& member, const std::string& result);
+  std::string MemberOf(const std::string& group, const std::string& uri) const;
+
+  Env& env_;
+  SipStack& sip_;
+  GmsConfig cfg_;
+  Provisioned id_;
+  std::map<std::string, Group> groups_;
+  std::map<std::string, Subscription> subs_;  ///< by member URI
+  std::map<std::string, uint64_t> bytes_;
+};
+
+}  // namespace mcx::procedures

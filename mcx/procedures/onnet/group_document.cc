@@ -1,0 +1,157 @@
+#include "mcx/procedures/onnet/group_document.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include <cstring>
+#include <functional>
+#include <memory>
+
+namespace mcx::procedures {
+
+namespace {
+
+const char* kListNs = "urn:oma:xml:poc:list-service";
+const char* kGktpNs = "urn:3gpp:ns:mcpttGKTP:1.0";
+const char* kXcapDiffNs = "urn:ietf:params:xml:ns:xcap-diff";
+const char* kAffNs = "urn:3gpp:ns:affiliationCommand:1.0";
+
+std::string Escape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+struct DocFree {
+  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+};
+
+std::unique_ptr<xmlDoc, DocFree> Parse(const std::string& xml) {
+  return std::unique_ptr<xmlDoc, DocFree>(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "doc.xml", nullptr,
+                                                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
+}
+
+bool Is(const xmlNode* n, const char* name, const char* ns) {
+  return n && n->type == XML_ELEMENT_NODE && std::strcmp(reinterpret_cast<const char*>(n->name), name) == 0 && n->ns &&
+         std::strcmp(reinterpret_cast<const char*>(n->ns->href), ns) == 0;
+}
+
+void Walk(xmlNode* n, const std::function<void(xmlNode*)>& f) {
+  for (xmlNode* c = n; c; c = c->next) {
+    f(c);
+    Walk(c->children, f);
+  }
+}
+
+std::string Prop(xmlNode* n, const char* name) {
+  xmlChar* v = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
+  std::string s = v ? reinterpret_cast<char*>(v) : "";
+  xmlFree(v);
+  return s;
+}
+
+std::string Text(xmlNode* n) {
+  xmlChar* t = xmlNodeGetContent(n);
+  std::string s = t ? reinterpret_cast<char*>(t) : "";
+  xmlFree(t);
+  return s;
+}
+
+}  // namespace
+
+std::string GroupDocumentSelector(const std::string& group_uri) {
+  return "org.openmobilealliance.groups/global/byGroupID/" + group_uri;
+}
+
+std::string BuildGroupDocument(const std::string& group_uri, const std::vector<std::string>& members,
+                               const std::vector<Gktp>& gktps) {
+  std::string x =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<group xmlns=\"urn:oma:xml:poc:list-service\" xmlns:oxe=\"urn:oma:xml:xdm:extensions\""
+      " xmlns:mcpttgi=\"urn:3gpp:ns:mcpttGroupInfo:1.0\" xmlns:mgktp=\"urn:3gpp:ns:mcpttGKTP:1.0\">\n"
+      " <list-service uri=\"" + Escape(group_uri) + "\">\n  <display-name xml:lang=\"en-us\">" + Escape(group_uri) +
+      "</display-name>\n  <list>\n";
+  for (const auto& m : members) x += "   <entry uri=\"" + Escape(m) + "\"/>\n";
+  x += "  </list>\n"
+       "  <oxe:supported-services><oxe:service enabler=\"urn:urn-7:3gpp-service.ims.icsi.mcptt\"/></oxe:supported-services>\n"
+       "  <mcpttgi:protect-media>true</mcpttgi:protect-media>\n"
+       "  <mcpttgi:protect-floor-control-signalling>true</mcpttgi:protect-floor-control-signalling>\n";
+  if (!gktps.empty()) {
+    x += "  <mgktp:GKTPs>\n   <mgktp:GMK-GKTPs>\n";
+    for (const auto& g : gktps) {
+      x += "    <mgktp:GKTP id=\"" + Escape(g.id) + "\"";
+      if (!g.activation_time.empty()) x += " activationtime=\"" + Escape(g.activation_time) + "\"";
+      x += ">" + crypto::ToHex(g.i_message) + "</mgktp:GKTP>\n";
+    }
+    x += "   </mgktp:GMK-GKTPs>\n  </mgktp:GKTPs>\n";
+  }
+  x += " </list-service>\n</group>\n";
+  return x;
+}
+
+std::optional<std::vector<Gktp>> ParseGroupDocument(const std::string& xml, std::string* group_uri) {
+  auto doc = Parse(xml);
+  if (!doc) return std::nullopt;
+  xmlNode* root = xmlDocGetRootElement(doc.get());
+  if (!Is(root, "group", kListNs)) return std::nullopt;
+  std::vector<Gktp> out;
+  bool bad = false;
+  Walk(root, [&](xmlNode* n) {
+    if (Is(n, "list-service", kListNs) && group_uri) *group_uri = Prop(n, "uri");
+    if (Is(n, "GKTP", kGktpNs)) {
+      auto bytes = crypto::FromHex(Text(n));
+      if (!bytes) bad = true;
+      else out.push_back(Gktp{Prop(n, "id"), Prop(n, "activationtime"), std::move(*bytes)});
+    }
+  });
+  if (bad) return std::nullopt;
+  return out;
+}
+
+std::string BuildXcapDiff(const std::string& xcap_root, const std::string& selector, const std::string& new_etag) {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xcap-diff xmlns=\"urn:ietf:params:xml:ns:xcap-diff\" xcap-root=\"" +
+         Escape(xcap_root) + "\">\n <document sel=\"" + Escape(selector) + "\" new-etag=\"" + Escape(new_etag) +
+         "\"/>\n</xcap-diff>\n";
+}
+
+std::optional<std::string> ParseXcapDiff(const std::string& xml) {
+  auto doc = Parse(xml);
+  if (!doc) return std::nullopt;
+  std::optional<std::string> sel;
+  Walk(xmlDocGetRootElement(doc.get()), [&](xmlNode* n) {
+    if (!sel && Is(n, "document", kXcapDiffNs)) sel = Prop(n, "sel");
+  });
+  return sel;
+}
+
+std::string BuildResourceLists(const std::vector<std::string>& entries) {
+  std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<resource-lists xmlns=\"urn:ietf:params:xml:ns:resource-lists\">\n <list>\n";
+  for (const auto& e : entries) x += "  <entry uri=\"" + Escape(e) + "\"/>\n";
+  return x + " </list>\n</resource-lists>\n";
+}
+
+std::string BuildAffiliation(const std::vector<std::string>& groups) {
+  std::string x = std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<command-list xmlns=\"") + kAffNs + "\">\n <affiliate>\n";
+  for (const auto& g : groups) x += "  <group>" + Escape(g) + "</group>\n";
+  return x + " </affiliate>\n</command-list>\n";
+}
+
+std::vector<std::string> ParseAffiliation(const std::string& xml) {
+  std::vector<std::string> out;
+  auto doc = Parse(xml);
+  if (!doc) return out;
+  Walk(xmlDocGetRootElement(doc.get()), [&](xmlNode* n) {
+    if (Is(n, "group", kAffNs)) out.push_back(Text(n));
+  });
+  return out;
+}
+
+}  // namespace mcx::procedures

@@ -1,0 +1,48 @@
+// Group documents (TS 24.481; digest 1.5): the OMA list-service document with the members and,
+// in mgktp:GKTPs/GMK-GKTPs, the GMK I_MESSAGE for the requesting member as hexBinary; and the
+// RFC 5875 xcap-diff body a NOTIFY carries to say the document changed.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mcx/crypto/bytes.h"
+
+namespace mcx::procedures {
+
+inline constexpr const char* kGroupDocContentType = "application/vnd.oma.poc.groups+xml";
+inline constexpr const char* kXcapDiffContentType = "application/xcap-diff+xml";
+inline constexpr const char* kMikeyContentType = "application/mikey";
+inline constexpr const char* kMcpttInfoContentType = "application/vnd.3gpp.mcptt-info+xml";
+inline constexpr const char* kResourceListsContentType = "application/resource-lists+xml";
+inline constexpr const char* kAffiliationContentType = "application/vnd.3gpp.mcptt-affiliation-command+xml";
+
+/// How the GMS distributes a GMK (TS 33.180 5.7.2): pushed in the group document a SIP NOTIFY
+/// carries (5.7.2.x), or pulled by the member with an HTTP GET after the NOTIFY says the document
+/// changed (5.7.2.y).
+enum class GmkTransport { kSip, kHttp };
+
+/// The XCAP selector of a group document (24.481 7.2.10.2; byGroupID form).
+std::string GroupDocumentSelector(const std::string& group_uri);
+
+struct Gktp {
+  std::string id;               ///< the GMK-ID in hex (the meaning of @id is not settled; digest 1.5)
+  std::string activation_time;  ///< xs:dateTime, or empty
+  crypto::Bytes i_message;
+};
+
+std::string BuildGroupDocument(const std::string& group_uri, const std::vector<std::string>& members,
+                               const std::vector<Gktp>& gktps);
+/// The GKTPs of a group document; nullopt if it is not one.
+std::optional<std::vector<Gktp>> ParseGroupDocument(const std::string& xml, std::string* group_uri = nullptr);
+
+std::string BuildXcapDiff(const std::string& xcap_root, const std::string& selector, const std::string& new_etag);
+/// The document selector of an xcap-diff body.
+std::optional<std::string> ParseXcapDiff(const std::string& xml);
+
+std::string BuildResourceLists(const std::vector<std::string>& entries);
+std::string BuildAffiliation(const std::vector<std::string>& groups);
+std::vector<std::string> ParseAffiliation(const std::string& xml);
+
+}  // namespace mcx::procedures

@@ -1,0 +1,67 @@
+#include "mcx/procedures/onnet/kms_client.h"
+
+namespace mcx::procedures {
+namespace kms = security::kms;
+namespace mikey_sakke = security::mikey_sakke;
+
+using namespace crypto;
+using namespace security;
+
+security::mikey_sakke::ReceiveContext Provisioned::ReceiveContextFor(uint64_t unix_now,
+                                                                    security::mikey_sakke::Distribution d,
+                                                                    std::vector<std::string> authorised) const {
+  security::mikey_sakke::ReceiveContext ctx;
+  ctx.expected = d;
+  ctx.ntp_now = security::UnixToNtpSeconds(unix_now);
+  ctx.kms = {*kms};
+  ctx.authorised_senders = std::move(authorised);
+  ctx.max_clock_skew_seconds = 300;
+  return ctx;
+}
+
+HttpRequest KmsClient::Request(const char* path) const {
+  HttpRequest r;
+  r.method = "POST";
+  r.target = path;
+  r.headers["Host"] = kms_uri_;
+  r.headers["Content-Type"] = "application/xml";
+  kms::Request body;
+  body.user_uri = user_uri_;
+  body.kms_uri = kms_uri_;
+  body.time = kms::XsDateTime(env_.UnixTime());
+  body.client_req_url = "https://" + kms_uri_ + path;
+  r.body = kms::WriteRequest(body);
+  return r;
+}
+
+void KmsClient::Provision(Done done) {
+  env_.SendHttp(server_, Request(kms::kPathInit), [this, done](Result<HttpResponse> init) {
+    if (!init || init->status != 200) return done(Error::kKmsError);
+    auto ir = kms::ParseResponse(init->body);
+    if (!ir) return done(ir.error());
+    if (ir->error || ir->certificates.empty()) return done(Error::kKmsError);
+    auto cert = std::make_shared<kms::Certificate>(ir->certificates.front());
+    env_.SendHttp(server_, Request(kms::kPathKeyProv), [this, done, cert](Result<HttpResponse> prov) {
+      if (!prov || prov->status != 200) return done(Error::kKmsError);
+      auto pr = kms::ParseResponse(prov->body);
+      if (!pr) return done(pr.error());
+      if (pr->error || pr->key_sets.empty()) return done(Error::kKmsError);
+      auto info = cert->PublicInfo();
+      if (!info) return done(info.error());
+      // The client's checks (5.3): UID, then SSK and RSK (the RSK check builds its line table).
+      const kms::KeySet& ks = pr->key_sets.front();
+      CryptoWork w;
+      w.Add(CryptoOp::kEccsiSskValidate);
+      w.Add(CryptoOp::kSakkeRskValidate);
+      env_.Work(w);
+      if (ks.user_uri != user_uri_) return done(Error::kWrongReceiver);
+      auto id = mikey_sakke::LocalIdentity::Create(ks.ToIdentityKeys(), *info);
+      if (!id) return done(id.error());
+      Provisioned p{*cert, std::make_shared<mikey_sakke::KmsPublicInfo>(std::move(info).value()),
+                    std::make_shared<mikey_sakke::LocalIdentity>(std::move(id).value())};
+      done(std::move(p));
+    });
+  });
+}
+
+}  // namespace mcx::procedures

@@ -1,0 +1,88 @@
+#include "mcx/procedures/onnet/mcx_server.h"
+
+#include "mcx/procedures/onnet/group_document.h"
+#include "mcx/procedures/transport/sip_util.h"
+
+namespace mcx::procedures {
+namespace mikey_sakke = security::mikey_sakke;
+
+using namespace crypto;
+using namespace security;
+
+namespace {
+void ChargeReceive(Env& env) {  // every receiver check (5.2.2): verify, decapsulate, parameters
+  CryptoWork w;
+  w.Add(CryptoOp::kEccsiVerify);
+  w.Add(CryptoOp::kSakkeDecapsulate);
+  w.Add(CryptoOp::kSymmetric, 3);
+  env.Work(w);
+}
+}  // namespace
+
+McxServer::McxServer(Env& env, SipStack& sip, McxServerConfig cfg, Provisioned identity)
+    : env_(env), sip_(sip), cfg_(std::move(cfg)), id_(std::move(identity)) {
+  store_.PutIdentity(id_.identity->keys());
+}
+
+void McxServer::OnSipRequest(const Endpoint& from, const SipMessage& req) {
+  const std::string m = req.Method();
+  if (m == "SUBSCRIBE" && req.RequestUri() == cfg_.gms_uri) {  // proxy towards the GMS
+    SipMessage fwd = req;
+    fwd.AddVia("SIP/2.0/" + std::string(sip_.tcp() ? "TCP " : "UDP ") + env_.SipSelf().ToString() +
+               ";branch=" + kBranchMagic + sip_.NewToken());
+    sip_.Forward(cfg_.gms_sip, fwd);
+    return;
+  }
+  if (m == "REGISTER") {
+    std::string result = "ok";
+    if (auto mikey = req.Body(kMikeyContentType)) {  // 5.4 CSK upload to the MDSI
+      CryptoWork w;
+      w.Add(CryptoOp::kEccsiVerify);
+      w.Add(CryptoOp::kSakkeDecapsulate);
+      w.Add(CryptoOp::kSymmetric, 2);
+      env_.Work(w);
+      auto r = mikey_sakke::ProcessIMessage(
+          *mikey, *id_.identity, id_.ReceiveContextFor(env_.UnixTime(), mikey_sakke::Distribution::kCskUpload, {req.FromUri()}));
+      if (!r) result = ErrorName(r.error());
+      else if (Status st = store_.Accept(*r); !st.ok()) result = ErrorName(st.error());
+    }
+    if (result != "ok") {
+      if (on_error) on_error("csk_upload_" + result);
+      SipMessage err = SipMessage::Response(488, "Not Acceptable Here", req);
+      err.SetHeader("Warning", WarningValue(result));
+      sip_.SendResponse(from, err);
+      return;
+    }
+    if (auto c = EndpointFromUri(req.ContactUri())) contacts_[req.FromUri()] = *c;
+    SipMessage ok = SipMessage::Response(200, "OK", req, sip_.NewToken());
+    ok.SetHeader("Expires", "3600");
+    sip_.SendResponse(from, ok);
+    return;
+  }
+  if (m == "MESSAGE") {
+    if (auto aff = req.Body(kAffiliationContentType)) {
+      affiliations_[req.FromUri()] = ParseAffiliation(std::string(aff->begin(), aff->end()));
+    } else if (auto mikey = req.Body(kMikeyContentType)) {  // a GMK for media mixing
+      ChargeReceive(env_);
+      auto r = mikey_sakke::ProcessIMessage(*mikey, *id_.identity,
+                                            id_.ReceiveContextFor(env_.UnixTime(), mikey_sakke::Distribution::kGmk, {cfg_.gms_uri}));
+      if (!r || !store_.Accept(*r).ok()) {
+        if (on_error) on_error("mixing_gmk_rejected");
+        sip_.SendResponse(from, SipMessage::Response(488, "Not Acceptable Here", req));
+        return;
+      }
+    }
+    sip_.SendResponse(from, SipMessage::Response(200, "OK", req, sip_.NewToken()));
+    return;
+  }
+  sip_.SendResponse(from, SipMessage::Response(405, "Method Not Allowed", req));
+}
+
+void McxServer::OnRelayedResponse(const SipMessage& resp) {
+  if (resp.ViaCount() < 2) return;
+  SipMessage back = resp;
+  back.PopVia();  // ours
+  if (auto to = EndpointFromVia(back.TopVia())) sip_.Forward(*to, back);
+}
+
+}  // namespace mcx::procedures

@@ -1,0 +1,48 @@
+// The MCX server (participating function) as far as keys go (TS 33.180 5.4, 5.7): the SIP
+// registrar accepting the CSK upload, affiliation, a proxy towards the GMS, and, as a deployment
+// option, the receiver of GMKs for media mixing.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "mcx/procedures/onnet/kms_client.h"
+#include "mcx/procedures/transport/sip_stack.h"
+#include "mcx/security/key_store.h"
+
+namespace mcx::procedures {
+
+/// The MCX server (participating function) as far as keys go: SIP registrar accepting the CSK
+/// upload (processed as the MDSI identity, 5.4), affiliation, a stateless proxy towards the GMS,
+/// and, as a deployment option, receiver of GMKs for media mixing.
+struct McxServerConfig {
+  std::string mdsi_uri = "sip:mcx-server@mcx.example.org";
+  std::string gms_uri = "sip:gms@mcx.example.org";
+  Endpoint gms_sip;
+};
+
+class McxServer {
+ public:
+  McxServer(Env& env, SipStack& sip, McxServerConfig cfg, Provisioned identity);
+  void OnSipRequest(const Endpoint& from, const SipMessage& req);
+  /// A response coming back through the proxy.
+  void OnRelayedResponse(const SipMessage& resp);
+
+  size_t registrations() const { return contacts_.size(); }
+  size_t csk_count() const { return store_.Keys(security::KeyPurpose::kCsk).size(); }
+  size_t gmk_count() const { return store_.Keys(security::KeyPurpose::kGmk).size(); }
+  const std::map<std::string, std::vector<std::string>>& affiliations() const { return affiliations_; }
+  std::function<void(const std::string& kind)> on_error;
+
+ private:
+  Env& env_;
+  SipStack& sip_;
+  McxServerConfig cfg_;
+  Provisioned id_;
+  security::KeyStore store_;
+  std::map<std::string, Endpoint> contacts_;
+  std::map<std::string, std::vector<std::string>> affiliations_;
+};
+
+}  // namespace mcx::procedures

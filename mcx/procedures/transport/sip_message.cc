@@ -1,0 +1,258 @@
+#include "mcx/procedures/transport/sip_message.h"
+
+#include <osipparser2/osip_parser.h>
+
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+
+namespace mcx::procedures {
+
+namespace {
+
+void Free(osip_message* m) { osip_message_free(m); }
+
+void InitParser() {
+  static std::once_flag once;
+  std::call_once(once, [] { parser_init(); });
+}
+
+char* Dup(const std::string& s) { return osip_strdup(s.c_str()); }
+
+std::string Take(char* s) {
+  std::string out = s ? s : "";
+  osip_free(s);
+  return out;
+}
+
+template <class T, class F>
+std::string HeaderString(T* h, F to_str) {
+  if (!h) return "";
+  char* s = nullptr;
+  if (to_str(h, &s) != 0) return "";
+  return Take(s);
+}
+
+std::string UriString(osip_uri_t* u) {
+  if (!u) return "";
+  char* s = nullptr;
+  if (osip_uri_to_str(u, &s) != 0) return "";
+  return Take(s);
+}
+
+std::string Param(osip_list_t* params, const char* name) {
+  for (int i = 0; i < osip_list_size(params); ++i) {
+    auto* p = static_cast<osip_generic_param_t*>(osip_list_get(params, i));
+    if (p && p->gname && std::strcmp(p->gname, name) == 0) return p->gvalue ? p->gvalue : "";
+  }
+  return "";
+}
+
+}  // namespace
+
+SipMessage::SipMessage(osip_message* m) : m_(m, &Free) {}
+
+SipMessage::SipMessage(const SipMessage& o) : m_(nullptr, &Free), parts_(o.parts_) {
+  osip_message_t* c = nullptr;
+  osip_message_clone(o.m_.get(), &c);
+  m_.reset(c);
+}
+
+SipMessage& SipMessage::operator=(const SipMessage& o) {
+  if (this != &o) {
+    SipMessage tmp(o);
+    std::swap(m_, tmp.m_);
+    parts_ = o.parts_;
+  }
+  return *this;
+}
+
+SipMessage::SipMessage(SipMessage&&) noexcept = default;
+SipMessage& SipMessage::operator=(SipMessage&&) noexcept = default;
+SipMessage::~SipMessage() = default;
+
+SipMessage SipMessage::Request(const std::string& method, const std::string& request_uri) {
+  InitParser();
+  osip_message_t* m = nullptr;
+  osip_message_init(&m);
+  osip_message_set_method(m, Dup(method));
+  osip_message_set_version(m, Dup("SIP/2.0"));
+  osip_uri_t* uri = nullptr;
+  osip_uri_init(&uri);
+  osip_uri_parse(uri, request_uri.c_str());
+  osip_message_set_uri(m, uri);
+  osip_message_set_max_forwards(m, "70");
+  return SipMessage(m);
+}
+
+SipMessage SipMessage::Response(int status, const std::string& reason, const SipMessage& request,
+                                const std::string& to_tag) {
+  InitParser();
+  osip_message_t* m = nullptr;
+  osip_message_init(&m);
+  osip_message_set_version(m, Dup("SIP/2.0"));
+  osip_message_set_status_code(m, status);
+  osip_message_set_reason_phrase(m, Dup(reason));
+  SipMessage r(m);
+  const osip_message_t* q = request.m_.get();
+  for (int i = 0; i < osip_list_size(&q->vias); ++i) {
+    osip_via_t* v = nullptr;
+    osip_via_clone(static_cast<osip_via_t*>(osip_list_get(&q->vias, i)), &v);
+    osip_list_add(&m->vias, v, -1);
+  }
+  osip_from_clone(q->from, &m->from);
+  osip_to_clone(q->to, &m->to);
+  osip_call_id_clone(q->call_id, &m->call_id);
+  osip_cseq_clone(q->cseq, &m->cseq);
+  if (!to_tag.empty() && m->to && request.ToTag().empty()) osip_to_set_tag(m->to, Dup(to_tag));
+  return r;
+}
+
+Result<SipMessage> SipMessage::Parse(ByteView bytes) {
+  InitParser();
+  osip_message_t* m = nullptr;
+  osip_message_init(&m);
+  if (osip_message_parse(m, reinterpret_cast<const char*>(bytes.data()), bytes.size()) != 0 ||
+      m->cseq == nullptr || m->call_id == nullptr) {
+    osip_message_free(m);
+    return Error::kUnsupportedValue;
+  }
+  return SipMessage(m);
+}
+
+Bytes SipMessage::Serialize() const {
+  osip_message_t* c = nullptr;
+  osip_message_clone(m_.get(), &c);
+  std::unique_ptr<osip_message, void (*)(osip_message*)> copy(c, &Free);
+  if (parts_.size() == 1) {
+    osip_message_set_content_type(c, parts_[0].content_type.c_str());
+    osip_message_set_body(c, reinterpret_cast<const char*>(parts_[0].data.data()), parts_[0].data.size());
+  } else if (parts_.size() > 1) {
+    // libosip2 builds the multipart/mixed body from MIME parts (and chooses the boundary).
+    osip_message_set_content_type(c, "multipart/mixed;boundary=mcx-part");
+    for (const auto& p : parts_) {
+      Bytes mime;
+      crypto::Append(mime, ByteView("Content-Type: " + p.content_type + "\r\n\r\n"));
+      crypto::Append(mime, p.data);
+      osip_message_set_body_mime(c, reinterpret_cast<const char*>(mime.data()), mime.size());
+    }
+  }
+  char* s = nullptr;
+  size_t len = 0;
+  osip_message_to_str(c, &s, &len);
+  Bytes out(reinterpret_cast<uint8_t*>(s), reinterpret_cast<uint8_t*>(s) + len);
+  osip_free(s);
+  return out;
+}
+bool SipMessage::IsRequest() const { return MSG_IS_REQUEST(m_.get()); }
+std::string SipMessage::Method() const {
+  if (IsRequest() && m_->sip_method) return m_->sip_method;
+  return m_->cseq && m_->cseq->method ? m_->cseq->method : "";
+}
+int SipMessage::Status() const { return m_->status_code; }
+std::string SipMessage::Reason() const { return m_->reason_phrase ? m_->reason_phrase : ""; }
+std::string SipMessage::RequestUri() const { return UriString(m_->req_uri); }
+
+void SipMessage::SetFrom(const std::string& v) {
+  if (m_->from) {
+    osip_from_free(m_->from);
+    m_->from = nullptr;
+  }
+  osip_message_set_from(m_.get(), v.c_str());
+}
+void SipMessage::SetTo(const std::string& v) {
+  if (m_->to) {
+    osip_to_free(m_->to);
+    m_->to = nullptr;
+  }
+  osip_message_set_to(m_.get(), v.c_str());
+}
+void SipMessage::SetCallId(const std::string& v) { osip_message_set_call_id(m_.get(), v.c_str()); }
+void SipMessage::SetCSeq(uint32_t number, const std::string& method) {
+  if (m_->cseq) {
+    osip_cseq_free(m_->cseq);
+    m_->cseq = nullptr;
+  }
+  osip_message_set_cseq(m_.get(), (std::to_string(number) + " " + method).c_str());
+}
+void SipMessage::AddVia(const std::string& v) {
+  osip_via_t* via = nullptr;
+  osip_via_init(&via);
+  if (osip_via_parse(via, v.c_str()) != 0) {
+    osip_via_free(via);
+    return;
+  }
+  osip_list_add(&m_->vias, via, 0);
+}
+void SipMessage::SetContact(const std::string& v) { osip_message_set_contact(m_.get(), v.c_str()); }
+void SipMessage::SetHeader(const std::string& name, const std::string& value) {
+  osip_message_set_header(m_.get(), name.c_str(), value.c_str());
+}
+
+std::string SipMessage::From() const { return HeaderString(m_->from, osip_from_to_str); }
+std::string SipMessage::To() const { return HeaderString(m_->to, osip_to_to_str); }
+std::string SipMessage::FromUri() const { return m_->from ? UriString(m_->from->url) : ""; }
+std::string SipMessage::ToUri() const { return m_->to ? UriString(m_->to->url) : ""; }
+std::string SipMessage::FromTag() const { return m_->from ? Param(&m_->from->gen_params, "tag") : ""; }
+std::string SipMessage::ToTag() const { return m_->to ? Param(&m_->to->gen_params, "tag") : ""; }
+std::string SipMessage::CallId() const { return HeaderString(m_->call_id, osip_call_id_to_str); }
+uint32_t SipMessage::CSeqNumber() const {
+  return m_->cseq && m_->cseq->number ? static_cast<uint32_t>(std::strtoul(m_->cseq->number, nullptr, 10)) : 0;
+}
+std::string SipMessage::TopVia() const {
+  auto* v = static_cast<osip_via_t*>(osip_list_get(&m_->vias, 0));
+  return HeaderString(v, osip_via_to_str);
+}
+std::string SipMessage::TopViaBranch() const {
+  auto* v = static_cast<osip_via_t*>(osip_list_get(&m_->vias, 0));
+  return v ? Param(&v->via_params, "branch") : "";
+}
+size_t SipMessage::ViaCount() const { return static_cast<size_t>(osip_list_size(&m_->vias)); }
+void SipMessage::PopVia() {
+  auto* v = static_cast<osip_via_t*>(osip_list_get(&m_->vias, 0));
+  if (!v) return;
+  osip_list_remove(&m_->vias, 0);
+  osip_via_free(v);
+}
+std::string SipMessage::ContactUri() const {
+  auto* c = static_cast<osip_contact_t*>(osip_list_get(&m_->contacts, 0));
+  return c ? UriString(c->url) : "";
+}
+std::optional<std::string> SipMessage::Header(const std::string& name) const {
+  osip_header_t* h = nullptr;
+  if (osip_message_header_get_byname(m_.get(), name.c_str(), 0, &h) < 0 || !h) return std::nullopt;
+  return std::string(h->hvalue ? h->hvalue : "");
+}
+
+void SipMessage::AddBody(const std::string& content_type, ByteView data) { parts_.push_back({content_type, data.ToBytes()}); }
+
+std::vector<SipBodyPart> SipMessage::Bodies() const {
+  if (!parts_.empty()) return parts_;
+  std::vector<SipBodyPart> out;
+  const bool multi = m_->content_type && m_->content_type->type &&
+                     std::strcmp(m_->content_type->type, "multipart") == 0;
+  for (int i = 0; i < osip_list_size(&m_->bodies); ++i) {
+    auto* b = static_cast<osip_body_t*>(osip_list_get(&m_->bodies, i));
+    if (!b) continue;
+    SipBodyPart p;
+    osip_content_type_t* ct = multi ? b->content_type : m_->content_type;
+    p.content_type = HeaderString(ct, osip_content_type_to_str);
+    p.data.assign(b->body, b->body + b->length);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::optional<Bytes> SipMessage::Body(const std::string& content_type) const {
+  for (auto& p : Bodies())
+    if (p.content_type.rfind(content_type, 0) == 0) return p.data;
+  return std::nullopt;
+}
+
+std::string SipToken(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+}  // namespace mcx::procedures

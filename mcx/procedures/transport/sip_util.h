@@ -1,0 +1,19 @@
+// Small helpers shared by the MCX procedures.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "mcx/procedures/host.h"
+
+namespace mcx::procedures {
+
+/// "sip:alice@10.0.0.5:5060" or "sip:10.0.0.5:5060" -> 10.0.0.5:5060 (port 5060 if absent).
+std::optional<Endpoint> EndpointFromUri(const std::string& uri);
+/// The sent-by of a Via value "SIP/2.0/UDP 10.0.0.5:5060;branch=...".
+std::optional<Endpoint> EndpointFromVia(const std::string& via);
+/// The error name carried in a Warning header "399 mcx \"name\"", or the status as text.
+std::string WarningOrStatus(const std::string* warning, int status);
+std::string WarningValue(const std::string& error_name);
+
+}  // namespace mcx::procedures

@@ -1,0 +1,233 @@
+#include "mcx/scenarios/on_off_transition/on_off_transition.h"
+
+#include <ns3/core-module.h>
+#include <ns3/error-model.h>
+#include <ns3/mobility-module.h>
+#include <ns3/network-module.h>
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "mcx/scenarios/shared/onnet_world.h"
+#include "mcx/scenarios/shared/sidelink_world.h"
+
+namespace mcx::scenarios {
+
+using namespace ns3;
+using namespace mcx::models;
+
+namespace {
+
+// An off-network message the member could not open because of its keys (not the radio).
+std::optional<std::string> KeyFailure(const std::string& error) {
+  for (const char* plane : {"floor_", "media_"}) {
+    if (error.rfind(plane, 0) != 0) continue;
+    const std::string why = error.substr(std::string(plane).size());
+    if (why == "unknown_mki" || why == "key_expired" || why == "key_revoked") return why;
+  }
+  return std::nullopt;
+}
+
+// Out of coverage: every packet on the UE's access link is lost, both ways.
+Ptr<RateErrorModel> CoverageSwitch(const NetDeviceContainer& link) {
+  auto loss = CreateObject<RateErrorModel>();
+  loss->SetAttribute("ErrorRate", DoubleValue(1.0));
+  loss->SetAttribute("ErrorUnit", EnumValue(RateErrorModel::ERROR_UNIT_PACKET));
+  loss->Disable();
+  for (uint32_t d = 0; d < link.GetN(); ++d) link.Get(d)->SetAttribute("ReceiveErrorModel", PointerValue(loss));
+  return loss;
+}
+
+struct IssuedGmk {
+  uint32_t gmk_id;
+  double issued_s;
+  double active_s;  ///< when members' clocks (whole Unix seconds) see it active
+  double expiry_s;  ///< when they see it expire (infinity: never)
+};
+
+struct Collector {
+  std::vector<IssuedGmk> issued;
+  std::vector<std::map<uint32_t, double>> held;  ///< per member: GMK-ID -> first stored
+  std::vector<uint32_t> away_now;                ///< members currently out of coverage
+  double expected_receptions = 0;                ///< sidelink packets x members away then - 1
+};
+
+void Validate(const OnOffTransitionParams& p) {
+  if (p.net.access != "ideal") throw std::invalid_argument("on-off-transition runs on the ideal access network");
+  if (p.away == 0 || p.away > p.net.members) throw std::invalid_argument("away must be 1..members");
+  const double lastLeave = p.leave_s + (p.away - 1) * p.leave_stagger_s;
+  if (p.leave_s < 3 || lastLeave >= p.return_s)
+    throw std::invalid_argument("members leave after set-up (>= 3 s) and before they return");
+  if (p.end_s <= p.return_s) throw std::invalid_argument("the run ends after the return");
+  for (double r : p.rekeys_s)
+    if (r < 3 || r >= p.end_s) throw std::invalid_argument("rekeys happen between 3 s and the end");
+}
+
+}  // namespace
+
+OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& p) {
+  Validate(p);
+  OnOffTransitionResult r;
+  r.params = p;
+  RngSeedManager::SetSeed(static_cast<uint32_t>(p.net.seed % 0xffffffffu) + 1);
+  RngSeedManager::SetRun(1);
+  GroupRekeyParams net = p.net;
+  net.groups = 1;
+  const uint32_t n = net.members;
+
+  OnnetTopology t = BuildOnnetTopology(net);
+  MobilityHelper mobility;  // the sidelink needs positions: every UE in one disc
+  auto disc = CreateObject<UniformDiscPositionAllocator>();
+  disc->SetRho(p.radius_m);
+  disc->SetZ(1.5);
+  disc->AssignStreams(static_cast<int64_t>(net.seed) * 7919);
+  mobility.SetPositionAllocator(disc);
+  mobility.Install(t.ues);
+  Ptr<SlChannel> channel;
+  NetDeviceContainer sl = InstallSidelinkIpv4(t.ues, p.radio, net.seed, &channel);
+
+  OnnetApps apps = InstallOnnetApps(t, net);
+  apps.gms->SetAttribute("KeyLifetime", DoubleValue(p.key_lifetime_s));
+  const std::string group = GroupUri(0);
+
+  Collector c;
+  c.held.resize(n);
+  apps.gms->TraceConnectWithoutContext(
+      "RekeyStarted", Callback<void, std::string, uint32_t, uint32_t>([&c, &net, &p](std::string, uint32_t id, uint32_t k) {
+        // The GMS sets activation = its whole-second clock + the delay (none for the first key),
+        // expiry = activation + the lifetime (gms_service.cc).
+        const double now = Simulator::Now().GetSeconds();
+        const double active = std::floor(now) + (k > 0 ? std::floor(net.activation_delay_s) : 0.0);
+        const double expiry = p.key_lifetime_s > 0 ? active + std::floor(p.key_lifetime_s)
+                                                   : std::numeric_limits<double>::infinity();
+        c.issued.push_back(IssuedGmk{id, now, active, expiry});
+      }));
+  apps.gms->TraceConnectWithoutContext(
+      "RekeyOutcome", Callback<void, std::string, std::string, uint32_t, uint32_t, double, std::string>(
+                          [&r](std::string, std::string, uint32_t, uint32_t n, double, std::string result) {
+                            if (n > 0) ++r.rekey_answers[result];  // the initial key is set-up, not a rekey
+                          }));
+
+  r.members.resize(n);
+  std::vector<Ptr<OffnetMcpttApp>> offnet(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    MemberTransition& m = r.members[i];
+    m.member = UeUri(i);
+    m.away = i < p.away;
+    Ptr<UeApp> ue = apps.ues[i];
+    ue->TraceConnectWithoutContext("Error", Callback<void, std::string>([&r](std::string e) { ++r.errors["ue_" + e]; }));
+    if (m.away) {
+      m.left_s = p.leave_s + i * p.leave_stagger_s;
+      m.returned_s = p.return_s;
+      auto app = CreateObject<OffnetMcpttApp>();
+      app->SetAttribute("UserId", StringValue(m.member));
+      app->SetAttribute("GroupUri", StringValue(group));
+      app->SetAttribute("StartUnixTime", UintegerValue(net.start_unix));
+      app->SetAttribute("Ssrc", UintegerValue(0x5000 + i));
+      app->SetAttribute("T201", DoubleValue(p.t201_ms / 1000.0));
+      app->SetAttribute("C201", UintegerValue(p.c201));
+      app->SetAttribute("PttMeanInterval", DoubleValue(p.ptt_mean_interval_s));
+      app->SetAttribute("TalkMean", DoubleValue(p.talk_mean_s));
+      app->AssignStreams(static_cast<int64_t>(net.seed) * 1000000 + 3 * i);
+      app->SetAttribute("DeviceFactor", DoubleValue(net.ue_device_factor));
+      t.ues.Get(i)->AddApplication(app);
+      app->SetStartTime(Seconds(m.left_s));
+      app->SetStopTime(Seconds(m.returned_s));
+      offnet[i] = app;
+      Ptr<SlNetDevice> dev = DynamicCast<SlNetDevice>(sl.Get(i));
+      CollectOffnetStats(app, dev, r.offnet, [&c, i]() {
+        return std::find(c.away_now.begin(), c.away_now.end(), i) != c.away_now.end();
+      });
+      app->TraceConnectWithoutContext("Error", Callback<void, std::string>([&m](std::string e) {
+        if (auto why = KeyFailure(e)) {
+          ++m.undecryptable;
+          ++m.undecryptable_by_reason[*why];
+        }
+        if (e == "no_active_gmk") ++m.no_active_gmk;
+      }));
+      dev->TraceConnectWithoutContext("MacTx", Callback<void, Ptr<const Packet>>([&c](Ptr<const Packet>) {
+        c.expected_receptions += c.away_now.size() - 1.0;
+      }));
+      // Leaving and coming back: the access link goes dark, then the client reconnects.
+      Ptr<RateErrorModel> coverage = CoverageSwitch(t.ue_access[i]);
+      Simulator::Schedule(Seconds(m.left_s), [coverage, &c, i]() {
+        coverage->Enable();
+        c.away_now.push_back(i);
+      });
+      Simulator::Schedule(Seconds(m.returned_s), [coverage, ue, &c, i]() {
+        coverage->Disable();
+        c.away_now.erase(std::remove(c.away_now.begin(), c.away_now.end(), i), c.away_now.end());
+        ue->CoverageRestored();
+      });
+    }
+    // Every GMK the on-network client stores is in the device's key store, for off-network use too.
+    ue->TraceConnectWithoutContext(
+        "KeyStored", Callback<void, std::string, uint32_t>([&c, ue, i, app = offnet[i]](std::string, uint32_t id) {
+          c.held[i].emplace(id, Simulator::Now().GetSeconds());
+          if (!app || !ue->client()) return;
+          if (const security::StoredKey* k = ue->client()->key_store().FindByKeyId(id)) app->AddGroupKey(*k);
+        }));
+  }
+  channel->TraceConnectWithoutContext("Collision", Callback<void, uint32_t, uint32_t>([&r](uint32_t kind, uint32_t) {
+    ++(kind == 0 ? r.collisions_pscch : r.collisions_pssch);
+  }));
+
+  Simulator::Schedule(Seconds(0.9), &GmsApp::Rekey, apps.gms, group);  // the initial GMK
+  for (double at : p.rekeys_s) Simulator::Schedule(Seconds(at), &GmsApp::Rekey, apps.gms, group);
+  Simulator::Stop(Seconds(p.end_s));
+  Simulator::Run();
+
+  // Stale time: from each rekeyed GMK's activation until the member holds it (or the next one
+  // activates, or the run ends).
+  const double inf = std::numeric_limits<double>::infinity();
+  for (uint32_t i = 0; i < n; ++i) {
+    MemberTransition& m = r.members[i];
+    auto heldAt = [&](uint32_t id) {
+      auto it = c.held[i].find(id);
+      return it == c.held[i].end() ? inf : it->second;
+    };
+    for (size_t k = 1; k < c.issued.size(); ++k) {
+      // The GMK is the group's current one once it is both issued and active.
+      const double from = std::max(c.issued[k].issued_s, c.issued[k].active_s);
+      const double to = k + 1 < c.issued.size() ? std::max(c.issued[k + 1].issued_s, c.issued[k + 1].active_s) : p.end_s;
+      if (to > from) m.stale_key_ms += std::max(0.0, std::min(heldAt(c.issued[k].gmk_id), to) - from) * 1000.0;
+    }
+    // Time without any usable GMK: none held is active and unexpired.
+    if (!c.issued.empty()) {
+      double first = p.end_s;  // set-up is not a key failure: count from the first GMK held
+      for (const auto& [id, at] : c.held[i]) first = std::min(first, at);
+      std::vector<double> edges = {first, p.end_s};
+      for (const IssuedGmk& k : c.issued)
+        for (double e : {k.active_s, k.expiry_s, heldAt(k.gmk_id)})
+          if (e > edges[0] && e < p.end_s) edges.push_back(e);
+      std::sort(edges.begin(), edges.end());
+      for (size_t e = 0; e + 1 < edges.size(); ++e) {
+        const double mid = (edges[e] + edges[e + 1]) / 2;
+        bool usable = false;
+        for (const IssuedGmk& k : c.issued)
+          usable = usable || (heldAt(k.gmk_id) <= mid && k.active_s <= mid && mid < k.expiry_s);
+        if (!usable) m.without_usable_gmk_ms += (edges[e + 1] - edges[e]) * 1000.0;
+      }
+    }
+    if (!c.issued.empty()) {
+      const double got = heldAt(c.issued.back().gmk_id);
+      m.current_at_end = got < inf;
+      // Catching up: until it holds the last GMK issued before it came back.
+      if (m.away) {
+        for (size_t k = c.issued.size(); k-- > 0;) {
+          if (c.issued[k].issued_s > m.returned_s) continue;
+          const double h = heldAt(c.issued[k].gmk_id);
+          if (h < inf) m.catch_up_ms = std::max(0.0, h - m.returned_s) * 1000.0;
+          break;
+        }
+      }
+    }
+  }
+  r.sim_end_s = p.end_s;
+  r.expected_receptions = c.expected_receptions;
+  Simulator::Destroy();
+  return r;
+}
+
+}  // namespace mcx::scenarios

@@ -1,0 +1,221 @@
+#include "mcx/scenarios/shared/onnet_world.h"
+
+#include <ns3/applications-module.h>
+#include <ns3/core-module.h>
+#include <ns3/internet-module.h>
+#include <ns3/lte-module.h>
+#include <ns3/mobility-module.h>
+#include <ns3/network-module.h>
+#include <ns3/point-to-point-module.h>
+
+namespace mcx::scenarios {
+
+using namespace ns3;
+using namespace mcx::models;
+
+std::string GroupUri(uint32_t g) { return "sip:group" + std::to_string(g) + "@mcx.example.org"; }
+std::string UeUri(uint32_t i) { return "sip:ue" + std::to_string(i) + "@mcx.example.org"; }
+
+namespace {
+
+/// Servers on their own point-to-point links to `router`, each a /24 under 10.10.0.0/16.
+void AttachServers(OnnetTopology& t, Ptr<Node> router, const GroupRekeyParams& p, Ipv4AddressHelper& addr) {
+  PointToPointHelper link;
+  link.SetDeviceAttribute("DataRate", StringValue(p.core_link_rate));
+  link.SetChannelAttribute("Delay", TimeValue(MilliSeconds(p.core_link_delay_ms)));
+  Ipv4StaticRoutingHelper routing;
+  Ipv4Address* ips[] = {&t.kms_ip, &t.gms_ip, &t.mcx_ip};
+  Ptr<Node> nodes[] = {t.kms, t.gms, t.mcx};
+  for (int i = 0; i < 3; ++i) {
+    NetDeviceContainer d = link.Install(nodes[i], router);
+    Ipv4InterfaceContainer ifc = addr.Assign(d);
+    addr.NewNetwork();
+    *ips[i] = ifc.GetAddress(0);
+    routing.GetStaticRouting(nodes[i]->GetObject<Ipv4>())->SetDefaultRoute(ifc.GetAddress(1), 1);
+  }
+}
+
+OnnetTopology BuildIdeal(const GroupRekeyParams& p) {
+  OnnetTopology t;
+  t.kms = CreateObject<Node>();
+  t.gms = CreateObject<Node>();
+  t.mcx = CreateObject<Node>();
+  Ptr<Node> router = CreateObject<Node>();
+  t.ues.Create(p.members);
+  InternetStackHelper stack;
+  stack.Install(NodeContainer(t.kms, t.gms, t.mcx, router));
+  stack.Install(t.ues);
+  Ipv4AddressHelper addr("10.10.0.0", "255.255.255.0");
+  AttachServers(t, router, p, addr);
+  // The ideal access network: a two-level point-to-point tree (ns-3 scans every interface and
+  // route of a node per packet, so one router with thousands of links would make the run
+  // quadratic): access routers of up to 64 UEs, each on a 10 Gb/s link to the core router.
+  // Access router k holds 10.(128+k).0.0/16, one /30 per UE.
+  constexpr uint32_t kUesPerAccessRouter = 64;
+  PointToPointHelper access;
+  access.SetDeviceAttribute("DataRate", StringValue(p.access_link_rate));
+  access.SetChannelAttribute("Delay", TimeValue(MilliSeconds(p.access_link_delay_ms)));
+  PointToPointHelper trunk;
+  trunk.SetDeviceAttribute("DataRate", StringValue("10Gbps"));
+  trunk.SetChannelAttribute("Delay", TimeValue(MicroSeconds(10)));
+  Ipv4AddressHelper trunk_addr("10.20.0.0", "255.255.255.252");
+  Ipv4StaticRoutingHelper routing;
+  Ptr<Ipv4StaticRouting> core = routing.GetStaticRouting(router->GetObject<Ipv4>());
+  const uint32_t n_access = (p.members + kUesPerAccessRouter - 1) / kUesPerAccessRouter;
+  for (uint32_t k = 0; k < n_access; ++k) {
+    Ptr<Node> ar = CreateObject<Node>();
+    stack.Install(ar);
+    Ipv4InterfaceContainer tr = trunk_addr.Assign(trunk.Install(ar, router));
+    trunk_addr.NewNetwork();
+    routing.GetStaticRouting(ar->GetObject<Ipv4>())->SetDefaultRoute(tr.GetAddress(1), 1);
+    const std::string net = "10." + std::to_string(128 + k) + ".0.0";
+    core->AddNetworkRouteTo(Ipv4Address(net.c_str()), Ipv4Mask("255.255.0.0"), tr.GetAddress(0),
+                            router->GetObject<Ipv4>()->GetInterfaceForAddress(tr.GetAddress(1)));
+    Ipv4AddressHelper ue_addr(net.c_str(), "255.255.255.252");
+    for (uint32_t i = k * kUesPerAccessRouter; i < std::min(p.members, (k + 1) * kUesPerAccessRouter); ++i) {
+      NetDeviceContainer d = access.Install(t.ues.Get(i), ar);
+      t.ue_access.push_back(d);
+      Ipv4InterfaceContainer ifc = ue_addr.Assign(d);
+      ue_addr.NewNetwork();
+      routing.GetStaticRouting(t.ues.Get(i)->GetObject<Ipv4>())->SetDefaultRoute(ifc.GetAddress(1), 1);
+    }
+  }
+  return t;
+}
+
+OnnetTopology BuildLte(const GroupRekeyParams& p) {
+  OnnetTopology t;
+  // Each attached UE needs an SRS slot: the periodicity must exceed the UEs per eNB.
+  const uint32_t per_enb = (p.members + p.enbs - 1) / p.enbs;
+  uint32_t srs = 40;  // the ns-3 default; 80, 160, 320 for larger cells
+  while (srs < per_enb + 4 && srs < 320) srs *= 2;
+  Config::SetDefault("ns3::LteEnbRrc::SrsPeriodicity", UintegerValue(srs));
+  Ptr<LteHelper> lte = CreateObject<LteHelper>();
+  Ptr<PointToPointEpcHelper> epc = CreateObject<PointToPointEpcHelper>();
+  lte->SetEpcHelper(epc);
+  Ptr<Node> pgw = epc->GetPgwNode();
+  t.kms = CreateObject<Node>();
+  t.gms = CreateObject<Node>();
+  t.mcx = CreateObject<Node>();
+  Ptr<Node> router = CreateObject<Node>();
+  InternetStackHelper stack;
+  stack.Install(NodeContainer(t.kms, t.gms, t.mcx, router));
+  // The MC domain behind the PGW: PGW -- router -- {KMS, GMS, MCX server}.
+  PointToPointHelper sgi;
+  sgi.SetDeviceAttribute("DataRate", StringValue(p.core_link_rate));
+  sgi.SetChannelAttribute("Delay", TimeValue(MilliSeconds(p.core_link_delay_ms)));
+  Ipv4AddressHelper sgi_addr("1.0.0.0", "255.0.0.0");
+  NetDeviceContainer sgi_devs = sgi.Install(pgw, router);
+  Ipv4InterfaceContainer sgi_ifc = sgi_addr.Assign(sgi_devs);
+  Ipv4AddressHelper addr("10.10.0.0", "255.255.255.0");
+  AttachServers(t, router, p, addr);
+  Ipv4StaticRoutingHelper routing;
+  Ptr<Ipv4> router_ip = router->GetObject<Ipv4>(), pgw_ip = pgw->GetObject<Ipv4>();
+  routing.GetStaticRouting(router_ip)->AddNetworkRouteTo(Ipv4Address("7.0.0.0"), Ipv4Mask("255.0.0.0"),
+                                                         sgi_ifc.GetAddress(0),
+                                                         router_ip->GetInterfaceForDevice(sgi_devs.Get(1)));
+  routing.GetStaticRouting(pgw_ip)->AddNetworkRouteTo(Ipv4Address("10.10.0.0"), Ipv4Mask("255.255.0.0"),
+                                                      sgi_ifc.GetAddress(1), pgw_ip->GetInterfaceForDevice(sgi_devs.Get(0)));
+  // eNBs on a line 1 km apart; UEs uniformly in a disc around their eNB.
+  NodeContainer enbs;
+  enbs.Create(p.enbs);
+  t.ues.Create(p.members);
+  MobilityHelper enb_mob;
+  Ptr<ListPositionAllocator> enb_pos = CreateObject<ListPositionAllocator>();
+  for (uint32_t i = 0; i < p.enbs; ++i) enb_pos->Add(Vector(1000.0 * i, 0, 30));
+  enb_mob.SetPositionAllocator(enb_pos);
+  enb_mob.SetMobilityModel("ns3::ConstantPositionMobilityModel");
+  enb_mob.Install(enbs);
+  for (uint32_t i = 0; i < p.members; ++i) {
+    MobilityHelper ue_mob;
+    Ptr<UniformDiscPositionAllocator> disc = CreateObject<UniformDiscPositionAllocator>();
+    disc->SetX(1000.0 * (i % p.enbs));
+    disc->SetY(0);
+    disc->SetRho(p.cell_radius_m);
+    disc->AssignStreams(static_cast<int64_t>(p.seed * 7919 + i));
+    ue_mob.SetPositionAllocator(disc);
+    if (p.ue_speed_mps > 0) {
+      const double x = 1000.0 * (i % p.enbs);
+      ue_mob.SetMobilityModel("ns3::RandomWalk2dMobilityModel", "Bounds",
+                              RectangleValue(Rectangle(x - p.cell_radius_m, x + p.cell_radius_m, -p.cell_radius_m,
+                                                       p.cell_radius_m)),
+                              "Speed",
+                              StringValue("ns3::ConstantRandomVariable[Constant=" + std::to_string(p.ue_speed_mps) + "]"));
+    } else {
+      ue_mob.SetMobilityModel("ns3::ConstantPositionMobilityModel");
+    }
+    ue_mob.Install(t.ues.Get(i));
+  }
+  NetDeviceContainer enb_devs = lte->InstallEnbDevice(enbs);
+  NetDeviceContainer ue_devs = lte->InstallUeDevice(t.ues);
+  stack.Install(t.ues);
+  epc->AssignUeIpv4Address(ue_devs);
+  for (uint32_t i = 0; i < p.members; ++i) {
+    routing.GetStaticRouting(t.ues.Get(i)->GetObject<Ipv4>())->SetDefaultRoute(epc->GetUeDefaultGatewayAddress(), 1);
+    lte->Attach(ue_devs.Get(i), enb_devs.Get(i % p.enbs));
+  }
+  lte->AssignStreams(enb_devs, static_cast<int64_t>(p.seed * 1000));
+  lte->AssignStreams(ue_devs, static_cast<int64_t>(p.seed * 1000 + 500));
+  t.lte = lte;
+  t.epc = epc;
+  return t;
+}
+
+}  // namespace
+
+OnnetTopology BuildOnnetTopology(const GroupRekeyParams& p) { return p.access == "lte" ? BuildLte(p) : BuildIdeal(p); }
+
+OnnetApps InstallOnnetApps(const OnnetTopology& t, const GroupRekeyParams& p) {
+  OnnetApps a;
+  auto common = [&](auto& h, uint64_t seed, double factor) {
+    h.SetAttribute("Seed", UintegerValue(seed));
+    h.SetAttribute("SipTcp", BooleanValue(p.sip_tcp));
+    h.SetAttribute("SipT1", DoubleValue(p.sip_t1_s));
+    h.SetAttribute("DeviceFactor", DoubleValue(factor));
+    h.SetAttribute("Tls", BooleanValue(p.tls));
+    h.SetAttribute("StartUnixTime", UintegerValue(p.start_unix));
+  };
+  KmsHelper kh;
+  common(kh, p.seed * 1000003 + 1, p.server_device_factor);
+  a.kms = kh.Install(t.kms);
+  GmsHelper gh;
+  common(gh, p.seed * 1000003 + 2, p.server_device_factor);
+  gh.SetAttribute("KmsAddress", Ipv4AddressValue(t.kms_ip));
+  gh.SetAttribute("Transport", StringValue(p.transport));
+  gh.SetAttribute("Cores", UintegerValue(p.gms_cores));
+  if (p.forged_gms) gh.SetAttribute("GmsUri", StringValue("sip:mallory@mcx.example.org"));
+  gh.SetAttribute("ActivationDelay", DoubleValue(p.activation_delay_s));
+  gh.SetAttribute("RekeyPeriod", DoubleValue(p.rekey_period_s));
+  a.gms = gh.Install(t.gms);
+  McxServerHelper mh;
+  common(mh, p.seed * 1000003 + 3, p.server_device_factor);
+  mh.SetAttribute("KmsAddress", Ipv4AddressValue(t.kms_ip));
+  mh.SetAttribute("GmsAddress", Ipv4AddressValue(t.gms_ip));
+  a.mcx = mh.Install(t.mcx);
+  if (p.mixing) a.gms->AddMixingServer("sip:mcx-server@mcx.example.org", t.mcx_ip);
+
+  auto& members = a.members;
+  members.assign(p.groups, {});
+  a.ue_stagger_s = p.access == "lte" ? 0.02 : 0.005;
+  for (uint32_t i = 0; i < p.members; ++i) {
+    UeClientHelper uh;
+    common(uh, p.seed * 1000003 + 100 + i, p.ue_device_factor);
+    uh.SetAttribute("UserUri", StringValue(UeUri(i)));
+    uh.SetAttribute("KmsAddress", Ipv4AddressValue(t.kms_ip));
+    uh.SetAttribute("ProxyAddress", Ipv4AddressValue(t.mcx_ip));
+    uh.SetAttribute("GmsAddress", Ipv4AddressValue(t.gms_ip));
+    uh.SetAttribute("Transport", StringValue(p.transport));
+    Ptr<UeApp> ue = uh.Install(t.ues.Get(i));
+    ue->SetGroups({GroupUri(i % p.groups)});
+    members[i % p.groups].push_back(UeUri(i));
+    ue->SetStartTime(Seconds(1.0 + a.ue_stagger_s * i));
+    a.ues.push_back(ue);
+  }
+  for (uint32_t g = 0; g < p.groups; ++g) a.gms->AddGroup(GroupUri(g), members[g]);
+  a.kms->SetStartTime(Seconds(0));
+  a.gms->SetStartTime(Seconds(0.1));
+  a.mcx->SetStartTime(Seconds(0.1));
+  return a;
+}
+
+}  // namespace mcx::scenarios

@@ -1,0 +1,48 @@
+// What the on-network scenarios share: the access networks (LTE/EPC or an ideal wired tree) with
+// a KMS, a GMS and an MCX server behind them, and the key management applications on every node.
+// group-rekey runs this world alone; on-off-transition adds the PC5 sidelink to its UEs.
+#pragma once
+
+#include <ns3/lte-helper.h>
+#include <ns3/net-device-container.h>
+#include <ns3/node-container.h>
+#include <ns3/point-to-point-epc-helper.h>
+
+#include <string>
+#include <vector>
+
+#include "mcx/scenarios/group_rekey/group_rekey.h"
+#include "mcx/models/apps/helper/mcx_app_helper.h"
+
+namespace mcx::scenarios {
+
+std::string GroupUri(uint32_t g);
+std::string UeUri(uint32_t i);
+
+struct OnnetTopology {
+  ns3::Ptr<ns3::Node> kms, gms, mcx;
+  ns3::NodeContainer ues;
+  ns3::Ipv4Address kms_ip, gms_ip, mcx_ip;
+  /// Ideal access: UE i's link to its access router (the UE's device first).
+  std::vector<ns3::NetDeviceContainer> ue_access;
+  ns3::Ptr<ns3::LteHelper> lte;
+  ns3::Ptr<ns3::PointToPointEpcHelper> epc;
+};
+
+/// p.access "ideal": a two-level point-to-point tree; "lte": eNBs on a line with an EPC.
+OnnetTopology BuildOnnetTopology(const GroupRekeyParams& p);
+
+struct OnnetApps {
+  ns3::Ptr<models::KmsApp> kms;
+  ns3::Ptr<models::GmsApp> gms;
+  ns3::Ptr<models::McxServerApp> mcx;
+  std::vector<ns3::Ptr<models::UeApp>> ues;
+  std::vector<std::vector<std::string>> members;  ///< per group
+  double ue_stagger_s = 0;                        ///< UE i starts at 1 s + i * this
+};
+
+/// The KMS, GMS, MCX server and a UE client on every UE (UE i in group i % groups), configured
+/// from `p`; the GMS knows the groups. Nothing is scheduled beyond the applications' start times.
+OnnetApps InstallOnnetApps(const OnnetTopology& t, const GroupRekeyParams& p);
+
+}  // namespace mcx::scenarios

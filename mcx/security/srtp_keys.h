@@ -1,0 +1,33 @@
+// SRTP master keys from keys distributed by MIKEY-SAKKE (TS 33.180 7.4, F.1.3): the master key and
+// salt of a crypto session and the MKI that names them. Every place that turns a GMK or a PCK into
+// an SRTP context (call protection, key logs, the demo, tests) derives it here.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "mcx/security/srtp.h"
+#include "mcx/security/types.h"
+
+namespace mcx::security {
+
+/// 8-byte MKI of a group member's packets: GMK-ID || the sender's GUK-ID (TS 33.180 7.4.2).
+Bytes GroupMki(uint32_t gmk_id, uint32_t guk_id);
+/// 4-byte MKI naming one key: PCK-ID, CSK-ID, MuSiK-ID, MKFC-ID or SPK-ID (TS 33.180 7.4).
+Bytes KeyIdMki(uint32_t key_id);
+
+/// An MKI taken apart: the key ID it names and, for the 8-byte group form, the sender's GUK-ID.
+struct MkiFields {
+  uint32_t key_id = 0;
+  std::optional<uint32_t> guk_id;
+};
+/// Empty unless the MKI is 4 or 8 bytes long.
+std::optional<MkiFields> ParseMki(ByteView mki);
+
+/// A group member's SRTP master key for crypto session `cs_id`: TGK = GMK, CSB-ID = the sender's
+/// GUK-ID, RAND of the GMK's MIKEY message (7.4.2, F.1.3); MKI = GroupMki(gmk_id, guk_id).
+srtp::MasterKey GroupSenderMasterKey(ByteView gmk, uint32_t gmk_id, uint32_t guk_id, ByteView rand, uint8_t cs_id);
+/// One direction of a private call: TGK = PCK, CSB-ID = PCK-ID, MKI = KeyIdMki(pck_id).
+srtp::MasterKey PrivateCallMasterKey(ByteView pck, uint32_t pck_id, ByteView rand, uint8_t cs_id);
+
+}  // namespace mcx::security

@@ -1,0 +1,187 @@
+// The MCX key-management procedures without ns-3: KMS provisioning, REGISTER with CSK upload,
+// GMK distribution by SIP push and HTTP pull, rekey, member leave, revocation, error reports to
+// the GMS, and SIP retransmission over a lossy network.
+#include <gtest/gtest.h>
+
+#include "tests/support/fake_network.h"
+#include "mcx/procedures/onnet/gms_service.h"
+#include "mcx/procedures/onnet/kms_service.h"
+#include "mcx/procedures/onnet/mcx_server.h"
+#include "mcx/procedures/onnet/ue_client.h"
+
+namespace mcx::test {
+namespace {
+
+using namespace procedures;
+
+const std::string kKmsUri = "kms.mcx.example.org";
+const std::string kGroup = "sip:fire-crew@mcx.example.org";
+
+Provisioned ProvisionOn(FakeNetwork& net, FakeNode& node, const std::string& uri) {
+  std::optional<Provisioned> out;
+  auto client = std::make_shared<KmsClient>(node, Endpoint{"10.0.0.1", 443}, kKmsUri, uri);
+  client->Provision([&](crypto::Result<Provisioned> p) {
+    if (p) out = *p;
+  });
+  net.RunUntil(net.now() + 5);
+  if (!out) throw std::runtime_error("provisioning " + uri);
+  return *out;
+}
+
+struct World {
+  explicit World(GmkTransport transport, int members, std::string gms_identity = "sip:gms@mcx.example.org") {
+    auto& kms_node = net.Add("10.0.0.1", 1);
+    crypto::HmacDrbg kms_rng(99, "kms");
+    kms = std::make_unique<KmsService>(kms_node, *security::kms::Kms::Create(kKmsUri, security::KeyPeriod{2592000, 0}, kms_rng));
+    kms_node.http_handler = [this](const HttpRequest& r) { return kms->Handle(r); };
+    auto& gms_node = net.Add("10.0.0.2", 2);
+    auto& mcx_node = net.Add("10.0.0.3", 3);
+    GmsConfig gc;
+    gc.gms_uri = gms_identity;
+    gc.transport = transport;
+    gms = std::make_unique<GmsService>(gms_node, gms_node.sip(), gc, ProvisionOn(net, gms_node, gms_identity));
+    gms_node.sip_handler = [this](const Endpoint& f, const SipMessage& m) { gms->OnSipRequest(f, m); };
+    gms_node.http_handler = [this](const HttpRequest& r) { return gms->OnHttpRequest(r); };
+    gms->on_outcome = [this](const RekeyOutcome& o) { outcomes.push_back(o); };
+    McxServerConfig mc;
+    mc.gms_sip = Endpoint{"10.0.0.2", 5060};
+    mcx = std::make_unique<McxServer>(mcx_node, mcx_node.sip(), mc, ProvisionOn(net, mcx_node, mc.mdsi_uri));
+    mcx_node.sip_handler = [this](const Endpoint& f, const SipMessage& m) { mcx->OnSipRequest(f, m); };
+    mcx_node.sip().SetStrayResponseHandler([this](const SipMessage& r) { mcx->OnRelayedResponse(r); });
+    std::vector<std::string> uris;
+    for (int i = 0; i < members; ++i) uris.push_back("sip:ue" + std::to_string(i) + "@mcx.example.org");
+    gms->AddGroup(kGroup, uris);
+    for (int i = 0; i < members; ++i) {
+      auto& node = net.Add("10.0.1." + std::to_string(i + 1), 100 + i);
+      node.cost.device_factor = 3.0;
+      UeConfig uc;
+      uc.user_uri = uris[i];
+      uc.kms_uri = kKmsUri;
+      uc.kms = Endpoint{"10.0.0.1", 443};
+      uc.sip_proxy = Endpoint{"10.0.0.3", 5060};
+      uc.gms_http = Endpoint{"10.0.0.2", 443};
+      uc.groups = {kGroup};
+      uc.transport = transport;
+      ues.push_back(std::make_unique<UeClient>(node, node.sip(), uc));
+      UeClient* ue = ues.back().get();
+      node.sip_handler = [ue](const Endpoint& f, const SipMessage& m) { ue->OnSipRequest(f, m); };
+      ue->on_error = [this](const std::string& e) { ue_errors.push_back(e); };
+      ue->Start();
+    }
+    net.RunUntil(net.now() + 10);
+  }
+  uint32_t StoredGmks(const UeClient& ue) const { return static_cast<uint32_t>(ue.key_store().Keys(security::KeyPurpose::kGmk).size()); }
+  size_t Ok(uint32_t gmk_id) const {
+    size_t n = 0;
+    for (const auto& o : outcomes) n += o.gmk_id == gmk_id && o.result == "ok";
+    return n;
+  }
+
+  FakeNetwork net;
+  std::unique_ptr<KmsService> kms;
+  std::unique_ptr<GmsService> gms;
+  std::unique_ptr<McxServer> mcx;
+  std::vector<std::unique_ptr<UeClient>> ues;
+  std::vector<RekeyOutcome> outcomes;
+  std::vector<std::string> ue_errors;
+};
+
+TEST(Procedures, ProvisioningRegistrationAndCskUpload) {
+  World w(GmkTransport::kSip, 3);
+  for (const auto& ue : w.ues) {
+    EXPECT_TRUE(ue->provisioned());
+    EXPECT_TRUE(ue->registered());
+    EXPECT_EQ(ue->key_store().Keys(security::KeyPurpose::kCsk).size(), 1u);
+  }
+  EXPECT_EQ(w.kms->key_sets_issued(), 5u);  // GMS, MCX server, 3 UEs
+  EXPECT_EQ(w.mcx->registrations(), 3u);
+  EXPECT_EQ(w.mcx->csk_count(), 3u);  // each CSK I_MESSAGE decapsulated as the MDSI
+  EXPECT_EQ(w.mcx->affiliations().size(), 3u);
+  EXPECT_TRUE(w.ue_errors.empty());
+}
+
+void CheckDistribution(GmkTransport t) {
+  World w(t, 4);
+  w.gms->Rekey(kGroup);
+  w.net.RunUntil(w.net.now() + 10);
+  const uint32_t id = w.gms->CurrentGmkId(kGroup);
+  ASSERT_NE(id, 0u);
+  for (const auto& ue : w.ues) {
+    const security::StoredKey* k = ue->key_store().FindByKeyId(id);
+    ASSERT_NE(k, nullptr);
+    EXPECT_EQ(k->group_uri, kGroup);
+  }
+  EXPECT_EQ(w.Ok(id), 4u);
+  // A rekey reaches everyone, and latencies are positive and ordered in time.
+  w.gms->Rekey(kGroup);
+  w.net.RunUntil(w.net.now() + 10);
+  const uint32_t id2 = w.gms->CurrentGmkId(kGroup);
+  EXPECT_NE(id2, id);
+  EXPECT_EQ(w.Ok(id2), 4u);
+  for (const auto& o : w.outcomes) EXPECT_GT(o.answered, o.started);
+  for (const auto& ue : w.ues) EXPECT_EQ(w.StoredGmks(*ue), 2u);
+  EXPECT_TRUE(w.ue_errors.empty());
+}
+
+TEST(Procedures, GmkPushOverSip) { CheckDistribution(GmkTransport::kSip); }
+TEST(Procedures, GmkPullOverHttp) { CheckDistribution(GmkTransport::kHttp); }
+
+TEST(Procedures, MemberLeaveRekeyExcludesTheLeaver) {
+  World w(GmkTransport::kSip, 3);
+  w.gms->Rekey(kGroup);
+  w.net.RunUntil(w.net.now() + 10);
+  w.gms->RemoveMember(kGroup, "sip:ue2@mcx.example.org");
+  w.net.RunUntil(w.net.now() + 10);
+  const uint32_t id = w.gms->CurrentGmkId(kGroup);
+  EXPECT_NE(w.ues[0]->key_store().FindByKeyId(id), nullptr);
+  EXPECT_NE(w.ues[1]->key_store().FindByKeyId(id), nullptr);
+  EXPECT_EQ(w.ues[2]->key_store().FindByKeyId(id), nullptr);
+  EXPECT_EQ(w.Ok(id), 2u);
+}
+
+TEST(Procedures, RevocationEndsTheSecurityContext) {
+  World w(GmkTransport::kSip, 2);
+  w.gms->Rekey(kGroup);
+  w.net.RunUntil(w.net.now() + 10);
+  const uint32_t id = w.gms->CurrentGmkId(kGroup);
+  w.gms->Revoke(kGroup);
+  w.net.RunUntil(w.net.now() + 10);
+  for (const auto& ue : w.ues) {
+    ASSERT_NE(ue->key_store().FindByKeyId(id), nullptr);
+    EXPECT_TRUE(ue->key_store().FindByKeyId(id)->revoked);
+    EXPECT_EQ(ue->key_store().ActiveGmk(kGroup, w.net.start_unix + 100), nullptr);
+  }
+}
+
+TEST(Procedures, ForgedGmsIsRejectedAndReported) {
+  // A "GMS" whose identity is a valid KMS identity but not the authorised GMS identity.
+  World w(GmkTransport::kSip, 3, "sip:mallory@mcx.example.org");
+  w.gms->Rekey(kGroup);
+  w.net.RunUntil(w.net.now() + 10);
+  const uint32_t id = w.gms->CurrentGmkId(kGroup);
+  for (const auto& ue : w.ues) EXPECT_EQ(ue->key_store().FindByKeyId(id), nullptr);
+  size_t reported = 0;
+  for (const auto& o : w.outcomes) reported += o.result == "sender_not_authorised";
+  EXPECT_EQ(reported, 3u);  // every member sent the error back (5.7.2 step 2)
+  EXPECT_EQ(w.Ok(id), 0u);
+}
+
+TEST(Procedures, SipRetransmissionRecoversALostNotify) {
+  World w(GmkTransport::kSip, 2);
+  int dropped = 0;
+  w.net.drop = [&](const Endpoint&, const Endpoint&, const std::string& m) {
+    if (m.rfind("NOTIFY", 0) == 0 && dropped < 2) return ++dropped, true;
+    return false;
+  };
+  w.gms->Rekey(kGroup);
+  w.net.RunUntil(w.net.now() + 20);
+  const uint32_t id = w.gms->CurrentGmkId(kGroup);
+  EXPECT_EQ(dropped, 2);
+  EXPECT_EQ(w.Ok(id), 2u);
+  for (const auto& o : w.outcomes)
+    if (o.gmk_id == id) EXPECT_GE(o.answered - o.started, 0.5);  // waited for Timer E (T1)
+  EXPECT_GE(w.net.Find("10.0.0.2")->sip().counters().retransmissions, 2u);
+}
+
+}  // namespace
+}  // namespace mcx::test

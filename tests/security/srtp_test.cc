@@ -1,0 +1,283 @@
+// SRTP/SRTCP AEAD_AES_128_GCM: RFC 7714 vectors, a byte-for-byte cross-check with libsrtp2
+// (an independent implementation, linked into this test only), per-sender group keys chosen by
+// MKI, and each receiver error with its own code and counter.
+#include "mcx/security/srtp.h"
+
+#include <gtest/gtest.h>
+#include <srtp2/srtp.h>
+
+#include <cstring>
+
+#include "mcx/crypto/kdf.h"
+#include "mcx/crypto/rng.h"
+#include "tests/support/testdata.h"
+
+namespace mcx::security::srtp {
+
+using crypto::Append;
+using crypto::AppendU16;
+using crypto::AppendU32;
+using crypto::HmacDrbg;
+using crypto::LoadU32;
+using crypto::ToHex;
+namespace {
+
+using test::Hex;
+using test::HexField;
+
+struct Vectors {
+  nlohmann::json j = test::LoadJson("rfc7714-srtp-gcm.json");
+  SessionKeys Session() const {
+    return SessionKeys{SecretBytes(HexField(j, "session_key")), SecretBytes(HexField(j, "session_salt"))};
+  }
+};
+
+TEST(SrtpVectors, Rfc7714SrtpEncryption) {
+  Vectors v;
+  const auto& s = v.j.at("srtp");
+  EXPECT_EQ(ToHex(RtpIv(HexField(v.j, "session_salt"), 0x5501a0b2, 0, 0xf17b)), s.at("iv").get<std::string>());
+  Sender tx = Sender::WithSessionKeys(v.Session(), v.Session(), {});
+  auto out = tx.ProtectRtp(HexField(s, "plaintext_packet"));
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(ToHex(*out), s.at("encrypted_packet").get<std::string>());
+  Receiver rx = Receiver::WithSessionKeys(v.Session(), v.Session());
+  auto back = rx.UnprotectRtp(*out);
+  ASSERT_TRUE(back.ok()) << ErrorName(back.error());
+  EXPECT_EQ(ToHex(*back), s.at("plaintext_packet").get<std::string>());
+}
+
+TEST(SrtpVectors, Rfc7714SrtcpEncryptionAndTaggingOnly) {
+  Vectors v;
+  const auto& s = v.j.at("srtcp");
+  EXPECT_EQ(ToHex(RtcpIv(HexField(v.j, "session_salt"), 0x4d617273, 0x5d4)), s.at("iv").get<std::string>());
+  Sender tx = Sender::WithSessionKeys(v.Session(), v.Session(), {});
+  tx.set_srtcp_index(0x5d4);
+  auto enc = tx.ProtectRtcp(HexField(s, "plaintext_packet"));
+  ASSERT_TRUE(enc.ok());
+  EXPECT_EQ(ToHex(*enc), s.at("encrypted_packet").get<std::string>());
+  tx.set_srtcp_index(0x5d4);
+  auto tag = tx.AuthenticateRtcp(HexField(s, "plaintext_packet"));
+  ASSERT_TRUE(tag.ok());
+  EXPECT_EQ(ToHex(*tag), s.at("authenticated_only_packet").get<std::string>());
+  Receiver rx = Receiver::WithSessionKeys(v.Session(), v.Session());
+  EXPECT_EQ(ToHex(*rx.UnprotectRtcp(*enc)), s.at("plaintext_packet").get<std::string>());
+  Receiver rx2 = Receiver::WithSessionKeys(v.Session(), v.Session());
+  EXPECT_EQ(ToHex(*rx2.UnprotectRtcp(*tag)), s.at("plaintext_packet").get<std::string>());
+}
+
+// ---- libsrtp2 cross-check ----
+
+class Libsrtp {
+ public:
+  Libsrtp(const MasterKey& mk, bool inbound) {
+    static const bool init = srtp_init() == srtp_err_status_ok;
+    EXPECT_TRUE(init);
+    std::memcpy(key_, mk.key.data(), 16);
+    std::memcpy(key_ + 16, mk.salt.data(), 12);
+    std::memcpy(mki_, mk.mki.data(), mk.mki.size());
+    mk_.key = key_;
+    mk_.mki_id = mki_;
+    mk_.mki_size = static_cast<unsigned>(mk.mki.size());
+    keys_[0] = &mk_;
+    srtp_policy_t p;
+    std::memset(&p, 0, sizeof p);
+    srtp_crypto_policy_set_aes_gcm_128_16_auth(&p.rtp);
+    srtp_crypto_policy_set_aes_gcm_128_16_auth(&p.rtcp);
+    p.ssrc.type = inbound ? ssrc_any_inbound : ssrc_any_outbound;
+    p.keys = keys_;
+    p.num_master_keys = 1;
+    p.window_size = 128;
+    use_mki_ = !mk.mki.empty();
+    EXPECT_EQ(srtp_create(&s_, &p), srtp_err_status_ok);
+  }
+  ~Libsrtp() { srtp_dealloc(s_); }
+  Bytes Protect(ByteView pkt, bool rtcp) {
+    Bytes buf(pkt.begin(), pkt.end());
+    buf.resize(pkt.size() + 64);
+    int len = static_cast<int>(pkt.size());
+    auto st = rtcp ? srtp_protect_rtcp_mki(s_, buf.data(), &len, use_mki_, 0)
+                   : srtp_protect_mki(s_, buf.data(), &len, use_mki_, 0);
+    EXPECT_EQ(st, srtp_err_status_ok);
+    buf.resize(static_cast<size_t>(len));
+    return buf;
+  }
+  std::optional<Bytes> Unprotect(ByteView pkt, bool rtcp) {
+    Bytes buf(pkt.begin(), pkt.end());
+    int len = static_cast<int>(pkt.size());
+    auto st = rtcp ? srtp_unprotect_rtcp_mki(s_, buf.data(), &len, use_mki_)
+                   : srtp_unprotect_mki(s_, buf.data(), &len, use_mki_);
+    if (st != srtp_err_status_ok) return std::nullopt;
+    buf.resize(static_cast<size_t>(len));
+    return buf;
+  }
+
+ private:
+  srtp_t s_ = nullptr;
+  unsigned char key_[28];
+  unsigned char mki_[8];
+  srtp_master_key_t mk_;
+  srtp_master_key_t* keys_[1];
+  bool use_mki_;
+};
+
+Bytes RtpPacket(uint16_t seq, uint32_t ssrc, size_t payload) {
+  Bytes p{0x80, 0x60};
+  AppendU16(p, seq);
+  AppendU32(p, 1000u * seq);
+  AppendU32(p, ssrc);
+  for (size_t i = 0; i < payload; ++i) p.push_back(static_cast<uint8_t>(i * 7 + seq));
+  return p;
+}
+
+Bytes McptApp(uint32_t ssrc) {  // an RTCP APP "MCPT" Floor Request with a priority field
+  Bytes p{0x80, 204, 0, 4};
+  AppendU32(p, ssrc);
+  Append(p, ByteView("MCPT"));
+  Append(p, Bytes{0, 2, 5, 0, 13, 2, 0x80, 0});
+  return p;
+}
+
+MasterKey Key(size_t mki_len, uint64_t seed) {
+  HmacDrbg rng(seed, "srtp-key");
+  MasterKey mk{*rng.Generate(16), *rng.Generate(12), {}};
+  mk.mki = rng.Generate(mki_len)->Expose();
+  return mk;
+}
+
+TEST(SrtpLibsrtp, SameBytesBothWaysWithAndWithoutMki) {
+  for (size_t mki_len : {size_t{0}, size_t{4}, size_t{8}}) {
+    SCOPED_TRACE(mki_len);
+    const MasterKey mk = Key(mki_len, 100 + mki_len);
+    Sender ours(mk);
+    Libsrtp theirs_tx(mk, false), theirs_rx(mk, true);
+    Receiver rx(mki_len, [&](ByteView mki) -> std::optional<MasterKey> {
+      if (mki == ByteView(mk.mki)) return mk;
+      return std::nullopt;
+    });
+    for (uint16_t seq = 1; seq <= 5; ++seq) {
+      const Bytes rtp = RtpPacket(seq, 0x11223344, 33);  // a 33-byte AMR-WB-ish voice frame
+      auto mine = ours.ProtectRtp(rtp);
+      ASSERT_TRUE(mine.ok());
+      EXPECT_EQ(ToHex(*mine), ToHex(theirs_tx.Protect(rtp, false)));
+      auto decoded = theirs_rx.Unprotect(*mine, false);
+      ASSERT_TRUE(decoded.has_value());
+      EXPECT_EQ(*decoded, rtp);
+      EXPECT_EQ(*rx.UnprotectRtp(*mine), rtp);
+      // RTCP: libsrtp numbers its SRTCP packets itself; take its index and compare bytes.
+      const Bytes app = McptApp(0x11223344);
+      const Bytes lib = theirs_tx.Protect(app, true);
+      ours.set_srtcp_index(LoadU32(lib.data() + lib.size() - mki_len - 4) & 0x7fffffff);
+      auto mine_rtcp = ours.ProtectRtcp(app);
+      ASSERT_TRUE(mine_rtcp.ok());
+      EXPECT_EQ(ToHex(*mine_rtcp), ToHex(lib));
+      EXPECT_EQ(mine_rtcp->size(), app.size() + 20 + mki_len);
+      auto back = rx.UnprotectRtcp(lib);
+      ASSERT_TRUE(back.ok()) << ErrorName(back.error());
+      EXPECT_EQ(*back, app);
+    }
+  }
+}
+
+// ---- TS 33.180 7.4.2: per-sender group keys chosen by MKI ----
+
+TEST(SrtpGroup, EachMemberDecryptsTheOthersByMki) {
+  const Bytes gmk = Hex("fcfe65cd967c58d260b603ccb9a887a9");
+  const uint32_t gmk_id = 0x09bf9d37;
+  const Bytes rand = Hex("6819e679461120e10ac458cce67b8024");
+  auto member_key = [&](const std::string& uri) {
+    const uint32_t guk = kdf::GukId(gmk, gmk_id, uri);
+    kdf::SrtpMasterKeys k = kdf::SrtpMaster(gmk, 4, guk, rand);
+    MasterKey mk{k.key, k.salt, {}};
+    AppendU32(mk.mki, gmk_id);
+    AppendU32(mk.mki, guk);
+    return mk;
+  };
+  const MasterKey alice = member_key("sip:p25user01@etherstack.com");
+  const MasterKey bob = member_key("sip:p25user02@etherstack.co.jp");
+  EXPECT_EQ(ToHex(alice.key), "64837d2b4d69a266e4489d3807353ad9");  // the published vector
+  EXPECT_NE(ToHex(alice.key), ToHex(bob.key));
+  // A receiver holding only the GMK (and the RAND) rebuilds each sender's key from its MKI.
+  auto lookup = [&](ByteView mki) -> std::optional<MasterKey> {
+    if (mki.size() != 8 || LoadU32(mki.data()) != gmk_id) return std::nullopt;
+    kdf::SrtpMasterKeys k = kdf::SrtpMaster(gmk, 4, LoadU32(mki.data() + 4), rand);
+    return MasterKey{k.key, k.salt, mki.ToBytes()};
+  };
+  Sender a(alice), b(bob);
+  Receiver at_bob(8, lookup), at_alice(8, lookup);
+  const Bytes from_a = RtpPacket(7, 0xaaaa0001, 33), from_b = RtpPacket(9, 0xbbbb0002, 33);
+  EXPECT_EQ(*at_bob.UnprotectRtp(*a.ProtectRtp(from_a)), from_a);
+  EXPECT_EQ(*at_alice.UnprotectRtp(*b.ProtectRtp(from_b)), from_b);
+  EXPECT_EQ(*at_bob.UnprotectRtcp(*a.ProtectRtcp(McptApp(0xaaaa0001))), McptApp(0xaaaa0001));
+}
+
+// ---- receiver errors ----
+
+class SrtpErrors : public ::testing::Test {
+ protected:
+  MasterKey mk_ = Key(4, 7);
+  Sender tx_{mk_};
+  Receiver rx_{4, [this](ByteView mki) -> std::optional<MasterKey> {
+                 if (mki == ByteView(mk_.mki)) return mk_;
+                 return std::nullopt;
+               }};
+};
+
+TEST_F(SrtpErrors, ReplayTamperUnknownMkiTruncatedEachCounted) {
+  const Bytes p1 = *tx_.ProtectRtp(RtpPacket(1, 5, 33));
+  ASSERT_TRUE(rx_.UnprotectRtp(p1).ok());
+  EXPECT_EQ(rx_.UnprotectRtp(p1).error(), Error::kReplayDetected);
+  for (uint16_t s = 2; s < 100; ++s) ASSERT_TRUE(rx_.UnprotectRtp(*tx_.ProtectRtp(RtpPacket(s, 5, 33))).ok());
+  EXPECT_EQ(rx_.UnprotectRtp(p1).error(), Error::kReplayTooOld);
+  Bytes bad = *tx_.ProtectRtp(RtpPacket(100, 5, 33));
+  bad[20] ^= 1;
+  EXPECT_EQ(rx_.UnprotectRtp(bad).error(), Error::kAuthenticationFailed);
+  bad[20] ^= 1;
+  EXPECT_TRUE(rx_.UnprotectRtp(bad).ok());  // the forged copy did not consume the index
+  Bytes unknown = *tx_.ProtectRtp(RtpPacket(101, 5, 33));
+  unknown.back() ^= 1;  // the MKI names no key
+  EXPECT_EQ(rx_.UnprotectRtp(unknown).error(), Error::kUnknownMki);
+  EXPECT_EQ(rx_.UnprotectRtp(Bytes(20, 0x80)).error(), Error::kTruncated);
+  EXPECT_EQ(rx_.UnprotectRtcp(Bytes(20, 0x80)).error(), Error::kTruncated);
+  const Counters& c = rx_.counters();
+  EXPECT_EQ(c.ok, 100u);
+  EXPECT_EQ(c.replayed, 2u);
+  EXPECT_EQ(c.auth_failed, 1u);
+  EXPECT_EQ(c.unknown_mki, 1u);
+  EXPECT_EQ(c.malformed, 2u);
+}
+
+TEST_F(SrtpErrors, WrongKeyIsAnAuthenticationFailure) {
+  MasterKey other = Key(4, 8);
+  other.mki = mk_.mki;  // same MKI, different key: a member that holds a stale GMK
+  Sender wrong(other);
+  EXPECT_EQ(rx_.UnprotectRtp(*wrong.ProtectRtp(RtpPacket(1, 5, 33))).error(), Error::kAuthenticationFailed);
+  EXPECT_EQ(rx_.UnprotectRtcp(*wrong.ProtectRtcp(McptApp(5))).error(), Error::kAuthenticationFailed);
+  Bytes rtcp = *tx_.ProtectRtcp(McptApp(5));
+  ASSERT_TRUE(rx_.UnprotectRtcp(rtcp).ok());
+  EXPECT_EQ(rx_.UnprotectRtcp(rtcp).error(), Error::kReplayDetected);
+}
+
+TEST_F(SrtpErrors, RocFollowsSequenceWrap) {
+  for (uint32_t i = 0; i < 20; ++i) {
+    const uint16_t seq = static_cast<uint16_t>(65530 + i);
+    auto back = rx_.UnprotectRtp(*tx_.ProtectRtp(RtpPacket(seq, 9, 10)));
+    ASSERT_TRUE(back.ok()) << seq << " " << ErrorName(back.error());
+  }
+  EXPECT_EQ(tx_.roc(), 1u);
+}
+
+TEST(SrtpReplayWindow, CheckAndAdd) {
+  ReplayWindow w;
+  EXPECT_TRUE(w.Check(10).ok());
+  w.Add(10);
+  EXPECT_EQ(w.Check(10).error(), Error::kReplayDetected);
+  EXPECT_TRUE(w.Check(9).ok());
+  w.Add(80);
+  EXPECT_EQ(w.Check(10).error(), Error::kReplayTooOld);
+  EXPECT_TRUE(w.Check(17).ok());
+  w.Add(17);
+  EXPECT_EQ(w.Check(17).error(), Error::kReplayDetected);
+}
+
+}  // namespace
+}  // namespace mcx::security::srtp
