@@ -1,13 +1,11 @@
 // TS 33.180 Annex D XML: KmsResponse (KmsInit, KmsKeyProv, KmsCertCache) and the KMS Redirect
-// Response, written and parsed with libxml2.
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-
-#include <cstring>
-#include <memory>
+// Response, written and parsed with the libxml2 wrapper (xml_doc.h).
+#include <cctype>
+#include <cstdlib>
 
 #include "mcx/crypto/base64.h"
 #include "mcx/security/kms.h"
+#include "mcx/security/xml_doc.h"
 
 namespace mcx::security::kms {
 using crypto::Base64Decode;
@@ -15,47 +13,27 @@ using crypto::FromHex;
 
 namespace {
 
-const xmlChar* X(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
-
-struct DocFree {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
-};
-using Doc = std::unique_ptr<xmlDoc, DocFree>;
+using xml::Document;
+using xml::Node;
 
 // ---- writing ----
 
+/// A document whose elements are all in the root's namespace, indented.
 class Writer {
  public:
-  Writer(const char* root, const char* ns) : doc_(xmlNewDoc(X("1.0"))) {
-    root_ = xmlNewNode(nullptr, X(root));
-    ns_ = xmlNewNs(root_, X(ns), nullptr);
-    xmlSetNs(root_, ns_);
-    xmlDocSetRootElement(doc_.get(), root_);
-  }
-  xmlNode* root() { return root_; }
-  xmlNode* Add(xmlNode* parent, const char* name) { return xmlNewChild(parent, ns_, X(name), nullptr); }
-  void Text(xmlNode* parent, const char* name, const std::string& value) {
-    xmlNewTextChild(parent, ns_, X(name), X(value.c_str()));
-  }
-  void Optional(xmlNode* parent, const char* name, const std::string& value) {
+  Writer(const char* root, const char* ns) : doc_(Document::Create(root, ns)), ns_(doc_.Root().Namespace()) {}
+  Node root() { return doc_.Root(); }
+  Node Add(Node parent, const char* name) { return parent.AddChild(name, ns_); }
+  void Text(Node parent, const char* name, const std::string& value) { parent.AddTextChild(name, value, ns_); }
+  void Optional(Node parent, const char* name, const std::string& value) {
     if (!value.empty()) Text(parent, name, value);
   }
-  static void Attr(xmlNode* n, const char* name, const std::string& value) {
-    xmlNewProp(n, X(name), X(value.c_str()));
-  }
-  std::string Dump() {
-    xmlChar* buf = nullptr;
-    int size = 0;
-    xmlDocDumpFormatMemoryEnc(doc_.get(), &buf, &size, "UTF-8", 1);
-    std::string out(reinterpret_cast<char*>(buf), static_cast<size_t>(size));
-    xmlFree(buf);
-    return out;
-  }
+  static void Attr(Node n, const char* name, const std::string& value) { n.SetAttr(name, value); }
+  std::string Dump() const { return doc_.Serialize(Document::Layout::kIndented); }
 
  private:
-  Doc doc_;
-  xmlNode* root_;
-  xmlNs* ns_;
+  Document doc_;
+  xml::Ns ns_;
 };
 
 std::string UpperHex(ByteView b) {
@@ -64,8 +42,8 @@ std::string UpperHex(ByteView b) {
   return h;
 }
 
-void WriteCertificate(Writer& w, xmlNode* parent, const Certificate& c) {
-  xmlNode* n = w.Add(parent, "KmsCertificate");
+void WriteCertificate(Writer& w, Node parent, const Certificate& c) {
+  Node n = w.Add(parent, "KmsCertificate");
   Writer::Attr(n, "Version", c.version);
   Writer::Attr(n, "Role", c.role);
   if (!c.id.empty()) Writer::Attr(n, "Id", c.id);
@@ -82,13 +60,13 @@ void WriteCertificate(Writer& w, xmlNode* parent, const Certificate& c) {
   w.Text(n, "PubAuthKey", UpperHex(c.pub_auth_key));
   w.Optional(n, "ParameterSet", c.parameter_set);
   if (!c.kms_domains.empty()) {
-    xmlNode* list = w.Add(n, "KmsDomainList");
+    Node list = w.Add(n, "KmsDomainList");
     for (const auto& d : c.kms_domains) w.Text(list, "KmsDomain", d);
   }
 }
 
-void WriteKeySet(Writer& w, xmlNode* parent, const KeySet& k) {
-  xmlNode* n = w.Add(parent, "KmsKeySet");
+void WriteKeySet(Writer& w, Node parent, const KeySet& k) {
+  Node n = w.Add(parent, "KmsKeySet");
   Writer::Attr(n, "Version", k.version);
   w.Text(n, "KmsUri", k.kms_uri);
   w.Optional(n, "CertUri", k.cert_uri);
@@ -106,52 +84,20 @@ void WriteKeySet(Writer& w, xmlNode* parent, const KeySet& k) {
 
 // ---- reading ----
 
-bool Is(const xmlNode* n, const char* name, const char* ns) {
-  return n && n->type == XML_ELEMENT_NODE && std::strcmp(reinterpret_cast<const char*>(n->name), name) == 0 &&
-         n->ns && std::strcmp(reinterpret_cast<const char*>(n->ns->href), ns) == 0;
-}
-
-const xmlNode* Child(const xmlNode* parent, const char* name, const char* ns = kNamespace) {
-  for (const xmlNode* c = parent->children; c; c = c->next)
-    if (Is(c, name, ns)) return c;
-  return nullptr;
-}
-
-std::vector<const xmlNode*> Children(const xmlNode* parent, const char* name, const char* ns = kNamespace) {
-  std::vector<const xmlNode*> out;
-  for (const xmlNode* c = parent->children; c; c = c->next)
-    if (Is(c, name, ns)) out.push_back(c);
-  return out;
-}
-
-bool HasElementChildren(const xmlNode* n) {
-  for (const xmlNode* c = n->children; c; c = c->next)
-    if (c->type == XML_ELEMENT_NODE) return true;
-  return false;
-}
-
-std::string Content(const xmlNode* n) {
-  xmlChar* t = xmlNodeGetContent(n);
-  std::string s = t ? reinterpret_cast<char*>(t) : "";
-  xmlFree(t);
+/// An element's text without surrounding whitespace.
+std::string Content(Node n) {
+  const std::string s = n.Text();
   const auto b = s.find_first_not_of(" \t\r\n");
   const auto e = s.find_last_not_of(" \t\r\n");
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
-std::string Attr(const xmlNode* n, const char* name) {
-  xmlChar* v = xmlGetProp(n, X(name));
-  std::string s = v ? reinterpret_cast<char*>(v) : "";
-  xmlFree(v);
-  return s;
-}
-
 /// Reads elements into a struct, remembering the first error.
 class Reader {
  public:
-  explicit Reader(const xmlNode* n, const char* ns = kNamespace) : n_(n), ns_(ns) {}
+  explicit Reader(Node n, const char* ns = kNamespace) : n_(n), ns_(ns) {}
   std::string Text(const char* name, bool required = true) {
-    const xmlNode* c = Child(n_, name, ns_);
+    Node c = n_.Child(name, ns_);
     if (!c) {
       if (required) Fail(Error::kXmlMissingElement);
       return "";
@@ -167,12 +113,12 @@ class Reader {
     return std::stoull(s);
   }
   Bytes Key(const char* name, size_t len) {
-    const xmlNode* c = Child(n_, name, ns_);
+    Node c = n_.Child(name, ns_);
     if (!c) {
       Fail(Error::kXmlMissingElement);
       return {};
     }
-    if (HasElementChildren(c)) {  // EncKeyContentType: TrK-encrypted keys are not supported
+    if (c.HasElementChildren()) {  // EncKeyContentType: TrK-encrypted keys are not supported
       Fail(Error::kUnsupportedValue);
       return {};
     }
@@ -184,7 +130,7 @@ class Reader {
     return *b;
   }
   std::optional<bool> Bool(const char* name) {
-    const xmlNode* c = Child(n_, name, ns_);
+    Node c = n_.Child(name, ns_);
     if (!c) return std::nullopt;
     std::string s = Content(c);
     if (s == "true" || s == "1") return true;
@@ -199,18 +145,18 @@ class Reader {
   Status status() const { return failed_ ? Status(err_) : Status::Ok(); }
 
  private:
-  const xmlNode* n_;
+  Node n_;
   const char* ns_;
   bool failed_ = false;
   Error err_ = Error::kXmlMalformed;
 };
 
-Result<Certificate> ReadCertificate(const xmlNode* n) {
+Result<Certificate> ReadCertificate(Node n) {
   Reader r(n);
   Certificate c;
-  c.version = Attr(n, "Version");
-  c.role = Attr(n, "Role");
-  c.id = Attr(n, "Id");
+  c.version = n.Attr("Version");
+  c.role = n.Attr("Role");
+  c.id = n.Attr("Id");
   c.cert_uri = r.Text("CertUri", false);
   c.kms_uri = r.Text("KmsUri");
   c.issuer = r.Text("Issuer", false);
@@ -223,16 +169,16 @@ Result<Certificate> ReadCertificate(const xmlNode* n) {
   c.pub_enc_key = r.Key("PubEncKey", sakke::kPointBytes);
   c.pub_auth_key = r.Key("PubAuthKey", eccsi::kPointBytes);
   c.parameter_set = r.Text("ParameterSet", false);
-  if (const xmlNode* list = Child(n, "KmsDomainList"))
-    for (const xmlNode* d : Children(list, "KmsDomain")) c.kms_domains.push_back(Content(d));
+  if (Node list = n.Child("KmsDomainList", kNamespace))
+    for (Node d : list.Children("KmsDomain", kNamespace)) c.kms_domains.push_back(Content(d));
   MCX_TRY(r.status());
   return c;
 }
 
-Result<KeySet> ReadKeySet(const xmlNode* n) {
+Result<KeySet> ReadKeySet(Node n) {
   Reader r(n);
   KeySet k;
-  k.version = Attr(n, "Version");
+  k.version = n.Attr("Version");
   k.kms_uri = r.Text("KmsUri");
   k.cert_uri = r.Text("CertUri", false);
   k.issuer = r.Text("Issuer", false);
@@ -257,39 +203,34 @@ Result<KeySet> ReadKeySet(const xmlNode* n) {
   return k;
 }
 
-Result<Doc> ParseDoc(std::string_view xml) {
-  Doc doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "kms.xml", nullptr,
-                        XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
-  if (!doc || !xmlDocGetRootElement(doc.get())) return Error::kXmlMalformed;
-  return doc;
-}
+Result<Document> ParseDoc(std::string_view xml) { return Document::Parse(xml, xml::BlankText::kDrop); }
 
-void WriteRedirectInto(Writer& w, xmlNode* n, const RedirectResponse& r) {
+void WriteRedirectInto(Writer& w, Node n, const RedirectResponse& r) {
   Writer::Attr(n, "Id", r.id);
   Writer::Attr(n, "Version", "1.0.0");
   w.Text(n, "UserUri", r.user_uri);
   w.Text(n, "KmsUri", r.kms_uri);
   w.Text(n, "Time", r.time);
   w.Text(n, "RejectedKmsUri", r.rejected_kms_uri);
-  xmlNode* list = w.Add(n, "ProposedKmsUriList");
+  Node list = w.Add(n, "ProposedKmsUriList");
   for (const auto& u : r.proposed_kms_uris) w.Text(list, "KmsUri", u);
   for (const auto& inner : r.nested) WriteRedirectInto(w, w.Add(n, "KmsRedirectResponse"), inner);
 }
 
-Result<RedirectResponse> ReadRedirect(const xmlNode* n, int depth) {
+Result<RedirectResponse> ReadRedirect(Node n, int depth) {
   if (depth > 8) return Error::kXmlBadValue;  // bounded nesting
   Reader r(n, kKrrNamespace);
   RedirectResponse k;
-  k.id = Attr(n, "Id");
+  k.id = n.Attr("Id");
   k.user_uri = r.Text("UserUri");
   k.kms_uri = r.Text("KmsUri");
   k.time = r.Text("Time");
   k.rejected_kms_uri = r.Text("RejectedKmsUri");
   MCX_TRY(r.status());
-  const xmlNode* list = Child(n, "ProposedKmsUriList", kKrrNamespace);
+  Node list = n.Child("ProposedKmsUriList", kKrrNamespace);
   if (!list) return Error::kXmlMissingElement;
-  for (const xmlNode* u : Children(list, "KmsUri", kKrrNamespace)) k.proposed_kms_uris.push_back(Content(u));
-  for (const xmlNode* inner : Children(n, "KmsRedirectResponse", kKrrNamespace)) {
+  for (Node u : list.Children("KmsUri", kKrrNamespace)) k.proposed_kms_uris.push_back(Content(u));
+  for (Node inner : n.Children("KmsRedirectResponse", kKrrNamespace)) {
     auto in = ReadRedirect(inner, depth + 1);
     if (!in) return in.error();
     k.nested.push_back(std::move(in).value());
@@ -312,8 +253,8 @@ std::string WriteRequest(const Request& r) {
 Result<Request> ParseRequest(std::string_view xml) {
   auto doc = ParseDoc(xml);
   if (!doc) return doc.error();
-  const xmlNode* root = xmlDocGetRootElement(doc->get());
-  if (!Is(root, "KmsRequest", kNamespace)) return Error::kXmlMalformed;
+  Node root = doc->Root();
+  if (!root.Is("KmsRequest", kNamespace)) return Error::kXmlMalformed;
   Reader rd(root);
   Request r;
   r.user_uri = rd.Text("UserUri");
@@ -334,22 +275,22 @@ std::string WriteResponse(const Response& r) {
   w.Text(w.root(), "Time", r.time);
   w.Optional(w.root(), "KmsId", r.kms_id);
   w.Text(w.root(), "ClientReqUrl", r.client_req_url);
-  xmlNode* msg = w.Add(w.root(), "KmsMessage");
+  Node msg = w.Add(w.root(), "KmsMessage");
   switch (r.kind) {
     case MessageKind::kInit: {
-      xmlNode* n = w.Add(msg, "KmsInit");
+      Node n = w.Add(msg, "KmsInit");
       Writer::Attr(n, "Version", "1.0.0");
       for (const auto& c : r.certificates) WriteCertificate(w, n, c);
       break;
     }
     case MessageKind::kKeyProv: {
-      xmlNode* n = w.Add(msg, "KmsKeyProv");
+      Node n = w.Add(msg, "KmsKeyProv");
       Writer::Attr(n, "Version", "1.0.0");
       for (const auto& k : r.key_sets) WriteKeySet(w, n, k);
       break;
     }
     case MessageKind::kCertCache: {
-      xmlNode* n = w.Add(msg, "KmsCertCache");
+      Node n = w.Add(msg, "KmsCertCache");
       Writer::Attr(n, "Version", "1.0.0");
       Writer::Attr(n, "CacheNum", std::to_string(r.cache_num));
       for (const auto& c : r.certificates) WriteCertificate(w, n, c);
@@ -357,7 +298,7 @@ std::string WriteResponse(const Response& r) {
     }
   }
   if (r.error) {
-    xmlNode* e = w.Add(w.root(), "KmsError");
+    Node e = w.Add(w.root(), "KmsError");
     w.Text(e, "ErrorCode", r.error->first);
     w.Text(e, "ErrorMsg", r.error->second);
   }
@@ -367,47 +308,47 @@ std::string WriteResponse(const Response& r) {
 Result<Response> ParseResponse(std::string_view xml) {
   auto doc = ParseDoc(xml);
   if (!doc) return doc.error();
-  const xmlNode* root = xmlDocGetRootElement(doc->get());
-  if (Is(root, "SignedKmsResponse", kNamespace)) root = Child(root, "KmsResponse");
-  if (!Is(root, "KmsResponse", kNamespace)) return Error::kXmlMalformed;
+  Node root = doc->Root();
+  if (root.Is("SignedKmsResponse", kNamespace)) root = root.Child("KmsResponse", kNamespace);
+  if (!root.Is("KmsResponse", kNamespace)) return Error::kXmlMalformed;
   Reader rd(root);
   Response r;
-  r.id = Attr(root, "Id");
+  r.id = root.Attr("Id");
   r.user_uri = rd.Text("UserUri");
   r.kms_uri = rd.Text("KmsUri");
   r.time = rd.Text("Time");
   r.kms_id = rd.Text("KmsId", false);
   r.client_req_url = rd.Text("ClientReqUrl");
   MCX_TRY(rd.status());
-  if (const xmlNode* e = Child(root, "KmsError")) {
+  if (Node e = root.Child("KmsError", kNamespace)) {
     Reader er(e);
     r.error = std::make_pair(er.Text("ErrorCode", false), er.Text("ErrorMsg", false));
   }
-  const xmlNode* msg = Child(root, "KmsMessage");
+  Node msg = root.Child("KmsMessage", kNamespace);
   if (!msg) {
     if (r.error) return r;  // an error response may carry no message
     return Error::kXmlMissingElement;
   }
-  if (const xmlNode* n = Child(msg, "KmsInit")) {
+  if (Node n = msg.Child("KmsInit", kNamespace)) {
     r.kind = MessageKind::kInit;
-    const xmlNode* c = Child(n, "KmsCertificate");
-    if (const xmlNode* s = Child(n, "SignedKmsCertificate"); !c && s) c = Child(s, "KmsCertificate");
+    Node c = n.Child("KmsCertificate", kNamespace);
+    if (Node s = n.Child("SignedKmsCertificate", kNamespace); !c && s) c = s.Child("KmsCertificate", kNamespace);
     if (!c) return Error::kXmlMissingElement;
     auto cert = ReadCertificate(c);
     if (!cert) return cert.error();
     r.certificates.push_back(std::move(cert).value());
-  } else if (const xmlNode* n = Child(msg, "KmsKeyProv")) {
+  } else if (Node n = msg.Child("KmsKeyProv", kNamespace)) {
     r.kind = MessageKind::kKeyProv;
-    for (const xmlNode* k : Children(n, "KmsKeySet")) {
+    for (Node k : n.Children("KmsKeySet", kNamespace)) {
       auto ks = ReadKeySet(k);
       if (!ks) return ks.error();
       r.key_sets.push_back(std::move(ks).value());
     }
-  } else if (const xmlNode* n = Child(msg, "KmsCertCache")) {
+  } else if (Node n = msg.Child("KmsCertCache", kNamespace)) {
     r.kind = MessageKind::kCertCache;
-    std::string num = Attr(n, "CacheNum");
+    std::string num = n.Attr("CacheNum");
     r.cache_num = num.empty() ? 0 : std::strtoull(num.c_str(), nullptr, 10);
-    for (const xmlNode* c : Children(n, "KmsCertificate")) {
+    for (Node c : n.Children("KmsCertificate", kNamespace)) {
       auto cert = ReadCertificate(c);
       if (!cert) return cert.error();
       r.certificates.push_back(std::move(cert).value());
@@ -427,8 +368,8 @@ std::string WriteRedirect(const RedirectResponse& r) {
 Result<RedirectResponse> ParseRedirect(std::string_view xml) {
   auto doc = ParseDoc(xml);
   if (!doc) return doc.error();
-  const xmlNode* root = xmlDocGetRootElement(doc->get());
-  if (!Is(root, "KmsRedirectResponse", kKrrNamespace)) return Error::kXmlMalformed;
+  Node root = doc->Root();
+  if (!root.Is("KmsRedirectResponse", kKrrNamespace)) return Error::kXmlMalformed;
   return ReadRedirect(root, 0);
 }
 

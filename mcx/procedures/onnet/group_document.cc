@@ -1,15 +1,14 @@
 #include "mcx/procedures/onnet/group_document.h"
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-
-#include <cstring>
-#include <functional>
-#include <memory>
+#include "mcx/security/xml_doc.h"
 
 namespace mcx::procedures {
 
 namespace {
+
+using security::xml::Document;
+using security::xml::ForEachElement;
+using security::xml::Node;
 
 const char* kListNs = "urn:oma:xml:poc:list-service";
 const char* kGktpNs = "urn:3gpp:ns:mcpttGKTP:1.0";
@@ -28,41 +27,6 @@ std::string Escape(const std::string& s) {
     }
   }
   return o;
-}
-
-struct DocFree {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
-};
-
-std::unique_ptr<xmlDoc, DocFree> Parse(const std::string& xml) {
-  return std::unique_ptr<xmlDoc, DocFree>(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "doc.xml", nullptr,
-                                                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
-}
-
-bool Is(const xmlNode* n, const char* name, const char* ns) {
-  return n && n->type == XML_ELEMENT_NODE && std::strcmp(reinterpret_cast<const char*>(n->name), name) == 0 && n->ns &&
-         std::strcmp(reinterpret_cast<const char*>(n->ns->href), ns) == 0;
-}
-
-void Walk(xmlNode* n, const std::function<void(xmlNode*)>& f) {
-  for (xmlNode* c = n; c; c = c->next) {
-    f(c);
-    Walk(c->children, f);
-  }
-}
-
-std::string Prop(xmlNode* n, const char* name) {
-  xmlChar* v = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
-  std::string s = v ? reinterpret_cast<char*>(v) : "";
-  xmlFree(v);
-  return s;
-}
-
-std::string Text(xmlNode* n) {
-  xmlChar* t = xmlNodeGetContent(n);
-  std::string s = t ? reinterpret_cast<char*>(t) : "";
-  xmlFree(t);
-  return s;
 }
 
 }  // namespace
@@ -98,19 +62,20 @@ std::string BuildGroupDocument(const std::string& group_uri, const std::vector<s
 }
 
 std::optional<std::vector<Gktp>> ParseGroupDocument(const std::string& xml, std::string* group_uri) {
-  auto doc = Parse(xml);
+  auto doc = Document::Parse(xml);
   if (!doc) return std::nullopt;
-  xmlNode* root = xmlDocGetRootElement(doc.get());
-  if (!Is(root, "group", kListNs)) return std::nullopt;
+  Node root = doc->Root();
+  if (!root.Is("group", kListNs)) return std::nullopt;
   std::vector<Gktp> out;
   bool bad = false;
-  Walk(root, [&](xmlNode* n) {
-    if (Is(n, "list-service", kListNs) && group_uri) *group_uri = Prop(n, "uri");
-    if (Is(n, "GKTP", kGktpNs)) {
-      auto bytes = crypto::FromHex(Text(n));
+  ForEachElement(root, [&](Node n) {
+    if (n.Is("list-service", kListNs) && group_uri) *group_uri = n.Attr("uri");
+    if (n.Is("GKTP", kGktpNs)) {
+      auto bytes = crypto::FromHex(n.Text());
       if (!bytes) bad = true;
-      else out.push_back(Gktp{Prop(n, "id"), Prop(n, "activationtime"), std::move(*bytes)});
+      else out.push_back(Gktp{n.Attr("id"), n.Attr("activationtime"), std::move(*bytes)});
     }
+    return true;
   });
   if (bad) return std::nullopt;
   return out;
@@ -123,11 +88,12 @@ std::string BuildXcapDiff(const std::string& xcap_root, const std::string& selec
 }
 
 std::optional<std::string> ParseXcapDiff(const std::string& xml) {
-  auto doc = Parse(xml);
+  auto doc = Document::Parse(xml);
   if (!doc) return std::nullopt;
   std::optional<std::string> sel;
-  Walk(xmlDocGetRootElement(doc.get()), [&](xmlNode* n) {
-    if (!sel && Is(n, "document", kXcapDiffNs)) sel = Prop(n, "sel");
+  ForEachElement(doc->Root(), [&](Node n) {
+    if (!sel && n.Is("document", kXcapDiffNs)) sel = n.Attr("sel");
+    return true;
   });
   return sel;
 }
@@ -146,10 +112,11 @@ std::string BuildAffiliation(const std::vector<std::string>& groups) {
 
 std::vector<std::string> ParseAffiliation(const std::string& xml) {
   std::vector<std::string> out;
-  auto doc = Parse(xml);
+  auto doc = Document::Parse(xml);
   if (!doc) return out;
-  Walk(xmlDocGetRootElement(doc.get()), [&](xmlNode* n) {
-    if (Is(n, "group", kAffNs)) out.push_back(Text(n));
+  ForEachElement(doc->Root(), [&](Node n) {
+    if (n.Is("group", kAffNs)) out.push_back(n.Text());
+    return true;
   });
   return out;
 }
