@@ -1,5 +1,7 @@
 #include "mcx/crypto/eccsi.h"
 
+#include "mcx/crypto/op_count.h"
+
 #include <map>
 #include <mutex>
 
@@ -71,6 +73,7 @@ Status ValidatePublicKey(ByteView point) {
 }
 
 Status ValidateSsk(ByteView kpak, ByteView id, ByteView ssk, ByteView pvt) {
+  CountOp(Op::kEccsiSskValidate);
   auto kp = G().Decode(kpak);
   if (!kp) return kp.error();
   auto pv = G().Decode(pvt);
@@ -90,6 +93,7 @@ Result<Signer> Signer::Create(ByteView kpak, ByteView id, ByteView ssk, ByteView
 }
 
 Result<Bytes> Signer::Sign(ByteView message, Rng& rng) const {
+  CountOp(Op::kEccsiSign);
   const BigInt& q = G().Order();
   BigInt ssk = BigInt::FromBytes(impl_->ssk);
   ssk.SetConstTime();
@@ -178,6 +182,7 @@ Status VerifyWithTables(const BigInt& hs, const p256::PointTable& y, const Signa
 }  // namespace
 
 Status Verify(ByteView kpak, ByteView id, ByteView message, ByteView signature) {
+  CountOp(Op::kEccsiVerify);
   auto sig = Split(signature);
   if (!sig) return sig.error();
   auto kp = G().Decode(kpak);
@@ -213,6 +218,7 @@ Result<Verifier> Verifier::Create(ByteView kpak) {
 }
 
 Status Verifier::Verify(ByteView id, ByteView message, ByteView signature) const {
+  CountOp(Op::kEccsiVerify);
   constexpr size_t kMaxCachedSenders = 8192;
   constexpr size_t kMaxTables = 256;  // 23 MB at most
   auto sig = Split(signature);

@@ -5,6 +5,7 @@
 
 #include "mcx/crypto/internal/sakke_fast.h"
 #include "mcx/crypto/internal/sakke_params.h"
+#include "mcx/crypto/op_count.h"
 
 namespace mcx::crypto::sakke {
 
@@ -180,6 +181,7 @@ Status CheckRsk(const PublicKey& kms, const BigInt& b, const Affine& rsk) {
 }  // namespace
 
 Status ValidateRsk(const PublicKey& kms, ByteView identifier, ByteView rsk) {
+  CountOp(Op::kSakkeRskValidate);
   auto r = DecodePoint(rsk, false);
   if (!r) return r.error();
   return CheckRsk(kms, IdentifierScalar(identifier), *r);
@@ -201,6 +203,7 @@ Result<Bytes> Seal(const fast::FixedBaseTable& t1, const BigInt& k1, const fast:
 }  // namespace
 
 Result<Bytes> Encapsulate(const PublicKey& kms, ByteView identifier, ByteView ssv) {
+  CountOp(Op::kSakkeEncapsulate);
   if (ssv.size() != kSsvBytes) return Error::kBadLength;
   const ParameterSet& ps = Ps();
   BigInt r = DeriveR(ssv, identifier);
@@ -225,6 +228,7 @@ Result<Encapsulator> Encapsulator::Create(const PublicKey& kms, ByteView identif
 }
 
 Result<Bytes> Encapsulator::Encapsulate(ByteView ssv) const {
+  CountOp(Op::kSakkeEncapsulate);
   if (ssv.size() != kSsvBytes) return Error::kBadLength;
   BigInt r = DeriveR(ssv, impl_->identifier);
   return Seal(*impl_->table, r, nullptr, BigInt(0), r, ssv);  // step 2: R = [r]([b]P + Z) on its own table
@@ -234,6 +238,7 @@ size_t Encapsulator::PrecomputedBytes() const { return impl_->table->Bytes(); }
 
 Result<ReceiverKey> ReceiverKey::Create(const PublicKey& kms, ByteView identifier, ByteView rsk,
                                         bool validate, bool precompute, bool check_table) {
+  if (validate) CountOp(Op::kSakkeRskValidate);
   auto pt = DecodePoint(rsk, false);
   if (!pt) return pt.error();
   const BigInt b = IdentifierScalar(identifier);
@@ -259,6 +264,7 @@ size_t ReceiverKey::PrecomputedBytes() const {
 }
 
 Result<SecretBytes> ReceiverKey::Decapsulate(ByteView sed) const {
+  CountOp(Op::kSakkeDecapsulate);
   if (sed.size() != kSedBytes) return Error::kBadLength;
   auto rb = DecodePoint(sed.Sub(0, kPointBytes), false);
   if (!rb) return rb.error();

@@ -2,6 +2,7 @@
 
 #include "mcx/crypto/aead.h"
 #include "mcx/crypto/kdf.h"
+#include "mcx/crypto/op_count.h"
 #include "mcx/crypto/wire.h"
 
 namespace mcx::security::keyparams {
@@ -154,6 +155,8 @@ Result<ProtectedPayload> ProtectPayload(ByteView dppk, uint32_t dppk_id, const P
   MCX_TRY(rng.Fill(p.iv.data(), p.iv.size()));
   SecretBytes dpck = kdf::Dpck(dppk, dppk_id);  // TS 33.180 F.1.5
   auto sealed = aead::Aes128GcmSeal(dpck, p.iv, p.Aad(), plaintext);
+  crypto::CountOp(crypto::Op::kSymmetric);  // the DPCK derivation
+  crypto::CountOp(crypto::Op::kSymmetric);  // the AES-GCM payload
   if (!sealed) return sealed.error();
   p.sealed = std::move(sealed).value();
   return p;
@@ -163,6 +166,8 @@ Result<SecretBytes> Unprotect(const ProtectedPayload& p, ByteView dppk) {
   if ((p.message_type & kMessageTypeEncrypted) == 0 || p.algorithm != kAlgAes128Gcm)
     return Error::kUnsupportedValue;
   SecretBytes dpck = kdf::Dpck(dppk, p.dppk_id);
+  crypto::CountOp(crypto::Op::kSymmetric);  // the DPCK derivation
+  crypto::CountOp(crypto::Op::kSymmetric);  // the AES-GCM payload
   return aead::Aes128GcmOpen(dpck, p.iv, p.Aad(), p.sealed);
 }
 

@@ -1,5 +1,7 @@
 #include "mcx/security/kms.h"
 
+#include "mcx/crypto/op_count.h"
+
 #include <ctime>
 #include <cstdio>
 
@@ -81,6 +83,7 @@ Result<Kms> Kms::FromSecrets(std::string kms_uri, KeyPeriod period, ByteView zb,
 }
 
 Result<KeySet> Kms::ProvisionPeriod(std::string_view user_uri, uint64_t period_no, Rng& rng) const {
+  crypto::CountOp(crypto::Op::kKmsIssueKeySet);  // priced as one: UID, SSK + PVT and RSK
   KeySet ks;
   ks.kms_uri = cert_.kms_uri;
   ks.cert_uri = cert_.cert_uri;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "mcx/crypto/kdf.h"
+#include "mcx/crypto/op_count.h"
 
 namespace mcx::security::mikey_sakke {
 using crypto::Append;
@@ -133,7 +134,11 @@ Result<Created> CreateIMessage(Distribution kind, const LocalIdentity& sender,
 
   Created out;
   // 5.2.3: a GMK is sent under the receiver's GUK-ID; other keys under their own ID.
-  out.csb_id = kind == Distribution::kGmk ? kdf::GukId(key, key_id, receiver_uri) : key_id;
+  out.csb_id = key_id;
+  if (kind == Distribution::kGmk) {
+    crypto::CountOp(crypto::Op::kSymmetric);
+    out.csb_id = kdf::GukId(key, key_id, receiver_uri);
+  }
   out.cs_id = options.cs_id.value_or(DefaultCsId(kind, purpose));
 
   mikey::Message m;
@@ -293,9 +298,11 @@ Result<ReceivedKey> ProcessIMessage(ByteView bytes, const LocalIdentity& me, con
   out.sakke_to_self = m.FindGeneralExtension(mikey::kGeSakkeToSelf) != nullptr;
 
   // Key ID and purpose (5.2.2; 5.2.3: a GMK's CSB-ID is the GUK-ID of the receiver).
-  out.key_id = ctx.expected == Distribution::kGmk
-                   ? kdf::GmkIdFromGukId(out.key, m.hdr.csb_id, me.keys().uri)
-                   : m.hdr.csb_id;
+  out.key_id = m.hdr.csb_id;
+  if (ctx.expected == Distribution::kGmk) {
+    crypto::CountOp(crypto::Op::kSymmetric);
+    out.key_id = kdf::GmkIdFromGukId(out.key, m.hdr.csb_id, me.keys().uri);
+  }
   out.purpose = PurposeOfKeyId(out.key_id);
   if (!PurposeFits(ctx.expected, out.purpose)) return Error::kKeyTypeMismatch;
   out.cs_id = DefaultCsId(ctx.expected, out.purpose);

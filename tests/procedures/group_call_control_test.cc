@@ -1,11 +1,11 @@
 // Off-network group call control (TS 24.379 10.2.2): probe / announce / join / merge / confirm
-// among members on a fake clock and a broadcast medium.
+// among members on a fake host and a broadcast medium.
 #include <map>
 #include <memory>
 
 #include <gtest/gtest.h>
 
-#include "tests/support/fake_clock.h"
+#include "tests/support/fake_network.h"
 #include "tests/support/monp_samples.h"
 #include "mcx/procedures/offnet/group_call_control.h"
 
@@ -20,7 +20,7 @@ namespace {
 
 // Members on a broadcast medium with a fixed one-way delay; `reach` says who hears whom.
 struct Medium {
-  mcx::testing::FakeClock clock;
+  mcx::testing::FakeNetwork net;
   double delay_s = 0.0365;
   struct Member {
     std::unique_ptr<GroupCallControl> control;
@@ -33,6 +33,21 @@ struct Medium {
   uint64_t sent = 0, probes_on_air = 0, probe_answers_on_air = 0;
   uint64_t draws = 0;
 
+  Medium() {
+    // A broadcast medium: a datagram to the group reaches the members that `reach` allows.
+    net.route_datagram = [this](mcx::testing::FakeHost& from, uint16_t, const mcx::testing::Endpoint&, const Bytes& b) {
+      const size_t index = std::stoul(from.ip().substr(from.ip().rfind('.') + 1)) - 1;
+      ++sent;
+      auto m = DecodeMonpGroupCall(b);
+      if (m && m->type == MonpType::kGroupCallProbe) ++probes_on_air;
+      if (m && m->probe_response) ++probe_answers_on_air;
+      net.After(delay_s, [this, index, b]() {
+        for (size_t j = 0; j < members.size(); ++j)
+          if (j != index && reach(index, j)) members[j]->control->Receive(b);
+      });
+    };
+  }
+
   Member& Add(const std::string& user, bool confirm = false) {
     auto m = std::make_unique<Member>();
     Member* self = m.get();
@@ -42,20 +57,9 @@ struct Medium {
     cfg.group_id = "sip:g@x";
     cfg.sdp = OffnetSdp{"225.0.0.1", 49150, 49151, {}};
     cfg.confirm_mode = confirm;
-    GroupCallHooks h;
-    h.timers = clock.AsTimers();
-    h.uniform = [this]() { return ((++draws * 7919) % 1000) / 1000.0; };  // spread, reproducible
-    h.send = [this, index](Bytes b) {
-      ++sent;
-      auto m = DecodeMonpGroupCall(b);
-      if (m && m->type == MonpType::kGroupCallProbe) ++probes_on_air;
-      if (m && m->probe_response) ++probe_answers_on_air;
-      clock.Schedule(delay_s, [this, index, b]() {
-        for (size_t j = 0; j < members.size(); ++j)
-          if (j != index && reach(index, j)) members[j]->control->Receive(b);
-      });
-    };
-    m->control = std::make_unique<GroupCallControl>(cfg, h);
+    mcx::testing::FakeHost& host = net.Add("10.0.0." + std::to_string(index + 1), index + 1);
+    host.uniform = [this]() { return ((++draws * 7919) % 1000) / 1000.0; };  // spread, reproducible
+    m->control = std::make_unique<GroupCallControl>(cfg, host);
     m->control->on_joined = [self](GroupCallJoin how, double s) { self->joins.emplace_back(how, s); };
     m->control->on_accept = [self](const std::string& u) { self->accepts.push_back(u); };
     m->control->on_merged = [self](uint16_t) { ++self->merges; };
@@ -71,15 +75,15 @@ TEST(GroupCallControl, ALoneMemberProbesOnTfg3ThenStartsTheCallAtTfg1) {
   auto& a = g.Add("sip:a@x");
   a.control->Initiate();
   EXPECT_EQ(a.control->state(), GroupCallState::kS2WaitingForAnnouncement);
-  g.clock.RunUntil(0.149);
+  g.net.RunUntil(0.149);
   EXPECT_EQ(a.control->probes_sent(), 4u);  // 0, 40, 80, 120 ms
-  g.clock.RunUntil(0.2);
+  g.net.RunUntil(0.2);
   EXPECT_EQ(a.control->state(), GroupCallState::kS3PartOfCall);
   ASSERT_EQ(a.joins.size(), 1u);
   EXPECT_EQ(a.joins[0].first, GroupCallJoin::kOriginated);
   EXPECT_NEAR(a.joins[0].second, 0.150, 1e-9);
   EXPECT_EQ(a.control->announcements_sent(), 1u);
-  g.clock.RunUntil(60);  // periodic announcements every 10 s x U(2/3, 4/3)
+  g.net.RunUntil(60);  // periodic announcements every 10 s x U(2/3, 4/3)
   EXPECT_GE(a.control->announcements_sent(), 5u);
   EXPECT_LE(a.control->announcements_sent(), 10u);
 }
@@ -92,16 +96,16 @@ TEST(GroupCallControl, MembersJoinOnTheAnnouncementAndALateOneOnItsProbe) {
   auto& late = g.Add("sip:late@x");
   g.reach = [](size_t from, size_t to) { return from != 3 && to != 3; };  // late is out of range
   a.control->Initiate();
-  g.clock.RunUntil(0.5);
+  g.net.RunUntil(0.5);
   ASSERT_EQ(b.joins.size(), 1u);
   EXPECT_EQ(b.joins[0].first, GroupCallJoin::kJoined);
   EXPECT_EQ(c.control->call_id(), a.control->call_id());
   EXPECT_EQ(late.control->state(), GroupCallState::kS1StartStop);
   g.reach = [](size_t, size_t) { return true; };
-  g.clock.RunUntil(1.0);
+  g.net.RunUntil(1.0);
   const uint64_t answersBefore = g.probe_answers_on_air;
   late.control->Initiate();
-  g.clock.RunUntil(1.5);
+  g.net.RunUntil(1.5);
   ASSERT_EQ(late.joins.size(), 1u);
   EXPECT_EQ(late.joins[0].first, GroupCallJoin::kJoinedAfterProbe);
   EXPECT_LT(late.joins[0].second, 0.150);  // sooner than starting a call of its own
@@ -119,12 +123,12 @@ TEST(GroupCallControl, TwoCallsOfOneGroupMergeIntoTheEarlierOne) {
   auto& b = g.Add("sip:b@x");
   g.reach = [](size_t, size_t) { return false; };  // apart
   a.control->Initiate();
-  g.clock.RunUntil(2.5);
+  g.net.RunUntil(2.5);
   b.control->Initiate();  // two seconds later: a later call start time
-  g.clock.RunUntil(3.0);
+  g.net.RunUntil(3.0);
   ASSERT_NE(a.control->call_id(), b.control->call_id());
   g.reach = [](size_t, size_t) { return true; };  // in range of each other
-  g.clock.RunUntil(30);
+  g.net.RunUntil(30);
   EXPECT_EQ(b.control->call_id(), a.control->call_id());
   EXPECT_EQ(b.merges, 1u);
   EXPECT_EQ(a.merges, 0u);
@@ -136,7 +140,7 @@ TEST(GroupCallControl, ConfirmModeBringsAnAcceptFromEachMember) {
   g.Add("sip:b@x");
   g.Add("sip:c@x");
   a.control->Initiate();
-  g.clock.RunUntil(1);
+  g.net.RunUntil(1);
   EXPECT_EQ(a.accepts.size(), 2u);
   a.control->Release();
   EXPECT_EQ(a.control->state(), GroupCallState::kS1StartStop);
@@ -161,13 +165,13 @@ TEST(GroupCallControl, AMemberOfTheEarlierCallAnswersALaterCallsAnnouncementAtOn
   Medium g;
   auto& a = g.Add("sip:a@x");
   a.control->Initiate();
-  g.clock.RunUntil(1.0);
+  g.net.RunUntil(1.0);
   const uint64_t before = a.control->announcements_sent();
   MonpGroupCallMessage later = Announcement();
   later.call_id = static_cast<uint16_t>(*a.control->call_id() + 1);
   later.call_start_time = 1790000000 + 100;  // started after a's call
   a.control->Receive(Encode(later));
-  g.clock.RunUntil(1.0 + 1.0 / 12);
+  g.net.RunUntil(1.0 + 1.0 / 12);
   EXPECT_EQ(a.control->announcements_sent(), before + 1);
   EXPECT_EQ(a.merges, 0u);
   MonpGroupCallMessage earlier = later;

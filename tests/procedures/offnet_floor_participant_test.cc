@@ -7,7 +7,7 @@
 
 #include "mcx/procedures/offnet/offnet_floor_participant.h"
 #include "mcx/security/call_protection.h"
-#include "tests/support/fake_clock.h"
+#include "tests/support/fake_network.h"
 
 using namespace mcx::procedures;
 namespace security = mcx::security;
@@ -22,7 +22,7 @@ Bytes Fill(size_t n, uint8_t v) { return Bytes(n, v); }
 // A group on a broadcast medium with a fixed one-way delay; each member protects what it sends
 // and unprotects what it receives with its own CallProtection.
 struct Group {
-  mcx::testing::FakeClock clock;
+  mcx::testing::FakeNetwork net;
   double delay_s = 0.0365;  // the PC5 model's mean one-way latency at a 40 ms period
   struct Member {
     std::unique_ptr<security::CallProtection> crypto;
@@ -45,15 +45,15 @@ struct Group {
     cfg.ssrc = 0x1000 + static_cast<uint32_t>(members.size());
     cfg.priority = priority;
     cfg.queueing = queueing;
+    mcx::testing::FakeHost& host = net.Add("10.0.0." + std::to_string(members.size() + 1), members.size() + 1);
     OffnetFloorHooks hooks;
-    hooks.timers = clock.AsTimers();
     hooks.send = [this, self](const mcx::codec::FloorMessage& msg) {
       auto p = self->crypto->Protect(msg);
       ASSERT_TRUE(p.ok());
       plain_bytes += p->sizes.plain;
       on_air.push_back(p->wire);
       const Bytes wire = p->wire;
-      clock.Schedule(delay_s, [this, self, wire]() {
+      net.After(delay_s, [this, self, wire]() {
         for (auto& other : members) {
           if (other.get() == self) continue;
           auto got = other->crypto->Unprotect(wire);
@@ -65,7 +65,7 @@ struct Group {
         }
       });
     };
-    m->floor = std::make_unique<OffnetFloorParticipant>(cfg, hooks);
+    m->floor = std::make_unique<OffnetFloorParticipant>(cfg, host, hooks);
     m->floor->on_outcome = [self](FloorOutcome o, double s) { self->outcomes.push_back({o, s}); };
     m->floor->Start();
     members.push_back(std::move(m));
@@ -91,7 +91,7 @@ TEST(OffnetFloor, NoArbitratorMeansTheFloorIsTakenAfterC201TimesT201) {
   auto& b = g.Add("sip:b@x", 1, kGmk);
   a.floor->PressPtt();
   EXPECT_EQ(a.floor->state(), OffnetFloorState::kPendingRequest);
-  g.clock.RunUntil(1.0);
+  g.net.RunUntil(1.0);
   ASSERT_EQ(a.outcomes.size(), 1u);
   EXPECT_EQ(a.outcomes[0].first, FloorOutcome::kTakenUnarbitrated);
   EXPECT_NEAR(a.outcomes[0].second, 3 * 0.040, 1e-9);  // the ~120 ms step of NIST's figure
@@ -106,9 +106,9 @@ TEST(OffnetFloor, TheTalkerDeniesAnEqualPriorityRequest) {
   auto& a = g.Add("sip:a@x", 1, kGmk);
   auto& b = g.Add("sip:b@x", 1, kGmk);
   a.floor->PressPtt();
-  g.clock.RunUntil(0.5);
+  g.net.RunUntil(0.5);
   b.floor->PressPtt();
-  g.clock.RunUntil(1.0);
+  g.net.RunUntil(1.0);
   ASSERT_EQ(b.outcomes.size(), 1u);
   EXPECT_EQ(b.outcomes[0].first, FloorOutcome::kDenied);
   EXPECT_NEAR(b.outcomes[0].second, 2 * g.delay_s, 1e-9);  // request there, deny back
@@ -122,9 +122,9 @@ TEST(OffnetFloor, HigherPriorityPreemptsAndTheOldTalkerWaitsForItsMedia) {
   auto& b = g.Add("sip:b@x", 5, kGmk);
   auto& c = g.Add("sip:c@x", 1, kGmk);
   a.floor->PressPtt();
-  g.clock.RunUntil(0.5);
+  g.net.RunUntil(0.5);
   b.floor->PressPtt();
-  g.clock.RunUntil(0.5 + 2 * g.delay_s + 0.001);
+  g.net.RunUntil(0.5 + 2 * g.delay_s + 0.001);
   ASSERT_EQ(b.outcomes.size(), 1u);
   EXPECT_EQ(b.outcomes[0].first, FloorOutcome::kGranted);
   EXPECT_EQ(b.floor->state(), OffnetFloorState::kHasPermission);
@@ -141,29 +141,29 @@ TEST(OffnetFloor, WithQueueingTheTalkerQueuesAndGrantsInTurn) {
   auto& b = g.Add("sip:b@x", 1, kGmk);
   auto& c = g.Add("sip:c@x", 1, kGmk);
   a.floor->PressPtt();
-  g.clock.RunUntil(0.5);
+  g.net.RunUntil(0.5);
   g.Media(a);
   b.floor->PressPtt();
-  g.clock.RunUntil(0.6);
+  g.net.RunUntil(0.6);
   c.floor->PressPtt();
-  g.clock.RunUntil(0.7);
+  g.net.RunUntil(0.7);
   EXPECT_EQ(b.floor->state(), OffnetFloorState::kQueued);  // Floor Queue Position Info, position 1
   EXPECT_EQ(c.floor->state(), OffnetFloorState::kQueued);  // position 2
   EXPECT_TRUE(b.outcomes.empty());
   a.floor->ReleasePtt();  // a grants b (the first queued) instead of going silent
-  g.clock.RunUntil(0.8);
+  g.net.RunUntil(0.8);
   ASSERT_EQ(b.outcomes.size(), 1u);
   EXPECT_EQ(b.outcomes[0].first, FloorOutcome::kGrantedAfterQueue);
   EXPECT_NEAR(b.outcomes[0].second, 0.7 - 0.5 + g.delay_s, 1e-9);  // from the press to a's grant arriving
   EXPECT_EQ(b.floor->state(), OffnetFloorState::kHasPermission);
   EXPECT_EQ(a.floor->state(), OffnetFloorState::kPendingGranted);
-  g.clock.RunUntil(0.9);  // a repeats its grant on T205 until b's media arrives; b ignores the repeat
+  g.net.RunUntil(0.9);  // a repeats its grant on T205 until b's media arrives; b ignores the repeat
   g.Media(b);
   EXPECT_EQ(a.floor->state(), OffnetFloorState::kHasNoPermission);
   // c saw the floor go to b and asked b, which queued it.
   EXPECT_EQ(c.floor->state(), OffnetFloorState::kQueued);
   b.floor->ReleasePtt();
-  g.clock.RunUntil(1.1);
+  g.net.RunUntil(1.1);
   ASSERT_EQ(c.outcomes.size(), 1u);
   EXPECT_EQ(c.outcomes[0].first, FloorOutcome::kGrantedAfterQueue);
   EXPECT_EQ(c.floor->state(), OffnetFloorState::kHasPermission);
@@ -176,16 +176,16 @@ TEST(OffnetFloor, AQueuedUserWhoLetsGoLeavesTheQueue) {
   auto& a = g.Add("sip:a@x", 1, kGmk);
   auto& b = g.Add("sip:b@x", 1, kGmk);
   a.floor->PressPtt();
-  g.clock.RunUntil(0.5);
+  g.net.RunUntil(0.5);
   b.floor->PressPtt();
-  g.clock.RunUntil(0.6);
+  g.net.RunUntil(0.6);
   ASSERT_EQ(b.floor->state(), OffnetFloorState::kQueued);
   b.floor->ReleasePtt();  // Floor Release: a drops b from its queue
-  g.clock.RunUntil(0.7);
+  g.net.RunUntil(0.7);
   ASSERT_EQ(b.outcomes.size(), 1u);
   EXPECT_EQ(b.outcomes[0].first, FloorOutcome::kAbandoned);
   a.floor->ReleasePtt();  // nobody queued: Floor Release, silence
-  g.clock.RunUntil(0.8);
+  g.net.RunUntil(0.8);
   EXPECT_EQ(a.floor->state(), OffnetFloorState::kSilence);
   EXPECT_EQ(b.floor->state(), OffnetFloorState::kSilence);
 }
@@ -195,19 +195,19 @@ TEST(OffnetFloor, ReleaseAndEndOfMediaReturnToSilence) {
   auto& a = g.Add("sip:a@x", 1, kGmk);
   auto& b = g.Add("sip:b@x", 1, kGmk);
   a.floor->PressPtt();
-  g.clock.RunUntil(0.5);
+  g.net.RunUntil(0.5);
   a.floor->ReleasePtt();
   EXPECT_EQ(a.floor->state(), OffnetFloorState::kSilence);
-  g.clock.RunUntil(0.6);
+  g.net.RunUntil(0.6);
   EXPECT_EQ(b.floor->state(), OffnetFloorState::kSilence);
   // A talker that vanishes without a Floor Release: T203 (4 s) after its last media.
   b.floor->PressPtt();
-  g.clock.RunUntil(1.0);
+  g.net.RunUntil(1.0);
   g.Media(b);
   EXPECT_EQ(a.floor->state(), OffnetFloorState::kHasNoPermission);
-  g.clock.RunUntil(1.0 + 3.9);
+  g.net.RunUntil(1.0 + 3.9);
   EXPECT_EQ(a.floor->state(), OffnetFloorState::kHasNoPermission);
-  g.clock.RunUntil(1.0 + 4.1);
+  g.net.RunUntil(1.0 + 4.1);
   EXPECT_EQ(a.floor->state(), OffnetFloorState::kSilence);
 }
 
@@ -216,9 +216,9 @@ TEST(OffnetFloor, StopTalkingTimersEndALongTalk) {
   auto& a = g.Add("sip:a@x", 1, kGmk);
   g.Add("sip:b@x", 1, kGmk);
   a.floor->PressPtt();
-  g.clock.RunUntil(0.2 + 26.9);
+  g.net.RunUntil(0.2 + 26.9);
   EXPECT_EQ(a.floor->state(), OffnetFloorState::kHasPermission);
-  g.clock.RunUntil(0.2 + 30.1);  // T206 27 s + T207 3 s
+  g.net.RunUntil(0.2 + 30.1);  // T206 27 s + T207 3 s
   EXPECT_EQ(a.floor->state(), OffnetFloorState::kSilence);
 }
 
@@ -229,7 +229,7 @@ TEST(OffnetFloor, SimultaneousRequestsWithoutArbitratorGiveTwoTalkers) {
   auto& b = g.Add("sip:b@x", 1, kGmk);
   a.floor->PressPtt();
   b.floor->PressPtt();
-  g.clock.RunUntil(1.0);
+  g.net.RunUntil(1.0);
   EXPECT_EQ(a.floor->state(), OffnetFloorState::kHasPermission);
   EXPECT_EQ(b.floor->state(), OffnetFloorState::kHasPermission);
   EXPECT_GT(a.floor->duplicate_arbitrators() + b.floor->duplicate_arbitrators(), 0u);
@@ -241,11 +241,11 @@ TEST(OffnetFloor, EveryFloorMessageOnAirIsSrtcpUnderTheGmk) {
   auto& b = g.Add("sip:b@x", 1, kGmk);
   auto& outsider = g.Add("sip:eve@x", 1, Fill(16, 0x99));  // holds another GMK (same GMK-ID)
   a.floor->PressPtt();
-  g.clock.RunUntil(0.5);
+  g.net.RunUntil(0.5);
   b.floor->PressPtt();
-  g.clock.RunUntil(1.0);
+  g.net.RunUntil(1.0);
   a.floor->ReleasePtt();
-  g.clock.RunUntil(1.5);
+  g.net.RunUntil(1.5);
   ASSERT_GE(g.on_air.size(), 6u);
   for (const Bytes& wire : g.on_air) {
     // The APP name and fields are encrypted: a plain decoder does not see an MCPT message.

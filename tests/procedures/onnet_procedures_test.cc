@@ -9,7 +9,7 @@
 #include "mcx/procedures/onnet/mcx_server.h"
 #include "mcx/procedures/onnet/ue_client.h"
 
-namespace mcx::test {
+namespace mcx::testing {
 namespace {
 
 using namespace procedures;
@@ -17,11 +17,13 @@ using namespace procedures;
 const std::string kKmsUri = "kms.mcx.example.org";
 const std::string kGroup = "sip:fire-crew@mcx.example.org";
 
-Provisioned ProvisionOn(FakeNetwork& net, FakeNode& node, const std::string& uri) {
+Provisioned ProvisionOn(FakeNetwork& net, FakeHost& node, const std::string& uri) {
   std::optional<Provisioned> out;
   auto client = std::make_shared<KmsClient>(node, Endpoint{"10.0.0.1", 443}, kKmsUri, uri);
-  client->Provision([&](crypto::Result<Provisioned> p) {
-    if (p) out = *p;
+  node.Dispatch([&] {
+    client->Provision([&](crypto::Result<Provisioned> p) {
+      if (p) out = *p;
+    });
   });
   net.RunUntil(net.now() + 5);
   if (!out) throw std::runtime_error("provisioning " + uri);
@@ -52,8 +54,9 @@ struct World {
     for (int i = 0; i < members; ++i) uris.push_back("sip:ue" + std::to_string(i) + "@mcx.example.org");
     gms->AddGroup(kGroup, uris);
     for (int i = 0; i < members; ++i) {
-      auto& node = net.Add("10.0.1." + std::to_string(i + 1), 100 + i);
-      node.cost.device_factor = 3.0;
+      procedures::CostModel handset;
+      handset.device_factor = 3.0;
+      auto& node = net.Add("10.0.1." + std::to_string(i + 1), 100 + i, handset);
       UeConfig uc;
       uc.user_uri = uris[i];
       uc.kms_uri = kKmsUri;
@@ -66,10 +69,13 @@ struct World {
       UeClient* ue = ues.back().get();
       node.sip_handler = [ue](const Endpoint& f, const SipMessage& m) { ue->OnSipRequest(f, m); };
       ue->on_error = [this](const std::string& e) { ue_errors.push_back(e); };
-      ue->Start();
+      node.Dispatch([ue] { ue->Start(); });
     }
     net.RunUntil(net.now() + 10);
   }
+  /// Runs fn as a job of the GMS (as its application does).
+  void AtGms(const std::function<void()>& fn) { net.Find("10.0.0.2")->Dispatch(fn); }
+  FakeHost& UeHost(size_t i) { return *net.Find("10.0.1." + std::to_string(i + 1)); }
   uint32_t StoredGmks(const UeClient& ue) const { return static_cast<uint32_t>(ue.key_store().Keys(security::KeyPurpose::kGmk).size()); }
   size_t Ok(uint32_t gmk_id) const {
     size_t n = 0;
@@ -102,7 +108,7 @@ TEST(Procedures, ProvisioningRegistrationAndCskUpload) {
 
 void CheckDistribution(GmkTransport t) {
   World w(t, 4);
-  w.gms->Rekey(kGroup);
+  w.AtGms([&] { w.gms->Rekey(kGroup); });
   w.net.RunUntil(w.net.now() + 10);
   const uint32_t id = w.gms->CurrentGmkId(kGroup);
   ASSERT_NE(id, 0u);
@@ -113,7 +119,7 @@ void CheckDistribution(GmkTransport t) {
   }
   EXPECT_EQ(w.Ok(id), 4u);
   // A rekey reaches everyone, and latencies are positive and ordered in time.
-  w.gms->Rekey(kGroup);
+  w.AtGms([&] { w.gms->Rekey(kGroup); });
   w.net.RunUntil(w.net.now() + 10);
   const uint32_t id2 = w.gms->CurrentGmkId(kGroup);
   EXPECT_NE(id2, id);
@@ -128,9 +134,9 @@ TEST(Procedures, GmkPullOverHttp) { CheckDistribution(GmkTransport::kHttp); }
 
 TEST(Procedures, MemberLeaveRekeyExcludesTheLeaver) {
   World w(GmkTransport::kSip, 3);
-  w.gms->Rekey(kGroup);
+  w.AtGms([&] { w.gms->Rekey(kGroup); });
   w.net.RunUntil(w.net.now() + 10);
-  w.gms->RemoveMember(kGroup, "sip:ue2@mcx.example.org");
+  w.AtGms([&] { w.gms->RemoveMember(kGroup, "sip:ue2@mcx.example.org"); });
   w.net.RunUntil(w.net.now() + 10);
   const uint32_t id = w.gms->CurrentGmkId(kGroup);
   EXPECT_NE(w.ues[0]->key_store().FindByKeyId(id), nullptr);
@@ -141,10 +147,10 @@ TEST(Procedures, MemberLeaveRekeyExcludesTheLeaver) {
 
 TEST(Procedures, RevocationEndsTheSecurityContext) {
   World w(GmkTransport::kSip, 2);
-  w.gms->Rekey(kGroup);
+  w.AtGms([&] { w.gms->Rekey(kGroup); });
   w.net.RunUntil(w.net.now() + 10);
   const uint32_t id = w.gms->CurrentGmkId(kGroup);
-  w.gms->Revoke(kGroup);
+  w.AtGms([&] { w.gms->Revoke(kGroup); });
   w.net.RunUntil(w.net.now() + 10);
   for (const auto& ue : w.ues) {
     ASSERT_NE(ue->key_store().FindByKeyId(id), nullptr);
@@ -156,7 +162,7 @@ TEST(Procedures, RevocationEndsTheSecurityContext) {
 TEST(Procedures, ForgedGmsIsRejectedAndReported) {
   // A "GMS" whose identity is a valid KMS identity but not the authorised GMS identity.
   World w(GmkTransport::kSip, 3, "sip:mallory@mcx.example.org");
-  w.gms->Rekey(kGroup);
+  w.AtGms([&] { w.gms->Rekey(kGroup); });
   w.net.RunUntil(w.net.now() + 10);
   const uint32_t id = w.gms->CurrentGmkId(kGroup);
   for (const auto& ue : w.ues) EXPECT_EQ(ue->key_store().FindByKeyId(id), nullptr);
@@ -164,6 +170,42 @@ TEST(Procedures, ForgedGmsIsRejectedAndReported) {
   for (const auto& o : w.outcomes) reported += o.result == "sender_not_authorised";
   EXPECT_EQ(reported, 3u);  // every member sent the error back (5.7.2 step 2)
   EXPECT_EQ(w.Ok(id), 0u);
+  // Each member paid for what it computed: the signature verification, and no decapsulation (the
+  // sender check comes first, TS 33.180 5.2.2). Its SAKKE work is the CSK upload it made itself.
+  for (size_t i = 0; i < w.ues.size(); ++i) {
+    const crypto::OpCounts& ops = w.UeHost(i).ops;
+    EXPECT_EQ(ops[crypto::Op::kEccsiVerify], 1u) << i;
+    EXPECT_EQ(ops[crypto::Op::kSakkeDecapsulate], 0u) << i;
+    EXPECT_EQ(ops[crypto::Op::kSakkeEncapsulate], 1u) << i;
+  }
+}
+
+TEST(Procedures, EachNodeIsChargedForTheCryptoItComputed) {
+  World w(GmkTransport::kSip, 2);
+  w.AtGms([&] { w.gms->Rekey(kGroup); });
+  w.net.RunUntil(w.net.now() + 10);
+  // A UE: its key set's checks (RSK and SSK), its CSK upload (encapsulation and signature, key
+  // parameters sealed: 2 symmetric), one GMK received (verification, decapsulation, the GMK-ID from
+  // the GUK-ID and the key parameters opened: 3 symmetric).
+  for (size_t i = 0; i < w.ues.size(); ++i) {
+    const crypto::OpCounts& ops = w.UeHost(i).ops;
+    EXPECT_EQ(ops[crypto::Op::kSakkeRskValidate], 1u);
+    EXPECT_EQ(ops[crypto::Op::kEccsiSskValidate], 1u);
+    EXPECT_EQ(ops[crypto::Op::kSakkeEncapsulate], 1u);
+    EXPECT_EQ(ops[crypto::Op::kEccsiSign], 1u);
+    EXPECT_EQ(ops[crypto::Op::kEccsiVerify], 1u);
+    EXPECT_EQ(ops[crypto::Op::kSakkeDecapsulate], 1u);
+    EXPECT_EQ(ops[crypto::Op::kSymmetric], 5u);
+    procedures::CostModel handset;
+    handset.device_factor = 3.0;
+    EXPECT_NEAR(w.UeHost(i).crypto_seconds, handset.Seconds(ops), 1e-12);
+  }
+  // The GMS: its own key set's checks, then one encapsulation and one signature per member.
+  const crypto::OpCounts& gms = w.net.Find("10.0.0.2")->ops;
+  EXPECT_EQ(gms[crypto::Op::kSakkeEncapsulate], 2u);
+  EXPECT_EQ(gms[crypto::Op::kEccsiSign], 2u);
+  // The KMS: one key set each for the GMS, the MCX server and the two UEs.
+  EXPECT_EQ(w.net.Find("10.0.0.1")->ops[crypto::Op::kKmsIssueKeySet], 4u);
 }
 
 TEST(Procedures, SipRetransmissionRecoversALostNotify) {
@@ -173,7 +215,7 @@ TEST(Procedures, SipRetransmissionRecoversALostNotify) {
     if (m.rfind("NOTIFY", 0) == 0 && dropped < 2) return ++dropped, true;
     return false;
   };
-  w.gms->Rekey(kGroup);
+  w.AtGms([&] { w.gms->Rekey(kGroup); });
   w.net.RunUntil(w.net.now() + 20);
   const uint32_t id = w.gms->CurrentGmkId(kGroup);
   EXPECT_EQ(dropped, 2);
@@ -184,4 +226,4 @@ TEST(Procedures, SipRetransmissionRecoversALostNotify) {
 }
 
 }  // namespace
-}  // namespace mcx::test
+}  // namespace mcx::testing

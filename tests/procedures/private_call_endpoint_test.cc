@@ -9,7 +9,7 @@
 #include "mcx/crypto/rng.h"
 #include "mcx/security/call_protection.h"
 #include "mcx/security/kms.h"
-#include "tests/support/fake_clock.h"
+#include "tests/support/fake_network.h"
 
 using namespace mcx::procedures;
 using namespace mcx::codec;
@@ -19,9 +19,9 @@ using mcx::security::kms::Kms;
 
 namespace {
 
-// Two users of one KMS, a fake clock and a link that delivers after `delay_s` (or drops).
+// Two users of one KMS on fake hosts and a link that delivers after `delay_s` (or drops).
 struct World {
-  mcx::testing::FakeClock clock;
+  mcx::testing::FakeNetwork net;
   double delay_s = 0.0365;
   uint32_t drop_first = 0;
   HmacDrbg rng{3, "monp"};
@@ -31,39 +31,43 @@ struct World {
   std::map<std::string, std::unique_ptr<mikey_sakke::LocalIdentity>> ids;
   std::map<std::string, std::unique_ptr<PrivateCallEndpoint>> eps;
   std::vector<std::string> failures;
-  double processing_s = 0;
   double tfp1_s = 0.040;
 
   World() {
     kms = std::move(Kms::Create("kms.example.org", KeyPeriod{2592000, 0}, rng)).value();
     info.push_back(*kms->certificate().PublicInfo());
+    net.start_unix = unix0;
+    net.route_datagram = [this](mcx::testing::FakeHost& from, uint16_t port, const mcx::testing::Endpoint& to,
+                                const Bytes& b) {
+      if (drop_first > 0) return void(--drop_first);
+      const mcx::testing::Endpoint src{from.ip(), port};
+      net.After(delay_s, [this, to, src, b] { net.Find(to.host)->DeliverDatagram(to.port, src, b); });
+    };
   }
-  uint64_t At(double d, std::function<void()> fn) { return clock.Schedule(d, std::move(fn)); }
-  void Run(double until) { clock.RunUntil(until); }
+  void Run(double until) { net.RunUntil(until); }
+  /// The crypto both ends computed (simulated seconds).
+  double ProcessingS() { return net.Find("10.0.0.1")->crypto_seconds + net.Find("10.0.0.2")->crypto_seconds; }
   PrivateCallEndpoint& Add(const std::string& user, const std::string& addr, const Kms& issuer) {
     auto ks = issuer.Provision(user, UnixToNtpSeconds(unix0), rng);
     auto id = mikey_sakke::LocalIdentity::Create(ks->ToIdentityKeys(), *issuer.certificate().PublicInfo());
     ids[addr] = std::make_unique<mikey_sakke::LocalIdentity>(std::move(id).value());
-    PrivateCallHooks h;
-    h.timers = clock.AsTimers();
-    h.send = [this, addr](const std::string& to, Bytes b) {
-      if (drop_first > 0) return void(--drop_first);
-      At(delay_s, [this, to, addr, b] { eps.at(to)->Receive(addr, b); });
-    };
-    h.work = [this](const CryptoWork& w, std::function<void()> then) {
-      CostModel c;
-      c.device_factor = 3;
-      processing_s += c.Seconds(w);
-      At(c.Seconds(w), std::move(then));
-    };
+    CostModel handset;
+    handset.device_factor = 3;
+    mcx::testing::FakeHost& host = net.Add(addr, eps.size() + 1, handset);
     PrivateCallEndpoint::Config cfg;
     cfg.user_id = user;
     cfg.address = addr;
-    cfg.unix_start = unix0;
     cfg.tfp1_s = tfp1_s;
-    eps[addr] = std::make_unique<PrivateCallEndpoint>(cfg, *ids[addr], info, rng, h);
-    eps[addr]->on_failed = [this](const std::string& why) { failures.push_back(why); };
-    return *eps[addr];
+    eps[addr] = std::make_unique<PrivateCallEndpoint>(cfg, *ids[addr], info, host);
+    PrivateCallEndpoint* ep = eps[addr].get();
+    host.OpenDatagram(mcx::codec::kMonpPort,
+                      [ep](const mcx::testing::Endpoint& from, ByteView b) { ep->Receive(from.host, b); });
+    ep->on_failed = [this](const std::string& why) { failures.push_back(why); };
+    return *ep;
+  }
+  /// Calls as the caller's application does: one job on its host.
+  void Call(PrivateCallEndpoint& from, const std::string& from_addr, const std::string& callee, const std::string& to) {
+    net.Find(from_addr)->Dispatch([&] { from.Call(callee, to); });
   }
 };
 
@@ -85,7 +89,7 @@ TEST(PrivateCall, SetsUpWithThePckAndBothEndsHoldTheSameKey) {
     EXPECT_FALSE(caller);
     EXPECT_EQ(sdp.address, "10.0.0.1");
   };
-  alice.Call("sip:bob@example.org", "10.0.0.2");
+  w.Call(alice, "10.0.0.1", "sip:bob@example.org", "10.0.0.2");
   w.Run(1.0);
   ASSERT_TRUE(a && b) << (w.failures.empty() ? "" : w.failures[0]);
   EXPECT_EQ(PurposeOfKeyId(a->pck_id), KeyPurpose::kPck);
@@ -93,7 +97,7 @@ TEST(PrivateCall, SetsUpWithThePckAndBothEndsHoldTheSameKey) {
   EXPECT_EQ(a->pck.view().ToBytes(), b->pck.view().ToBytes());
   EXPECT_EQ(a->rand, b->rand);
   // Setup = encapsulate+sign at alice, request, verify+decapsulate at bob, accept.
-  EXPECT_NEAR(*alice.setup_s(), 2 * w.delay_s + w.processing_s, 1e-9);
+  EXPECT_NEAR(*alice.setup_s(), 2 * w.delay_s + w.ProcessingS(), 1e-9);
   // Floor messages of the call: alice protects, bob opens (TS 33.180 7.4, the PCK).
   auto ca = CallProtection::ForPrivate(a->pck, a->pck_id, a->rand, true);
   auto cb = CallProtection::ForPrivate(b->pck, b->pck_id, b->rand, false);
@@ -110,7 +114,7 @@ TEST(PrivateCall, TheSetupRequestIsRepeatedOnTfp1) {
   w.Add("sip:bob@example.org", "10.0.0.2", *w.kms);
   bool up = false;
   alice.on_established = [&](const PrivateCallKeys&, const std::string&, const OffnetSdp&, bool) { up = true; };
-  alice.Call("sip:bob@example.org", "10.0.0.2");
+  w.Call(alice, "10.0.0.1", "sip:bob@example.org", "10.0.0.2");
   w.Run(1.0);
   EXPECT_TRUE(up);
   EXPECT_GT(*alice.setup_s(), 2 * 0.150);  // the third request got through
@@ -121,7 +125,7 @@ TEST(PrivateCall, NoAnswerAfterCfp1Requests) {
   w.drop_first = 100;
   auto& alice = w.Add("sip:alice@example.org", "10.0.0.1", *w.kms);
   w.Add("sip:bob@example.org", "10.0.0.2", *w.kms);
-  alice.Call("sip:bob@example.org", "10.0.0.2");
+  w.Call(alice, "10.0.0.1", "sip:bob@example.org", "10.0.0.2");
   w.Run(1.0);
   ASSERT_EQ(w.failures.size(), 1u);
   EXPECT_EQ(w.failures[0], "no_answer");
@@ -136,7 +140,7 @@ TEST(PrivateCall, ACalleeOfAnotherKmsRejectsWithE2eSecurityFailure) {
   w.info.clear();
   w.info.push_back(*other->certificate().PublicInfo());
   w.Add("sip:bob@example.org", "10.0.0.2", *other);
-  alice.Call("sip:bob@example.org", "10.0.0.2");
+  w.Call(alice, "10.0.0.1", "sip:bob@example.org", "10.0.0.2");
   w.Run(1.0);
   ASSERT_EQ(w.failures.size(), 2u);
   EXPECT_EQ(w.failures[0], "unknown_kms");

@@ -20,14 +20,17 @@ const char* GroupCallJoinName(GroupCallJoin j) {
   return "?";
 }
 
-GroupCallControl::GroupCallControl(GroupCallConfig cfg, GroupCallHooks hooks)
-    : cfg_(std::move(cfg)), hooks_(std::move(hooks)) {}
+GroupCallControl::GroupCallControl(GroupCallConfig cfg, Host& host) : cfg_(std::move(cfg)), host_(host) {}
 
 GroupCallControl::~GroupCallControl() { StopTimers(); }
 
+void GroupCallControl::Send(crypto::Bytes datagram) {
+  host_.SendDatagram(codec::kMonpPort, Endpoint{cfg_.sdp.address, codec::kMonpPort}, std::move(datagram));
+}
+
 void GroupCallControl::StopTimers() {
-  for (uint64_t* t : {&tfg1_, &tfg2_, &tfg3_}) {
-    if (*t) hooks_.timers.cancel(*t);
+  for (TimerId* t : {&tfg1_, &tfg2_, &tfg3_}) {
+    if (*t) host_.Cancel(*t);
     *t = 0;
   }
 }
@@ -36,19 +39,19 @@ void GroupCallControl::Initiate() {
   if (state_ != GroupCallState::kS1StartStop) return;
   // 10.2.2.4.1: GROUP CALL PROBE, TFG1 for an answer, the probe repeated on TFG3.
   state_ = GroupCallState::kS2WaitingForAnnouncement;
-  initiated_at_ = hooks_.timers.now();
+  initiated_at_ = host_.Now();
   SendProbe();
-  tfg1_ = hooks_.timers.schedule(cfg_.tfg1_s, [this]() {
+  tfg1_ = host_.Schedule(cfg_.tfg1_s, [this]() {
     tfg1_ = 0;
-    if (tfg3_) hooks_.timers.cancel(tfg3_);
+    if (tfg3_) host_.Cancel(tfg3_);
     tfg3_ = 0;
     // No call of this group around: start one (10.2.2.4.2).
     codec::MonpGroupCallMessage a;
     a.type = codec::MonpType::kGroupCallAnnouncement;
-    a.call_id = static_cast<uint16_t>(hooks_.uniform() * 65536.0);
+    a.call_id = static_cast<uint16_t>(host_.Uniform() * 65536.0);
     a.call_type = 1;
     a.refresh_interval_ms = cfg_.refresh_interval_ms;
-    a.call_start_time = cfg_.unix_start + static_cast<uint64_t>(hooks_.timers.now());
+    a.call_start_time = host_.UnixTime();
     a.last_call_type_change_time = a.call_start_time;
     a.group_id = cfg_.group_id;
     a.sdp = cfg_.sdp.Text();
@@ -59,7 +62,7 @@ void GroupCallControl::Initiate() {
     state_ = GroupCallState::kS3PartOfCall;
     Announce(false);
     RestartTfg2(PeriodicDelay());
-    if (on_joined) on_joined(GroupCallJoin::kOriginated, hooks_.timers.now() - *initiated_at_);
+    if (on_joined) on_joined(GroupCallJoin::kOriginated, host_.Now() - *initiated_at_);
   });
 }
 
@@ -68,8 +71,8 @@ void GroupCallControl::SendProbe() {
   p.type = codec::MonpType::kGroupCallProbe;
   p.group_id = cfg_.group_id;
   ++probes_sent_;
-  hooks_.send(Encode(p));
-  tfg3_ = hooks_.timers.schedule(cfg_.tfg3_s, [this]() {
+  Send(Encode(p));
+  tfg3_ = host_.Schedule(cfg_.tfg3_s, [this]() {
     tfg3_ = 0;
     if (state_ == GroupCallState::kS2WaitingForAnnouncement) SendProbe();
   });
@@ -80,18 +83,18 @@ void GroupCallControl::Announce(bool probe_response) {
   codec::MonpGroupCallMessage a = *call_;
   a.probe_response = probe_response;
   ++announcements_sent_;
-  hooks_.send(Encode(a));
+  Send(Encode(a));
 }
 
 double GroupCallControl::PeriodicDelay() {
   // The call's refresh interval x U(2/3, 4/3): periodic announcements of members spread out.
   const double refresh_s = (call_ ? call_->refresh_interval_ms : cfg_.refresh_interval_ms) / 1000.0;
-  return refresh_s * (2.0 / 3 + 2.0 / 3 * hooks_.uniform());
+  return refresh_s * (2.0 / 3 + 2.0 / 3 * host_.Uniform());
 }
 
 void GroupCallControl::RestartTfg2(double delay_s) {
-  if (tfg2_) hooks_.timers.cancel(tfg2_);
-  tfg2_ = hooks_.timers.schedule(delay_s, [this]() {
+  if (tfg2_) host_.Cancel(tfg2_);
+  tfg2_ = host_.Schedule(delay_s, [this]() {
     tfg2_ = 0;
     if (state_ != GroupCallState::kS3PartOfCall) return;
     Announce(false);  // 10.2.2.4.5: periodic announcement
@@ -106,8 +109,8 @@ void GroupCallControl::Adopt(const codec::MonpGroupCallMessage& announcement) {
 }
 
 void GroupCallControl::AnswerSoon(bool probe_response) {
-  if (tfg2_) hooks_.timers.cancel(tfg2_);
-  tfg2_ = hooks_.timers.schedule(hooks_.uniform() / 12.0, [this, probe_response]() {
+  if (tfg2_) host_.Cancel(tfg2_);
+  tfg2_ = host_.Schedule(host_.Uniform() / 12.0, [this, probe_response]() {
     tfg2_ = 0;
     if (state_ != GroupCallState::kS3PartOfCall) return;
     Announce(probe_response);
@@ -127,12 +130,12 @@ void GroupCallControl::Join(const codec::MonpGroupCallMessage& a) {
     acc.call_type = a.call_type;
     acc.group_id = cfg_.group_id;
     acc.sending_user = cfg_.user_id;
-    hooks_.send(Encode(acc));
+    Send(Encode(acc));
   }
   RestartTfg2(PeriodicDelay());
   if (on_joined)
     on_joined(probed ? GroupCallJoin::kJoinedAfterProbe : GroupCallJoin::kJoined,
-              probed && initiated_at_ ? hooks_.timers.now() - *initiated_at_ : 0.0);
+              probed && initiated_at_ ? host_.Now() - *initiated_at_ : 0.0);
 }
 
 void GroupCallControl::Receive(crypto::ByteView datagram) {

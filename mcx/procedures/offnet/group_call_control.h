@@ -17,7 +17,7 @@
 
 #include "mcx/codec/monp.h"
 #include "mcx/codec/offnet_sdp.h"
-#include "mcx/procedures/timers.h"
+#include "mcx/procedures/host.h"
 
 namespace mcx::procedures {
 
@@ -38,18 +38,13 @@ struct GroupCallConfig {
   double tfg3_s = 0.040;         ///< probe retransmission while TFG1 runs
   uint16_t refresh_interval_ms = 10000;  ///< periodic announcement (TS 36.579-1 default)
   bool confirm_mode = false;     ///< originated calls ask members to confirm (GROUP CALL ACCEPT)
-  uint64_t unix_start = 1790000000;      ///< the date at simulated time 0 (call start time)
 };
 
-struct GroupCallHooks {
-  Timers timers;
-  std::function<void(crypto::Bytes)> send;  ///< to the group's address, MONP port
-  std::function<double()> uniform;          ///< U(0, 1) for the announcement timers
-};
 
 class GroupCallControl {
  public:
-  GroupCallControl(GroupCallConfig cfg, GroupCallHooks hooks);
+  /// Sends to the group (cfg.sdp.address) on the MONP port; timers and U(0, 1) come from the host.
+  GroupCallControl(GroupCallConfig cfg, Host& host);
   ~GroupCallControl();
   GroupCallControl(const GroupCallControl&) = delete;
   GroupCallControl& operator=(const GroupCallControl&) = delete;
@@ -76,6 +71,7 @@ class GroupCallControl {
   std::function<void(const std::string&)> on_error;
 
  private:
+  void Send(crypto::Bytes datagram);
   void SendProbe();
   void Announce(bool probe_response);
   void RestartTfg2(double delay_s);
@@ -89,11 +85,11 @@ class GroupCallControl {
   void StopTimers();
 
   GroupCallConfig cfg_;
-  GroupCallHooks hooks_;
+  Host& host_;
   GroupCallState state_ = GroupCallState::kS1StartStop;
   std::optional<codec::MonpGroupCallMessage> call_;  ///< the call's announcement as we repeat it
   std::optional<double> initiated_at_;
-  uint64_t tfg1_ = 0, tfg2_ = 0, tfg3_ = 0;
+  TimerId tfg1_ = 0, tfg2_ = 0, tfg3_ = 0;
   uint64_t announcements_sent_ = 0, probes_sent_ = 0;
 };
 

@@ -38,8 +38,8 @@ const char* FloorOutcomeName(FloorOutcome o) {
   return "?";
 }
 
-OffnetFloorParticipant::OffnetFloorParticipant(OffnetFloorConfig cfg, OffnetFloorHooks hooks)
-    : cfg_(std::move(cfg)), hooks_(std::move(hooks)) {}
+OffnetFloorParticipant::OffnetFloorParticipant(OffnetFloorConfig cfg, Host& host, OffnetFloorHooks hooks)
+    : cfg_(std::move(cfg)), host_(host), hooks_(std::move(hooks)) {}
 
 OffnetFloorParticipant::~OffnetFloorParticipant() { Stop(); }
 
@@ -50,7 +50,7 @@ void OffnetFloorParticipant::Start() {
 }
 
 void OffnetFloorParticipant::Stop() {
-  for (uint64_t* t : {&t201_, &t203_, &t205_, &t206_, &t207_, &t230_}) StopTimer(*t);
+  for (TimerId* t : {&t201_, &t203_, &t205_, &t206_, &t207_, &t230_}) StopTimer(*t);
   queue_.clear();
   if (ptt_pressed_at_) Finish(FloorOutcome::kAbandoned);
   if (state_ != OffnetFloorState::kStartStop) Enter(OffnetFloorState::kStartStop);
@@ -67,22 +67,22 @@ void OffnetFloorParticipant::Send(const codec::FloorMessage& m) {
   hooks_.send(m);
 }
 
-void OffnetFloorParticipant::StartTimer(uint64_t& id, double delay_s, void (OffnetFloorParticipant::*fn)()) {
+void OffnetFloorParticipant::StartTimer(TimerId& id, double delay_s, void (OffnetFloorParticipant::*fn)()) {
   StopTimer(id);
-  id = hooks_.timers.schedule(delay_s, [this, fn, &id]() {
+  id = host_.Schedule(delay_s, [this, fn, &id]() {
     id = 0;
     (this->*fn)();
   });
 }
 
-void OffnetFloorParticipant::StopTimer(uint64_t& id) {
-  if (id != 0) hooks_.timers.cancel(id);
+void OffnetFloorParticipant::StopTimer(TimerId& id) {
+  if (id != 0) host_.Cancel(id);
   id = 0;
 }
 
 void OffnetFloorParticipant::Finish(FloorOutcome o) {
   if (!ptt_pressed_at_) return;
-  const double access = hooks_.timers.now() - *ptt_pressed_at_;
+  const double access = host_.Now() - *ptt_pressed_at_;
   ptt_pressed_at_.reset();
   if (on_outcome) on_outcome(o, access);
 }
@@ -92,7 +92,7 @@ void OffnetFloorParticipant::Finish(FloorOutcome o) {
 void OffnetFloorParticipant::PressPtt() {
   ptt_down_ = true;
   if (state_ != OffnetFloorState::kSilence && state_ != OffnetFloorState::kHasNoPermission) return;
-  ptt_pressed_at_ = hooks_.timers.now();
+  ptt_pressed_at_ = host_.Now();
   // TS 24.380 7.2.3.x (psc-ns3): reset C201, send Floor Request, start T201.
   c201_count_ = 0;
   Enter(OffnetFloorState::kPendingRequest);

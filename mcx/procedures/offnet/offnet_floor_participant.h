@@ -1,7 +1,8 @@
 // Off-network floor control (TS 24.380 clause 7; states of table C.2.1-1, behaviour as in NIST's
 // psc-ns3 off-network floor participant): no server, the current talker arbitrates, every floor
 // message goes to the whole group. The participant works on decoded messages; protecting them as
-// SRTCP under the call's GMK or PCK key is the transport's job (OffnetFloorChannel below). No ns-3.
+// SRTCP under the call's GMK or PCK key is the call protection's job (security/call_protection.h).
+// Timers come from the host. No ns-3.
 #pragma once
 
 #include <cstdint>
@@ -13,7 +14,7 @@
 #include <vector>
 
 #include "mcx/codec/floor.h"
-#include "mcx/procedures/timers.h"
+#include "mcx/procedures/host.h"
 
 namespace mcx::procedures {
 
@@ -49,10 +50,9 @@ struct OffnetFloorConfig {
   uint32_t max_queue = 8;
 };
 
-/// What the participant needs from its host: a clock and timers, and a way to send a floor
-/// message to the group.
+/// Where the participant's messages go and what it reports: floor messages to the group (the
+/// call's protection sends them), and each state change.
 struct OffnetFloorHooks {
-  Timers timers;
   std::function<void(const codec::FloorMessage&)> send;
   std::function<void(OffnetFloorState from, OffnetFloorState to)> on_state;
 };
@@ -63,7 +63,7 @@ const char* FloorOutcomeName(FloorOutcome o);
 
 class OffnetFloorParticipant {
  public:
-  OffnetFloorParticipant(OffnetFloorConfig cfg, OffnetFloorHooks hooks);
+  OffnetFloorParticipant(OffnetFloorConfig cfg, Host& host, OffnetFloorHooks hooks);
   ~OffnetFloorParticipant();
 
   /// Joins the call ('O: silence', T230 running).
@@ -90,8 +90,8 @@ class OffnetFloorParticipant {
  private:
   void Enter(OffnetFloorState s);
   void Send(const codec::FloorMessage& m);
-  void StartTimer(uint64_t& id, double delay_s, void (OffnetFloorParticipant::*fn)());
-  void StopTimer(uint64_t& id);
+  void StartTimer(TimerId& id, double delay_s, void (OffnetFloorParticipant::*fn)());
+  void StopTimer(TimerId& id);
   void OnT201();
   void OnT203();
   void OnT205();
@@ -112,6 +112,7 @@ class OffnetFloorParticipant {
     uint8_t priority;
   };
   OffnetFloorConfig cfg_;
+  Host& host_;
   OffnetFloorHooks hooks_;
   OffnetFloorState state_ = OffnetFloorState::kStartStop;
   std::string talker_;
@@ -123,7 +124,7 @@ class OffnetFloorParticipant {
   uint16_t seq_ = 0;
   std::optional<double> ptt_pressed_at_;
   bool ptt_down_ = false;
-  uint64_t t201_ = 0, t203_ = 0, t205_ = 0, t206_ = 0, t207_ = 0, t230_ = 0;
+  TimerId t201_ = 0, t203_ = 0, t205_ = 0, t206_ = 0, t207_ = 0, t230_ = 0;
   uint64_t duplicate_arbitrators_ = 0, messages_sent_ = 0;
   std::vector<Queued> queue_;  ///< has permission, queueing on: higher priority first, then arrival
 };

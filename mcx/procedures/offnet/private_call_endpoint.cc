@@ -6,53 +6,51 @@ using crypto::Bytes;
 using crypto::ByteView;
 
 PrivateCallEndpoint::PrivateCallEndpoint(Config cfg, const security::mikey_sakke::LocalIdentity& me,
-                                         std::vector<security::mikey_sakke::KmsPublicInfo> kms, crypto::Rng& rng,
-                                         PrivateCallHooks hooks)
-    : cfg_(std::move(cfg)), me_(me), kms_(std::move(kms)), rng_(rng), hooks_(std::move(hooks)) {}
+                                         std::vector<security::mikey_sakke::KmsPublicInfo> kms, Host& host)
+    : cfg_(std::move(cfg)), me_(me), kms_(std::move(kms)), host_(host) {}
 
 PrivateCallEndpoint::~PrivateCallEndpoint() {
-  if (tfp1_) hooks_.timers.cancel(tfp1_);
+  if (tfp1_) host_.Cancel(tfp1_);
 }
 
-double PrivateCallEndpoint::NtpNow() const {
-  return static_cast<double>(security::UnixToNtpSeconds(cfg_.unix_start)) + hooks_.timers.now();
+uint64_t PrivateCallEndpoint::NtpNow() const { return security::UnixToNtpSeconds(host_.UnixTime()); }
+
+void PrivateCallEndpoint::Send(const std::string& address, crypto::Bytes datagram) {
+  host_.SendDatagram(codec::kMonpPort, Endpoint{address, codec::kMonpPort}, std::move(datagram));
 }
 
 void PrivateCallEndpoint::Call(const std::string& callee, const std::string& callee_address) {
   namespace ms = security::mikey_sakke;
   // A new call: forget the previous one's state.
-  if (tfp1_) hooks_.timers.cancel(tfp1_);
+  if (tfp1_) host_.Cancel(tfp1_);
   tfp1_ = 0;
   keys_.reset();
   setup_s_.reset();
-  called_at_ = hooks_.timers.now();
+  called_at_ = host_.Now();
   peer_address_ = callee_address;
   auto fail = [this](const std::string& why) {
     if (on_failed) on_failed(why);
   };
-  auto pck = rng_.Generate(16);
-  auto pckId = security::NewKeyId(security::KeyPurpose::kPck, rng_);
+  auto pck = host_.Rng().Generate(16);
+  auto pckId = security::NewKeyId(security::KeyPurpose::kPck, host_.Rng());
   if (!pck || !pckId) return fail("random_failure");
   // TS 33.180 5.7 (private call): the caller signs an I_MESSAGE carrying a fresh PCK to the callee.
   // Callee and caller share the KMS here (kms_[0]).
   auto created = ms::CreateIMessage(ms::Distribution::kPck, me_, kms_.at(0), callee, kms_.at(0), *pckId, *pck,
-                                    ms::SendOptions{}, static_cast<uint64_t>(NtpNow()), rng_);
+                                    ms::SendOptions{}, NtpNow(), host_.Rng());
   if (!created) return fail(crypto::ErrorName(created.error()));
   pending_ = PrivateCallKeys{*pck, *pckId, created->rand};
   codec::OffnetSdp offer{cfg_.address, cfg_.media_port, cfg_.floor_port, created->message};
   codec::MonpPrivateCallMessage m;
   m.type = codec::MonpType::kPrivateCallSetupRequest;
-  auto id = rng_.Generate(2);
+  auto id = host_.Rng().Generate(2);
   m.call_id = id ? static_cast<uint16_t>((*id)[0] << 8 | (*id)[1]) : 1;
   m.caller = cfg_.user_id;
   m.callee = callee;
   m.sdp = offer.Text();
   setup_ = m;
   sent_ = 0;
-  CryptoWork w;
-  w.Add(CryptoOp::kSakkeEncapsulate);
-  w.Add(CryptoOp::kEccsiSign);
-  hooks_.work(w, [this]() { SendSetup(); });
+  SendSetup();  // once the I_MESSAGE's crypto is done (the host holds the send)
 }
 
 void PrivateCallEndpoint::SendSetup() {
@@ -63,8 +61,8 @@ void PrivateCallEndpoint::SendSetup() {
     return;
   }
   ++sent_;
-  hooks_.send(peer_address_, Encode(*setup_));
-  tfp1_ = hooks_.timers.schedule(cfg_.tfp1_s, [this]() {
+  Send(peer_address_, Encode(*setup_));
+  tfp1_ = host_.Schedule(cfg_.tfp1_s, [this]() {
     tfp1_ = 0;
     SendSetup();
   });
@@ -82,7 +80,7 @@ void PrivateCallEndpoint::Receive(const std::string& from, ByteView datagram) {
       break;
     case codec::MonpType::kPrivateCallAccept: {
       if (!setup_ || m->call_id != setup_->call_id || keys_) return;
-      if (tfp1_) hooks_.timers.cancel(tfp1_);
+      if (tfp1_) host_.Cancel(tfp1_);
       tfp1_ = 0;
       auto answer = codec::OffnetSdp::Parse(m->sdp);
       if (!answer) {
@@ -90,13 +88,13 @@ void PrivateCallEndpoint::Receive(const std::string& from, ByteView datagram) {
         return;
       }
       keys_ = pending_;
-      setup_s_ = hooks_.timers.now() - called_at_;
+      setup_s_ = host_.Now() - called_at_;
       if (on_established) on_established(*keys_, from, *answer, true);
       break;
     }
     case codec::MonpType::kPrivateCallReject:
       if (!setup_ || m->call_id != setup_->call_id) return;
-      if (tfp1_) hooks_.timers.cancel(tfp1_);
+      if (tfp1_) host_.Cancel(tfp1_);
       tfp1_ = 0;
       setup_.reset();
       if (on_failed)
@@ -113,7 +111,7 @@ void PrivateCallEndpoint::OnSetup(const std::string& from, const codec::MonpPriv
   namespace ms = security::mikey_sakke;
   if (m.callee != cfg_.user_id) return;
   if (auto it = answered_.find(m.call_id); it != answered_.end()) {
-    hooks_.send(from, it->second);  // the caller missed our answer: repeat it
+    Send(from, it->second);  // the caller missed our answer: repeat it
     return;
   }
   codec::MonpPrivateCallMessage answer;
@@ -128,7 +126,7 @@ void PrivateCallEndpoint::OnSetup(const std::string& from, const codec::MonpPriv
   } else {
     ms::ReceiveContext ctx;
     ctx.expected = ms::Distribution::kPck;
-    ctx.ntp_now = static_cast<uint64_t>(NtpNow());
+    ctx.ntp_now = NtpNow();
     ctx.kms = kms_;
     ctx.max_clock_skew_seconds = 300;
     auto r = ms::ProcessIMessage(offer->mikey, me_, ctx);
@@ -145,18 +143,14 @@ void PrivateCallEndpoint::OnSetup(const std::string& from, const codec::MonpPriv
   }
   const Bytes wire = Encode(answer);
   answered_[m.call_id] = wire;
-  CryptoWork w;
-  w.Add(CryptoOp::kEccsiVerify);
-  if (offer && !offer->mikey.empty()) w.Add(CryptoOp::kSakkeDecapsulate);
-  hooks_.work(w, [this, from, wire, key, why, offer]() {
-    hooks_.send(from, wire);
-    if (key) {
-      keys_ = PrivateCallKeys{key->key, key->key_id, key->rand};
-      if (on_established) on_established(*keys_, from, *offer, false);
-    } else if (on_failed) {
-      on_failed(why);
-    }
-  });
+  // The answer leaves once the checks' crypto is done; the call is established here.
+  Send(from, wire);
+  if (key) {
+    keys_ = PrivateCallKeys{key->key, key->key_id, key->rand};
+    if (on_established) on_established(*keys_, from, *offer, false);
+  } else if (on_failed) {
+    on_failed(why);
+  }
 }
 
 }  // namespace mcx::procedures

@@ -12,21 +12,12 @@
 
 #include "mcx/codec/monp.h"
 #include "mcx/codec/offnet_sdp.h"
-#include "mcx/procedures/cost_model.h"
-#include "mcx/procedures/timers.h"
+#include "mcx/procedures/host.h"
 #include "mcx/security/mikey_sakke.h"
 
 namespace mcx::procedures {
 
 
-/// What a private call endpoint needs from its host: clock and timers, sending to the peer's
-/// MONP port, and crypto processing time (the host delays what follows by the cost model).
-struct PrivateCallHooks {
-  Timers timers;
-  std::function<void(const std::string& peer_address, crypto::Bytes)> send;
-  /// Runs `then` after the processing time of `w`.
-  std::function<void(const CryptoWork& w, std::function<void()> then)> work;
-};
 
 /// The established call's keys: both ends derive the floor and media keys from the PCK.
 struct PrivateCallKeys {
@@ -47,10 +38,11 @@ class PrivateCallEndpoint {
     uint16_t media_port = 49150, floor_port = 49151;
     double tfp1_s = 0.040;      ///< setup request retransmission (psc-ns3)
     uint32_t cfp1 = 3;
-    uint64_t unix_start = 1790000000;  ///< wall-clock date of simulated time 0 (key periods)
   };
+  /// Sends MONP datagrams to the peer's port 8809 through `host`, whose DRBG makes the PCK, its ID
+  /// and the call identifiers; the crypto each side computes takes its time on the host's cores.
   PrivateCallEndpoint(Config cfg, const security::mikey_sakke::LocalIdentity& me,
-                      std::vector<security::mikey_sakke::KmsPublicInfo> kms, crypto::Rng& rng, PrivateCallHooks hooks);
+                      std::vector<security::mikey_sakke::KmsPublicInfo> kms, Host& host);
   ~PrivateCallEndpoint();
 
   /// Calls `callee` at `callee_address` with a fresh PCK (ending this side's previous call).
@@ -69,13 +61,13 @@ class PrivateCallEndpoint {
  private:
   void SendSetup();
   void OnSetup(const std::string& from, const codec::MonpPrivateCallMessage& m);
-  double NtpNow() const;
+  uint64_t NtpNow() const;
+  void Send(const std::string& address, crypto::Bytes datagram);
 
   Config cfg_;
   const security::mikey_sakke::LocalIdentity& me_;
   std::vector<security::mikey_sakke::KmsPublicInfo> kms_;
-  crypto::Rng& rng_;
-  PrivateCallHooks hooks_;
+  Host& host_;
   std::optional<PrivateCallKeys> keys_;
   std::optional<double> setup_s_;
   // Caller state.
@@ -83,7 +75,7 @@ class PrivateCallEndpoint {
   std::string peer_address_;
   double called_at_ = 0;
   uint32_t sent_ = 0;
-  uint64_t tfp1_ = 0;
+  TimerId tfp1_ = 0;
   PrivateCallKeys pending_;
   // Callee: the call identifiers already answered (a repeated request is answered again).
   std::map<uint16_t, crypto::Bytes> answered_;

@@ -11,8 +11,8 @@ namespace mikey_sakke = security::mikey_sakke;
 using namespace crypto;
 using namespace security;
 
-GmsService::GmsService(Env& env, SipStack& sip, GmsConfig cfg, Provisioned identity)
-    : env_(env), sip_(sip), cfg_(std::move(cfg)), id_(std::move(identity)) {}
+GmsService::GmsService(Host& host, SipStack& sip, GmsConfig cfg, Provisioned identity)
+    : host_(host), sip_(sip), cfg_(std::move(cfg)), id_(std::move(identity)) {}
 
 void GmsService::AddGroup(const std::string& group_uri, const std::vector<std::string>& members) {
   groups_[group_uri].members = members;
@@ -44,13 +44,8 @@ Result<Bytes> GmsService::MakeIMessage(const Group& g, const std::string& group_
   opt.revoked = g.revoked;
   opt.activation_time = g.activation_time;  // the same for every member, however late it asks
   opt.expiry_time = g.expiry_time;
-  CryptoWork w;
-  w.Add(CryptoOp::kSakkeEncapsulate);
-  w.Add(CryptoOp::kEccsiSign);
-  w.Add(CryptoOp::kSymmetric, 2);
-  env_.Work(w);
   auto made = mikey_sakke::CreateIMessage(mikey_sakke::Distribution::kGmk, *id_.identity, *id_.kms, member, *id_.kms,
-                                          g.gmk_id, g.gmk, opt, UnixToNtpSeconds(env_.UnixTime()), env_.Rng());
+                                          g.gmk_id, g.gmk, opt, UnixToNtpSeconds(host_.UnixTime()), host_.Rng());
   if (!made) return made.error();
   return made->message;
 }
@@ -65,7 +60,7 @@ void GmsService::Notify(const std::string& member, const std::string& content_ty
   n.SetCSeq(++s.cseq, "NOTIFY");
   n.SetHeader("Event", "xcap-diff");
   n.SetHeader("Subscription-State", "active;expires=3600");
-  n.SetContact("<sip:" + env_.SipSelf().ToString() + ">");
+  n.SetContact("<sip:" + host_.SipSelf().ToString() + ">");
   n.AddBody(content_type, ByteView(body));
   bytes_["gmk_notify"] += n.Serialize().size();
   sip_.SendRequest(s.contact, std::move(n), std::move(done));
@@ -94,32 +89,32 @@ void GmsService::SendKey(const std::string& group_uri, const std::string& member
     const std::string diff = BuildXcapDiff(cfg_.xcap_root, GroupDocumentSelector(group_uri), std::to_string(g.rekey));
     Notify(member, kXcapDiffContentType, diff, [](const SipMessage*) {});
   }
-  env_.EndJob();  // each member's message is its own job (so several cores share a rekey)
+  host_.EndJob();  // each member's message is its own job (so several cores share a rekey)
 }
 
 void GmsService::Record(const std::string& group_uri, const std::string& member, const std::string& result) {
   Group& g = groups_[group_uri];
   if (result == "ok" && !g.answered.insert(member).second) return;  // counted once
-  if (on_outcome) on_outcome(RekeyOutcome{group_uri, member, g.gmk_id, g.rekey, g.started, env_.Now(), result});
+  if (on_outcome) on_outcome(RekeyOutcome{group_uri, member, g.gmk_id, g.rekey, g.started, host_.Now(), result});
 }
 
 void GmsService::Rekey(const std::string& group_uri) {
   Group& g = groups_[group_uri];
-  auto key = env_.Rng().Generate(16);
-  auto rand = env_.Rng().Generate(16);
-  auto id = NewKeyId(KeyPurpose::kGmk, env_.Rng());
+  auto key = host_.Rng().Generate(16);
+  auto rand = host_.Rng().Generate(16);
+  auto id = NewKeyId(KeyPurpose::kGmk, host_.Rng());
   if (!key || !rand || !id) return;
   g.gmk = key->Expose();
   g.rand = rand->Expose();
   g.gmk_id = *id;
   g.revoked = false;
-  g.started = env_.Now();
+  g.started = host_.Now();
   // TS 33.180 5.2.4: activation and expiry travel in the key parameters. An explicit activation
   // time (now, or later) lets a member holding several GMKs of the group tell which is current.
   // The delay gives members time to receive a replacement key; the group's first key has none to
   // replace and is active at once.
   const uint64_t delay = g.distributed ? static_cast<uint64_t>(cfg_.activation_delay_s) : 0;
-  g.activation_time = env_.UnixTime() + delay;
+  g.activation_time = host_.UnixTime() + delay;
   g.expiry_time = cfg_.key_lifetime_s > 0 ? g.activation_time + static_cast<uint64_t>(cfg_.key_lifetime_s) : 0;
   g.answered.clear();
   g.rekey = g.distributed ? g.rekey + 1 : 0;  // 0 = the initial key
@@ -137,7 +132,7 @@ void GmsService::Rekey(const std::string& group_uri) {
     m.AddBody(kMikeyContentType, *msg);
     bytes_["gmk_to_mcx_server"] += m.Serialize().size();
     sip_.SendRequest(ep, std::move(m), [](const SipMessage*) {});
-    env_.EndJob();
+    host_.EndJob();
   }
 }
 
@@ -151,7 +146,7 @@ void GmsService::Revoke(const std::string& group_uri) {
   Group& g = groups_[group_uri];
   g.revoked = true;
   g.answered.clear();
-  g.started = env_.Now();
+  g.started = host_.Now();
   for (const auto& m : g.members) SendKey(group_uri, m);
 }
 
@@ -174,7 +169,7 @@ void GmsService::OnSipRequest(const Endpoint& from, const SipMessage& req) {
   s.cseq = 0;
   SipMessage ok = SipMessage::Response(200, "OK", req, s.our_tag);
   ok.SetHeader("Expires", "3600");
-  ok.SetContact("<sip:" + env_.SipSelf().ToString() + ">");
+  ok.SetContact("<sip:" + host_.SipSelf().ToString() + ">");
   bytes_["subscribe"] += req.Serialize().size() + ok.Serialize().size();
   sip_.SendResponse(from, ok);
   // Send the current GMK of every group this member belongs to (the initial NOTIFY).

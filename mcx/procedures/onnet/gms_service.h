@@ -36,7 +36,7 @@ struct RekeyOutcome {
 
 class GmsService {
  public:
-  GmsService(Env& env, SipStack& sip, GmsConfig cfg, Provisioned identity);
+  GmsService(Host& host, SipStack& sip, GmsConfig cfg, Provisioned identity);
 
   void AddGroup(const std::string& group_uri, const std::vector<std::string>& members);
   /// A new GMK for the group, sent to every subscribed member (5.7.2 step 1).
@@ -79,7 +79,7 @@ class GmsService {
   void Record(const std::string& group_uri, const std::string& member, const std::string& result);
   std::string MemberOf(const std::string& group, const std::string& uri) const;
 
-  Env& env_;
+  Host& host_;
   SipStack& sip_;
   GmsConfig cfg_;
   Provisioned id_;

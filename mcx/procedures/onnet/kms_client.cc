@@ -28,20 +28,20 @@ HttpRequest KmsClient::Request(const char* path) const {
   kms::Request body;
   body.user_uri = user_uri_;
   body.kms_uri = kms_uri_;
-  body.time = kms::XsDateTime(env_.UnixTime());
+  body.time = kms::XsDateTime(host_.UnixTime());
   body.client_req_url = "https://" + kms_uri_ + path;
   r.body = kms::WriteRequest(body);
   return r;
 }
 
 void KmsClient::Provision(Done done) {
-  env_.SendHttp(server_, Request(kms::kPathInit), [this, done](Result<HttpResponse> init) {
+  host_.SendHttp(server_, Request(kms::kPathInit), [this, done](Result<HttpResponse> init) {
     if (!init || init->status != 200) return done(Error::kKmsError);
     auto ir = kms::ParseResponse(init->body);
     if (!ir) return done(ir.error());
     if (ir->error || ir->certificates.empty()) return done(Error::kKmsError);
     auto cert = std::make_shared<kms::Certificate>(ir->certificates.front());
-    env_.SendHttp(server_, Request(kms::kPathKeyProv), [this, done, cert](Result<HttpResponse> prov) {
+    host_.SendHttp(server_, Request(kms::kPathKeyProv), [this, done, cert](Result<HttpResponse> prov) {
       if (!prov || prov->status != 200) return done(Error::kKmsError);
       auto pr = kms::ParseResponse(prov->body);
       if (!pr) return done(pr.error());
@@ -50,10 +50,6 @@ void KmsClient::Provision(Done done) {
       if (!info) return done(info.error());
       // The client's checks (5.3): UID, then SSK and RSK (the RSK check builds its line table).
       const kms::KeySet& ks = pr->key_sets.front();
-      CryptoWork w;
-      w.Add(CryptoOp::kEccsiSskValidate);
-      w.Add(CryptoOp::kSakkeRskValidate);
-      env_.Work(w);
       if (ks.user_uri != user_uri_) return done(Error::kWrongReceiver);
       auto id = mikey_sakke::LocalIdentity::Create(ks.ToIdentityKeys(), *info);
       if (!id) return done(id.error());

@@ -28,15 +28,15 @@ struct Provisioned {
 class KmsClient {
  public:
   using Done = std::function<void(crypto::Result<Provisioned>)>;
-  KmsClient(Env& env, Endpoint kms_server, std::string kms_uri, std::string user_uri)
-      : env_(env), server_(std::move(kms_server)), kms_uri_(std::move(kms_uri)), user_uri_(std::move(user_uri)) {}
+  KmsClient(Host& host, Endpoint kms_server, std::string kms_uri, std::string user_uri)
+      : host_(host), server_(std::move(kms_server)), kms_uri_(std::move(kms_uri)), user_uri_(std::move(user_uri)) {}
   /// init, then keyprov, then the client checks (UID, RSK, SSK). Errors: kKmsError (HTTP or
   /// KmsError), the XML errors, and those of ValidateKeySet / LocalIdentity::Create.
   void Provision(Done done);
 
  private:
   HttpRequest Request(const char* path) const;
-  Env& env_;
+  Host& host_;
   Endpoint server_;
   std::string kms_uri_, user_uri_;
 };

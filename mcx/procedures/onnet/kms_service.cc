@@ -21,16 +21,13 @@ HttpResponse KmsService::Handle(const HttpRequest& req) {
   if (req.method != "POST") return Xml(405, "Method Not Allowed", "");
   auto body = kms::ParseRequest(req.body);
   if (!body) return Xml(400, "Bad Request", "");
-  const uint64_t ntp = UnixToNtpSeconds(env_.UnixTime());
+  const uint64_t ntp = UnixToNtpSeconds(host_.UnixTime());
   const std::string& path = req.target;
   if (path.find(kms::kPathInit) == 0) return Xml(200, "OK", kms::WriteResponse(kms_.InitResponse(body->user_uri, ntp)));
   if (path.find(kms::kPathCertCache) == 0)
     return Xml(200, "OK", kms::WriteResponse(kms_.CertCacheResponse(body->user_uri, ntp)));
   if (path.find(kms::kPathKeyProv) == 0) {
-    auto r = kms_.KeyProvResponse(body->user_uri, ntp, env_.Rng());
-    CryptoWork w;
-    w.Add(CryptoOp::kKmsIssueKeySet);
-    env_.Work(w);
+    auto r = kms_.KeyProvResponse(body->user_uri, ntp, host_.Rng());
     if (!r) {
       kms::Response err = kms_.InitResponse(body->user_uri, ntp);
       err.certificates.clear();

@@ -13,14 +13,14 @@ namespace mcx::procedures {
 
 class KmsService {
  public:
-  KmsService(Env& env, security::kms::Kms kms) : env_(env), kms_(std::move(kms)) {}
+  KmsService(Host& host, security::kms::Kms kms) : host_(host), kms_(std::move(kms)) {}
   /// Handles one HTTP request (POST .../init, .../keyprov, .../certcache).
   HttpResponse Handle(const HttpRequest& req);
   const security::kms::Kms& kms() const { return kms_; }
   uint64_t key_sets_issued() const { return issued_; }
 
  private:
-  Env& env_;
+  Host& host_;
   security::kms::Kms kms_;
   uint64_t issued_ = 0;
 };

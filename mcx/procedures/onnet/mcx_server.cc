@@ -9,18 +9,8 @@ namespace mikey_sakke = security::mikey_sakke;
 using namespace crypto;
 using namespace security;
 
-namespace {
-void ChargeReceive(Env& env) {  // every receiver check (5.2.2): verify, decapsulate, parameters
-  CryptoWork w;
-  w.Add(CryptoOp::kEccsiVerify);
-  w.Add(CryptoOp::kSakkeDecapsulate);
-  w.Add(CryptoOp::kSymmetric, 3);
-  env.Work(w);
-}
-}  // namespace
-
-McxServer::McxServer(Env& env, SipStack& sip, McxServerConfig cfg, Provisioned identity)
-    : env_(env), sip_(sip), cfg_(std::move(cfg)), id_(std::move(identity)) {
+McxServer::McxServer(Host& host, SipStack& sip, McxServerConfig cfg, Provisioned identity)
+    : host_(host), sip_(sip), cfg_(std::move(cfg)), id_(std::move(identity)) {
   store_.PutIdentity(id_.identity->keys());
 }
 
@@ -28,7 +18,7 @@ void McxServer::OnSipRequest(const Endpoint& from, const SipMessage& req) {
   const std::string m = req.Method();
   if (m == "SUBSCRIBE" && req.RequestUri() == cfg_.gms_uri) {  // proxy towards the GMS
     SipMessage fwd = req;
-    fwd.AddVia("SIP/2.0/" + std::string(sip_.tcp() ? "TCP " : "UDP ") + env_.SipSelf().ToString() +
+    fwd.AddVia("SIP/2.0/" + std::string(sip_.tcp() ? "TCP " : "UDP ") + host_.SipSelf().ToString() +
                ";branch=" + kBranchMagic + sip_.NewToken());
     sip_.Forward(cfg_.gms_sip, fwd);
     return;
@@ -36,13 +26,8 @@ void McxServer::OnSipRequest(const Endpoint& from, const SipMessage& req) {
   if (m == "REGISTER") {
     std::string result = "ok";
     if (auto mikey = req.Body(kMikeyContentType)) {  // 5.4 CSK upload to the MDSI
-      CryptoWork w;
-      w.Add(CryptoOp::kEccsiVerify);
-      w.Add(CryptoOp::kSakkeDecapsulate);
-      w.Add(CryptoOp::kSymmetric, 2);
-      env_.Work(w);
       auto r = mikey_sakke::ProcessIMessage(
-          *mikey, *id_.identity, id_.ReceiveContextFor(env_.UnixTime(), mikey_sakke::Distribution::kCskUpload, {req.FromUri()}));
+          *mikey, *id_.identity, id_.ReceiveContextFor(host_.UnixTime(), mikey_sakke::Distribution::kCskUpload, {req.FromUri()}));
       if (!r) result = ErrorName(r.error());
       else if (Status st = store_.Accept(*r); !st.ok()) result = ErrorName(st.error());
     }
@@ -63,9 +48,8 @@ void McxServer::OnSipRequest(const Endpoint& from, const SipMessage& req) {
     if (auto aff = req.Body(kAffiliationContentType)) {
       affiliations_[req.FromUri()] = ParseAffiliation(std::string(aff->begin(), aff->end()));
     } else if (auto mikey = req.Body(kMikeyContentType)) {  // a GMK for media mixing
-      ChargeReceive(env_);
       auto r = mikey_sakke::ProcessIMessage(*mikey, *id_.identity,
-                                            id_.ReceiveContextFor(env_.UnixTime(), mikey_sakke::Distribution::kGmk, {cfg_.gms_uri}));
+                                            id_.ReceiveContextFor(host_.UnixTime(), mikey_sakke::Distribution::kGmk, {cfg_.gms_uri}));
       if (!r || !store_.Accept(*r).ok()) {
         if (on_error) on_error("mixing_gmk_rejected");
         sip_.SendResponse(from, SipMessage::Response(488, "Not Acceptable Here", req));

@@ -24,7 +24,7 @@ struct McxServerConfig {
 
 class McxServer {
  public:
-  McxServer(Env& env, SipStack& sip, McxServerConfig cfg, Provisioned identity);
+  McxServer(Host& host, SipStack& sip, McxServerConfig cfg, Provisioned identity);
   void OnSipRequest(const Endpoint& from, const SipMessage& req);
   /// A response coming back through the proxy.
   void OnRelayedResponse(const SipMessage& resp);
@@ -36,7 +36,7 @@ class McxServer {
   std::function<void(const std::string& kind)> on_error;
 
  private:
-  Env& env_;
+  Host& host_;
   SipStack& sip_;
   McxServerConfig cfg_;
   Provisioned id_;

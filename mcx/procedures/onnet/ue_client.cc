@@ -13,28 +13,18 @@ namespace mikey_sakke = security::mikey_sakke;
 using namespace crypto;
 using namespace security;
 
-namespace {
-void ChargeReceive(Env& env) {  // every receiver check (5.2.2): verify, decapsulate, parameters
-  CryptoWork w;
-  w.Add(CryptoOp::kEccsiVerify);
-  w.Add(CryptoOp::kSakkeDecapsulate);
-  w.Add(CryptoOp::kSymmetric, 3);
-  env.Work(w);
-}
-}  // namespace
-
 void UeClient::Error(const std::string& kind) {
   if (on_error) on_error(kind);
 }
 
 void UeClient::Start() {
-  started_ = env_.Now();
-  auto client = std::make_shared<KmsClient>(env_, cfg_.kms, cfg_.kms_uri, cfg_.user_uri);
+  started_ = host_.Now();
+  auto client = std::make_shared<KmsClient>(host_, cfg_.kms, cfg_.kms_uri, cfg_.user_uri);
   client->Provision([this, client](Result<Provisioned> p) {
     if (!p) return Error(std::string("provisioning_") + ErrorName(p.error()));
     id_ = std::move(p).value();
     store_.PutIdentity(id_.identity->keys());
-    if (on_provisioned) on_provisioned(env_.Now() - started_);
+    if (on_provisioned) on_provisioned(host_.Now() - started_);
     Register();
   });
 }
@@ -50,25 +40,21 @@ void UeClient::Register() {
   r.SetTo("<" + cfg_.user_uri + ">");
   r.SetCallId(sip_.NewToken());
   r.SetCSeq(1, "REGISTER");
-  r.SetContact("<sip:" + cfg_.user_uri.substr(4, cfg_.user_uri.find('@') - 4) + "@" + env_.SipSelf().ToString() + ">");
+  r.SetContact("<sip:" + cfg_.user_uri.substr(4, cfg_.user_uri.find('@') - 4) + "@" + host_.SipSelf().ToString() + ">");
   r.SetHeader("Expires", "3600");
   r.AddBody(kMcpttInfoContentType,
             ByteView(std::string("<?xml version=\"1.0\"?><mcpttinfo xmlns=\"urn:3gpp:ns:mcpttInfo:1.0\"><mcptt-Params>"
                                  "<mcptt-request-uri type=\"Normal\"><mcpttURI>") +
                      cfg_.user_uri + "</mcpttURI></mcptt-request-uri></mcptt-Params></mcpttinfo>"));
   if (cfg_.csk_upload) {  // 5.4: the CSK to the MDSI, in the REGISTER (digest 2.1)
-    auto csk = env_.Rng().Generate(16);
-    auto csk_id = NewKeyId(KeyPurpose::kCsk, env_.Rng());
+    auto csk = host_.Rng().Generate(16);
+    auto csk_id = NewKeyId(KeyPurpose::kCsk, host_.Rng());
     if (csk && csk_id) {
       mikey_sakke::SendOptions opt;
       opt.algorithms = keyparams::AlgorithmChoice{{keyparams::kAlgAes128Gcm}, keyparams::kAlgAes128Gcm};
-      CryptoWork w;
-      w.Add(CryptoOp::kSakkeEncapsulate);
-      w.Add(CryptoOp::kEccsiSign);
-      env_.Work(w);
       auto made = mikey_sakke::CreateIMessage(mikey_sakke::Distribution::kCskUpload, *id_.identity, *id_.kms,
                                               cfg_.mdsi_uri, *id_.kms, *csk_id, *csk, opt,
-                                              UnixToNtpSeconds(env_.UnixTime()), env_.Rng());
+                                              UnixToNtpSeconds(host_.UnixTime()), host_.Rng());
       if (made) {
         r.AddBody(kMikeyContentType, made->message);
         StoredKey k;
@@ -113,7 +99,7 @@ void UeClient::Subscribe(const std::string& group) {
   s.SetTo("<" + cfg_.gms_uri + ">");
   s.SetCallId(sip_.NewToken());
   s.SetCSeq(1, "SUBSCRIBE");
-  s.SetContact("<sip:" + cfg_.user_uri.substr(4, cfg_.user_uri.find('@') - 4) + "@" + env_.SipSelf().ToString() + ">");
+  s.SetContact("<sip:" + cfg_.user_uri.substr(4, cfg_.user_uri.find('@') - 4) + "@" + host_.SipSelf().ToString() + ">");
   s.SetHeader("Event", "xcap-diff");
   s.SetHeader("Expires", "3600");
   s.SetHeader("Accept", kXcapDiffContentType);
@@ -126,9 +112,8 @@ void UeClient::Subscribe(const std::string& group) {
 
 std::string UeClient::ProcessGmk(const Bytes& i_message) {
   if (!provisioned()) return "not_provisioned";
-  ChargeReceive(env_);
   auto r = mikey_sakke::ProcessIMessage(i_message, *id_.identity,
-                                        id_.ReceiveContextFor(env_.UnixTime(), mikey_sakke::Distribution::kGmk, {cfg_.gms_uri}));
+                                        id_.ReceiveContextFor(host_.UnixTime(), mikey_sakke::Distribution::kGmk, {cfg_.gms_uri}));
   if (!r) return ErrorName(r.error());
   const Status st = store_.Accept(*r);
   if (!st.ok()) return ErrorName(st.error());  // includes key_revoked for a revocation
@@ -151,11 +136,11 @@ std::string UeClient::ProcessDocument(const std::string& xml, std::string* group
     if (result == "ok" && on_key_stored) on_key_stored(*group, *gmk_id);
     if (result == "ok") {
       const StoredKey* k = store_.FindByKeyId(*gmk_id);
-      const uint64_t now = env_.UnixTime();
+      const uint64_t now = host_.UnixTime();
       const double wait = k && k->activation_time > now ? double(k->activation_time - now) : 0.0;
       const std::string grp = *group;
       const uint32_t id32 = *gmk_id;
-      env_.Schedule(wait, [this, grp, id32] {  // applied at its activation time (5.2.4)
+      host_.Schedule(wait, [this, grp, id32] {  // applied at its activation time (5.2.4)
         if (on_key_active) on_key_active(grp, id32);
       });
     }
@@ -197,7 +182,7 @@ void UeClient::Fetch(const std::string& group) {
   get.headers["Host"] = cfg_.gms_http.host;
   get.headers["Authorization"] = "Bearer " + cfg_.user_uri;  // modelled access token: the user
   get.headers["Accept"] = kGroupDocContentType;
-  env_.SendHttp(cfg_.gms_http, get, [this, group](Result<HttpResponse> r) {
+  host_.SendHttp(cfg_.gms_http, get, [this, group](Result<HttpResponse> r) {
     if (!r || r->status != 200) return Error("group_document_fetch_failed");
     std::string g;
     uint32_t gmk_id = 0;
@@ -210,7 +195,7 @@ void UeClient::Fetch(const std::string& group) {
     report.headers["Authorization"] = "Bearer " + cfg_.user_uri;
     report.headers["Content-Type"] = "text/plain";
     report.body = "group=" + group + ";gmk-id=" + ToHex32(gmk_id) + ";result=" + (result == "key_revoked" ? "ok" : result);
-    env_.SendHttp(cfg_.gms_http, report, [](Result<HttpResponse>) {});
+    host_.SendHttp(cfg_.gms_http, report, [](Result<HttpResponse>) {});
   });
 }
 

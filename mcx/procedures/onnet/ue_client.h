@@ -26,7 +26,7 @@ struct UeConfig {
 
 class UeClient {
  public:
-  UeClient(Env& env, SipStack& sip, UeConfig cfg) : env_(env), sip_(sip), cfg_(std::move(cfg)) {}
+  UeClient(Host& host, SipStack& sip, UeConfig cfg) : host_(host), sip_(sip), cfg_(std::move(cfg)) {}
   /// Provision, register, affiliate, subscribe (each after the previous one succeeded).
   void Start();
   void OnSipRequest(const Endpoint& from, const SipMessage& req);
@@ -55,7 +55,7 @@ class UeClient {
   void Fetch(const std::string& group);
   void Error(const std::string& kind);
 
-  Env& env_;
+  Host& host_;
   SipStack& sip_;
   UeConfig cfg_;
   Provisioned id_;

@@ -6,14 +6,14 @@ namespace mcx::procedures {
 
 SipStack::~SipStack() {
   for (auto& [b, c] : clients_) {
-    env_.Cancel(c.timer_e);
-    env_.Cancel(c.timer_f);
+    host_.Cancel(c.timer_e);
+    host_.Cancel(c.timer_f);
   }
 }
 
 std::string SipStack::NewToken() {
   uint8_t b[8];
-  (void)env_.Rng().Fill(b, sizeof b);
+  (void)host_.Rng().Fill(b, sizeof b);
   uint64_t v = 0;
   for (uint8_t x : b) v = v << 8 | x;
   return SipToken(v);
@@ -21,18 +21,18 @@ std::string SipStack::NewToken() {
 
 void SipStack::Transmit(const Endpoint& to, const Bytes& wire) {
   counters_.bytes_sent += wire.size();
-  env_.SendSip(to, wire, tcp_);
+  host_.SendSip(to, wire, tcp_);
 }
 
 void SipStack::SendRequest(const Endpoint& to, SipMessage request, ResponseFn done) {
   const std::string branch = std::string(kBranchMagic) + NewToken();
-  const Endpoint self = env_.SipSelf();
+  const Endpoint self = host_.SipSelf();
   request.AddVia(std::string("SIP/2.0/") + (tcp_ ? "TCP " : "UDP ") + self.ToString() + ";branch=" + branch);
   Client c{to, request.Serialize(), std::move(done), timers_.t1, 0, 0};
   ++counters_.requests_sent;
   Transmit(to, c.wire);
-  if (!tcp_) c.timer_e = env_.Schedule(timers_.t1, [this, branch] { OnTimerE(branch); });
-  c.timer_f = env_.Schedule(64 * timers_.t1, [this, branch] { OnTimerF(branch); });
+  if (!tcp_) c.timer_e = host_.Schedule(timers_.t1, [this, branch] { OnTimerE(branch); });
+  c.timer_f = host_.Schedule(64 * timers_.t1, [this, branch] { OnTimerF(branch); });
   clients_[branch] = std::move(c);
 }
 
@@ -43,13 +43,13 @@ void SipStack::OnTimerE(const std::string& branch) {
   ++counters_.retransmissions;
   Transmit(c.to, c.wire);
   c.interval = std::min(2 * c.interval, timers_.t2);  // RFC 3261 17.1.2.2
-  c.timer_e = env_.Schedule(c.interval, [this, branch] { OnTimerE(branch); });
+  c.timer_e = host_.Schedule(c.interval, [this, branch] { OnTimerE(branch); });
 }
 
 void SipStack::OnTimerF(const std::string& branch) {
   auto it = clients_.find(branch);
   if (it == clients_.end()) return;
-  env_.Cancel(it->second.timer_e);
+  host_.Cancel(it->second.timer_e);
   ResponseFn done = std::move(it->second.done);
   clients_.erase(it);
   ++counters_.timeouts;
@@ -62,7 +62,7 @@ void SipStack::SendResponse(const Endpoint& to, const SipMessage& response) {
   if (!tcp_) {  // kept for Timer J (64 T1) to answer retransmissions
     server_last_[key] = wire;
     server_peer_[key] = to;
-    env_.Schedule(64 * timers_.t1, [this, key] {
+    host_.Schedule(64 * timers_.t1, [this, key] {
       server_last_.erase(key);
       server_peer_.erase(key);
     });
@@ -85,8 +85,8 @@ void SipStack::OnBytes(const Endpoint& from, ByteView data) {
       return;
     }
     if (msg->Status() < 200) return;  // provisional: keep waiting
-    env_.Cancel(it->second.timer_e);
-    env_.Cancel(it->second.timer_f);
+    host_.Cancel(it->second.timer_e);
+    host_.Cancel(it->second.timer_f);
     ResponseFn done = std::move(it->second.done);
     clients_.erase(it);
     if (done) done(&*msg);

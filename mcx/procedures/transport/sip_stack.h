@@ -31,7 +31,7 @@ class SipStack {
   using ResponseFn = std::function<void(const SipMessage* response)>;
   using RequestFn = std::function<void(const Endpoint& from, const SipMessage& request)>;
 
-  SipStack(Env& env, SipTimers timers, bool tcp) : env_(env), timers_(timers), tcp_(tcp) {}
+  SipStack(Host& host, SipTimers timers, bool tcp) : host_(host), timers_(timers), tcp_(tcp) {}
   ~SipStack();
 
   /// Adds our Via (with a fresh branch) and sends; `done` gets the final response.
@@ -62,7 +62,7 @@ class SipStack {
   void OnTimerE(const std::string& branch);
   void OnTimerF(const std::string& branch);
 
-  Env& env_;
+  Host& host_;
   SipTimers timers_;
   bool tcp_;
   std::map<std::string, Client> clients_;       ///< by branch

@@ -88,21 +88,21 @@ GroupRekeyResult RunGroupRekey(const GroupRekeyParams& p) {
   // Totals.
   if (const GmsService* s = gms->service())
     for (const auto& [k, v] : s->bytes_by_procedure()) r.signalling_bytes[k] = v;
-  r.signalling_bytes["kms_total"] = kms->env()->bytes_sent();
-  r.signalling_bytes["gms_total"] = gms->env()->bytes_sent();
-  r.signalling_bytes["mcx_server_total"] = mcx->env()->bytes_sent();
+  r.signalling_bytes["kms_total"] = kms->bytes_sent();
+  r.signalling_bytes["gms_total"] = gms->bytes_sent();
+  r.signalling_bytes["mcx_server_total"] = mcx->bytes_sent();
   uint64_t ue_bytes = 0;
   double ue_crypto = 0;
   for (auto& ue : ues) {
-    ue_bytes += ue->env()->bytes_sent();
-    ue_crypto += ue->env()->crypto_seconds();
+    ue_bytes += ue->bytes_sent();
+    ue_crypto += ue->crypto_seconds();
     if (ue->client() && ue->client()->key_store().Keys(security::KeyPurpose::kCsk).size()) ++r.csk_uploaded;
   }
   r.signalling_bytes["ues_total"] = ue_bytes;
   if (const McxServer* s = mcx->server()) r.mcx_server_gmks = static_cast<uint32_t>(s->gmk_count());
-  r.crypto_seconds["kms"] = kms->env()->crypto_seconds();
-  r.crypto_seconds["gms"] = gms->env()->crypto_seconds();
-  r.crypto_seconds["mcx_server"] = mcx->env()->crypto_seconds();
+  r.crypto_seconds["kms"] = kms->crypto_seconds();
+  r.crypto_seconds["gms"] = gms->crypto_seconds();
+  r.crypto_seconds["mcx_server"] = mcx->crypto_seconds();
   r.crypto_seconds["ues"] = ue_crypto;
   Simulator::Destroy();
   return r;

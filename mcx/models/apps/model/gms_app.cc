@@ -67,18 +67,18 @@ void GmsApp::PeriodicRekey() {
 }
 
 void GmsApp::Rekey(const std::string& group) {
-  if (service_) env_->Dispatch([&] { service_->Rekey(group); });
+  if (service_) host_->Dispatch([&] { service_->Rekey(group); });
 }
 void GmsApp::RemoveMember(const std::string& group, const std::string& member) {
-  if (service_) env_->Dispatch([&] { service_->RemoveMember(group, member); });
+  if (service_) host_->Dispatch([&] { service_->RemoveMember(group, member); });
 }
 void GmsApp::Revoke(const std::string& group) {
-  if (service_) env_->Dispatch([&] { service_->Revoke(group); });
+  if (service_) host_->Dispatch([&] { service_->Revoke(group); });
 }
 
 void GmsApp::StartApplication() {
-  StartEnv(true);
-  env_->on_http = [this](const procedures::HttpRequest& r) {
+  StartHost(true);
+  host_->on_http = [this](const procedures::HttpRequest& r) {
     if (!service_) {
       procedures::HttpResponse busy;
       busy.status = 503;
@@ -91,9 +91,9 @@ void GmsApp::StartApplication() {
     if (service_) service_->OnSipRequest(from, m);
     else sip_->SendResponse(from, procedures::SipMessage::Response(503, "Service Unavailable", m));
   });
-  env_->Start();
-  auto client = std::make_shared<procedures::KmsClient>(*env_, procedures::Endpoint{Ip(m_kmsAddress), m_httpPort}, m_kmsUri, m_gmsUri);
-  env_->Dispatch([&] {
+  host_->Start();
+  auto client = std::make_shared<procedures::KmsClient>(*host_, procedures::Endpoint{Ip(m_kmsAddress), m_httpPort}, m_kmsUri, m_gmsUri);
+  host_->Dispatch([&] {
     client->Provision([this, client](crypto::Result<procedures::Provisioned> p) {
       NS_ABORT_MSG_IF(!p, "GMS provisioning failed: " << crypto::ErrorName(p.error()));
       procedures::GmsConfig cfg;
@@ -103,7 +103,7 @@ void GmsApp::StartApplication() {
       cfg.key_lifetime_s = m_keyLifetime;
       cfg.mixing_servers = mixing_;
       cfg.full_documents = m_fullDocuments;
-      service_ = std::make_unique<procedures::GmsService>(*env_, *sip_, cfg, std::move(p).value());
+      service_ = std::make_unique<procedures::GmsService>(*host_, *sip_, cfg, std::move(p).value());
       service_->on_outcome = [this](const procedures::RekeyOutcome& o) {
         m_outcomeTrace(o.group, o.member, o.gmk_id, o.rekey, o.answered - o.started, o.result);
       };

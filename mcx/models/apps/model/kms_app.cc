@@ -29,12 +29,12 @@ TypeId KmsApp::GetTypeId() {
 }
 
 void KmsApp::StartApplication() {
-  StartEnv(true);
-  auto kms = security::kms::Kms::Create(m_kmsUri, security::KeyPeriod{m_keyPeriod, 0}, env_->Rng());
+  StartHost(true);
+  auto kms = security::kms::Kms::Create(m_kmsUri, security::KeyPeriod{m_keyPeriod, 0}, host_->Rng());
   NS_ABORT_MSG_IF(!kms, "KMS creation failed");
-  service_ = std::make_unique<procedures::KmsService>(*env_, std::move(kms).value());
-  env_->on_http = [this](const procedures::HttpRequest& r) { return service_->Handle(r); };
-  env_->Start();
+  service_ = std::make_unique<procedures::KmsService>(*host_, std::move(kms).value());
+  host_->on_http = [this](const procedures::HttpRequest& r) { return service_->Handle(r); };
+  host_->Start();
 }
 
 }  // namespace mcx::models

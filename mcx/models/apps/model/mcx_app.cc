@@ -46,31 +46,32 @@ TypeId McxApp::GetTypeId() {
 
 std::string McxApp::Name() const { return "node" + std::to_string(GetNode()->GetId()); }
 
-void McxApp::StartEnv(bool http) {
-  Ns3Env::Config c;
+void McxApp::StartHost(bool http) {
+  Ns3Host::Config c;
   c.sip_port = m_sipPort;
   c.http_port = m_httpPort;
   c.sip_tcp = m_sipTcp;
   c.cores = m_cores;
   c.cost.device_factor = m_deviceFactor;
   c.tls.enabled = m_tls;
-  c.seed = m_seed;
   c.start_unix = m_startUnix;
-  env_ = std::make_unique<Ns3Env>(GetNode(), c, Name());
+  host_ = std::make_unique<Ns3Host>(GetNode(), c, std::make_unique<crypto::HmacDrbg>(m_seed, Name()));
+  host_->on_sent = [this](uint32_t bytes) { bytes_sent_ += bytes; };
+  host_->on_crypto_job = [this](double seconds, const crypto::OpCounts&) { crypto_seconds_ += seconds; };
   procedures::SipTimers t;
   t.t1 = m_sipT1;
-  sip_ = std::make_unique<procedures::SipStack>(*env_, t, m_sipTcp);
-  env_->on_sip = [this](const procedures::Endpoint& from, crypto::ByteView data) { sip_->OnBytes(from, data); };
-  if (!http) env_->on_http = nullptr;
+  sip_ = std::make_unique<procedures::SipStack>(*host_, t, m_sipTcp);
+  host_->on_sip = [this](const procedures::Endpoint& from, crypto::ByteView data) { sip_->OnBytes(from, data); };
+  if (!http) host_->on_http = nullptr;
 }
 
 void McxApp::StopApplication() {
-  if (env_) env_->Stop();
+  if (host_) host_->Stop();
 }
 
 void McxApp::DoDispose() {
   sip_.reset();
-  env_.reset();
+  host_.reset();
   Application::DoDispose();
 }
 

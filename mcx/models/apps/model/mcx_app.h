@@ -19,14 +19,18 @@ namespace mcx::models {
 class McxApp : public ns3::Application {
  public:
   static ns3::TypeId GetTypeId();
-  Ns3Env* env() { return env_.get(); }
+  Ns3Host* host() { return host_.get(); }
   procedures::SipStack* sip() { return sip_.get(); }
+  /// Bytes this node's application sent (SIP, HTTPS with its TLS records).
+  uint64_t bytes_sent() const { return bytes_sent_; }
+  /// Simulated seconds of crypto its jobs computed.
+  double crypto_seconds() const { return crypto_seconds_; }
 
  protected:
   void DoDispose() override;
   void StopApplication() override;
-  /// Creates the procedures::Env and SIP stack (`http` = also listen for HTTPS).
-  void StartEnv(bool http);
+  /// Creates the host and the SIP stack (`http` = also listen for HTTPS).
+  void StartHost(bool http);
   std::string Name() const;
 
   uint16_t m_sipPort = 5060;
@@ -38,8 +42,10 @@ class McxApp : public ns3::Application {
   bool m_tls = true;
   uint64_t m_seed = 1;
   uint64_t m_startUnix = 1790000000;
-  std::unique_ptr<Ns3Env> env_;
+  std::unique_ptr<Ns3Host> host_;
   std::unique_ptr<procedures::SipStack> sip_;
+  uint64_t bytes_sent_ = 0;
+  double crypto_seconds_ = 0;
 };
 
 }  // namespace mcx::models

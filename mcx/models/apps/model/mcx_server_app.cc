@@ -42,7 +42,7 @@ TypeId McxServerApp::GetTypeId() {
 }
 
 void McxServerApp::StartApplication() {
-  StartEnv(false);
+  StartHost(false);
   sip_->SetRequestHandler([this](const procedures::Endpoint& from, const procedures::SipMessage& m) {
     if (server_) server_->OnSipRequest(from, m);
     else sip_->SendResponse(from, procedures::SipMessage::Response(503, "Service Unavailable", m));
@@ -50,16 +50,16 @@ void McxServerApp::StartApplication() {
   sip_->SetStrayResponseHandler([this](const procedures::SipMessage& r) {
     if (server_) server_->OnRelayedResponse(r);
   });
-  env_->Start();
-  auto client = std::make_shared<procedures::KmsClient>(*env_, procedures::Endpoint{Ip(m_kmsAddress), m_httpPort}, m_kmsUri, m_mdsiUri);
-  env_->Dispatch([&] {
+  host_->Start();
+  auto client = std::make_shared<procedures::KmsClient>(*host_, procedures::Endpoint{Ip(m_kmsAddress), m_httpPort}, m_kmsUri, m_mdsiUri);
+  host_->Dispatch([&] {
     client->Provision([this, client](crypto::Result<procedures::Provisioned> p) {
       NS_ABORT_MSG_IF(!p, "MCX server provisioning failed: " << crypto::ErrorName(p.error()));
       procedures::McxServerConfig cfg;
       cfg.mdsi_uri = m_mdsiUri;
       cfg.gms_uri = m_gmsUri;
       cfg.gms_sip = procedures::Endpoint{Ip(m_gmsAddress), m_sipPort};
-      server_ = std::make_unique<procedures::McxServer>(*env_, *sip_, cfg, std::move(p).value());
+      server_ = std::make_unique<procedures::McxServer>(*host_, *sip_, cfg, std::move(p).value());
       server_->on_error = [this](const std::string& e) { m_errorTrace(e); };
     });
   });

@@ -1,12 +1,17 @@
 #include "mcx/models/apps/model/ns3_host.h"
 
+#include <algorithm>
+#include <deque>
 #include <sstream>
 
 namespace mcx::models {
 
 using namespace ns3;
+using procedures::Endpoint;
+using procedures::HttpRequest;
+using procedures::HttpResponse;
 
-NS_LOG_COMPONENT_DEFINE("McxNs3Env");
+NS_LOG_COMPONENT_DEFINE("McxNs3Host");
 
 namespace {
 
@@ -16,12 +21,12 @@ std::string ToString(Ipv4Address a) {
   return s.str();
 }
 
-procedures::Endpoint FromAddress(const Address& a) {
+Endpoint FromAddress(const Address& a) {
   InetSocketAddress in = InetSocketAddress::ConvertFrom(a);
-  return procedures::Endpoint{ToString(in.GetIpv4()), in.GetPort()};
+  return Endpoint{ToString(in.GetIpv4()), in.GetPort()};
 }
 
-InetSocketAddress ToAddress(const procedures::Endpoint& e) { return InetSocketAddress(Ipv4Address(e.host.c_str()), e.port); }
+InetSocketAddress ToAddress(const Endpoint& e) { return InetSocketAddress(Ipv4Address(e.host.c_str()), e.port); }
 
 crypto::Bytes ReadAll(Ptr<Packet> p) {
   crypto::Bytes b(p->GetSize());
@@ -32,49 +37,79 @@ crypto::Bytes ReadAll(Ptr<Packet> p) {
 }  // namespace
 
 /// A TCP connection carrying SIP (framed by Content-Length) or HTTPS (the TLS model, then HTTP).
-struct Ns3Env::Conn {
+struct Ns3Host::Conn {
   Ptr<Socket> socket;
-  procedures::Endpoint peer;
+  Endpoint peer;
   bool http = false;
   bool client = false;
   bool connected = false;
   crypto::Bytes pending;  ///< bytes not yet accepted by the socket
   procedures::HttpStreamFramer framer;
   std::unique_ptr<procedures::TlsStream> tls;
-  std::deque<std::function<void(crypto::Result<procedures::HttpResponse>)>> waiting;  ///< client: responses owed
+  std::deque<std::function<void(crypto::Result<HttpResponse>)>> waiting;  ///< client: responses owed
 };
 
-Ns3Env::Ns3Env(Ptr<Node> node, Config cfg, std::string name)
-    : node_(node), cfg_(std::move(cfg)), name_(std::move(name)), rng_(cfg_.seed, name_), pool_(cfg_.cores) {
+Ns3Host::Ns3Host(Ptr<Node> node, Config cfg, std::unique_ptr<crypto::Rng> drbg)
+    : node_(node),
+      cfg_(std::move(cfg)),
+      drbg_(std::move(drbg)),
+      jobs_(cfg_.cost, cfg_.cores, [] { return Simulator::Now().GetSeconds(); },
+            [this](double at, std::function<void()> fn) {
+              if (completions_.size() > 64)
+                completions_.erase(std::remove_if(completions_.begin(), completions_.end(),
+                                                  [](const EventId& e) { return e.IsExpired(); }),
+                                   completions_.end());
+              completions_.push_back(Simulator::Schedule(Seconds(at - Now()), fn));
+            }) {
   Ptr<Ipv4> ip = node_->GetObject<Ipv4>();
   for (uint32_t i = 1; ip && i < ip->GetNInterfaces(); ++i)  // the first non-loopback address
     if (ip->GetNAddresses(i) > 0) {
       address_ = ToString(ip->GetAddress(i, 0).GetLocal());
       break;
     }
+  jobs_.on_job = [this](double seconds, const crypto::OpCounts& ops) {
+    NS_LOG_DEBUG(address_ << " job: " << seconds * 1e3 << " ms of crypto");
+    if (on_crypto_job) on_crypto_job(seconds, ops);
+  };
 }
 
-Ns3Env::~Ns3Env() { Stop(); }
+Ns3Host::~Ns3Host() { Stop(); }
 
-void Ns3Env::Start() {
-  udp_ = Socket::CreateSocket(node_, UdpSocketFactory::GetTypeId());
-  udp_->Bind(InetSocketAddress(Ipv4Address::GetAny(), cfg_.sip_port));
-  udp_->SetRecvCallback(MakeCallback(&Ns3Env::OnUdp, this));
-  sip_listen_ = Socket::CreateSocket(node_, TcpSocketFactory::GetTypeId());
-  sip_listen_->Bind(InetSocketAddress(Ipv4Address::GetAny(), cfg_.sip_port));
-  sip_listen_->Listen();
-  sip_listen_->SetAcceptCallback(MakeCallback(&Ns3Env::OnAcceptRequest, this), MakeCallback(&Ns3Env::OnAccept, this));
+int64_t Ns3Host::AssignStreams(int64_t stream) {
+  if (!uniform_) uniform_ = CreateObject<UniformRandomVariable>();
+  uniform_->SetStream(stream);
+  return 1;
+}
+
+double Ns3Host::Uniform() {
+  if (!uniform_) uniform_ = CreateObject<UniformRandomVariable>();
+  return uniform_->GetValue();
+}
+
+void Ns3Host::Start() {
+  if (on_sip) {
+    udp_ = Socket::CreateSocket(node_, UdpSocketFactory::GetTypeId());
+    udp_->Bind(InetSocketAddress(Ipv4Address::GetAny(), cfg_.sip_port));
+    udp_->SetRecvCallback(MakeCallback(&Ns3Host::OnUdp, this));
+    sip_listen_ = Socket::CreateSocket(node_, TcpSocketFactory::GetTypeId());
+    sip_listen_->Bind(InetSocketAddress(Ipv4Address::GetAny(), cfg_.sip_port));
+    sip_listen_->Listen();
+    sip_listen_->SetAcceptCallback(MakeCallback(&Ns3Host::OnAcceptRequest, this), MakeCallback(&Ns3Host::OnAccept, this));
+  }
   if (on_http) {
     http_listen_ = Socket::CreateSocket(node_, TcpSocketFactory::GetTypeId());
     http_listen_->Bind(InetSocketAddress(Ipv4Address::GetAny(), cfg_.http_port));
     http_listen_->Listen();
-    http_listen_->SetAcceptCallback(MakeCallback(&Ns3Env::OnAcceptRequest, this), MakeCallback(&Ns3Env::OnAccept, this));
+    http_listen_->SetAcceptCallback(MakeCallback(&Ns3Host::OnAcceptRequest, this), MakeCallback(&Ns3Host::OnAccept, this));
   }
 }
 
-void Ns3Env::Stop() {
+void Ns3Host::Stop() {
   for (auto& [id, ev] : timers_) Simulator::Cancel(ev);
   timers_.clear();
+  pending_timers_.clear();
+  for (EventId& e : completions_) Simulator::Cancel(e);
+  completions_.clear();
   for (auto& [s, c] : conns_)
     if (c->socket) c->socket->Close();
   conns_.clear();
@@ -84,28 +119,25 @@ void Ns3Env::Stop() {
       (*s)->Close();
       *s = nullptr;
     }
+  for (auto& [port, d] : datagram_ports_) d.socket->Close();
+  datagram_ports_.clear();
 }
 
-uint64_t Ns3Env::Schedule(double delay_s, std::function<void()> fn) {
-  // A timer set while handling an event starts when that job's work is done, like its sends:
-  // a retransmission timer must not run while the request is still being computed.
-  const uint64_t id = ++next_timer_;
-  auto arm = [this, id, delay_s, fn] {
+procedures::TimerId Ns3Host::Schedule(double delay_s, std::function<void()> fn) {
+  // Armed when the current job's processing is done (now, outside a job).
+  const procedures::TimerId id = ++next_timer_;
+  pending_timers_.insert(id);
+  jobs_.Defer([this, id, delay_s, fn] {
     if (pending_timers_.erase(id) == 0) return;  // cancelled before it was armed
     timers_[id] = Simulator::Schedule(Seconds(delay_s), [this, id, fn] {
       timers_.erase(id);
-      Dispatch(fn);
+      jobs_.Dispatch(fn);
     });
-  };
-  pending_timers_.insert(id);
-  if (in_job_)
-    deferred_.push_back(arm);
-  else
-    arm();
+  });
   return id;
 }
 
-void Ns3Env::Cancel(uint64_t timer) {
+void Ns3Host::Cancel(procedures::TimerId timer) {
   if (pending_timers_.erase(timer)) return;
   auto it = timers_.find(timer);
   if (it == timers_.end()) return;
@@ -113,52 +145,12 @@ void Ns3Env::Cancel(uint64_t timer) {
   timers_.erase(it);
 }
 
-void Ns3Env::Dispatch(const std::function<void()>& fn) {
-  const bool outer = !in_job_;
-  in_job_ = true;
-  fn();
-  if (outer) {
-    FinishJob();
-    in_job_ = false;
-  }
+void Ns3Host::Sent(size_t bytes) {
+  if (on_sent) on_sent(static_cast<uint32_t>(bytes));
 }
 
-void Ns3Env::Work(const procedures::CryptoWork& w) {
-  const double s = cfg_.cost.Seconds(w);
-  job_cost_ += s;
-  crypto_seconds_ += s;
-}
-
-void Ns3Env::EndJob() { FinishJob(); }
-
-void Ns3Env::FinishJob() {
-  if (deferred_.empty() && job_cost_ == 0) return;
-  const double done = job_cost_ > 0 ? pool_.Assign(Now(), job_cost_) : Now();
-  job_cost_ = 0;
-  auto sends = std::move(deferred_);
-  deferred_.clear();
-  if (done <= Now()) {
-    for (auto& f : sends) f();
-  } else {
-    Simulator::Schedule(Seconds(done - Now()), [sends] {
-      for (auto& f : sends) f();
-    });
-  }
-}
-
-void Ns3Env::Defer(std::function<void()> send) {
-  if (in_job_) {
-    deferred_.push_back(std::move(send));
-  } else {
-    send();
-  }
-}
-
-void Ns3Env::RawSend(Ptr<Socket> s, const crypto::Bytes& data, Conn* c) {
-  bytes_sent_ += data.size();
-  if (!c) {
-    return;
-  }
+void Ns3Host::RawSend(Ptr<Socket> s, const crypto::Bytes& data, Conn* c) {
+  Sent(data.size());
   crypto::Append(c->pending, data);
   if (!c->connected) return;
   while (!c->pending.empty()) {
@@ -171,10 +163,10 @@ void Ns3Env::RawSend(Ptr<Socket> s, const crypto::Bytes& data, Conn* c) {
   }
 }
 
-void Ns3Env::SendSip(const procedures::Endpoint& to, crypto::Bytes message, bool tcp) {
-  Defer([this, to, message, tcp] {
+void Ns3Host::SendSip(const Endpoint& to, crypto::Bytes message, bool tcp) {
+  jobs_.Defer([this, to, message, tcp] {
     if (!tcp) {
-      bytes_sent_ += message.size();
+      Sent(message.size());
       udp_->SendTo(Create<Packet>(message.data(), message.size()), 0, ToAddress(to));
       return;
     }
@@ -186,15 +178,54 @@ void Ns3Env::SendSip(const procedures::Endpoint& to, crypto::Bytes message, bool
   });
 }
 
-void Ns3Env::SendHttp(const procedures::Endpoint& server, procedures::HttpRequest request, std::function<void(crypto::Result<procedures::HttpResponse>)> done) {
-  Defer([this, server, request, done] {
+void Ns3Host::SendHttp(const Endpoint& server, HttpRequest request,
+                       std::function<void(crypto::Result<HttpResponse>)> done) {
+  jobs_.Defer([this, server, request, done] {
     Conn& c = Connect(server, true);
     c.waiting.push_back(done);
     c.tls->Write(request.Serialize());
   });
 }
 
-Ns3Env::Conn& Ns3Env::Connect(const procedures::Endpoint& to, bool http) {
+void Ns3Host::SendDatagram(uint16_t local_port, const Endpoint& to, crypto::Bytes datagram) {
+  jobs_.Defer([this, local_port, to, datagram] {
+    auto it = datagram_ports_.find(local_port);
+    if (it == datagram_ports_.end()) {
+      NS_LOG_WARN(address_ << ": no socket on UDP port " << local_port << "; datagram to " << to.ToString() << " dropped");
+      return;
+    }
+    Sent(datagram.size());
+    it->second.socket->SendTo(Create<Packet>(datagram.data(), datagram.size()), 0, ToAddress(to));
+  });
+}
+
+void Ns3Host::OpenDatagram(uint16_t port, std::function<void(const Endpoint&, crypto::ByteView)> handler) {
+  if (datagram_ports_.count(port)) {
+    datagram_ports_[port].handler = std::move(handler);
+    return;
+  }
+  Ptr<Socket> s = Socket::CreateSocket(node_, UdpSocketFactory::GetTypeId());
+  s->Bind(InetSocketAddress(Ipv4Address::GetAny(), port));
+  s->SetAllowBroadcast(true);
+  s->SetRecvCallback(MakeCallback(&Ns3Host::OnDatagram, this));
+  datagram_ports_[port] = DatagramPort{s, std::move(handler)};
+}
+
+void Ns3Host::OnDatagram(Ptr<Socket> s) {
+  Address local;
+  s->GetSockName(local);
+  auto it = datagram_ports_.find(InetSocketAddress::ConvertFrom(local).GetPort());
+  if (it == datagram_ports_.end()) return;
+  const auto handler = it->second.handler;
+  Address from;
+  while (Ptr<Packet> p = s->RecvFrom(from)) {
+    const Endpoint e = FromAddress(from);
+    const crypto::Bytes data = ReadAll(p);
+    jobs_.Dispatch([&] { handler(e, data); });
+  }
+}
+
+Ns3Host::Conn& Ns3Host::Connect(const Endpoint& to, bool http) {
   auto key = std::make_pair(to.ToString(), http);
   auto it = outgoing_.find(key);
   if (it != outgoing_.end()) return *it->second;
@@ -209,16 +240,16 @@ Ns3Env::Conn& Ns3Env::Connect(const procedures::Endpoint& to, bool http) {
     c->tls = std::make_unique<procedures::TlsStream>(
         true, cfg_.tls, [this, raw](crypto::Bytes b) { RawSend(raw->socket, b, raw); },
         [this, raw](crypto::Bytes b) { HandleStreamBytes(*raw, b); });
-  c->socket->SetConnectCallback(MakeCallback(&Ns3Env::OnConnected, this), MakeCallback(&Ns3Env::OnConnectFailed, this));
-  c->socket->SetRecvCallback(MakeCallback(&Ns3Env::OnTcpRead, this));
-  c->socket->SetSendCallback(MakeCallback(&Ns3Env::OnTcpSendSpace, this));
+  c->socket->SetConnectCallback(MakeCallback(&Ns3Host::OnConnected, this), MakeCallback(&Ns3Host::OnConnectFailed, this));
+  c->socket->SetRecvCallback(MakeCallback(&Ns3Host::OnTcpRead, this));
+  c->socket->SetSendCallback(MakeCallback(&Ns3Host::OnTcpSendSpace, this));
   c->socket->Connect(ToAddress(to));
   conns_[PeekPointer(c->socket)] = c;
   outgoing_[key] = c;
   return *c;
 }
 
-void Ns3Env::OnConnected(Ptr<Socket> s) {
+void Ns3Host::OnConnected(Ptr<Socket> s) {
   auto it = conns_.find(PeekPointer(s));
   if (it == conns_.end()) return;
   Conn& c = *it->second;
@@ -227,16 +258,17 @@ void Ns3Env::OnConnected(Ptr<Socket> s) {
   RawSend(s, crypto::Bytes(), &c);
 }
 
-void Ns3Env::OnConnectFailed(Ptr<Socket> s) {
+void Ns3Host::OnConnectFailed(Ptr<Socket> s) {
   auto it = conns_.find(PeekPointer(s));
   if (it == conns_.end()) return;
   auto c = it->second;
-  for (auto& w : c->waiting) Dispatch([&] { w(crypto::Error::kKmsError); });
+  NS_LOG_WARN(address_ << ": connection to " << c->peer.ToString() << " failed");
+  for (auto& w : c->waiting) jobs_.Dispatch([&] { w(crypto::Error::kKmsError); });
   outgoing_.erase(std::make_pair(c->peer.ToString(), c->http));
   conns_.erase(it);
 }
 
-void Ns3Env::OnAccept(Ptr<Socket> s, const Address& from) {
+void Ns3Host::OnAccept(Ptr<Socket> s, const Address& from) {
   auto c = std::make_shared<Conn>();
   c->socket = s;
   c->peer = FromAddress(from);
@@ -249,17 +281,17 @@ void Ns3Env::OnAccept(Ptr<Socket> s, const Address& from) {
     c->tls = std::make_unique<procedures::TlsStream>(
         false, cfg_.tls, [this, raw](crypto::Bytes b) { RawSend(raw->socket, b, raw); },
         [this, raw](crypto::Bytes b) { HandleStreamBytes(*raw, b); });
-  s->SetRecvCallback(MakeCallback(&Ns3Env::OnTcpRead, this));
-  s->SetSendCallback(MakeCallback(&Ns3Env::OnTcpSendSpace, this));
+  s->SetRecvCallback(MakeCallback(&Ns3Host::OnTcpRead, this));
+  s->SetSendCallback(MakeCallback(&Ns3Host::OnTcpSendSpace, this));
   conns_[PeekPointer(s)] = c;
 }
 
-void Ns3Env::OnTcpSendSpace(Ptr<Socket> s, uint32_t) {
+void Ns3Host::OnTcpSendSpace(Ptr<Socket> s, uint32_t) {
   auto it = conns_.find(PeekPointer(s));
   if (it != conns_.end()) RawSend(s, crypto::Bytes(), it->second.get());
 }
 
-void Ns3Env::OnTcpRead(Ptr<Socket> s) {
+void Ns3Host::OnTcpRead(Ptr<Socket> s) {
   auto it = conns_.find(PeekPointer(s));
   if (it == conns_.end()) return;
   auto c = it->second;  // keep alive during handling
@@ -274,25 +306,25 @@ void Ns3Env::OnTcpRead(Ptr<Socket> s) {
   }
 }
 
-void Ns3Env::HandleStreamBytes(Conn& c, crypto::ByteView data) {
+void Ns3Host::HandleStreamBytes(Conn& c, crypto::ByteView data) {
   c.framer.Feed(data);
   while (auto msg = c.framer.Next()) {
     if (!c.http) {
-      const procedures::Endpoint from = c.peer;
+      const Endpoint from = c.peer;
       const crypto::Bytes m = *msg;
-      Dispatch([&] { on_sip(from, m); });
+      jobs_.Dispatch([&] { on_sip(from, m); });
     } else if (c.client) {
       if (c.waiting.empty()) continue;
       auto done = std::move(c.waiting.front());
       c.waiting.pop_front();
       auto resp = procedures::ParseHttpResponse(*msg);
-      Dispatch([&] { done(resp); });
+      jobs_.Dispatch([&] { done(resp); });
     } else {
       Socket* sock = PeekPointer(c.socket);
       const crypto::Bytes m = *msg;
-      Dispatch([&, sock, m] {
+      jobs_.Dispatch([&, sock, m] {
         auto req = procedures::ParseHttpRequest(m);
-        procedures::HttpResponse resp;
+        HttpResponse resp;
         if (!req) {
           resp.status = 400;
           resp.reason = "Bad Request";
@@ -300,7 +332,7 @@ void Ns3Env::HandleStreamBytes(Conn& c, crypto::ByteView data) {
           resp = on_http(*req);
         }
         const crypto::Bytes wire = resp.Serialize();
-        Defer([this, sock, wire] {  // the connection may have gone by the time the job is done
+        jobs_.Defer([this, sock, wire] {  // the connection may have gone by the time the job is done
           auto it = conns_.find(sock);
           if (it != conns_.end()) it->second->tls->Write(wire);
         });
@@ -309,13 +341,13 @@ void Ns3Env::HandleStreamBytes(Conn& c, crypto::ByteView data) {
   }
 }
 
-void Ns3Env::OnUdp(Ptr<Socket> s) {
+void Ns3Host::OnUdp(Ptr<Socket> s) {
   Address from;
   Ptr<Packet> p;
   while ((p = s->RecvFrom(from))) {
-    const procedures::Endpoint e = FromAddress(from);
+    const Endpoint e = FromAddress(from);
     const crypto::Bytes data = ReadAll(p);
-    Dispatch([&] { on_sip(e, data); });
+    jobs_.Dispatch([&] { on_sip(e, data); });
   }
 }
 

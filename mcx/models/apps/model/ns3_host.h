@@ -1,23 +1,29 @@
-// The procedures' host over ns-3: SIP on a UDP socket and on TCP connections, HTTPS (the TLS
-// model over TCP) as client and server, timers on the simulator, and the node's worker cores:
-// each incoming event is a job whose sends leave when its crypto work is done.
+// The procedures' host over ns-3 (mcx/procedures/host.h): the simulator's clock and events, SIP on
+// a UDP socket and on TCP connections, HTTPS (the TLS model over TCP) as client and server, UDP
+// datagram ports, the node's DRBG and an ns-3 random stream, and the node's worker cores running
+// each job's crypto (JobQueue). Every application of a node (the on-network client and the
+// off-network one alike) reaches the world through one.
 #pragma once
 
 #include <ns3/core-module.h>
 #include <ns3/internet-module.h>
 #include <ns3/network-module.h>
 
-#include <deque>
+#include <functional>
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
+#include <string>
+#include <vector>
 
+#include "mcx/crypto/rng.h"
+#include "mcx/procedures/cost_model.h"
 #include "mcx/procedures/host.h"
 #include "mcx/procedures/transport/tls_model.h"
 
 namespace mcx::models {
 
-class Ns3Env : public procedures::Env {
+class Ns3Host : public procedures::Host {
  public:
   struct Config {
     uint16_t sip_port = 5060;
@@ -26,42 +32,59 @@ class Ns3Env : public procedures::Env {
     uint32_t cores = 1;
     procedures::CostModel cost;
     procedures::TlsModelConfig tls;
-    uint64_t seed = 1;
     uint64_t start_unix = 1790000000;
   };
+  /// `drbg` is the node's crypto randomness (seeded by the scenario).
+  Ns3Host(ns3::Ptr<ns3::Node> node, Config cfg, std::unique_ptr<crypto::Rng> drbg);
+  ~Ns3Host() override;
+  Ns3Host(const Ns3Host&) = delete;
+  Ns3Host& operator=(const Ns3Host&) = delete;
 
-  Ns3Env(ns3::Ptr<ns3::Node> node, Config cfg, std::string name);
-  ~Ns3Env() override;
-  /// Opens the sockets (called from Application::StartApplication).
+  /// Opens the SIP sockets (when a SIP handler is set) and the HTTPS listener (when an HTTP
+  /// handler is set); called from Application::StartApplication.
   void Start();
+  /// Closes every socket and cancels every timer and pending job completion.
   void Stop();
-
-  double Now() const override { return ns3::Simulator::Now().GetSeconds(); }
-  uint64_t UnixTime() const override { return cfg_.start_unix + static_cast<uint64_t>(Now()); }
-  uint64_t Schedule(double delay_s, std::function<void()> fn) override;
-  void Cancel(uint64_t timer) override;
-  void SendSip(const procedures::Endpoint& to, crypto::Bytes message, bool tcp) override;
-  void SendHttp(const procedures::Endpoint& server, procedures::HttpRequest request, std::function<void(crypto::Result<procedures::HttpResponse>)> done) override;
-  void Work(const procedures::CryptoWork& w) override;
-  void EndJob() override;
-  crypto::Rng& Rng() override { return rng_; }
-  procedures::Endpoint SipSelf() const override { return procedures::Endpoint{address_, cfg_.sip_port}; }
+  /// Opens a UDP port; each datagram that arrives is one job for `handler` (sender, bytes).
+  void OpenDatagram(uint16_t port, std::function<void(const procedures::Endpoint&, crypto::ByteView)> handler);
+  /// The ns-3 random variable behind Uniform() (made on first use when none is given).
+  void SetUniform(ns3::Ptr<ns3::UniformRandomVariable> uniform) { uniform_ = uniform; }
+  /// Fixes the random stream of Uniform(); returns how many streams it used.
+  int64_t AssignStreams(int64_t stream);
+  /// Runs `fn` as one job (application-level triggers such as a scheduled rekey or a PTT press
+  /// that computes crypto).
+  void Dispatch(const std::function<void()>& fn) { jobs_.Dispatch(fn); }
+  /// This node's first IPv4 address (dotted).
+  const std::string& LocalAddress() const { return address_; }
 
   /// Handlers: SIP bytes (from, data) and HTTP requests (a server answers synchronously).
   std::function<void(const procedures::Endpoint&, crypto::ByteView)> on_sip;
   std::function<procedures::HttpResponse(const procedures::HttpRequest&)> on_http;
+  /// Each message this host sends (bytes on the wire, above UDP/TCP).
+  std::function<void(uint32_t bytes)> on_sent;
+  /// Each job that computed crypto (simulated seconds, the operations it computed).
+  std::function<void(double seconds, const crypto::OpCounts&)> on_crypto_job;
 
-  uint64_t bytes_sent() const { return bytes_sent_; }
-  double crypto_seconds() const { return crypto_seconds_; }
-  /// Runs `fn` as one job (used for application-level triggers such as a scheduled rekey).
-  void Dispatch(const std::function<void()>& fn);
+  // procedures::Host
+  double Now() const override { return ns3::Simulator::Now().GetSeconds(); }
+  uint64_t UnixTime() const override { return cfg_.start_unix + static_cast<uint64_t>(Now()); }
+  procedures::TimerId Schedule(double delay_s, std::function<void()> fn) override;
+  void Cancel(procedures::TimerId timer) override;
+  crypto::Rng& Rng() override { return *drbg_; }
+  double Uniform() override;
+  void EndJob() override { jobs_.EndJob(); }
+  void SendSip(const procedures::Endpoint& to, crypto::Bytes message, bool tcp) override;
+  void SendHttp(const procedures::Endpoint& server, procedures::HttpRequest request,
+                std::function<void(crypto::Result<procedures::HttpResponse>)> done) override;
+  void SendDatagram(uint16_t local_port, const procedures::Endpoint& to, crypto::Bytes datagram) override;
+  procedures::Endpoint SipSelf() const override { return procedures::Endpoint{address_, cfg_.sip_port}; }
 
  private:
   struct Conn;
-  void Defer(std::function<void()> send);
-  void FinishJob();
   void RawSend(ns3::Ptr<ns3::Socket> s, const crypto::Bytes& data, Conn* c);
+  void Sent(size_t bytes);
   void OnUdp(ns3::Ptr<ns3::Socket> s);
+  void OnDatagram(ns3::Ptr<ns3::Socket> s);
   bool OnAcceptRequest(ns3::Ptr<ns3::Socket>, const ns3::Address&) { return true; }
   void OnAccept(ns3::Ptr<ns3::Socket> s, const ns3::Address& from);
   void OnTcpRead(ns3::Ptr<ns3::Socket> s);
@@ -73,23 +96,23 @@ class Ns3Env : public procedures::Env {
 
   ns3::Ptr<ns3::Node> node_;
   Config cfg_;
-  std::string name_;
   std::string address_;
-  crypto::HmacDrbg rng_;
-  procedures::WorkerPool pool_;
+  std::unique_ptr<crypto::Rng> drbg_;
+  ns3::Ptr<ns3::UniformRandomVariable> uniform_;
+  procedures::JobQueue jobs_;
   ns3::Ptr<ns3::Socket> udp_, sip_listen_, http_listen_;
-  std::map<uint64_t, ns3::EventId> timers_;
-  std::set<uint64_t> pending_timers_;  ///< set during a job, armed when it completes
-  uint64_t next_timer_ = 0;
-  // Job accounting.
-  bool in_job_ = false;
-  double job_cost_ = 0;
-  std::vector<std::function<void()>> deferred_;
+  struct DatagramPort {
+    ns3::Ptr<ns3::Socket> socket;
+    std::function<void(const procedures::Endpoint&, crypto::ByteView)> handler;
+  };
+  std::map<uint16_t, DatagramPort> datagram_ports_;
+  std::map<procedures::TimerId, ns3::EventId> timers_;
+  std::set<procedures::TimerId> pending_timers_;  ///< set during a job, armed when it completes
+  procedures::TimerId next_timer_ = 0;
+  std::vector<ns3::EventId> completions_;  ///< job completions releasing deferred sends
   // Connections by socket; outgoing ones also by (endpoint, kind).
   std::map<ns3::Socket*, std::shared_ptr<Conn>> conns_;
   std::map<std::pair<std::string, bool>, std::shared_ptr<Conn>> outgoing_;
-  uint64_t bytes_sent_ = 0;
-  double crypto_seconds_ = 0;
 };
 
 }  // namespace mcx::models

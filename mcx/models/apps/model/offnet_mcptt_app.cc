@@ -23,6 +23,14 @@ using namespace ns3;
 
 NS_OBJECT_ENSURE_REGISTERED(OffnetMcpttApp);
 
+namespace {
+std::string Ip(Ipv4Address a) {
+  std::ostringstream s;
+  a.Print(s);
+  return s.str();
+}
+}  // namespace
+
 TypeId OffnetMcpttApp::GetTypeId() {
   static TypeId tid =
       TypeId("mcx::OffnetMcpttApp")
@@ -116,12 +124,14 @@ int64_t OffnetMcpttApp::AssignStreams(int64_t stream) {
 }
 
 void OffnetMcpttApp::DoDispose() {
+  pttEvent_.Cancel();
+  releaseEvent_.Cancel();
+  voiceEvent_.Cancel();
   floor_.reset();
-  for (auto& [id, ev] : timers_) ev.Cancel();
-  timers_.clear();
-  floorSocket_ = mediaSocket_ = monpSocket_ = nullptr;
   privateCall_.reset();
   groupCall_.reset();
+  if (host_) host_->Stop();
+  host_.reset();
   Application::DoDispose();
 }
 
@@ -145,10 +155,8 @@ void OffnetMcpttApp::AddGroupKey(const security::StoredKey& gmk) {
 }
 
 void OffnetMcpttApp::JoinGroupCall() {
-  const uint64_t start = m_startUnix;
-  crypto_ = std::make_unique<security::CallProtection>(security::CallProtection::ForGroup(
-      groupKeys_, m_groupUri, m_userId,
-      [start]() { return start + static_cast<uint64_t>(Simulator::Now().GetSeconds()); }));
+  crypto_ = std::make_unique<security::CallProtection>(
+      security::CallProtection::ForGroup(groupKeys_, m_groupUri, m_userId, [this]() { return host_->UnixTime(); }));
   if (m_groupCallSetup) {
     // TS 24.379 10.2.2: floor control starts once this member is in a call of the group.
     OpenMonpSocket();
@@ -162,14 +170,7 @@ void OffnetMcpttApp::JoinGroupCall() {
     cfg.tfg3_s = m_tfg3;
     cfg.refresh_interval_ms = static_cast<uint16_t>(m_refreshIntervalMs);
     cfg.confirm_mode = m_confirmMode;
-    cfg.unix_start = m_startUnix;
-    procedures::GroupCallHooks h;
-    h.timers = SimTimers();
-    h.send = [this](crypto::Bytes b) {
-      monpSocket_->SendTo(Create<Packet>(b.data(), b.size()), 0, InetSocketAddress(m_group, codec::kMonpPort));
-    };
-    h.uniform = [this]() { return uniform_->GetValue(); };
-    groupCall_ = std::make_unique<procedures::GroupCallControl>(cfg, h);
+    groupCall_ = std::make_unique<procedures::GroupCallControl>(cfg, *host_);
     groupCall_->on_error = [this](const std::string& e) { m_errorTrace(e); };
     groupCall_->on_merged = [this](uint16_t) { m_groupCallJoinedTrace("merged", 0.0); };
     groupCall_->on_joined = [this](procedures::GroupCallJoin how, double s) {
@@ -188,48 +189,30 @@ void OffnetMcpttApp::JoinGroupCall() {
 }
 
 void OffnetMcpttApp::OpenMonpSocket() {
-  if (monpSocket_) return;
-  monpSocket_ = Socket::CreateSocket(GetNode(), UdpSocketFactory::GetTypeId());
-  monpSocket_->Bind(InetSocketAddress(Ipv4Address::GetAny(), codec::kMonpPort));
-  monpSocket_->SetAllowBroadcast(true);
-  monpSocket_->SetRecvCallback(MakeCallback(&OffnetMcpttApp::OnMonpPacket, this));
+  host_->OpenDatagram(codec::kMonpPort,
+                      [this](const procedures::Endpoint& from, crypto::ByteView b) { OnMonpPacket(from, b); });
 }
 
 void OffnetMcpttApp::StartApplication() {
-  auto open = [this](uint16_t port, void (OffnetMcpttApp::*fn)(Ptr<Socket>)) {
-    Ptr<Socket> s = Socket::CreateSocket(GetNode(), UdpSocketFactory::GetTypeId());
-    s->Bind(InetSocketAddress(Ipv4Address::GetAny(), port));
-    s->SetAllowBroadcast(true);
-    s->SetRecvCallback(MakeCallback(fn, this));
-    return s;
-  };
-  floorSocket_ = open(m_floorPort, &OffnetMcpttApp::OnFloorPacket);
-  mediaSocket_ = open(m_mediaPort, &OffnetMcpttApp::OnMediaPacket);
+  Ns3Host::Config hc;
+  hc.start_unix = m_startUnix;
+  hc.cost.device_factor = m_deviceFactor;
+  host_ = std::make_unique<Ns3Host>(GetNode(), hc,
+                                    std::make_unique<crypto::HmacDrbg>(m_ssrc, "offnet-private-call " + m_userId));
+  host_->SetUniform(uniform_);
+  host_->OpenDatagram(m_floorPort, [this](const procedures::Endpoint&, crypto::ByteView b) { OnFloorPacket(b); });
+  host_->OpenDatagram(m_mediaPort, [this](const procedures::Endpoint&, crypto::ByteView b) { OnMediaPacket(b); });
   m_destination = m_group;
   if (identity_) {
     OpenMonpSocket();
-    rng_ = std::make_unique<crypto::HmacDrbg>(m_ssrc, "offnet-private-call " + m_userId);
     procedures::PrivateCallEndpoint::Config cfg;
     cfg.user_id = m_userId;
-    Ptr<Ipv4> ip = GetNode()->GetObject<Ipv4>();
-    std::ostringstream addr;
-    ip->GetAddress(1, 0).GetLocal().Print(addr);
-    cfg.address = addr.str();
+    cfg.address = host_->LocalAddress();
     cfg.media_port = m_mediaPort;
     cfg.floor_port = m_floorPort;
     cfg.tfp1_s = m_tfp1;
     cfg.cfp1 = m_cfp1;
-    procedures::PrivateCallHooks h;
-    h.timers = SimTimers();
-    h.send = [this](const std::string& to, crypto::Bytes b) {
-      monpSocket_->SendTo(Create<Packet>(b.data(), b.size()), 0, InetSocketAddress(Ipv4Address(to.c_str()), codec::kMonpPort));
-    };
-    h.work = [this](const procedures::CryptoWork& w, std::function<void()> then) {
-      procedures::CostModel cost;
-      cost.device_factor = m_deviceFactor;
-      Simulator::Schedule(Seconds(cost.Seconds(w)), then);
-    };
-    privateCall_ = std::make_unique<procedures::PrivateCallEndpoint>(cfg, *identity_, kms_, *rng_, h);
+    privateCall_ = std::make_unique<procedures::PrivateCallEndpoint>(cfg, *identity_, kms_, *host_);
     privateCall_->on_failed = [this](const std::string& why) { m_errorTrace("private_call_" + why); };
     privateCall_->on_established = [this](const procedures::PrivateCallKeys& k, const std::string& peer, const codec::OffnetSdp&, bool caller) {
       // TS 33.180 7.4: the call's floor control and media under the PCK, to the peer's address.
@@ -259,36 +242,14 @@ void OffnetMcpttApp::StartFloor() {
   cfg.t203_s = m_t203;
   cfg.queueing = m_queueing;
   procedures::OffnetFloorHooks hooks;
-  hooks.timers = SimTimers();
   hooks.send = [this](const codec::FloorMessage& m) { SendFloor(m); };
   hooks.on_state = [this](procedures::OffnetFloorState from, procedures::OffnetFloorState to) {
     m_stateTrace(procedures::OffnetFloorStateName(from), procedures::OffnetFloorStateName(to));
     if (to == procedures::OffnetFloorState::kHasPermission && !voiceEvent_.IsRunning()) SendVoiceFrame();
   };
-  floor_ = std::make_unique<procedures::OffnetFloorParticipant>(cfg, hooks);
+  floor_ = std::make_unique<procedures::OffnetFloorParticipant>(cfg, *host_, hooks);
   floor_->on_outcome = [this](procedures::FloorOutcome o, double s) { m_outcomeTrace(procedures::FloorOutcomeName(o), s); };
   floor_->Start();
-}
-
-procedures::Timers OffnetMcpttApp::SimTimers() {
-  // The procedures' timers as simulator events, kept by id so that DoDispose can cancel them.
-  procedures::Timers t;
-  t.now = []() { return Simulator::Now().GetSeconds(); };
-  t.schedule = [this](double delay_s, std::function<void()> fn) {
-    const uint64_t id = nextTimer_++;
-    timers_[id] = Simulator::Schedule(Seconds(delay_s), [this, id, fn]() {
-      timers_.erase(id);
-      fn();
-    });
-    return id;
-  };
-  t.cancel = [this](uint64_t id) {
-    auto it = timers_.find(id);
-    if (it == timers_.end()) return;
-    it->second.Cancel();
-    timers_.erase(it);
-  };
-  return t;
 }
 
 void OffnetMcpttApp::SetIdentity(std::shared_ptr<const security::mikey_sakke::LocalIdentity> me,
@@ -304,23 +265,15 @@ void OffnetMcpttApp::CallPrivate(const std::string& callee, Ipv4Address address)
   }
   std::ostringstream a;
   address.Print(a);
-  privateCall_->Call(callee, a.str());
+  host_->Dispatch([&] { privateCall_->Call(callee, a.str()); });
 }
 
-void OffnetMcpttApp::OnMonpPacket(Ptr<Socket> s) {
-  Address from;
-  while (Ptr<Packet> packet = s->RecvFrom(from)) {
-    crypto::Bytes b(packet->GetSize());
-    packet->CopyData(b.data(), b.size());
-    if (!b.empty() && b[0] >= 1 && b[0] <= 3) {  // group call control (TS 24.379 table 15.2.2-1)
-      if (groupCall_) groupCall_->Receive(b);
-      continue;
-    }
-    if (!privateCall_) continue;
-    std::ostringstream a;
-    InetSocketAddress::ConvertFrom(from).GetIpv4().Print(a);
-    privateCall_->Receive(a.str(), b);
+void OffnetMcpttApp::OnMonpPacket(const procedures::Endpoint& from, crypto::ByteView b) {
+  if (!b.empty() && b[0] >= 1 && b[0] <= 3) {  // group call control (TS 24.379 table 15.2.2-1)
+    if (groupCall_) groupCall_->Receive(b);
+    return;
   }
+  if (privateCall_) privateCall_->Receive(from.host, b);
 }
 
 void OffnetMcpttApp::StopApplication() {
@@ -331,8 +284,7 @@ void OffnetMcpttApp::StopApplication() {
   releaseEvent_.Cancel();
   voiceEvent_.Cancel();
   if (floor_) floor_->Stop();
-  for (auto s : {floorSocket_, mediaSocket_, monpSocket_})
-    if (s) s->Close();
+  if (host_) host_->Stop();
 }
 
 void OffnetMcpttApp::ScheduleNextPtt() {
@@ -379,25 +331,21 @@ void OffnetMcpttApp::SendFloor(const codec::FloorMessage& m) {
     return;
   }
   m_floorTxTrace(static_cast<uint32_t>(p->sizes.plain), static_cast<uint32_t>(p->sizes.wire));
-  floorSocket_->SendTo(Create<Packet>(p->wire.data(), p->wire.size()), 0, InetSocketAddress(m_destination, m_floorPort));
+  host_->SendDatagram(m_floorPort, procedures::Endpoint{Ip(m_destination), m_floorPort}, std::move(p->wire));
 }
 
-void OffnetMcpttApp::OnFloorPacket(Ptr<Socket> s) {
-  while (Ptr<Packet> packet = s->Recv()) {
-    if (!crypto_) {
-      m_errorTrace("no_gmk");
-      continue;
-    }
-    if (!floor_) continue;  // not (yet) in the call
-    crypto::Bytes wire(packet->GetSize());
-    packet->CopyData(wire.data(), wire.size());
-    auto m = crypto_->Unprotect(wire);
-    if (!m) {
-      m_errorTrace(std::string("floor_") + crypto::ErrorName(m.error()));
-      continue;
-    }
-    floor_->Receive(*m);
+void OffnetMcpttApp::OnFloorPacket(crypto::ByteView wire) {
+  if (!crypto_) {
+    m_errorTrace("no_gmk");
+    return;
   }
+  if (!floor_) return;  // not (yet) in the call
+  auto m = crypto_->Unprotect(wire);
+  if (!m) {
+    m_errorTrace(std::string("floor_") + crypto::ErrorName(m.error()));
+    return;
+  }
+  floor_->Receive(*m);
 }
 
 void OffnetMcpttApp::SendVoiceFrame() {
@@ -418,26 +366,22 @@ void OffnetMcpttApp::SendVoiceFrame() {
     floor_->ReleasePtt();
     return;
   }
-  mediaSocket_->SendTo(Create<Packet>(wire->data(), wire->size()), 0, InetSocketAddress(m_destination, m_mediaPort));
+  host_->SendDatagram(m_mediaPort, procedures::Endpoint{Ip(m_destination), m_mediaPort}, std::move(wire).value());
   voiceEvent_ = Simulator::Schedule(Seconds(m_frameS), &OffnetMcpttApp::SendVoiceFrame, this);
 }
 
-void OffnetMcpttApp::OnMediaPacket(Ptr<Socket> s) {
-  while (Ptr<Packet> packet = s->Recv()) {
-    if (!floor_) continue;  // no GMK (counted once at start) or not in the call
-    crypto::Bytes wire(packet->GetSize());
-    packet->CopyData(wire.data(), wire.size());
-    auto rtp = crypto_->UnprotectMedia(wire);
-    if (!rtp || rtp->size() < 20) {
-      m_errorTrace(std::string("media_") + (rtp ? "short" : crypto::ErrorName(rtp.error())));
-      continue;
-    }
-    const uint32_t ssrc = (uint32_t{(*rtp)[8]} << 24) | (uint32_t{(*rtp)[9]} << 16) | (uint32_t{(*rtp)[10]} << 8) | (*rtp)[11];
-    uint64_t ts = 0;
-    for (int i = 0; i < 8; ++i) ts = (ts << 8) | (*rtp)[12 + i];
-    floor_->MediaReceived(ssrc);
-    m_mediaRxTrace(ssrc, Simulator::Now() - NanoSeconds(static_cast<int64_t>(ts)));
+void OffnetMcpttApp::OnMediaPacket(crypto::ByteView wire) {
+  if (!floor_) return;  // no GMK (counted once at start) or not in the call
+  auto rtp = crypto_->UnprotectMedia(wire);
+  if (!rtp || rtp->size() < 20) {
+    m_errorTrace(std::string("media_") + (rtp ? "short" : crypto::ErrorName(rtp.error())));
+    return;
   }
+  const uint32_t ssrc = (uint32_t{(*rtp)[8]} << 24) | (uint32_t{(*rtp)[9]} << 16) | (uint32_t{(*rtp)[10]} << 8) | (*rtp)[11];
+  uint64_t ts = 0;
+  for (int i = 0; i < 8; ++i) ts = (ts << 8) | (*rtp)[12 + i];
+  floor_->MediaReceived(ssrc);
+  m_mediaRxTrace(ssrc, Simulator::Now() - NanoSeconds(static_cast<int64_t>(ts)));
 }
 
 }  // namespace mcx::models

@@ -16,6 +16,7 @@
 #include <optional>
 
 #include "mcx/crypto/rng.h"
+#include "mcx/models/apps/model/ns3_host.h"
 #include "mcx/procedures/offnet/group_call_control.h"
 #include "mcx/codec/monp.h"
 #include "mcx/procedures/offnet/offnet_floor_participant.h"
@@ -75,14 +76,13 @@ class OffnetMcpttApp : public ns3::Application {
   void StopApplication() override;
   void ScheduleNextPtt();
   void SendFloor(const codec::FloorMessage& m);
-  void OnFloorPacket(ns3::Ptr<ns3::Socket> s);
-  void OnMediaPacket(ns3::Ptr<ns3::Socket> s);
+  void OnFloorPacket(crypto::ByteView wire);
+  void OnMediaPacket(crypto::ByteView wire);
   void SendVoiceFrame();
   void StartFloor();
   /// Starts group communication once a GMK is held (TS 33.180 5.7).
   void JoinGroupCall();
-  procedures::Timers SimTimers();
-  void OnMonpPacket(ns3::Ptr<ns3::Socket> s);
+  void OnMonpPacket(const procedures::Endpoint& from, crypto::ByteView datagram);
   void OpenMonpSocket();
   void PressPtt(double talk_s);
 
@@ -115,9 +115,8 @@ class OffnetMcpttApp : public ns3::Application {
   ns3::Ipv4Address m_destination;  ///< group address, or the peer in a private call
   std::shared_ptr<const security::mikey_sakke::LocalIdentity> identity_;
   std::vector<security::mikey_sakke::KmsPublicInfo> kms_;
-  std::unique_ptr<crypto::HmacDrbg> rng_;
+  std::unique_ptr<Ns3Host> host_;
   std::unique_ptr<procedures::PrivateCallEndpoint> privateCall_;
-  ns3::Ptr<ns3::Socket> monpSocket_;
 
   std::shared_ptr<security::KeyStore> groupKeys_ = std::make_shared<security::KeyStore>();
   bool running_ = false;
@@ -125,12 +124,9 @@ class OffnetMcpttApp : public ns3::Application {
   std::unique_ptr<procedures::OffnetFloorParticipant> floor_;
   std::unique_ptr<procedures::GroupCallControl> groupCall_;
   std::optional<double> pendingTalkS_;  ///< PTT pressed before the group call was set up
-  ns3::Ptr<ns3::Socket> floorSocket_, mediaSocket_;
   ns3::Ptr<ns3::ExponentialRandomVariable> gap_, talk_;
   ns3::Ptr<ns3::UniformRandomVariable> uniform_;
   ns3::EventId pttEvent_, releaseEvent_, voiceEvent_;
-  std::map<uint64_t, ns3::EventId> timers_;
-  uint64_t nextTimer_ = 1;
   uint16_t rtpSeq_ = 0;
 };
 

@@ -58,7 +58,7 @@ TypeId UeApp::GetTypeId() {
 }
 
 void UeApp::StartApplication() {
-  StartEnv(false);
+  StartHost(false);
   procedures::UeConfig cfg;
   cfg.user_uri = m_userUri;
   cfg.kms_uri = m_kmsUri;
@@ -70,19 +70,19 @@ void UeApp::StartApplication() {
   cfg.groups = groups_;
   cfg.transport = m_transport == "http" ? procedures::GmkTransport::kHttp : procedures::GmkTransport::kSip;
   cfg.csk_upload = m_cskUpload;
-  client_ = std::make_unique<procedures::UeClient>(*env_, *sip_, cfg);
+  client_ = std::make_unique<procedures::UeClient>(*host_, *sip_, cfg);
   client_->on_provisioned = [this](double s) { m_provisionedTrace(s); };
   client_->on_registered = [this] { m_registeredTrace(); };
   client_->on_key_stored = [this](const std::string& g, uint32_t id) { m_keyStoredTrace(g, id); };
   client_->on_key_active = [this](const std::string& g, uint32_t id) { m_keyActiveTrace(g, id); };
   client_->on_error = [this](const std::string& e) { m_errorTrace(e); };
   sip_->SetRequestHandler([this](const procedures::Endpoint& from, const procedures::SipMessage& m) { client_->OnSipRequest(from, m); });
-  env_->Start();
-  env_->Dispatch([&] { client_->Start(); });
+  host_->Start();
+  host_->Dispatch([&] { client_->Start(); });
 }
 
 void UeApp::CoverageRestored() {
-  if (client_) env_->Dispatch([&] { client_->Reconnect(); });
+  if (client_) host_->Dispatch([&] { client_->Reconnect(); });
 }
 
 }  // namespace mcx::models
