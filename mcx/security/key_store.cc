@@ -11,14 +11,31 @@ Status StoredKey::CheckUsable(uint64_t unix_now, KeyUse use) const {
   return Status::Ok();
 }
 
-void KeyStore::PutIdentity(mikey_sakke::IdentityKeys keys) {
-  auto k = std::make_pair(keys.kms_uri, keys.period_no);
-  identities_.insert_or_assign(std::move(k), std::move(keys));
+void KeyStore::PutIdentity(std::shared_ptr<const mikey_sakke::LocalIdentity> identity) {
+  auto k = std::make_pair(identity->keys().kms_uri, identity->keys().period_no);
+  identities_.insert_or_assign(std::move(k), std::move(identity));
 }
 
-const mikey_sakke::IdentityKeys* KeyStore::Identity(std::string_view kms_uri, uint64_t period_no) const {
+const mikey_sakke::LocalIdentity* KeyStore::Identity(std::string_view kms_uri, uint64_t period_no) const {
   auto it = identities_.find(std::make_pair(std::string(kms_uri), period_no));
-  return it == identities_.end() ? nullptr : &it->second;
+  return it == identities_.end() ? nullptr : it->second.get();
+}
+
+std::shared_ptr<const mikey_sakke::LocalIdentity> KeyStore::IdentityAt(const mikey_sakke::KmsPublicInfo& kms,
+                                                                       uint64_t ntp_now) const {
+  auto period = kms.period.Number(ntp_now);
+  if (!period) return nullptr;
+  auto it = identities_.find(std::make_pair(kms.kms_uri, *period));
+  return it == identities_.end() ? nullptr : it->second;
+}
+
+void KeyStore::PutKms(mikey_sakke::KmsPublicInfo kms) {
+  for (auto& k : kms_)
+    if (k.kms_uri == kms.kms_uri) {
+      k = std::move(kms);
+      return;
+    }
+  kms_.push_back(std::move(kms));
 }
 
 void KeyStore::DropIdentitiesBefore(std::string_view kms_uri, uint64_t period_no) {
@@ -35,7 +52,9 @@ Status KeyStore::Accept(const mikey_sakke::ReceivedKey& r) {
   if (it != keys_.end()) {
     if (!ConstantTimeEqual(it->second.key, r.key)) return Error::kDuplicateKeyId;
     if (r.revoked) {
+      const bool newly = !it->second.revoked;
       it->second.revoked = true;
+      if (newly) Stored(it->second);
       return Error::kKeyRevoked;
     }
     return Status::Ok();
@@ -56,7 +75,8 @@ Status KeyStore::Accept(const mikey_sakke::ReceivedKey& r) {
     k.text = r.params->text;
   }
   arrival_[k.key_id] = ++arrivals_;
-  keys_.emplace(k.key_id, std::move(k));
+  const StoredKey& stored = keys_.emplace(k.key_id, std::move(k)).first->second;
+  Stored(stored);
   return Status::Ok();
 }
 
@@ -64,8 +84,10 @@ Status KeyStore::Put(StoredKey k) {
   if (PurposeOfKeyId(k.key_id) != k.purpose) return Error::kKeyTypeMismatch;
   auto it = keys_.find(k.key_id);
   if (it != keys_.end() && !ConstantTimeEqual(it->second.key, k.key)) return Error::kDuplicateKeyId;
-  if (it == keys_.end()) arrival_[k.key_id] = ++arrivals_;
-  keys_.insert_or_assign(k.key_id, std::move(k));
+  const bool fresh = it == keys_.end();
+  if (fresh) arrival_[k.key_id] = ++arrivals_;
+  const StoredKey& stored = keys_.insert_or_assign(k.key_id, std::move(k)).first->second;
+  if (fresh) Stored(stored);
   return Status::Ok();
 }
 

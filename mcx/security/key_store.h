@@ -3,7 +3,9 @@
 // lookups by key ID and by SRTP MKI.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,14 +41,26 @@ struct StoredKey {
   bool ActiveAt(uint64_t unix_now) const { return CheckUsable(unix_now, KeyUse::kSend).ok(); }
 };
 
+/// One device's keys (a UE's, a server's): its validated identities, the KMS certificates it
+/// trusts, and the keys distributed to it or made by it. A device has one, shared by everything
+/// on it (the on-network client stores a GMK, the off-network client uses it).
 class KeyStore {
  public:
-  /// Identity key sets (one per KMS and key period).
-  void PutIdentity(mikey_sakke::IdentityKeys keys);
-  const mikey_sakke::IdentityKeys* Identity(std::string_view kms_uri, uint64_t period_no) const;
-  /// Drops key sets of periods before `period_no` (time-limited keys, 5.3).
+  /// A validated identity (one per KMS and key period, TS 33.180 5.3); replaces one of the same
+  /// KMS and period.
+  void PutIdentity(std::shared_ptr<const mikey_sakke::LocalIdentity> identity);
+  const mikey_sakke::LocalIdentity* Identity(std::string_view kms_uri, uint64_t period_no) const;
+  /// The identity for the key period containing ntp_now under `kms` (null if none is held).
+  std::shared_ptr<const mikey_sakke::LocalIdentity> IdentityAt(const mikey_sakke::KmsPublicInfo& kms,
+                                                               uint64_t ntp_now) const;
+  /// Drops identities of periods before `period_no` (time-limited keys, 5.3).
   void DropIdentitiesBefore(std::string_view kms_uri, uint64_t period_no);
   size_t IdentityCount() const { return identities_.size(); }
+
+  /// A KMS certificate this device trusts: its own KMS's, or an external one (KmsCertCache,
+  /// 5.2.8); replaces one of the same KMS URI.
+  void PutKms(mikey_sakke::KmsPublicInfo kms);
+  const std::vector<mikey_sakke::KmsPublicInfo>& KmsCertificates() const { return kms_; }
 
   /// Stores a key received in an I_MESSAGE (the last step of 5.7.2 step 2).
   /// - A new key ID: stored. Errors: kKeyRevoked (it arrives revoked: nothing stored).
@@ -74,8 +88,15 @@ class KeyStore {
   /// Removes keys whose expiry time has passed.
   size_t PurgeExpired(uint64_t unix_now);
 
+  /// Called with every key newly stored (Accept, Put) and with a stored key newly revoked.
+  std::function<void(const StoredKey&)> on_stored;
+
  private:
-  std::map<std::pair<std::string, uint64_t>, mikey_sakke::IdentityKeys> identities_;
+  void Stored(const StoredKey& k) const {
+    if (on_stored) on_stored(k);
+  }
+  std::map<std::pair<std::string, uint64_t>, std::shared_ptr<const mikey_sakke::LocalIdentity>> identities_;
+  std::vector<mikey_sakke::KmsPublicInfo> kms_;
   std::map<uint32_t, StoredKey> keys_;
   std::map<uint32_t, uint64_t> arrival_;  ///< key ID -> order of storing
   uint64_t arrivals_ = 0;

@@ -15,6 +15,8 @@
 #include "mcx/crypto/kdf.h"
 #include "mcx/crypto/rng.h"
 #include "mcx/crypto/sakke.h"
+#include "mcx/security/naming_plan.h"
+#include "mcx/security/srtp_keys.h"
 
 namespace mcx::sim {
 using security::KeyPeriod;
@@ -92,7 +94,7 @@ int RunDemo(const std::vector<std::string>& args) {
 
   // 1. KMS domain (TS 33.180 5.3): ECCSI KSAK/KPAK and SAKKE z/Z; 30-day key periods.
   const std::string kms_uri = "kms.example.org";
-  const KeyPeriod period{2592000, 0};
+  const KeyPeriod period = security::naming::DefaultKeyPeriod();
   const uint64_t ntp_now = UnixToNtpSeconds(unix_now);
   auto period_no = period.Number(ntp_now);
   if (!period_no) return Fail("key period", period_no.error());
@@ -194,12 +196,12 @@ int RunDemo(const std::vector<std::string>& args) {
   const uint32_t guk = kdf::GukId(*gmk, *gmk_id, bob.uri);
   auto rand = rng->Generate(16);
   if (!rand) return Fail("RAND", rand.error());
-  kdf::SrtpMasterKeys srtp = kdf::SrtpMaster(*gmk, 4, guk, *rand);
+  const security::srtp::MasterKey srtp = security::GroupSenderMasterKey(*gmk, *gmk_id, guk, *rand, 4);
   std::printf("\n5. derivations from the GMK\n");
   std::printf("   bob's GUK-ID (CSB-ID of his I_MESSAGE, F.1.3): %08x -> GMK-ID %08x\n", guk,
               kdf::GmkIdFromGukId(*gmk, guk, bob.uri));
-  std::printf("   bob's SRTP master key/salt for CS-ID 4 (7.4):  %s / %s, MKI %08x%08x\n",
-              Fingerprint(srtp.key).c_str(), Fingerprint(srtp.salt).c_str(), *gmk_id, guk);
+  std::printf("   bob's SRTP master key/salt for CS-ID 4 (7.4):  %s / %s, MKI %s\n",
+              Fingerprint(srtp.key).c_str(), Fingerprint(srtp.salt).c_str(), ToHex(srtp.mki).c_str());
   std::printf("\nall checks passed\n");
   return 0;
 }

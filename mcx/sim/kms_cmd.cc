@@ -5,6 +5,7 @@
 #include "mcx/sim/cli_args.h"
 #include "mcx/crypto/rng.h"
 #include "mcx/sim/toolkit_files.h"
+#include "mcx/security/naming_plan.h"
 
 namespace mcx::sim {
 using security::KeyPeriod;
@@ -27,13 +28,14 @@ int Init(const std::vector<std::string>& argv) {
         "usage: mcxsim kms init --kms-uri URI --out DIR [--period SECONDS] [--offset SECONDS] [--seed N]\n"
         "  Creates a KMS security domain: DIR/%s (its KmsCertificate in a KmsInit response)\n"
         "  and DIR/%s (the SAKKE and ECCSI master secrets, file mode 0600).\n"
-        "  --period  user key period in seconds (default 2592000 = 30 days)\n"
+        "  --period  user key period in seconds (default %llu = 30 days)\n"
         "  --offset  user key period offset in seconds (default 0)\n"
         "  --seed    derive the secrets from an HMAC-DRBG seed (repeatable; for tests only)\n",
-        kKmsCertFile, kKmsSecretsFile);
+        kKmsCertFile, kKmsSecretsFile, static_cast<unsigned long long>(security::naming::kKeyPeriodSeconds));
     return 0;
   }
-  const KeyPeriod period{std::stoull(a.Get("period").value_or("2592000")), std::stoull(a.Get("offset").value_or("0"))};
+  const KeyPeriod period{std::stoull(a.Get("period").value_or(std::to_string(security::naming::kKeyPeriodSeconds))),
+                         std::stoull(a.Get("offset").value_or("0"))};
   auto rng = MakeRng(a, "mcxsim-kms-init");
   auto k = Must(kms::Kms::Create(a.Require("kms-uri"), period, *rng), "kms init");
   const std::string dir = a.Require("out");

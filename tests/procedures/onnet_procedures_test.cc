@@ -47,7 +47,7 @@ struct World {
     gms->on_outcome = [this](const RekeyOutcome& o) { outcomes.push_back(o); };
     McxServerConfig mc;
     mc.gms_sip = Endpoint{"10.0.0.2", 5060};
-    mcx = std::make_unique<McxServer>(mcx_node, mcx_node.sip(), mc, ProvisionOn(net, mcx_node, mc.mdsi_uri));
+    mcx = std::make_unique<McxServer>(mcx_node, mcx_node.sip(), mc, ProvisionOn(net, mcx_node, mc.mdsi_uri), mcx_keys);
     mcx_node.sip_handler = [this](const Endpoint& f, const SipMessage& m) { mcx->OnSipRequest(f, m); };
     mcx_node.sip().SetStrayResponseHandler([this](const SipMessage& r) { mcx->OnRelayedResponse(r); });
     std::vector<std::string> uris;
@@ -65,7 +65,8 @@ struct World {
       uc.gms_http = Endpoint{"10.0.0.2", 443};
       uc.groups = {kGroup};
       uc.transport = transport;
-      ues.push_back(std::make_unique<UeClient>(node, node.sip(), uc));
+      ue_keys.push_back(std::make_unique<security::KeyStore>());
+      ues.push_back(std::make_unique<UeClient>(node, node.sip(), uc, *ue_keys.back()));
       UeClient* ue = ues.back().get();
       node.sip_handler = [ue](const Endpoint& f, const SipMessage& m) { ue->OnSipRequest(f, m); };
       ue->on_error = [this](const std::string& e) { ue_errors.push_back(e); };
@@ -86,7 +87,9 @@ struct World {
   FakeNetwork net;
   std::unique_ptr<KmsService> kms;
   std::unique_ptr<GmsService> gms;
+  security::KeyStore mcx_keys;
   std::unique_ptr<McxServer> mcx;
+  std::vector<std::unique_ptr<security::KeyStore>> ue_keys;  ///< each UE's device key store
   std::vector<std::unique_ptr<UeClient>> ues;
   std::vector<RekeyOutcome> outcomes;
   std::vector<std::string> ue_errors;

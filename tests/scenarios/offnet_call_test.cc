@@ -41,7 +41,16 @@ TEST(OffnetCall, EveryFloorMessageOnAirIsSrtcpUnderTheGmk) {
     auto app = CreateObject<mcx::models::OffnetMcpttApp>();
     app->SetAttribute("UserId", StringValue("sip:m" + std::to_string(i) + "@x"));
     app->SetAttribute("Ssrc", UintegerValue(100 + i));
-    if (i < 4) app->SetGroupKey(gmk, gmkId, rand);
+    app->SetAttribute("GroupUri", StringValue("sip:g@x"));
+    if (i < 4) {  // the member's key store holds the group's GMK, active at once, never expiring
+      mcx::security::StoredKey k;
+      k.purpose = mcx::security::KeyPurpose::kGmk;
+      k.key_id = gmkId;
+      k.key = mcx::crypto::SecretBytes(gmk);
+      k.rand = rand;
+      k.group_uri = "sip:g@x";
+      ASSERT_TRUE(mcx::models::DeviceKeyStore::Of(nodes.Get(i))->keys().Put(std::move(k)).ok());
+    }
     nodes.Get(i)->AddApplication(app);
     app->SetStartTime(Seconds(0.1));
     app->TraceConnectWithoutContext("Error", Callback<void, std::string>([&errors](std::string e) { ++errors[e]; }));

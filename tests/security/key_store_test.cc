@@ -2,12 +2,12 @@
 
 #include <gtest/gtest.h>
 
-namespace mcx::crypto {
+#include "mcx/security/domain.h"
 
-using security::KeyPurpose;
-using security::KeyStore;
-using security::StoredKey;
-namespace mikey_sakke = security::mikey_sakke;
+namespace mcx::security {
+
+using crypto::AppendU32;
+using crypto::HmacDrbg;
 namespace {
 
 StoredKey Gmk(uint32_t id, uint8_t fill, uint64_t activation, uint64_t expiry) {
@@ -72,15 +72,34 @@ TEST(KeyStore, OfGmksActivatedInTheSameSecondTheLastStoredIsInUse) {
   EXPECT_EQ(s.ActiveGmk("sip:g@x", 100)->key_id, 0x01000002u);
 }
 
-TEST(KeyStore, IdentitiesPerPeriod) {
+TEST(KeyStore, IdentitiesPerPeriodAndKmsCertificates) {
+  HmacDrbg rng(5, "identities");
+  const KeyPeriod day{86400, 0};
+  auto domain = Domain::Create("kms.x", rng, day);
+  ASSERT_TRUE(domain.ok());
   KeyStore s;
-  for (uint64_t p : {10u, 11u, 12u})
-    s.PutIdentity(mikey_sakke::IdentityKeys{"sip:a@x", "kms", p, Bytes(32, uint8_t(p)), {}, {}, {}});
-  EXPECT_EQ(s.Identity("kms", 11)->uid, Bytes(32, 11));
-  s.DropIdentitiesBefore("kms", 12);
-  EXPECT_EQ(s.Identity("kms", 11), nullptr);
+  for (uint64_t p : {10u, 11u, 12u}) s.PutIdentity(*domain->Provision("sip:a@x", day.Start(p) + 100, rng));
+  ASSERT_NE(s.Identity("kms.x", 11), nullptr);
+  EXPECT_EQ(s.Identity("kms.x", 11)->keys().uid, Uid("sip:a@x", "kms.x", day, 11));
+  EXPECT_EQ(s.IdentityAt(domain->info(), day.Start(12) + 5)->keys().period_no, 12u);
+  EXPECT_EQ(s.IdentityAt(domain->info(), day.Start(13)), nullptr);
+  s.DropIdentitiesBefore("kms.x", 12);
+  EXPECT_EQ(s.Identity("kms.x", 11), nullptr);
   EXPECT_EQ(s.IdentityCount(), 1u);
+  s.PutKms(domain->info());
+  s.PutKms(domain->info());  // the same KMS again: replaced, not added
+  ASSERT_EQ(s.KmsCertificates().size(), 1u);
+  EXPECT_EQ(s.KmsCertificates()[0].kms_uri, "kms.x");
+}
+
+TEST(KeyStore, ReportsEachKeyStoredAndEachRevocationOnce) {
+  KeyStore s;
+  std::vector<std::pair<uint32_t, bool>> seen;
+  s.on_stored = [&](const StoredKey& k) { seen.emplace_back(k.key_id, k.revoked); };
+  ASSERT_TRUE(s.Put(Gmk(0x01000001, 1, 0, 0)).ok());
+  ASSERT_TRUE(s.Put(Gmk(0x01000001, 1, 0, 0)).ok());  // the same key again: not reported again
+  EXPECT_EQ(seen, (std::vector<std::pair<uint32_t, bool>>{{0x01000001u, false}}));
 }
 
 }  // namespace
-}  // namespace mcx::crypto
+}  // namespace mcx::security

@@ -1,35 +1,31 @@
-// A fresh KMS domain with provisioned identities, for round-trip and negative tests.
+// A fresh KMS domain (security::Domain) whose users are provisioned once each, for round-trip and
+// negative tests: the identity of a URI for the period containing the fixture's date.
 #pragma once
 
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
-#include "mcx/security/kms.h"
-#include "mcx/security/mikey_sakke.h"
+#include "mcx/security/domain.h"
+#include "mcx/security/naming_plan.h"
 
 namespace mcx::test {
 
 class TestDomain {
  public:
   explicit TestDomain(std::string kms_uri = "kms.example.org", uint64_t seed = 1)
-      : rng_(seed, kms_uri),
-        kms_(Must(security::kms::Kms::Create(kms_uri, security::KeyPeriod{2592000, 0}, rng_))),
-        info_(Must(kms_.certificate().PublicInfo())) {}
+      : rng_(seed, kms_uri), domain_(Must(security::Domain::Create(kms_uri, rng_))) {}
 
   /// Provisions (once) and returns the identity of `uri` for the period containing ntp_now.
   const security::mikey_sakke::LocalIdentity& Identity(const std::string& uri) {
     auto it = ids_.find(uri);
-    if (it == ids_.end()) {
-      auto ks = Must(kms_.Provision(uri, ntp_now_, rng_));
-      auto id = Must(security::mikey_sakke::LocalIdentity::Create(ks.ToIdentityKeys(), info_));
-      it = ids_.emplace(uri, std::make_unique<security::mikey_sakke::LocalIdentity>(std::move(id))).first;
-    }
+    if (it == ids_.end()) it = ids_.emplace(uri, Must(domain_.Provision(uri, ntp_now_, rng_))).first;
     return *it->second;
   }
 
-  security::kms::Kms& kms() { return kms_; }
-  const security::mikey_sakke::KmsPublicInfo& info() const { return info_; }
+  security::kms::Kms& kms() { return domain_.kms(); }
+  const security::mikey_sakke::KmsPublicInfo& info() const { return domain_.info(); }
   crypto::Rng& rng() { return rng_; }
   uint64_t ntp_now() const { return ntp_now_; }
 
@@ -41,10 +37,9 @@ class TestDomain {
 
  private:
   crypto::HmacDrbg rng_;
-  security::kms::Kms kms_;
-  security::mikey_sakke::KmsPublicInfo info_;
-  uint64_t ntp_now_ = security::UnixToNtpSeconds(1790000000);  // 2026-09-21
-  std::map<std::string, std::unique_ptr<security::mikey_sakke::LocalIdentity>> ids_;
+  security::Domain domain_;
+  uint64_t ntp_now_ = security::UnixToNtpSeconds(security::naming::kEpochUnix);
+  std::map<std::string, std::shared_ptr<const security::mikey_sakke::LocalIdentity>> ids_;
 };
 
 }  // namespace mcx::test

@@ -20,7 +20,7 @@ void GmsService::AddGroup(const std::string& group_uri, const std::vector<std::s
 
 uint32_t GmsService::CurrentGmkId(const std::string& group) const {
   auto it = groups_.find(group);
-  return it == groups_.end() ? 0 : it->second.gmk_id;
+  return it == groups_.end() ? 0 : it->second.gmk.id;
 }
 
 std::vector<std::string> GmsService::Groups() const {
@@ -37,17 +37,9 @@ std::string GmsService::MemberOf(const std::string& group, const std::string& ur
   return "";
 }
 
-Result<Bytes> GmsService::MakeIMessage(const Group& g, const std::string& group_uri, const std::string& member) {
-  mikey_sakke::SendOptions opt;
-  opt.group_uri = group_uri;
-  opt.rand = g.rand;  // one RAND for every member: each derives each sender's SRTP key (7.4.2)
-  opt.revoked = g.revoked;
-  opt.activation_time = g.activation_time;  // the same for every member, however late it asks
-  opt.expiry_time = g.expiry_time;
-  auto made = mikey_sakke::CreateIMessage(mikey_sakke::Distribution::kGmk, *id_.identity, *id_.kms, member, *id_.kms,
-                                          g.gmk_id, g.gmk, opt, UnixToNtpSeconds(host_.UnixTime()), host_.Rng());
-  if (!made) return made.error();
-  return made->message;
+Result<Bytes> GmsService::MakeIMessage(const Group& g, const std::string& member) {
+  return security::GmkIMessage(g.gmk, *id_.identity, *id_.kms, member, *id_.kms, UnixToNtpSeconds(host_.UnixTime()),
+                               host_.Rng());
 }
 
 void GmsService::Notify(const std::string& member, const std::string& content_type, const std::string& body,
@@ -68,14 +60,14 @@ void GmsService::Notify(const std::string& member, const std::string& content_ty
 
 void GmsService::SendKey(const std::string& group_uri, const std::string& member) {
   Group& g = groups_[group_uri];
-  if (g.gmk_id == 0 || !subs_.count(member)) return;
+  if (g.gmk.id == 0 || !subs_.count(member)) return;
   if (cfg_.transport == GmkTransport::kSip) {
     // 5.7.2.x: the member's GMK I_MESSAGE in the group document carried by the NOTIFY.
-    auto msg = MakeIMessage(g, group_uri, member);
+    auto msg = MakeIMessage(g, member);
     if (!msg) return Record(group_uri, member, ErrorName(msg.error()));
     const std::string doc =
         BuildGroupDocument(group_uri, cfg_.full_documents ? g.members : std::vector<std::string>{},
-                           {Gktp{ToHex32(g.gmk_id), "", *msg}});
+                           {Gktp{ToHex32(g.gmk.id), "", *msg}});
     const uint32_t rekey = g.rekey;
     Notify(member, kGroupDocContentType, doc, [this, group_uri, member, rekey](const SipMessage* r) {
       if (groups_[group_uri].rekey != rekey) return;  // a newer key superseded this one
@@ -95,34 +87,30 @@ void GmsService::SendKey(const std::string& group_uri, const std::string& member
 void GmsService::Record(const std::string& group_uri, const std::string& member, const std::string& result) {
   Group& g = groups_[group_uri];
   if (result == "ok" && !g.answered.insert(member).second) return;  // counted once
-  if (on_outcome) on_outcome(RekeyOutcome{group_uri, member, g.gmk_id, g.rekey, g.started, host_.Now(), result});
+  if (on_outcome) on_outcome(RekeyOutcome{group_uri, member, g.gmk.id, g.rekey, g.started, host_.Now(), result});
 }
 
 void GmsService::Rekey(const std::string& group_uri) {
   Group& g = groups_[group_uri];
-  auto key = host_.Rng().Generate(16);
-  auto rand = host_.Rng().Generate(16);
-  auto id = NewKeyId(KeyPurpose::kGmk, host_.Rng());
-  if (!key || !rand || !id) return;
-  g.gmk = key->Expose();
-  g.rand = rand->Expose();
-  g.gmk_id = *id;
-  g.revoked = false;
+  auto gmk = security::NewGmk(group_uri, host_.Rng());
+  if (!gmk) return;
+  g.gmk = std::move(gmk).value();
   g.started = host_.Now();
   // TS 33.180 5.2.4: activation and expiry travel in the key parameters. An explicit activation
   // time (now, or later) lets a member holding several GMKs of the group tell which is current.
   // The delay gives members time to receive a replacement key; the group's first key has none to
   // replace and is active at once.
   const uint64_t delay = g.distributed ? static_cast<uint64_t>(cfg_.activation_delay_s) : 0;
-  g.activation_time = host_.UnixTime() + delay;
-  g.expiry_time = cfg_.key_lifetime_s > 0 ? g.activation_time + static_cast<uint64_t>(cfg_.key_lifetime_s) : 0;
+  g.gmk.activation_time = host_.UnixTime() + delay;
+  g.gmk.expiry_time =
+      cfg_.key_lifetime_s > 0 ? g.gmk.activation_time + static_cast<uint64_t>(cfg_.key_lifetime_s) : 0;
   g.answered.clear();
   g.rekey = g.distributed ? g.rekey + 1 : 0;  // 0 = the initial key
   g.distributed = true;
-  if (on_rekey_started) on_rekey_started(group_uri, g.gmk_id, g.rekey);
+  if (on_rekey_started) on_rekey_started(group_uri, g.gmk, g.rekey);
   for (const auto& m : g.members) SendKey(group_uri, m);
   for (const auto& [uri, ep] : cfg_.mixing_servers) {  // deployment option: the server mixes media
-    auto msg = MakeIMessage(g, group_uri, uri);
+    auto msg = MakeIMessage(g, uri);
     if (!msg) continue;
     SipMessage m = SipMessage::Request("MESSAGE", "sip:" + ep.ToString());
     m.SetFrom("<" + cfg_.gms_uri + ">;tag=" + sip_.NewToken());
@@ -144,7 +132,7 @@ void GmsService::RemoveMember(const std::string& group_uri, const std::string& m
 
 void GmsService::Revoke(const std::string& group_uri) {
   Group& g = groups_[group_uri];
-  g.revoked = true;
+  g.gmk.revoked = true;
   g.answered.clear();
   g.started = host_.Now();
   for (const auto& m : g.members) SendKey(group_uri, m);
@@ -192,9 +180,9 @@ HttpResponse GmsService::OnHttpRequest(const HttpRequest& req) {
         return r;
       }
       std::vector<Gktp> gktps;
-      if (g.gmk_id != 0) {  // 5.7.2.y step 2: the requester's I_MESSAGE in the document
-        auto msg = MakeIMessage(g, uri, user);
-        if (msg) gktps.push_back(Gktp{ToHex32(g.gmk_id), "", *msg});
+      if (g.gmk.id != 0) {  // 5.7.2.y step 2: the requester's I_MESSAGE in the document
+        auto msg = MakeIMessage(g, user);
+        if (msg) gktps.push_back(Gktp{ToHex32(g.gmk.id), "", *msg});
       }
       r.headers["Content-Type"] = kGroupDocContentType;
       r.headers["ETag"] = std::to_string(g.rekey);
@@ -217,7 +205,7 @@ HttpResponse GmsService::OnHttpRequest(const HttpRequest& req) {
     };
     const std::string group = field("group");
     auto it = groups_.find(group);
-    if (it != groups_.end() && field("gmk-id") == ToHex32(it->second.gmk_id)) Record(group, user, field("result"));
+    if (it != groups_.end() && field("gmk-id") == ToHex32(it->second.gmk.id)) Record(group, user, field("result"));
     r.status = 204;
     r.reason = "No Content";
     return r;

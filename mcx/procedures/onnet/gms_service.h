@@ -9,13 +9,15 @@
 
 #include "mcx/procedures/onnet/group_document.h"
 #include "mcx/procedures/onnet/kms_client.h"
+#include "mcx/security/domain.h"
 #include "mcx/procedures/transport/sip_stack.h"
+#include "mcx/security/naming_plan.h"
 
 namespace mcx::procedures {
 
 struct GmsConfig {
-  std::string gms_uri = "sip:gms@mcx.example.org";
-  std::string xcap_root = "https://gms.mcx.example.org/xcap-root";
+  std::string gms_uri = security::naming::GmsUri();
+  std::string xcap_root = security::naming::XcapRoot();
   GmkTransport transport = GmkTransport::kSip;
   /// Also give each GMK to these MCX server identities (media mixing deployment option).
   std::vector<std::pair<std::string, Endpoint>> mixing_servers;
@@ -50,7 +52,9 @@ class GmsService {
   HttpResponse OnHttpRequest(const HttpRequest& req);
 
   std::function<void(const RekeyOutcome&)> on_outcome;
-  std::function<void(const std::string& group, uint32_t gmk_id, uint32_t rekey)> on_rekey_started;
+  /// A new GMK is being distributed: the group, the GMK as issued (ID, activation and expiry in
+  /// Unix seconds) and the rekey's sequence number (0 = the group's first key).
+  std::function<void(const std::string& group, const security::IssuedGmk& gmk, uint32_t rekey)> on_rekey_started;
   const std::map<std::string, uint64_t>& bytes_by_procedure() const { return bytes_; }
   uint32_t CurrentGmkId(const std::string& group) const;
   std::vector<std::string> Groups() const;
@@ -63,16 +67,13 @@ class GmsService {
   };
   struct Group {
     std::vector<std::string> members;
-    uint32_t gmk_id = 0;
-    Bytes gmk, rand;
-    uint64_t activation_time = 0, expiry_time = 0;  ///< Unix seconds, fixed at the rekey
+    security::IssuedGmk gmk;  ///< ID 0 until the first key
     uint32_t rekey = 0;
     double started = 0;
-    bool revoked = false;
     bool distributed = false;
     std::set<std::string> answered;  ///< members that answered the current GMK
   };
-  crypto::Result<Bytes> MakeIMessage(const Group& g, const std::string& group_uri, const std::string& member);
+  crypto::Result<Bytes> MakeIMessage(const Group& g, const std::string& member);
   void SendKey(const std::string& group_uri, const std::string& member);
   void Notify(const std::string& member, const std::string& content_type, const std::string& body,
               std::function<void(const SipMessage*)> done);

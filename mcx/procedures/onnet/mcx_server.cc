@@ -9,9 +9,11 @@ namespace mikey_sakke = security::mikey_sakke;
 using namespace crypto;
 using namespace security;
 
-McxServer::McxServer(Host& host, SipStack& sip, McxServerConfig cfg, Provisioned identity)
-    : host_(host), sip_(sip), cfg_(std::move(cfg)), id_(std::move(identity)) {
-  store_.PutIdentity(id_.identity->keys());
+McxServer::McxServer(Host& host, SipStack& sip, McxServerConfig cfg, Provisioned identity,
+                     security::KeyStore& keys)
+    : host_(host), sip_(sip), cfg_(std::move(cfg)), id_(std::move(identity)), store_(keys) {
+  store_.PutIdentity(id_.identity);
+  store_.PutKms(*id_.kms);
 }
 
 void McxServer::OnSipRequest(const Endpoint& from, const SipMessage& req) {

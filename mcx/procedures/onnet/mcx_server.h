@@ -10,6 +10,7 @@
 #include "mcx/procedures/onnet/kms_client.h"
 #include "mcx/procedures/transport/sip_stack.h"
 #include "mcx/security/key_store.h"
+#include "mcx/security/naming_plan.h"
 
 namespace mcx::procedures {
 
@@ -17,14 +18,15 @@ namespace mcx::procedures {
 /// upload (processed as the MDSI identity, 5.4), affiliation, a stateless proxy towards the GMS,
 /// and, as a deployment option, receiver of GMKs for media mixing.
 struct McxServerConfig {
-  std::string mdsi_uri = "sip:mcx-server@mcx.example.org";
-  std::string gms_uri = "sip:gms@mcx.example.org";
+  std::string mdsi_uri = security::naming::McxServerUri();
+  std::string gms_uri = security::naming::GmsUri();
   Endpoint gms_sip;
 };
 
 class McxServer {
  public:
-  McxServer(Host& host, SipStack& sip, McxServerConfig cfg, Provisioned identity);
+  /// Keys go into the server's key store `keys`.
+  McxServer(Host& host, SipStack& sip, McxServerConfig cfg, Provisioned identity, security::KeyStore& keys);
   void OnSipRequest(const Endpoint& from, const SipMessage& req);
   /// A response coming back through the proxy.
   void OnRelayedResponse(const SipMessage& resp);
@@ -40,7 +42,7 @@ class McxServer {
   SipStack& sip_;
   McxServerConfig cfg_;
   Provisioned id_;
-  security::KeyStore store_;
+  security::KeyStore& store_;
   std::map<std::string, Endpoint> contacts_;
   std::map<std::string, std::vector<std::string>> affiliations_;
 };

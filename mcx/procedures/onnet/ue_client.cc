@@ -23,7 +23,8 @@ void UeClient::Start() {
   client->Provision([this, client](Result<Provisioned> p) {
     if (!p) return Error(std::string("provisioning_") + ErrorName(p.error()));
     id_ = std::move(p).value();
-    store_.PutIdentity(id_.identity->keys());
+    store_.PutIdentity(id_.identity);
+    store_.PutKms(*id_.kms);
     if (on_provisioned) on_provisioned(host_.Now() - started_);
     Register();
   });

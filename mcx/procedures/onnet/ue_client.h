@@ -8,6 +8,7 @@
 #include "mcx/procedures/onnet/kms_client.h"
 #include "mcx/procedures/transport/sip_stack.h"
 #include "mcx/security/key_store.h"
+#include "mcx/security/naming_plan.h"
 
 namespace mcx::procedures {
 
@@ -16,8 +17,8 @@ struct UeConfig {
   std::string kms_uri;
   Endpoint kms;                 ///< KMS HTTPS endpoint
   Endpoint sip_proxy;           ///< the MCX server: registrar and outbound proxy
-  std::string mdsi_uri = "sip:mcx-server@mcx.example.org";  ///< CSK upload receiver (5.4)
-  std::string gms_uri = "sip:gms@mcx.example.org";          ///< the identity allowed to send GMKs
+  std::string mdsi_uri = security::naming::McxServerUri();  ///< CSK upload receiver (5.4)
+  std::string gms_uri = security::naming::GmsUri();          ///< the identity allowed to send GMKs
   Endpoint gms_http;            ///< the GMS's XCAP server (pull)
   std::vector<std::string> groups;
   GmkTransport transport = GmkTransport::kSip;
@@ -26,7 +27,9 @@ struct UeConfig {
 
 class UeClient {
  public:
-  UeClient(Host& host, SipStack& sip, UeConfig cfg) : host_(host), sip_(sip), cfg_(std::move(cfg)) {}
+  /// Keys go into (and are used from) the device's key store `keys`.
+  UeClient(Host& host, SipStack& sip, UeConfig cfg, security::KeyStore& keys)
+      : host_(host), sip_(sip), cfg_(std::move(cfg)), store_(keys) {}
   /// Provision, register, affiliate, subscribe (each after the previous one succeeded).
   void Start();
   void OnSipRequest(const Endpoint& from, const SipMessage& req);
@@ -59,7 +62,7 @@ class UeClient {
   SipStack& sip_;
   UeConfig cfg_;
   Provisioned id_;
-  security::KeyStore store_;
+  security::KeyStore& store_;
   bool registered_ = false;
   double started_ = 0;
   std::string from_tag_;

@@ -38,7 +38,7 @@ GroupRekeyResult RunGroupRekey(const GroupRekeyParams& p) {
                         if (result != "ok") ++res->errors["member_" + result];
                       }).Bind(&r));
   gms->TraceConnectWithoutContext(
-      "RekeyStarted", MakeCallback(+[](GroupRekeyResult* res, std::string g, uint32_t id, uint32_t) {
+      "RekeyStarted", MakeCallback(+[](GroupRekeyResult* res, std::string g, uint32_t id, uint32_t, uint64_t, uint64_t) {
                         if (g == GroupUri(0)) res->rekey_gmk_ids.push_back(id);
                       }).Bind(&r));
   mcx->TraceConnectWithoutContext("Error", MakeCallback(+[](GroupRekeyResult* res, std::string e) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "mcx/security/naming_plan.h"
+
 namespace mcx::scenarios {
 
 struct GroupRekeyParams {
@@ -39,7 +41,7 @@ struct GroupRekeyParams {
   bool mixing = false;              ///< the GMS also gives each GMK to the MCX server (media mixing)
   double activation_delay_s = 0;    ///< new GMKs become active this long after their rekey
   double ue_speed_mps = 0;          ///< lte: UEs walk at this speed (random walk in the cell); 0 = still
-  uint64_t start_unix = 1790000000;
+  uint64_t start_unix = security::naming::kEpochUnix;
 };
 
 struct MemberAnswer {

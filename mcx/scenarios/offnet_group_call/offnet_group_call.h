@@ -11,8 +11,12 @@
 #include <vector>
 
 #include "mcx/scenarios/shared/sidelink_options.h"
+#include "mcx/security/naming_plan.h"
 
 namespace mcx::scenarios {
+
+/// The group of the off-network call (the group the offline toolkit's GMK files name, README).
+inline std::string OffnetGroupUri() { return security::naming::GroupUri(1); }
 
 struct OffnetGroupCallParams {
   uint32_t members = 4;
@@ -38,7 +42,7 @@ struct OffnetGroupCallParams {
   /// DIR/ue<i>-gmk.b64 (mcxsim mikey create --type gmk from `gms_uri`); a member without its
   /// GMK file has no GMK.
   std::string key_dir;
-  std::string gms_uri = "sip:gms@mcx.example.org";
+  std::string gms_uri = security::naming::GmsUri();
   uint64_t unix_time = 0;  ///< the date the keys are checked at (0 = now)
   uint64_t seed = 1;
 };

@@ -5,7 +5,8 @@
 #include <ns3/mobility-module.h>
 #include <ns3/network-module.h>
 
-#include "mcx/security/kms.h"
+#include "mcx/security/domain.h"
+#include "mcx/security/naming_plan.h"
 #include "mcx/models/apps/model/offnet_mcptt_app.h"
 #include "mcx/scenarios/shared/sidelink_world.h"
 
@@ -32,27 +33,27 @@ OffnetPrivateCallResult RunOffnetPrivateCall(const OffnetPrivateCallParams& p) {
 
   // Offline provisioning (TS 33.180 5.3, Annex D): one KMS domain issues both key sets for the
   // current key period; each UE validates its own (RSK and SSK checks) before going off-network.
-  const uint64_t unix0 = 1790000000;
+  const uint64_t ntp0 = security::UnixToNtpSeconds(security::naming::kEpochUnix);
   crypto::HmacDrbg kmsRng(p.seed, "offnet-private-call kms");
-  auto kms = security::kms::Kms::Create("kms.mcx.example.org", security::KeyPeriod{2592000, 0}, kmsRng);
-  auto foreign = security::kms::Kms::Create("kms.elsewhere.example.org", security::KeyPeriod{2592000, 0}, kmsRng);
-  if (!kms || !foreign) throw std::runtime_error("KMS creation failed");
-  const std::string users[2] = {"sip:caller@mcx.example.org", "sip:callee@mcx.example.org"};
+  auto home = security::Domain::Create(security::naming::KmsUri(), kmsRng);
+  auto foreign = security::Domain::Create(security::naming::KmsUri(security::naming::kForeignDomain), kmsRng);
+  if (!home || !foreign) throw std::runtime_error("KMS creation failed");
+  const std::string users[2] = {security::naming::UserUri("caller"), security::naming::UserUri("callee")};
   std::vector<Ptr<models::OffnetMcpttApp>> apps;
   for (int i = 0; i < 2; ++i) {
-    const security::kms::Kms& issuer = (i == 1 && p.foreign_callee) ? *foreign : *kms;
-    auto ks = issuer.Provision(users[i], security::UnixToNtpSeconds(unix0), kmsRng);
-    auto info = issuer.certificate().PublicInfo();
-    if (!ks || !info) throw std::runtime_error("provisioning failed");
-    auto id = ms::LocalIdentity::Create(ks->ToIdentityKeys(), *info);
+    const security::Domain& issuer = (i == 1 && p.foreign_callee) ? *foreign : *home;
+    auto id = issuer.Provision(users[i], ntp0, kmsRng);
     if (!id) throw std::runtime_error(std::string("key set rejected: ") + crypto::ErrorName(id.error()));
+    // The UE's key store: its identity and its KMS's certificate (no other KMS is known to it).
+    security::KeyStore& store = models::DeviceKeyStore::Of(nodes.Get(i))->keys();
+    store.PutIdentity(*id);
+    store.PutKms(issuer.info());
     auto app = CreateObject<models::OffnetMcpttApp>();
     app->SetAttribute("UserId", StringValue(users[i]));
     app->SetAttribute("Ssrc", UintegerValue(0x7000 + i));
     app->SetAttribute("DeviceFactor", DoubleValue(p.device_factor));
     app->SetAttribute("Tfp1", DoubleValue(p.tfp1_ms / 1000.0));
     app->SetAttribute("Cfp1", UintegerValue(p.cfp1));
-    app->SetIdentity(std::make_shared<const ms::LocalIdentity>(std::move(id).value()), {*info});
     nodes.Get(i)->AddApplication(app);
     app->SetStartTime(Seconds(0.5));
     app->TraceConnectWithoutContext("CallEstablished", Callback<void, double, bool>([&r, a = PeekPointer(app), &p](double s, bool caller) {

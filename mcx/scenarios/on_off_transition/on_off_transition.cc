@@ -94,15 +94,16 @@ OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& p) {
   Collector c;
   c.held.resize(n);
   apps.gms->TraceConnectWithoutContext(
-      "RekeyStarted", Callback<void, std::string, uint32_t, uint32_t>([&c, &net, &p](std::string, uint32_t id, uint32_t k) {
-        // The GMS sets activation = its whole-second clock + the delay (none for the first key),
-        // expiry = activation + the lifetime (gms_service.cc).
-        const double now = Simulator::Now().GetSeconds();
-        const double active = std::floor(now) + (k > 0 ? std::floor(net.activation_delay_s) : 0.0);
-        const double expiry = p.key_lifetime_s > 0 ? active + std::floor(p.key_lifetime_s)
-                                                   : std::numeric_limits<double>::infinity();
-        c.issued.push_back(IssuedGmk{id, now, active, expiry});
-      }));
+      "RekeyStarted", Callback<void, std::string, uint32_t, uint32_t, uint64_t, uint64_t>(
+                          [&c, &net](std::string, uint32_t id, uint32_t, uint64_t activation, uint64_t expiry) {
+                            // Members' clocks (whole Unix seconds) see the GMK active, and expired,
+                            // at these simulated times.
+                            const double now = Simulator::Now().GetSeconds();
+                            const double active = static_cast<double>(activation - net.start_unix);
+                            const double expires = expiry != 0 ? static_cast<double>(expiry - net.start_unix)
+                                                               : std::numeric_limits<double>::infinity();
+                            c.issued.push_back(IssuedGmk{id, now, active, expires});
+                          }));
   apps.gms->TraceConnectWithoutContext(
       "RekeyOutcome", Callback<void, std::string, std::string, uint32_t, uint32_t, double, std::string>(
                           [&r](std::string, std::string, uint32_t, uint32_t n, double, std::string result) {
@@ -161,13 +162,11 @@ OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& p) {
         ue->CoverageRestored();
       });
     }
-    // Every GMK the on-network client stores is in the device's key store, for off-network use too.
-    ue->TraceConnectWithoutContext(
-        "KeyStored", Callback<void, std::string, uint32_t>([&c, ue, i, app = offnet[i]](std::string, uint32_t id) {
-          c.held[i].emplace(id, Simulator::Now().GetSeconds());
-          if (!app || !ue->client()) return;
-          if (const security::StoredKey* k = ue->client()->key_store().FindByKeyId(id)) app->AddGroupKey(*k);
-        }));
+    // The GMKs the on-network client stores go into the node's key store, which the off-network
+    // client uses as well; here only when each arrived is recorded.
+    ue->TraceConnectWithoutContext("KeyStored", Callback<void, std::string, uint32_t>([&c, i](std::string, uint32_t id) {
+      c.held[i].emplace(id, Simulator::Now().GetSeconds());
+    }));
   }
   channel->TraceConnectWithoutContext("Collision", Callback<void, uint32_t, uint32_t>([&r](uint32_t kind, uint32_t) {
     ++(kind == 0 ? r.collisions_pscch : r.collisions_pssch);

@@ -1,4 +1,5 @@
 #include "mcx/scenarios/shared/onnet_world.h"
+#include "mcx/security/naming_plan.h"
 
 #include <ns3/applications-module.h>
 #include <ns3/core-module.h>
@@ -13,8 +14,8 @@ namespace mcx::scenarios {
 using namespace ns3;
 using namespace mcx::models;
 
-std::string GroupUri(uint32_t g) { return "sip:group" + std::to_string(g) + "@mcx.example.org"; }
-std::string UeUri(uint32_t i) { return "sip:ue" + std::to_string(i) + "@mcx.example.org"; }
+std::string GroupUri(uint32_t g) { return security::naming::GroupUri(g); }
+std::string UeUri(uint32_t i) { return security::naming::UeUri(i); }
 
 namespace {
 
@@ -183,7 +184,7 @@ OnnetApps InstallOnnetApps(const OnnetTopology& t, const GroupRekeyParams& p) {
   gh.SetAttribute("KmsAddress", Ipv4AddressValue(t.kms_ip));
   gh.SetAttribute("Transport", StringValue(p.transport));
   gh.SetAttribute("Cores", UintegerValue(p.gms_cores));
-  if (p.forged_gms) gh.SetAttribute("GmsUri", StringValue("sip:mallory@mcx.example.org"));
+  if (p.forged_gms) gh.SetAttribute("GmsUri", StringValue(security::naming::UserUri("mallory")));
   gh.SetAttribute("ActivationDelay", DoubleValue(p.activation_delay_s));
   gh.SetAttribute("RekeyPeriod", DoubleValue(p.rekey_period_s));
   a.gms = gh.Install(t.gms);
@@ -192,7 +193,7 @@ OnnetApps InstallOnnetApps(const OnnetTopology& t, const GroupRekeyParams& p) {
   mh.SetAttribute("KmsAddress", Ipv4AddressValue(t.kms_ip));
   mh.SetAttribute("GmsAddress", Ipv4AddressValue(t.gms_ip));
   a.mcx = mh.Install(t.mcx);
-  if (p.mixing) a.gms->AddMixingServer("sip:mcx-server@mcx.example.org", t.mcx_ip);
+  if (p.mixing) a.gms->AddMixingServer(security::naming::McxServerUri(), t.mcx_ip);
 
   auto& members = a.members;
   members.assign(p.groups, {});

@@ -41,7 +41,8 @@ TypeId GmsApp::GetTypeId() {
                         BooleanValue(false), MakeBooleanAccessor(&GmsApp::m_fullDocuments), MakeBooleanChecker())
           .AddAttribute("RekeyPeriod", "Rekey every group this often (seconds; 0 = only on demand).", DoubleValue(0),
                         MakeDoubleAccessor(&GmsApp::m_rekeyPeriod), MakeDoubleChecker<double>(0))
-          .AddTraceSource("RekeyStarted", "A new GMK is being distributed (group, GMK-ID, rekey number).",
+          .AddTraceSource("RekeyStarted", "A new GMK is being distributed (group, GMK-ID, rekey number, activation and expiry in Unix "
+                          "seconds; 0 = at once, never).",
                           MakeTraceSourceAccessor(&GmsApp::m_rekeyStartedTrace), "mcx::GmsApp::RekeyStartedCallback")
           .AddTraceSource("RekeyOutcome",
                           "A member answered (group, member, GMK-ID, rekey, latency s, result).",
@@ -107,7 +108,9 @@ void GmsApp::StartApplication() {
       service_->on_outcome = [this](const procedures::RekeyOutcome& o) {
         m_outcomeTrace(o.group, o.member, o.gmk_id, o.rekey, o.answered - o.started, o.result);
       };
-      service_->on_rekey_started = [this](const std::string& g, uint32_t id, uint32_t n) { m_rekeyStartedTrace(g, id, n); };
+      service_->on_rekey_started = [this](const std::string& g, const security::IssuedGmk& k, uint32_t n) {
+        m_rekeyStartedTrace(g, k.id, n, k.activation_time, k.expiry_time);
+      };
       for (const auto& [g, m] : groups_) service_->AddGroup(g, m);
       if (m_rekeyPeriod > 0) Simulator::Schedule(Seconds(m_rekeyPeriod), &GmsApp::PeriodicRekey, this);
     });

@@ -24,7 +24,7 @@ class GmsApp : public McxKmsClientApp {
   void AddMixingServer(const std::string& uri, ns3::Ipv4Address address);
 
   /// (group, gmkId, rekey number)
-  ns3::TracedCallback<std::string, uint32_t, uint32_t> m_rekeyStartedTrace;
+  ns3::TracedCallback<std::string, uint32_t, uint32_t, uint64_t, uint64_t> m_rekeyStartedTrace;
   /// (group, member, gmkId, rekey number, latency s, result)
   ns3::TracedCallback<std::string, std::string, uint32_t, uint32_t, double, std::string> m_outcomeTrace;
 

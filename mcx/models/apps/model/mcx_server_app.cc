@@ -9,6 +9,8 @@
 
 #include <sstream>
 
+#include "mcx/models/apps/model/device_key_store.h"
+
 namespace mcx::models {
 
 using namespace ns3;
@@ -59,7 +61,8 @@ void McxServerApp::StartApplication() {
       cfg.mdsi_uri = m_mdsiUri;
       cfg.gms_uri = m_gmsUri;
       cfg.gms_sip = procedures::Endpoint{Ip(m_gmsAddress), m_sipPort};
-      server_ = std::make_unique<procedures::McxServer>(*host_, *sip_, cfg, std::move(p).value());
+      server_ = std::make_unique<procedures::McxServer>(*host_, *sip_, cfg, std::move(p).value(),
+                                                        DeviceKeyStore::Of(GetNode())->keys());
       server_->on_error = [this](const std::string& e) { m_errorTrace(e); };
     });
   });

@@ -132,31 +132,22 @@ void OffnetMcpttApp::DoDispose() {
   groupCall_.reset();
   if (host_) host_->Stop();
   host_.reset();
+  if (keys_) keys_->TraceDisconnectWithoutContext("KeyStored", MakeCallback(&OffnetMcpttApp::OnKeyStored, this));
+  keys_ = nullptr;
   Application::DoDispose();
 }
 
-void OffnetMcpttApp::SetGroupKey(const crypto::Bytes& gmk, uint32_t gmk_id, const crypto::Bytes& rand) {
-  security::StoredKey k;
-  k.purpose = security::KeyPurpose::kGmk;
-  k.key_id = gmk_id;
-  k.key = crypto::SecretBytes(crypto::ByteView(gmk));
-  k.rand = rand;
-  k.group_uri = m_groupUri;
-  AddGroupKey(k);
-}
-
-void OffnetMcpttApp::AddGroupKey(const security::StoredKey& gmk) {
-  if (gmk.purpose != security::KeyPurpose::kGmk) return;
-  if (!groupKeys_->Put(gmk).ok()) {
-    m_errorTrace("gmk_not_stored");
-    return;
-  }
-  if (running_ && !crypto_) JoinGroupCall();
+void OffnetMcpttApp::OnKeyStored(uint32_t, std::string purpose, std::string group, bool revoked) {
+  // A GMK of our group arriving while we run (a rekey just before leaving coverage, or keys
+  // loaded late): the group call can start.
+  if (running_ && !crypto_ && !revoked && purpose == security::KeyPurposeName(security::KeyPurpose::kGmk) &&
+      group == m_groupUri)
+    JoinGroupCall();
 }
 
 void OffnetMcpttApp::JoinGroupCall() {
   crypto_ = std::make_unique<security::CallProtection>(
-      security::CallProtection::ForGroup(groupKeys_, m_groupUri, m_userId, [this]() { return host_->UnixTime(); }));
+      security::CallProtection::ForGroup(keys_->shared(), m_groupUri, m_userId, [this]() { return host_->UnixTime(); }));
   if (m_groupCallSetup) {
     // TS 24.379 10.2.2: floor control starts once this member is in a call of the group.
     OpenMonpSocket();
@@ -203,6 +194,12 @@ void OffnetMcpttApp::StartApplication() {
   host_->OpenDatagram(m_floorPort, [this](const procedures::Endpoint&, crypto::ByteView b) { OnFloorPacket(b); });
   host_->OpenDatagram(m_mediaPort, [this](const procedures::Endpoint&, crypto::ByteView b) { OnMediaPacket(b); });
   m_destination = m_group;
+  keys_ = DeviceKeyStore::Of(GetNode());
+  keys_->TraceConnectWithoutContext("KeyStored", MakeCallback(&OffnetMcpttApp::OnKeyStored, this));
+  // Private calls need an identity for now's key period under a KMS the device trusts.
+  std::vector<security::mikey_sakke::KmsPublicInfo> kms = keys_->keys().KmsCertificates();
+  for (const auto& k : kms)
+    if (!identity_) identity_ = keys_->keys().IdentityAt(k, security::UnixToNtpSeconds(host_->UnixTime()));
   if (identity_) {
     OpenMonpSocket();
     procedures::PrivateCallEndpoint::Config cfg;
@@ -212,7 +209,7 @@ void OffnetMcpttApp::StartApplication() {
     cfg.floor_port = m_floorPort;
     cfg.tfp1_s = m_tfp1;
     cfg.cfp1 = m_cfp1;
-    privateCall_ = std::make_unique<procedures::PrivateCallEndpoint>(cfg, *identity_, kms_, *host_);
+    privateCall_ = std::make_unique<procedures::PrivateCallEndpoint>(cfg, *identity_, kms, *host_);
     privateCall_->on_failed = [this](const std::string& why) { m_errorTrace("private_call_" + why); };
     privateCall_->on_established = [this](const procedures::PrivateCallKeys& k, const std::string& peer, const codec::OffnetSdp&, bool caller) {
       // TS 33.180 7.4: the call's floor control and media under the PCK, to the peer's address.
@@ -223,7 +220,10 @@ void OffnetMcpttApp::StartApplication() {
     };
   }
   running_ = true;
-  if (groupKeys_->Keys(security::KeyPurpose::kGmk).empty()) {
+  bool holds_gmk = false;
+  for (const security::StoredKey* k : keys_->keys().Keys(security::KeyPurpose::kGmk))
+    holds_gmk = holds_gmk || k->group_uri == m_groupUri;
+  if (!holds_gmk) {
     // TS 33.180 5.7: no GMK, no protected group communication.
     if (!identity_) m_errorTrace("no_gmk");
     return;
@@ -250,12 +250,6 @@ void OffnetMcpttApp::StartFloor() {
   floor_ = std::make_unique<procedures::OffnetFloorParticipant>(cfg, *host_, hooks);
   floor_->on_outcome = [this](procedures::FloorOutcome o, double s) { m_outcomeTrace(procedures::FloorOutcomeName(o), s); };
   floor_->Start();
-}
-
-void OffnetMcpttApp::SetIdentity(std::shared_ptr<const security::mikey_sakke::LocalIdentity> me,
-                                 std::vector<security::mikey_sakke::KmsPublicInfo> kms) {
-  identity_ = std::move(me);
-  kms_ = std::move(kms);
 }
 
 void OffnetMcpttApp::CallPrivate(const std::string& callee, Ipv4Address address) {

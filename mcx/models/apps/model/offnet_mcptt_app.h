@@ -1,8 +1,10 @@
 // An MCPTT client off-network over the PC5 sidelink: group calls (to the group's multicast
 // address, keys from the GMK) and private calls (set up by MONP with the PCK in a MIKEY-SAKKE
-// I_MESSAGE, to the peer's address, keys from the PCK). Floor control by procedures::OffnetFloorParticipant
+// I_MESSAGE, to the peer's address, keys from the PCK). Floor control by OffnetFloorParticipant
 // (TS 24.380 clause 7), every floor message SRTCP-protected and the voice SRTP-protected
-// (TS 33.180 7.4).
+// (TS 33.180 7.4). Its keys are the node's (DeviceKeyStore): the GMKs of its group as they were
+// stored, with their activation and expiry; for private calls, the identity and KMS certificates
+// held.
 #pragma once
 
 #include <ns3/application.h>
@@ -16,6 +18,7 @@
 #include <optional>
 
 #include "mcx/crypto/rng.h"
+#include "mcx/models/apps/model/device_key_store.h"
 #include "mcx/models/apps/model/ns3_host.h"
 #include "mcx/procedures/offnet/group_call_control.h"
 #include "mcx/codec/monp.h"
@@ -32,16 +35,6 @@ class OffnetMcpttApp : public ns3::Application {
   OffnetMcpttApp();
   ~OffnetMcpttApp() override;
 
-  /// A GMK of the group held before going off-network (from the GMS or offline provisioning), as
-  /// the key store keeps it: GMK, GMK-ID, the RAND of its MIKEY message, group, activation and
-  /// expiry. Messages go out under the GMK active now; without one the client cannot take part.
-  /// May be called while the client runs (e.g. a rekey received just before leaving coverage).
-  void AddGroupKey(const security::StoredKey& gmk);
-  /// One GMK of the `GroupUri` group, active at once and never expiring.
-  void SetGroupKey(const crypto::Bytes& gmk, uint32_t gmk_id, const crypto::Bytes& rand);
-  /// The identity for private calls (KMS-provisioned and validated) and the KMS certificates held.
-  void SetIdentity(std::shared_ptr<const security::mikey_sakke::LocalIdentity> me,
-                   std::vector<security::mikey_sakke::KmsPublicInfo> kms);
   /// Sets up a private call to `callee` (MCPTT ID) at `address` with a fresh PCK.
   void CallPrivate(const std::string& callee, ns3::Ipv4Address address);
   const procedures::OffnetFloorParticipant* floor() const { return floor_.get(); }
@@ -113,12 +106,13 @@ class OffnetMcpttApp : public ns3::Application {
   bool m_queueing = false;        ///< the talker queues requests (TS 24.380 7.2) instead of denying
 
   ns3::Ipv4Address m_destination;  ///< group address, or the peer in a private call
+  void OnKeyStored(uint32_t key_id, std::string purpose, std::string group, bool revoked);
+
+  ns3::Ptr<DeviceKeyStore> keys_;  ///< the node's (identity, KMS certificates, GMKs)
   std::shared_ptr<const security::mikey_sakke::LocalIdentity> identity_;
-  std::vector<security::mikey_sakke::KmsPublicInfo> kms_;
   std::unique_ptr<Ns3Host> host_;
   std::unique_ptr<procedures::PrivateCallEndpoint> privateCall_;
 
-  std::shared_ptr<security::KeyStore> groupKeys_ = std::make_shared<security::KeyStore>();
   bool running_ = false;
   std::unique_ptr<security::CallProtection> crypto_;
   std::unique_ptr<procedures::OffnetFloorParticipant> floor_;

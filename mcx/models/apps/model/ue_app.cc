@@ -9,6 +9,8 @@
 
 #include <sstream>
 
+#include "mcx/models/apps/model/device_key_store.h"
+
 namespace mcx::models {
 
 using namespace ns3;
@@ -70,7 +72,7 @@ void UeApp::StartApplication() {
   cfg.groups = groups_;
   cfg.transport = m_transport == "http" ? procedures::GmkTransport::kHttp : procedures::GmkTransport::kSip;
   cfg.csk_upload = m_cskUpload;
-  client_ = std::make_unique<procedures::UeClient>(*host_, *sip_, cfg);
+  client_ = std::make_unique<procedures::UeClient>(*host_, *sip_, cfg, DeviceKeyStore::Of(GetNode())->keys());
   client_->on_provisioned = [this](double s) { m_provisionedTrace(s); };
   client_->on_registered = [this] { m_registeredTrace(); };
   client_->on_key_stored = [this](const std::string& g, uint32_t id) { m_keyStoredTrace(g, id); };

@@ -1,0 +1,46 @@
+#include "mcx/models/apps/model/device_key_store.h"
+
+#include <ns3/log.h>
+
+namespace mcx::models {
+
+using namespace ns3;
+
+NS_LOG_COMPONENT_DEFINE("McxDeviceKeyStore");
+NS_OBJECT_ENSURE_REGISTERED(DeviceKeyStore);
+
+TypeId DeviceKeyStore::GetTypeId() {
+  static TypeId tid =
+      TypeId("mcx::DeviceKeyStore")
+          .SetParent<Object>()
+          .SetGroupName("Mcx")
+          .AddConstructor<DeviceKeyStore>()
+          .AddTraceSource("KeyStored", "A key was stored or revoked (key ID, purpose, group, revoked).",
+                          MakeTraceSourceAccessor(&DeviceKeyStore::m_keyStoredTrace),
+                          "mcx::DeviceKeyStore::KeyStoredCallback");
+  return tid;
+}
+
+DeviceKeyStore::DeviceKeyStore() : store_(std::make_shared<security::KeyStore>()) {
+  store_->on_stored = [this](const security::StoredKey& k) {
+    NS_LOG_INFO("stored " << security::KeyPurposeName(k.purpose) << " " << std::hex << k.key_id << std::dec
+                          << (k.group_uri.empty() ? "" : " of " + k.group_uri) << (k.revoked ? " (revoked)" : ""));
+    m_keyStoredTrace(k.key_id, security::KeyPurposeName(k.purpose), k.group_uri, k.revoked);
+  };
+}
+
+Ptr<DeviceKeyStore> DeviceKeyStore::Of(Ptr<Node> node) {
+  Ptr<DeviceKeyStore> s = node->GetObject<DeviceKeyStore>();
+  if (!s) {
+    s = CreateObject<DeviceKeyStore>();
+    node->AggregateObject(s);
+  }
+  return s;
+}
+
+void DeviceKeyStore::DoDispose() {
+  store_->on_stored = nullptr;
+  Object::DoDispose();
+}
+
+}  // namespace mcx::models
