@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "mcx/sim/cli_args.h"
+#include "mcx/sim/version.h"
 
 namespace mcx::sim {
 int RunDemo(const std::vector<std::string>& args);
@@ -56,14 +57,18 @@ int main(int argc, char** argv) {
     if (verb == "describe") return mcx::sim::DescribeScenario(args);
     if (verb == "plot") return mcx::sim::RunPlot(args);
   } catch (const mcx::sim::UsageError& e) {
-    std::fprintf(stderr, "mcxsim %s: %s (see mcxsim %s --help)\n", verb.c_str(), e.what(), verb.c_str());
+    const std::string what = e.what();
+    if (what.find("mcxsim ") != std::string::npos)  // the message already names where to look
+      std::fprintf(stderr, "mcxsim %s: %s\n", verb.c_str(), what.c_str());
+    else
+      std::fprintf(stderr, "mcxsim %s: %s (see mcxsim %s --help)\n", verb.c_str(), what.c_str(), verb.c_str());
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "mcxsim %s: %s\n", verb.c_str(), e.what());
     return 1;
   }
   if (verb == "version") {
-    std::printf("mcxsim 0.1.0\n");
+    std::printf("mcxsim %s (%s)\n", mcx::sim::kVersion, mcx::sim::kGitCommit);
     return 0;
   }
   std::fprintf(stderr, "mcxsim: unknown verb '%s' (mcxsim --help lists them)\n", verb.c_str());

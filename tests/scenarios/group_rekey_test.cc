@@ -9,26 +9,26 @@ namespace {
 
 GroupRekeyParams Small(const std::string& access, const std::string& transport) {
   GroupRekeyParams p;
-  p.members = 5;
+  p.world.members = 5;
   p.rekeys = 2;
-  p.access = access;
-  p.transport = transport;
-  p.seed = 3;
+  p.world.access = access;
+  p.world.transport = transport;
+  p.world.seed = 3;
   return p;
 }
 
 /// Every member stored every GMK the GMS sent (initial + rekeys), so they all hold the same ones.
 void ExpectEveryoneHoldsEveryKey(const GroupRekeyResult& r) {
   ASSERT_EQ(r.rekey_gmk_ids.size(), r.params.rekeys + 1);
-  ASSERT_EQ(r.keys_stored.size(), r.params.members);
+  ASSERT_EQ(r.keys_stored.size(), r.params.world.members);
   for (const auto& [member, keys] : r.keys_stored)
     for (uint32_t id : r.rekey_gmk_ids) EXPECT_EQ(keys.count(id), 1u) << member << " lacks " << id;
   size_t ok = 0;
   for (const auto& a : r.answers) ok += a.result == "ok";
-  EXPECT_EQ(ok, r.params.members * (r.params.rekeys + 1));
+  EXPECT_EQ(ok, r.params.world.members * (r.params.rekeys + 1));
   EXPECT_TRUE(r.errors.empty());
-  EXPECT_EQ(r.registered, r.params.members);
-  EXPECT_EQ(r.csk_uploaded, r.params.members);
+  EXPECT_EQ(r.registered, r.params.world.members);
+  EXPECT_EQ(r.csk_uploaded, r.params.world.members);
 }
 
 TEST(GroupRekeyLte, SipPushReachesEveryMember) {
@@ -41,8 +41,8 @@ TEST(GroupRekeyLte, HttpPullReachesEveryMember) { ExpectEveryoneHoldsEveryKey(Ru
 
 TEST(GroupRekeyIdeal, SipOverTcpAndTwoGroups) {
   GroupRekeyParams p = Small("ideal", "sip");
-  p.sip_tcp = true;
-  p.groups = 2;
+  p.world.sip_tcp = true;
+  p.world.groups = 2;
   const GroupRekeyResult r = RunGroupRekey(p);
   ASSERT_EQ(r.keys_stored.size(), 5u);
   size_t ok = 0;
@@ -63,7 +63,7 @@ TEST(GroupRekeyIdeal, AMemberThatLeftDoesNotGetTheNewKey) {
 
 TEST(GroupRekeyIdeal, AForgedGmkIsRejectedByEveryUeAndReported) {
   GroupRekeyParams p = Small("ideal", "sip");
-  p.forged_gms = true;
+  p.world.forged_gms = true;
   const GroupRekeyResult r = RunGroupRekey(p);
   EXPECT_TRUE(r.keys_stored.empty());
   EXPECT_EQ(r.errors.at("member_sender_not_authorised"), 5u * (p.rekeys + 1));
@@ -72,8 +72,8 @@ TEST(GroupRekeyIdeal, AForgedGmkIsRejectedByEveryUeAndReported) {
 
 TEST(GroupRekeyIdeal, MixingServerGetsEachGmkAndActivationWaits) {
   GroupRekeyParams p = Small("ideal", "sip");
-  p.mixing = true;
-  p.activation_delay_s = 1.0;
+  p.world.mixing = true;
+  p.world.activation_delay_s = 1.0;
   const GroupRekeyResult r = RunGroupRekey(p);
   EXPECT_EQ(r.mcx_server_gmks, p.rekeys + 1);  // the initial GMK and each rekey
   EXPECT_EQ(r.keys_activated, 5u * (p.rekeys + 1));
@@ -82,7 +82,7 @@ TEST(GroupRekeyIdeal, MixingServerGetsEachGmkAndActivationWaits) {
 
 TEST(GroupRekeyLte, WalkingUesStillGetTheirKeys) {
   GroupRekeyParams p = Small("lte", "sip");
-  p.ue_speed_mps = 3;
+  p.world.ue_speed_mps = 3;
   p.rekeys = 1;
   ExpectEveryoneHoldsEveryKey(RunGroupRekey(p));
 }
@@ -90,7 +90,7 @@ TEST(GroupRekeyLte, WalkingUesStillGetTheirKeys) {
 TEST(GroupRekeyIdeal, PeriodicRekeysByTheGms) {
   GroupRekeyParams p = Small("ideal", "sip");
   p.rekeys = 0;  // no scheduled rekeys: only the GMS's own period
-  p.rekey_period_s = 2.0;
+  p.world.rekey_period_s = 2.0;
   p.rekey_start_s = 3.0;
   p.rekey_interval_s = 7.0;  // the run lasts 3 + 0 * 7 + 2 = 5 s: the GMS rekeys at 2 s and 4 s
   const GroupRekeyResult r = RunGroupRekey(p);
@@ -110,7 +110,7 @@ TEST(GroupRekeyIdeal, SameSeedSameResult) {
   EXPECT_EQ(a.signalling_bytes, b.signalling_bytes);
   EXPECT_EQ(a.rekey_gmk_ids, b.rekey_gmk_ids);
   GroupRekeyParams other = Small("ideal", "http");
-  other.seed = 4;
+  other.world.seed = 4;
   EXPECT_NE(RunGroupRekey(other).rekey_gmk_ids, a.rekey_gmk_ids);
 }
 

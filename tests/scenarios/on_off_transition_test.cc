@@ -12,8 +12,8 @@ namespace {
 // back at 30 s. ue2 and ue3 stay in coverage.
 OnOffTransitionParams Small() {
   OnOffTransitionParams p;
-  p.net.members = 4;
-  p.net.seed = 3;
+  p.world.members = 4;
+  p.world.seed = 3;
   p.away = 2;
   p.leave_s = 5;
   p.leave_stagger_s = 6;
@@ -72,7 +72,7 @@ TEST(OnOffTransition, AMemberAwayDuringTheRekeyHoldsAStaleKeyAndCatchesUpOnRetur
 
 TEST(OnOffTransition, WithAnActivationDelayTheMembersAwayAgreeUntilTheNewKeyActivates) {
   OnOffTransitionParams p = Small();
-  p.net.activation_delay_s = 10;  // rekey at 8 s, active at 18 s
+  p.world.activation_delay_s = 10;  // rekey at 8 s, active at 18 s
   const OnOffTransitionResult r = RunOnOffTransition(p);
   // The group's current key is the new one from 18 s on: ue0 misses it until its return.
   EXPECT_NEAR(r.members[0].stale_key_ms, (30.0 - 18.0) * 1000.0 + *r.members[0].catch_up_ms, 1.0);
@@ -103,7 +103,7 @@ TEST(OnOffTransition, RejectsATimelineThatCannotHappen) {
   p.return_s = 10;  // ue1 would leave at 11 s, after the return
   EXPECT_THROW(RunOnOffTransition(p), std::invalid_argument);
   p = Small();
-  p.net.access = "lte";
+  p.world.access = "lte";
   EXPECT_THROW(RunOnOffTransition(p), std::invalid_argument);
 }
 

@@ -71,6 +71,7 @@ void GroupCallControl::SendProbe() {
   p.type = codec::MonpType::kGroupCallProbe;
   p.group_id = cfg_.group_id;
   ++probes_sent_;
+  if (on_sent) on_sent(codec::MonpType::kGroupCallProbe);
   Send(Encode(p));
   tfg3_ = host_.Schedule(cfg_.tfg3_s, [this]() {
     tfg3_ = 0;
@@ -83,6 +84,7 @@ void GroupCallControl::Announce(bool probe_response) {
   codec::MonpGroupCallMessage a = *call_;
   a.probe_response = probe_response;
   ++announcements_sent_;
+  if (on_sent) on_sent(codec::MonpType::kGroupCallAnnouncement);
   Send(Encode(a));
 }
 

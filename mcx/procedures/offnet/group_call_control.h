@@ -67,6 +67,8 @@ class GroupCallControl {
   std::function<void(uint16_t)> on_merged;
   /// A member confirmed the call (sending user ID).
   std::function<void(const std::string&)> on_accept;
+  /// A GROUP CALL PROBE or ANNOUNCEMENT this member sent.
+  std::function<void(codec::MonpType)> on_sent;
   /// A datagram that does not decode (error name).
   std::function<void(const std::string&)> on_error;
 

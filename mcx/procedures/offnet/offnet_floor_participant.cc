@@ -347,6 +347,7 @@ void OffnetFloorParticipant::Receive(const codec::FloorMessage& m) {
         // A repeat (T205) of the grant that gave us the floor: not a second arbitrator.
       } else if (type == codec::FloorMsgType::kTaken || type == codec::FloorMsgType::kGranted) {
         ++duplicate_arbitrators_;  // another participant also believes it holds the floor
+        if (on_duplicate_arbitrator) on_duplicate_arbitrator();
       }
       break;
 

@@ -84,6 +84,7 @@ class OffnetFloorParticipant {
   /// Called when a PTT press ends: the outcome and the time from the press (seconds).
   std::function<void(FloorOutcome, double access_s)> on_outcome;
   /// Floor Taken from another participant while this one also held the floor: two arbitrators.
+  std::function<void()> on_duplicate_arbitrator;
   uint64_t duplicate_arbitrators() const { return duplicate_arbitrators_; }
   uint64_t messages_sent() const { return messages_sent_; }
 

@@ -54,7 +54,7 @@ void GmsService::Notify(const std::string& member, const std::string& content_ty
   n.SetHeader("Subscription-State", "active;expires=3600");
   n.SetContact("<sip:" + host_.SipSelf().ToString() + ">");
   n.AddBody(content_type, ByteView(body));
-  bytes_["gmk_notify"] += n.Serialize().size();
+  CountBytes("gmk_notify", n.Serialize().size());
   sip_.SendRequest(s.contact, std::move(n), std::move(done));
 }
 
@@ -82,6 +82,11 @@ void GmsService::SendKey(const std::string& group_uri, const std::string& member
     Notify(member, kXcapDiffContentType, diff, [](const SipMessage*) {});
   }
   host_.EndJob();  // each member's message is its own job (so several cores share a rekey)
+}
+
+void GmsService::CountBytes(const std::string& procedure, size_t bytes) {
+  bytes_[procedure] += bytes;
+  if (on_signalling_bytes) on_signalling_bytes(procedure, bytes);
 }
 
 void GmsService::Record(const std::string& group_uri, const std::string& member, const std::string& result) {
@@ -118,7 +123,7 @@ void GmsService::Rekey(const std::string& group_uri) {
     m.SetCallId(sip_.NewToken());
     m.SetCSeq(1, "MESSAGE");
     m.AddBody(kMikeyContentType, *msg);
-    bytes_["gmk_to_mcx_server"] += m.Serialize().size();
+    CountBytes("gmk_to_mcx_server", m.Serialize().size());
     sip_.SendRequest(ep, std::move(m), [](const SipMessage*) {});
     host_.EndJob();
   }
@@ -158,7 +163,7 @@ void GmsService::OnSipRequest(const Endpoint& from, const SipMessage& req) {
   SipMessage ok = SipMessage::Response(200, "OK", req, s.our_tag);
   ok.SetHeader("Expires", "3600");
   ok.SetContact("<sip:" + host_.SipSelf().ToString() + ">");
-  bytes_["subscribe"] += req.Serialize().size() + ok.Serialize().size();
+  CountBytes("subscribe", req.Serialize().size() + ok.Serialize().size());
   sip_.SendResponse(from, ok);
   // Send the current GMK of every group this member belongs to (the initial NOTIFY).
   for (auto& [uri, g] : groups_)
@@ -171,7 +176,7 @@ HttpResponse GmsService::OnHttpRequest(const HttpRequest& req) {
   const std::string user = auth == req.headers.end() ? "" : auth->second.substr(auth->second.find(' ') + 1);
   const std::string prefix = "/xcap-root/";
   if (req.method == "GET" && req.target.rfind(prefix, 0) == 0) {
-    bytes_["gmk_http_get"] += req.Serialize().size();
+    CountBytes("gmk_http_get", req.Serialize().size());
     for (auto& [uri, g] : groups_) {
       if (prefix + GroupDocumentSelector(uri) != req.target) continue;
       if (MemberOf(uri, user).empty()) {
@@ -187,7 +192,7 @@ HttpResponse GmsService::OnHttpRequest(const HttpRequest& req) {
       r.headers["Content-Type"] = kGroupDocContentType;
       r.headers["ETag"] = std::to_string(g.rekey);
       r.body = BuildGroupDocument(uri, cfg_.full_documents ? g.members : std::vector<std::string>{}, gktps);
-      bytes_["gmk_http_get"] += r.Serialize().size();
+      CountBytes("gmk_http_get", r.Serialize().size());
       return r;
     }
     r.status = 404;
@@ -196,7 +201,7 @@ HttpResponse GmsService::OnHttpRequest(const HttpRequest& req) {
   }
   if (req.method == "POST" && req.target == "/gms/key-status") {
     // Our report format (the spec leaves it open): "group=<uri>;gmk-id=<hex>;result=<ok|error>".
-    bytes_["key_status"] += req.Serialize().size();
+    CountBytes("key_status", req.Serialize().size());
     auto field = [&](const std::string& k) {
       const auto a = req.body.find(k + "=");
       if (a == std::string::npos) return std::string();

@@ -55,6 +55,9 @@ class GmsService {
   /// A new GMK is being distributed: the group, the GMK as issued (ID, activation and expiry in
   /// Unix seconds) and the rekey's sequence number (0 = the group's first key).
   std::function<void(const std::string& group, const security::IssuedGmk& gmk, uint32_t rekey)> on_rekey_started;
+  /// Signalling the GMS exchanged, by procedure ("gmk_notify", "subscribe", "gmk_http_get",
+  /// "key_status", "gmk_to_mcx_server"): each message's bytes as they are counted.
+  std::function<void(const std::string& procedure, size_t bytes)> on_signalling_bytes;
   const std::map<std::string, uint64_t>& bytes_by_procedure() const { return bytes_; }
   uint32_t CurrentGmkId(const std::string& group) const;
   std::vector<std::string> Groups() const;
@@ -77,6 +80,7 @@ class GmsService {
   void SendKey(const std::string& group_uri, const std::string& member);
   void Notify(const std::string& member, const std::string& content_type, const std::string& body,
               std::function<void(const SipMessage*)> done);
+  void CountBytes(const std::string& procedure, size_t bytes);
   void Record(const std::string& group_uri, const std::string& member, const std::string& result);
   std::string MemberOf(const std::string& group, const std::string& uri) const;
 

@@ -20,8 +20,8 @@ inline constexpr const char* kAffiliationContentType = "application/vnd.3gpp.mcp
 
 /// How the GMS distributes a GMK (TS 33.180 5.7.2): pushed in the group document a SIP NOTIFY
 /// carries (5.7.2.x), or pulled by the member with an HTTP GET after the NOTIFY says the document
-/// changed (5.7.2.y).
-enum class GmkTransport { kSip, kHttp };
+/// changed (5.7.2.y). Unscoped, so that ns-3's EnumValue attributes can hold it.
+enum GmkTransport : int { kSip, kHttp };
 
 /// The XCAP selector of a group document (24.481 7.2.10.2; byGroupID form).
 std::string GroupDocumentSelector(const std::string& group_uri);

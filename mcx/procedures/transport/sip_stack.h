@@ -13,7 +13,6 @@ namespace mcx::procedures {
 struct SipTimers {
   double t1 = 0.5;  ///< RFC 3261 default (3GPP IMS towards the UE: 2 s)
   double t2 = 4.0;
-  double t4 = 5.0;
 };
 
 struct SipCounters {

@@ -3,26 +3,41 @@
 #include <ns3/core-module.h>
 #include <ns3/network-module.h>
 
-#include <deque>
+#include <set>
 
+#include "mcx/models/apps/model/device_key_store.h"
 #include "mcx/scenarios/shared/onnet_world.h"
 
 namespace mcx::scenarios {
-using procedures::GmsService;
-using procedures::McxServer;
 
 using namespace ns3;
 using namespace mcx::models;
 
+namespace {
+
+// What the run's trace sources report, gathered as they fire (the models keep no tallies).
+struct Collector {
+  GroupRekeyResult* r = nullptr;
+  uint64_t kms_bytes = 0, gms_bytes = 0, mcx_bytes = 0;
+  std::vector<uint64_t> ue_bytes;
+  double kms_crypto = 0, gms_crypto = 0, mcx_crypto = 0;
+  std::vector<double> ue_crypto;
+  std::set<uint32_t> ues_with_csk;
+  uint32_t mcx_gmks = 0;
+};
+
+}  // namespace
+
 GroupRekeyResult RunGroupRekey(const GroupRekeyParams& p) {
+  const OnnetWorldParams& w = p.world;
   GroupRekeyResult r;
   r.params = p;
-  RngSeedManager::SetSeed(static_cast<uint32_t>(p.seed % 0xffffffffu) + 1);
+  RngSeedManager::SetSeed(static_cast<uint32_t>(w.seed % 0xffffffffu) + 1);
   RngSeedManager::SetRun(1);
   Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1400));
-  OnnetTopology t = BuildOnnetTopology(p);
+  OnnetTopology t = BuildOnnetTopology(w);
 
-  OnnetApps apps = InstallOnnetApps(t, p);
+  OnnetApps apps = InstallOnnetApps(t, w);
   Ptr<KmsApp> kms = apps.kms;
   Ptr<GmsApp> gms = apps.gms;
   Ptr<McxServerApp> mcx = apps.mcx;
@@ -30,79 +45,94 @@ GroupRekeyResult RunGroupRekey(const GroupRekeyParams& p) {
   const std::vector<std::vector<std::string>>& members = apps.members;
   const double ue_stagger = apps.ue_stagger_s;
 
-  // Traces -> result (the collector lives here, the models only fire traces).
+  // Trace sources -> result.
+  Collector c;
+  c.r = &r;
+  c.ue_bytes.assign(w.members, 0);
+  c.ue_crypto.assign(w.members, 0.0);
   gms->TraceConnectWithoutContext(
-      "RekeyOutcome", MakeCallback(+[](GroupRekeyResult* res, std::string g, std::string m, uint32_t id, uint32_t n,
-                                        double lat, std::string result) {
-                        res->answers.push_back(MemberAnswer{g, m, result, id, n, Simulator::Now().GetSeconds() - lat, lat});
-                        if (result != "ok") ++res->errors["member_" + result];
-                      }).Bind(&r));
-  gms->TraceConnectWithoutContext(
-      "RekeyStarted", MakeCallback(+[](GroupRekeyResult* res, std::string g, uint32_t id, uint32_t, uint64_t, uint64_t) {
-                        if (g == GroupUri(0)) res->rekey_gmk_ids.push_back(id);
-                      }).Bind(&r));
-  mcx->TraceConnectWithoutContext("Error", MakeCallback(+[](GroupRekeyResult* res, std::string e) {
-                                            ++res->errors["mcx_server_" + e];
-                                          }).Bind(&r));
-  std::deque<std::pair<GroupRekeyResult*, std::string>> key_ctx;  // lives until the run ends
-  for (uint32_t i = 0; i < p.members; ++i) {
-    key_ctx.emplace_back(&r, UeUri(i));
-    ues[i]->TraceConnectWithoutContext("Provisioned", MakeCallback(+[](GroupRekeyResult* res, double s) {
-                                                        res->provisioning_s.push_back(s);
-                                                      }).Bind(&r));
-    ues[i]->TraceConnectWithoutContext("KeyActive", MakeCallback(+[](GroupRekeyResult* res, std::string, uint32_t) {
-                                                      ++res->keys_activated;
-                                                    }).Bind(&r));
-    ues[i]->TraceConnectWithoutContext("Registered", MakeCallback(+[](GroupRekeyResult* res) { ++res->registered; }).Bind(&r));
-    ues[i]->TraceConnectWithoutContext("Error", MakeCallback(+[](GroupRekeyResult* res, std::string e) {
-                                                  ++res->errors["ue_" + e];
-                                                }).Bind(&r));
-    ues[i]->TraceConnectWithoutContext(
-        "KeyStored", MakeCallback(+[](std::pair<GroupRekeyResult*, std::string>* ctx, std::string, uint32_t id) {
-                       ++ctx->first->keys_stored[ctx->second][id];
-                     }).Bind(&key_ctx.back()));
+      "RekeyOutcome", Callback<void, std::string, std::string, uint32_t, uint32_t, double, std::string>(
+                          [&r](std::string g, std::string m, uint32_t id, uint32_t n, double lat, std::string result) {
+                            r.answers.push_back(MemberAnswer{g, m, result, id, n, Simulator::Now().GetSeconds() - lat, lat});
+                            if (result != "ok") ++r.errors["member_" + result];
+                          }));
+  gms->TraceConnectWithoutContext("RekeyStarted", Callback<void, std::string, uint32_t, uint32_t, uint64_t, uint64_t>(
+                                                      [&r](std::string g, uint32_t id, uint32_t, uint64_t, uint64_t) {
+                                                        if (g == GroupUri(0)) r.rekey_gmk_ids.push_back(id);
+                                                      }));
+  gms->TraceConnectWithoutContext("SignallingBytes", Callback<void, std::string, uint32_t>([&r](std::string k, uint32_t b) {
+                                    r.signalling_bytes[k] += b;
+                                  }));
+  mcx->TraceConnectWithoutContext("Error", Callback<void, std::string>([&r](std::string e) { ++r.errors["mcx_server_" + e]; }));
+  kms->TraceConnectWithoutContext("Tx", Callback<void, uint32_t>([&c](uint32_t b) { c.kms_bytes += b; }));
+  gms->TraceConnectWithoutContext("Tx", Callback<void, uint32_t>([&c](uint32_t b) { c.gms_bytes += b; }));
+  mcx->TraceConnectWithoutContext("Tx", Callback<void, uint32_t>([&c](uint32_t b) { c.mcx_bytes += b; }));
+  kms->TraceConnectWithoutContext("CryptoJob", Callback<void, double>([&c](double s) { c.kms_crypto += s; }));
+  gms->TraceConnectWithoutContext("CryptoJob", Callback<void, double>([&c](double s) { c.gms_crypto += s; }));
+  mcx->TraceConnectWithoutContext("CryptoJob", Callback<void, double>([&c](double s) { c.mcx_crypto += s; }));
+  DeviceKeyStore::Of(t.mcx)->TraceConnectWithoutContext(
+      "KeyStored", Callback<void, uint32_t, std::string, std::string, bool>(
+                       [&c](uint32_t, std::string purpose, std::string, bool revoked) {
+                         if (purpose == "GMK" && !revoked) ++c.mcx_gmks;  // the mixing option
+                       }));
+  for (uint32_t i = 0; i < w.members; ++i) {
+    const std::string member = UeUri(i);
+    ues[i]->TraceConnectWithoutContext("Provisioned", Callback<void, double>([&r](double s) { r.provisioning_s.push_back(s); }));
+    ues[i]->TraceConnectWithoutContext("KeyActive", Callback<void, std::string, uint32_t>([&r](std::string, uint32_t) {
+                                         ++r.keys_activated;
+                                       }));
+    ues[i]->TraceConnectWithoutContext("Registered", Callback<void>([&r]() { ++r.registered; }));
+    ues[i]->TraceConnectWithoutContext("Error", Callback<void, std::string>([&r](std::string e) { ++r.errors["ue_" + e]; }));
+    ues[i]->TraceConnectWithoutContext("KeyStored", Callback<void, std::string, uint32_t>([&r, member](std::string, uint32_t id) {
+                                         ++r.keys_stored[member][id];
+                                       }));
+    ues[i]->TraceConnectWithoutContext("Tx", Callback<void, uint32_t>([&c, i](uint32_t b) { c.ue_bytes[i] += b; }));
+    ues[i]->TraceConnectWithoutContext("CryptoJob", Callback<void, double>([&c, i](double s) { c.ue_crypto[i] += s; }));
+    DeviceKeyStore::Of(t.ues.Get(i))->TraceConnectWithoutContext(
+        "KeyStored", Callback<void, uint32_t, std::string, std::string, bool>(
+                         [&c, i](uint32_t, std::string purpose, std::string, bool) {
+                           if (purpose == "CSK") c.ues_with_csk.insert(i);  // the CSK upload (TS 33.180 5.4)
+                         }));
   }
 
   // Schedule: initial GMK once the GMS is provisioned, then K rekeys.
-  const double crypto_per_ue = 0.02 * p.ue_device_factor;
+  const double crypto_per_ue = 0.02 * w.ue_device_factor;
   r.rekey_start_s = p.rekey_start_s > 0 ? p.rekey_start_s
-                                         : 3.0 + ue_stagger * p.members + crypto_per_ue * 2 +
-                                               0.003 * p.members / std::max<uint32_t>(1, p.gms_cores);
+                                         : 3.0 + ue_stagger * w.members + crypto_per_ue * 2 +
+                                               0.003 * w.members / std::max<uint32_t>(1, w.gms_cores);
   r.rekey_interval_s = p.rekey_interval_s > 0
                            ? p.rekey_interval_s
-                           : 3.0 + 0.003 * p.members / std::max<uint32_t>(1, p.gms_cores) + (p.transport == "http" ? 1 : 0);
-  for (uint32_t g = 0; g < p.groups; ++g) Simulator::Schedule(Seconds(0.9), &GmsApp::Rekey, gms, GroupUri(g));
+                           : 3.0 + 0.003 * w.members / std::max<uint32_t>(1, w.gms_cores) + (w.transport == "http" ? 1 : 0);
+  for (uint32_t g = 0; g < w.groups; ++g) Simulator::Schedule(Seconds(0.9), &GmsApp::Rekey, gms, GroupUri(g));
   for (uint32_t k = 0; k < p.rekeys; ++k) {
     const double at = r.rekey_start_s + k * r.rekey_interval_s;
     if (p.leave_before_last_rekey && k + 1 == p.rekeys && !members[0].empty()) {
       Simulator::Schedule(Seconds(at), &GmsApp::RemoveMember, gms, GroupUri(0), members[0].back());
-      for (uint32_t g = 1; g < p.groups; ++g) Simulator::Schedule(Seconds(at), &GmsApp::Rekey, gms, GroupUri(g));
+      for (uint32_t g = 1; g < w.groups; ++g) Simulator::Schedule(Seconds(at), &GmsApp::Rekey, gms, GroupUri(g));
       continue;
     }
-    for (uint32_t g = 0; g < p.groups; ++g) Simulator::Schedule(Seconds(at), &GmsApp::Rekey, gms, GroupUri(g));
+    for (uint32_t g = 0; g < w.groups; ++g) Simulator::Schedule(Seconds(at), &GmsApp::Rekey, gms, GroupUri(g));
   }
   r.sim_end_s = r.rekey_start_s + p.rekeys * r.rekey_interval_s + 2.0;
   Simulator::Stop(Seconds(r.sim_end_s));
   Simulator::Run();
 
   // Totals.
-  if (const GmsService* s = gms->service())
-    for (const auto& [k, v] : s->bytes_by_procedure()) r.signalling_bytes[k] = v;
-  r.signalling_bytes["kms_total"] = kms->bytes_sent();
-  r.signalling_bytes["gms_total"] = gms->bytes_sent();
-  r.signalling_bytes["mcx_server_total"] = mcx->bytes_sent();
+  r.signalling_bytes["kms_total"] = c.kms_bytes;
+  r.signalling_bytes["gms_total"] = c.gms_bytes;
+  r.signalling_bytes["mcx_server_total"] = c.mcx_bytes;
   uint64_t ue_bytes = 0;
   double ue_crypto = 0;
-  for (auto& ue : ues) {
-    ue_bytes += ue->bytes_sent();
-    ue_crypto += ue->crypto_seconds();
-    if (ue->client() && ue->client()->key_store().Keys(security::KeyPurpose::kCsk).size()) ++r.csk_uploaded;
+  for (uint32_t i = 0; i < w.members; ++i) {
+    ue_bytes += c.ue_bytes[i];
+    ue_crypto += c.ue_crypto[i];
   }
   r.signalling_bytes["ues_total"] = ue_bytes;
-  if (const McxServer* s = mcx->server()) r.mcx_server_gmks = static_cast<uint32_t>(s->gmk_count());
-  r.crypto_seconds["kms"] = kms->crypto_seconds();
-  r.crypto_seconds["gms"] = gms->crypto_seconds();
-  r.crypto_seconds["mcx_server"] = mcx->crypto_seconds();
+  r.csk_uploaded = static_cast<uint32_t>(c.ues_with_csk.size());
+  r.mcx_server_gmks = c.mcx_gmks;
+  r.crypto_seconds["kms"] = c.kms_crypto;
+  r.crypto_seconds["gms"] = c.gms_crypto;
+  r.crypto_seconds["mcx_server"] = c.mcx_crypto;
   r.crypto_seconds["ues"] = ue_crypto;
   Simulator::Destroy();
   return r;

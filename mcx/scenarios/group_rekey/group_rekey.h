@@ -9,39 +9,16 @@
 #include <string>
 #include <vector>
 
-#include "mcx/security/naming_plan.h"
+#include "mcx/scenarios/shared/onnet_world_params.h"
 
 namespace mcx::scenarios {
 
 struct GroupRekeyParams {
-  uint32_t members = 10;          ///< UEs in total, spread evenly over the groups
-  uint32_t groups = 1;
-  std::string access = "ideal";   ///< lte | ideal
-  std::string transport = "sip";  ///< GMK distribution: sip (NOTIFY push) | http (GET pull)
+  OnnetWorldParams world;
   uint32_t rekeys = 3;
-  uint64_t seed = 1;
-  bool sip_tcp = false;
-  double sip_t1_s = 0.5;
-  uint32_t gms_cores = 1;
-  double ue_device_factor = 3.0;   ///< UE crypto cost relative to the reference host
-  double server_device_factor = 1.0;
-  double core_link_delay_ms = 5;   ///< each server's point-to-point link
-  std::string core_link_rate = "1Gbps";
-  double access_link_delay_ms = 2; ///< ideal access: each UE's link
-  std::string access_link_rate = "100Mbps";
-  uint32_t enbs = 1;               ///< lte: eNBs on a line, 1 km apart
-  double cell_radius_m = 400;      ///< lte: UEs placed uniformly in a disc around their eNB
   double rekey_start_s = 0;        ///< 0 = chosen from the population size
   double rekey_interval_s = 0;     ///< 0 = chosen from the population size
   bool leave_before_last_rekey = false;  ///< one member leaves; the last rekey must exclude it
-  bool tls = true;
-  /// The GMS signs with a KMS identity that is not the one the UEs accept for GMKs.
-  bool forged_gms = false;
-  double rekey_period_s = 0;        ///< the GMS also rekeys on its own every this many seconds
-  bool mixing = false;              ///< the GMS also gives each GMK to the MCX server (media mixing)
-  double activation_delay_s = 0;    ///< new GMKs become active this long after their rekey
-  double ue_speed_mps = 0;          ///< lte: UEs walk at this speed (random walk in the cell); 0 = still
-  uint64_t start_unix = security::naming::kEpochUnix;
 };
 
 struct MemberAnswer {

@@ -141,18 +141,22 @@ OffnetGroupCallResult RunOffnetGroupCall(const OffnetGroupCallParams& p) {
     app->SetAttribute("GroupUri", StringValue(OffnetGroupUri()));
     app->SetAttribute("StartUnixTime", UintegerValue(unix_now));
     app->SetAttribute("Ssrc", UintegerValue(0x5000 + i));
-    app->SetAttribute("T201", DoubleValue(p.t201_ms / 1000.0));
+    app->SetAttribute("T201", TimeValue(Seconds(p.t201_ms / 1000.0)));
     app->SetAttribute("C201", UintegerValue(p.c201));
     app->SetAttribute("GroupCallSetup", BooleanValue(p.call_setup));
-    app->SetAttribute("RefreshInterval", UintegerValue(p.refresh_interval_ms));
+    app->SetAttribute("RefreshInterval", TimeValue(MilliSeconds(p.refresh_interval_ms)));
     app->SetAttribute("Queueing", BooleanValue(p.queueing));
-    app->SetAttribute("PttMeanInterval", DoubleValue(i < p.members ? p.ptt_mean_interval_s : 0.0));
-    app->SetAttribute("TalkMean", DoubleValue(p.talk_mean_s));
+    app->SetAttribute("PttMeanInterval", TimeValue(Seconds(i < p.members ? p.ptt_mean_interval_s : 0.0)));
+    app->SetAttribute("TalkMean", TimeValue(Seconds(p.talk_mean_s)));
     app->AssignStreams(static_cast<int64_t>(p.seed) * 1000000 + 3 * i);
     nodes.Get(i)->AddApplication(app);
     app->SetStartTime(Seconds(0.5 + (i > 0 ? arrival(rng) : 0.0)));
     app->SetStopTime(Seconds(p.duration_s));
     CollectOffnetStats(app, DynamicCast<models::SlNetDevice>(devices.Get(i)), r.stats);
+    app->TraceConnectWithoutContext("DuplicateArbitrator", Callback<void>([&r]() { ++r.duplicate_arbitrators; }));
+    app->TraceConnectWithoutContext("CallControlTx", Callback<void, std::string>([&r](std::string message) {
+      ++(message == "probe" ? r.probes : r.announcements);
+    }));
   }
   channel->TraceConnectWithoutContext("Collision", Callback<void, uint32_t, uint32_t>([&r](uint32_t kind, uint32_t) {
     ++(kind == 0 ? r.collisions_pscch : r.collisions_pssch);
@@ -160,14 +164,6 @@ OffnetGroupCallResult RunOffnetGroupCall(const OffnetGroupCallParams& p) {
 
   Simulator::Stop(Seconds(p.duration_s + 0.5));
   Simulator::Run();
-  for (uint32_t i = 0; i < n; ++i) {
-    auto app = DynamicCast<models::OffnetMcpttApp>(nodes.Get(i)->GetApplication(0));
-    if (app->floor()) r.duplicate_arbitrators += app->floor()->duplicate_arbitrators();
-    if (const procedures::GroupCallControl* g = app->group_call()) {
-      r.probes += g->probes_sent();
-      r.announcements += g->announcements_sent();
-    }
-  }
   Simulator::Destroy();
   r.sim_end_s = p.duration_s + 0.5;
   return r;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "mcx/scenarios/shared/offnet_call_metrics.h"
 #include "mcx/scenarios/shared/sidelink_options.h"
 #include "mcx/security/naming_plan.h"
 

@@ -52,7 +52,7 @@ OffnetPrivateCallResult RunOffnetPrivateCall(const OffnetPrivateCallParams& p) {
     app->SetAttribute("UserId", StringValue(users[i]));
     app->SetAttribute("Ssrc", UintegerValue(0x7000 + i));
     app->SetAttribute("DeviceFactor", DoubleValue(p.device_factor));
-    app->SetAttribute("Tfp1", DoubleValue(p.tfp1_ms / 1000.0));
+    app->SetAttribute("Tfp1", TimeValue(Seconds(p.tfp1_ms / 1000.0)));
     app->SetAttribute("Cfp1", UintegerValue(p.cfp1));
     nodes.Get(i)->AddApplication(app);
     app->SetStartTime(Seconds(0.5));

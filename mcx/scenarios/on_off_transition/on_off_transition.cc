@@ -53,26 +53,31 @@ struct Collector {
   double expected_receptions = 0;                ///< sidelink packets x members away then - 1
 };
 
-void Validate(const OnOffTransitionParams& p) {
-  if (p.net.access != "ideal") throw std::invalid_argument("on-off-transition runs on the ideal access network");
-  if (p.away == 0 || p.away > p.net.members) throw std::invalid_argument("away must be 1..members");
-  const double lastLeave = p.leave_s + (p.away - 1) * p.leave_stagger_s;
-  if (p.leave_s < 3 || lastLeave >= p.return_s)
-    throw std::invalid_argument("members leave after set-up (>= 3 s) and before they return");
-  if (p.end_s <= p.return_s) throw std::invalid_argument("the run ends after the return");
-  for (double r : p.rekeys_s)
-    if (r < 3 || r >= p.end_s) throw std::invalid_argument("rekeys happen between 3 s and the end");
-}
-
 }  // namespace
 
-OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& p) {
-  Validate(p);
+double EndOf(const OnOffTransitionParams& p) { return p.end_s > 0 ? p.end_s : std::max(75.0, p.return_s + 15); }
+
+std::optional<std::string> CheckOnOffTransition(const OnOffTransitionParams& p) {
+  if (p.world.access != "ideal") return std::string("on-off-transition runs on the ideal access network");
+  if (p.away == 0 || p.away > p.world.members) return std::string("--away is 1 to --members");
+  const double lastLeave = p.leave_s + (p.away - 1) * p.leave_stagger_s;
+  if (p.leave_s < 3 || lastLeave >= p.return_s)
+    return std::string("members leave after set-up (--leave >= 3 s) and before they return (--return)");
+  if (EndOf(p) <= p.return_s) return std::string("the run ends (--end) after the return (--return)");
+  for (double r : p.rekeys_s)
+    if (r < 3 || r >= EndOf(p)) return std::string("--rekeys happen between 3 s and the end of the run");
+  return std::nullopt;
+}
+
+OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& given) {
+  if (auto why = CheckOnOffTransition(given)) throw std::invalid_argument(*why);
+  OnOffTransitionParams p = given;
+  p.end_s = EndOf(given);
   OnOffTransitionResult r;
   r.params = p;
-  RngSeedManager::SetSeed(static_cast<uint32_t>(p.net.seed % 0xffffffffu) + 1);
+  RngSeedManager::SetSeed(static_cast<uint32_t>(p.world.seed % 0xffffffffu) + 1);
   RngSeedManager::SetRun(1);
-  GroupRekeyParams net = p.net;
+  OnnetWorldParams net = p.world;
   net.groups = 1;
   const uint32_t n = net.members;
 
@@ -88,7 +93,7 @@ OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& p) {
   NetDeviceContainer sl = InstallSidelinkIpv4(t.ues, p.radio, net.seed, &channel);
 
   OnnetApps apps = InstallOnnetApps(t, net);
-  apps.gms->SetAttribute("KeyLifetime", DoubleValue(p.key_lifetime_s));
+  apps.gms->SetAttribute("KeyLifetime", TimeValue(Seconds(p.key_lifetime_s)));
   const std::string group = GroupUri(0);
 
   Collector c;
@@ -126,10 +131,10 @@ OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& p) {
       app->SetAttribute("GroupUri", StringValue(group));
       app->SetAttribute("StartUnixTime", UintegerValue(net.start_unix));
       app->SetAttribute("Ssrc", UintegerValue(0x5000 + i));
-      app->SetAttribute("T201", DoubleValue(p.t201_ms / 1000.0));
+      app->SetAttribute("T201", TimeValue(Seconds(p.t201_ms / 1000.0)));
       app->SetAttribute("C201", UintegerValue(p.c201));
-      app->SetAttribute("PttMeanInterval", DoubleValue(p.ptt_mean_interval_s));
-      app->SetAttribute("TalkMean", DoubleValue(p.talk_mean_s));
+      app->SetAttribute("PttMeanInterval", TimeValue(Seconds(p.ptt_mean_interval_s)));
+      app->SetAttribute("TalkMean", TimeValue(Seconds(p.talk_mean_s)));
       app->AssignStreams(static_cast<int64_t>(net.seed) * 1000000 + 3 * i);
       app->SetAttribute("DeviceFactor", DoubleValue(net.ue_device_factor));
       t.ues.Get(i)->AddApplication(app);

@@ -14,18 +14,18 @@
 #include <string>
 #include <vector>
 
-#include "mcx/scenarios/group_rekey/group_rekey.h"
+#include "mcx/scenarios/shared/onnet_world_params.h"
+#include "mcx/scenarios/shared/offnet_call_metrics.h"
 #include "mcx/scenarios/shared/sidelink_options.h"
 
 namespace mcx::scenarios {
 
 struct OnOffTransitionParams {
-  /// The on-network world (one group, ideal access); its rekey fields other than
-  /// activation_delay_s and rekey_period_s are not used here.
-  GroupRekeyParams net = [] {
-    GroupRekeyParams p;
-    p.members = 6;
-    return p;
+  /// The on-network world (one group, ideal access).
+  OnnetWorldParams world = [] {
+    OnnetWorldParams w;
+    w.members = 6;
+    return w;
   }();
   uint32_t away = 3;             ///< members ue0 .. ue<away-1> leave coverage
   double leave_s = 10;           ///< ue0 leaves then
@@ -33,7 +33,7 @@ struct OnOffTransitionParams {
   std::vector<double> rekeys_s = {20};  ///< the GMS rekeys the group at these times
   double return_s = 60;          ///< every away member is back in coverage
   double key_lifetime_s = 0;     ///< a GMK expires this long after its activation (0 = never)
-  double end_s = 75;
+  double end_s = 0;              ///< 0: 15 s after the return, and at least 75 s
   // The off-network group call among the members away.
   double radius_m = 100;
   double ptt_mean_interval_s = 4;
@@ -72,6 +72,11 @@ struct OnOffTransitionResult {
   double sim_end_s = 0;
 };
 
+/// The run's end: end_s, or 15 s after the return and at least 75 s.
+double EndOf(const OnOffTransitionParams& p);
+/// Why these parameters make no timeline, or nothing.
+std::optional<std::string> CheckOnOffTransition(const OnOffTransitionParams& p);
+/// Throws std::invalid_argument with CheckOnOffTransition's reason.
 OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& p);
 
 }  // namespace mcx::scenarios

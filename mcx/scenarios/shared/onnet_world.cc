@@ -1,5 +1,4 @@
 #include "mcx/scenarios/shared/onnet_world.h"
-#include "mcx/security/naming_plan.h"
 
 #include <ns3/applications-module.h>
 #include <ns3/core-module.h>
@@ -14,13 +13,56 @@ namespace mcx::scenarios {
 using namespace ns3;
 using namespace mcx::models;
 
-std::string GroupUri(uint32_t g) { return security::naming::GroupUri(g); }
-std::string UeUri(uint32_t i) { return security::naming::UeUri(i); }
+ParamList<OnnetWorldParams> OnnetWorldParamList(bool radio_access) {
+  using P = OnnetWorldParams;
+  ParamList<P> l;
+  l.Section("on-network world")
+      .Count("members", &P::members, 1, 100000, "", "UEs in total, spread evenly over the groups")
+      .Count("groups", &P::groups, 1, 100000, "", "groups (UE i in group i mod G)");
+  if (radio_access)
+    l.Choice("access", &P::access, {"lte", "ideal"},
+             "the UEs' access: ns-3's LTE/EPC, or each UE on its own point-to-point link (ideal)");
+  l.Choice("transport", &P::transport, {"sip", "http"},
+           "GMK distribution: pushed in SIP NOTIFY (TS 33.180 5.7.2.x) or pulled by HTTP GET (5.7.2.y)")
+      .Sets({"mcx::GmsApp::Transport", "mcx::UeApp::Transport"})
+      .Flag("sip-tcp", &P::sip_tcp, "SIP over TCP instead of UDP")
+      .Sets({"mcx::McxApp::SipTcp"})
+      .Real("sip-t1", &P::sip_t1_s, 0.001, 60, "s", "RFC 3261 T1 (IMS towards the UE: 2 s)")
+      .Sets({"mcx::McxApp::SipT1"})
+      .Count("gms-cores", &P::gms_cores, 1, 1024, "", "worker cores of the GMS's crypto")
+      .Sets({"mcx::McxApp::Cores"})
+      .Real("ue-device-factor", &P::ue_device_factor, 0.01, 1000, "",
+            "UE crypto time relative to the reference host (docs/crypto-performance.md)")
+      .Sets({"mcx::McxApp::DeviceFactor"})
+      .Real("server-device-factor", &P::server_device_factor, 0.01, 1000, "", "servers' crypto time, likewise")
+      .Real("core-delay-ms", &P::core_link_delay_ms, 0, 10000, "ms", "one-way delay of each server's link")
+      .Real("access-delay-ms", &P::access_link_delay_ms, 0, 10000, "ms", "ideal access: one-way delay of each UE's link");
+  if (radio_access)
+    l.Count("enbs", &P::enbs, 1, 1000, "", "lte: eNBs on a line, 1 km apart")
+        .Real("cell-radius", &P::cell_radius_m, 1, 100000, "m", "lte: UEs uniformly in a disc around their eNB")
+        .Real("ue-speed", &P::ue_speed_mps, 0, 100, "m/s", "lte: UEs walk (random walk in the cell); 0 = still");
+  l.Flag("no-tls", &P::tls, "do not model TLS on the HTTPS interfaces", /*inverted=*/true)
+      .Sets({"mcx::McxApp::Tls"})
+      .Flag("forged-gms", &P::forged_gms, "the GMS signs with an identity the UEs do not accept: every GMK is rejected")
+      .Flag("mixing", &P::mixing, "the GMS also gives each GMK to the MCX server (media mixing)")
+      .Real("activation-delay", &P::activation_delay_s, 0, 1e7, "s",
+            "a rekey's GMK becomes active this long after the rekey (the first key at once)")
+      .Sets({"mcx::GmsApp::ActivationDelay"})
+      .Real("rekey-period", &P::rekey_period_s, 0, 1e7, "s", "the GMS also rekeys every group on its own this often (0: never)")
+      .Sets({"mcx::GmsApp::RekeyPeriod"})
+      .Count("seed", &P::seed, 0, 4294967295.0, "", "random seed (the run's streams and every node's DRBG)");
+  return l;
+}
+
+std::optional<std::string> CheckOnnetWorld(const OnnetWorldParams& p) {
+  if (p.groups > p.members) return "--groups must not exceed --members (each group needs a member)";
+  return std::nullopt;
+}
 
 namespace {
 
 /// Servers on their own point-to-point links to `router`, each a /24 under 10.10.0.0/16.
-void AttachServers(OnnetTopology& t, Ptr<Node> router, const GroupRekeyParams& p, Ipv4AddressHelper& addr) {
+void AttachServers(OnnetTopology& t, Ptr<Node> router, const OnnetWorldParams& p, Ipv4AddressHelper& addr) {
   PointToPointHelper link;
   link.SetDeviceAttribute("DataRate", StringValue(p.core_link_rate));
   link.SetChannelAttribute("Delay", TimeValue(MilliSeconds(p.core_link_delay_ms)));
@@ -36,7 +78,7 @@ void AttachServers(OnnetTopology& t, Ptr<Node> router, const GroupRekeyParams& p
   }
 }
 
-OnnetTopology BuildIdeal(const GroupRekeyParams& p) {
+OnnetTopology BuildIdeal(const OnnetWorldParams& p) {
   OnnetTopology t;
   t.kms = CreateObject<Node>();
   t.gms = CreateObject<Node>();
@@ -84,7 +126,7 @@ OnnetTopology BuildIdeal(const GroupRekeyParams& p) {
   return t;
 }
 
-OnnetTopology BuildLte(const GroupRekeyParams& p) {
+OnnetTopology BuildLte(const OnnetWorldParams& p) {
   OnnetTopology t;
   // Each attached UE needs an SRS slot: the periodicity must exceed the UEs per eNB.
   const uint32_t per_enb = (p.members + p.enbs - 1) / p.enbs;
@@ -164,14 +206,14 @@ OnnetTopology BuildLte(const GroupRekeyParams& p) {
 
 }  // namespace
 
-OnnetTopology BuildOnnetTopology(const GroupRekeyParams& p) { return p.access == "lte" ? BuildLte(p) : BuildIdeal(p); }
+OnnetTopology BuildOnnetTopology(const OnnetWorldParams& p) { return p.access == "lte" ? BuildLte(p) : BuildIdeal(p); }
 
-OnnetApps InstallOnnetApps(const OnnetTopology& t, const GroupRekeyParams& p) {
+OnnetApps InstallOnnetApps(const OnnetTopology& t, const OnnetWorldParams& p) {
   OnnetApps a;
   auto common = [&](auto& h, uint64_t seed, double factor) {
     h.SetAttribute("Seed", UintegerValue(seed));
     h.SetAttribute("SipTcp", BooleanValue(p.sip_tcp));
-    h.SetAttribute("SipT1", DoubleValue(p.sip_t1_s));
+    h.SetAttribute("SipT1", TimeValue(Seconds(p.sip_t1_s)));
     h.SetAttribute("DeviceFactor", DoubleValue(factor));
     h.SetAttribute("Tls", BooleanValue(p.tls));
     h.SetAttribute("StartUnixTime", UintegerValue(p.start_unix));
@@ -185,8 +227,8 @@ OnnetApps InstallOnnetApps(const OnnetTopology& t, const GroupRekeyParams& p) {
   gh.SetAttribute("Transport", StringValue(p.transport));
   gh.SetAttribute("Cores", UintegerValue(p.gms_cores));
   if (p.forged_gms) gh.SetAttribute("GmsUri", StringValue(security::naming::UserUri("mallory")));
-  gh.SetAttribute("ActivationDelay", DoubleValue(p.activation_delay_s));
-  gh.SetAttribute("RekeyPeriod", DoubleValue(p.rekey_period_s));
+  gh.SetAttribute("ActivationDelay", TimeValue(Seconds(p.activation_delay_s)));
+  gh.SetAttribute("RekeyPeriod", TimeValue(Seconds(p.rekey_period_s)));
   a.gms = gh.Install(t.gms);
   McxServerHelper mh;
   common(mh, p.seed * 1000003 + 3, p.server_device_factor);

@@ -8,16 +8,14 @@
 #include <ns3/node-container.h>
 #include <ns3/point-to-point-epc-helper.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "mcx/scenarios/group_rekey/group_rekey.h"
 #include "mcx/models/apps/helper/mcx_app_helper.h"
+#include "mcx/scenarios/shared/onnet_world_params.h"
 
 namespace mcx::scenarios {
-
-std::string GroupUri(uint32_t g);
-std::string UeUri(uint32_t i);
 
 struct OnnetTopology {
   ns3::Ptr<ns3::Node> kms, gms, mcx;
@@ -30,7 +28,7 @@ struct OnnetTopology {
 };
 
 /// p.access "ideal": a two-level point-to-point tree; "lte": eNBs on a line with an EPC.
-OnnetTopology BuildOnnetTopology(const GroupRekeyParams& p);
+OnnetTopology BuildOnnetTopology(const OnnetWorldParams& p);
 
 struct OnnetApps {
   ns3::Ptr<models::KmsApp> kms;
@@ -43,6 +41,6 @@ struct OnnetApps {
 
 /// The KMS, GMS, MCX server and a UE client on every UE (UE i in group i % groups), configured
 /// from `p`; the GMS knows the groups. Nothing is scheduled beyond the applications' start times.
-OnnetApps InstallOnnetApps(const OnnetTopology& t, const GroupRekeyParams& p);
+OnnetApps InstallOnnetApps(const OnnetTopology& t, const OnnetWorldParams& p);
 
 }  // namespace mcx::scenarios

@@ -1,5 +1,5 @@
-// What the sidelink scenarios take and count, without ns-3 (parameter and result structs and the
-// command line hold these): the PC5 radio settings and the off-network call statistics.
+// The PC5 radio settings the sidelink scenarios take, without ns-3 (their parameter structs hold
+// them), and their declaration.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "mcx/scenarios/registry/params.h"
 
 namespace mcx::scenarios {
 
@@ -31,14 +33,9 @@ struct SidelinkRadioOptions {
   }
 };
 
-/// What the off-network call scenarios count, from the client's and the sidelink's traces.
-struct OffnetCallStats {
-  std::map<std::string, std::vector<double>> access_ms;  ///< by floor outcome
-  std::map<std::string, std::vector<double>> group_call_setup_ms;  ///< by how the member got in the call
-  std::vector<double> mouth_to_ear_ms;
-  uint64_t floor_plain_bytes = 0, floor_protected_bytes = 0, floor_messages = 0;
-  uint64_t sidelink_packets_sent = 0, sidelink_packets_received = 0, sidelink_bytes_on_air = 0;
-  std::map<std::string, uint64_t> errors;
-};
+/// The PC5 radio's parameters, declared once for every sidelink scenario; `propagation` adds the
+/// path-loss and decoding options (frequency, documented antenna heights, cumulative HARQ).
+ParamList<SidelinkRadioOptions> RadioParamList(bool propagation);
+
 
 }  // namespace mcx::scenarios

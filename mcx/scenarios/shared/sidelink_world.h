@@ -10,6 +10,7 @@
 #include "mcx/models/apps/model/offnet_mcptt_app.h"
 #include "mcx/models/sidelink/helper/sl_helper.h"
 #include "mcx/models/sidelink/model/o2o_propagation_loss_model.h"
+#include "mcx/scenarios/shared/offnet_call_metrics.h"
 #include "mcx/scenarios/shared/sidelink_options.h"
 
 namespace mcx::scenarios {

@@ -20,7 +20,6 @@ struct SidelinkPrrParams {
   uint32_t receivers_per_distance = 100;
   uint32_t packets = 50;
   uint32_t packet_bytes = 100;   ///< UDP payload
-  double shadowing_sigma_db = 0.0;
   SidelinkRadioOptions radio;  ///< MCS 16, 5 PRB, k = 1, 40 ms: NIST's MCPTT example
   uint64_t seed = 1;
 };

@@ -1,6 +1,8 @@
-// One helper per application (ns-3.37 has no generic one): set attributes, then Install on nodes.
+// A helper per application (ns-3.37 has no generic one): set attributes, then install on nodes.
 #pragma once
 
+#include <ns3/application-container.h>
+#include <ns3/node-container.h>
 #include <ns3/node.h>
 #include <ns3/object-factory.h>
 
@@ -9,6 +11,7 @@
 #include "mcx/models/apps/model/gms_app.h"
 #include "mcx/models/apps/model/kms_app.h"
 #include "mcx/models/apps/model/mcx_server_app.h"
+#include "mcx/models/apps/model/offnet_mcptt_app.h"
 #include "mcx/models/apps/model/ue_app.h"
 
 namespace mcx::models {
@@ -23,13 +26,31 @@ class McxAppHelper {
     node->AddApplication(app);
     return app;
   }
+  ns3::ApplicationContainer Install(const ns3::NodeContainer& nodes) const {
+    ns3::ApplicationContainer apps;
+    for (uint32_t i = 0; i < nodes.GetN(); ++i) apps.Add(Install(nodes.Get(i)));
+    return apps;
+  }
 
  private:
   ns3::ObjectFactory factory_;
 };
+
 using KmsHelper = McxAppHelper<KmsApp>;
 using GmsHelper = McxAppHelper<GmsApp>;
 using McxServerHelper = McxAppHelper<McxServerApp>;
 using UeClientHelper = McxAppHelper<UeApp>;
+
+/// The off-network client's helper: also fixes its random streams (PTT load, protocol timers).
+class OffnetMcpttHelper : public McxAppHelper<OffnetMcpttApp> {
+ public:
+  /// Assigns streams from `stream` to every OffnetMcpttApp in `apps`; returns how many it used.
+  static int64_t AssignStreams(const ns3::ApplicationContainer& apps, int64_t stream) {
+    int64_t used = 0;
+    for (uint32_t i = 0; i < apps.GetN(); ++i)
+      if (auto app = ns3::DynamicCast<OffnetMcpttApp>(apps.Get(i))) used += app->AssignStreams(stream + used);
+    return used;
+  }
+};
 
 }  // namespace mcx::models

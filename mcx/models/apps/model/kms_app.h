@@ -1,5 +1,5 @@
-// The KMS as an ns-3 application (TS 33.180 5.3): master secrets, certificate and key sets over
-// HTTPS (procedures::KmsService).
+// The KMS as an ns-3 application (TS 33.180 5.3, Annex D): master secrets, its certificate and
+// users' time-limited key sets over HTTPS (procedures::KmsService).
 #pragma once
 
 #include <memory>
@@ -13,12 +13,14 @@ namespace mcx::models {
 class KmsApp : public McxApp {
  public:
   static ns3::TypeId GetTypeId();
-  const procedures::KmsService* service() const { return service_.get(); }
+  KmsApp();
+  ~KmsApp() override;
 
  private:
   void StartApplication() override;
-  std::string m_kmsUri = "kms.mcx.example.org";
-  uint64_t m_keyPeriod = 2592000;
+  void DoDispose() override;
+  std::string m_kmsUri;
+  uint64_t m_keyPeriod = 0;
   std::unique_ptr<procedures::KmsService> service_;
 };
 

@@ -2,12 +2,10 @@
 
 #include <ns3/boolean.h>
 #include <ns3/double.h>
-#include <ns3/ipv4-address.h>
 #include <ns3/log.h>
-#include <ns3/string.h>
 #include <ns3/uinteger.h>
 
-#include <sstream>
+#include "mcx/security/naming_plan.h"
 
 namespace mcx::models {
 
@@ -22,13 +20,16 @@ TypeId McxApp::GetTypeId() {
           .SetParent<Application>()
           .SetGroupName("Mcx")
           .AddAttribute("SipPort", "SIP port (UDP and TCP).", UintegerValue(5060),
-                        MakeUintegerAccessor(&McxApp::m_sipPort), MakeUintegerChecker<uint16_t>())
+                        MakeUintegerAccessor(&McxApp::m_sipPort), MakeUintegerChecker<uint16_t>(1))
           .AddAttribute("HttpPort", "HTTPS port of the KMS and GMS interfaces.", UintegerValue(443),
-                        MakeUintegerAccessor(&McxApp::m_httpPort), MakeUintegerChecker<uint16_t>())
+                        MakeUintegerAccessor(&McxApp::m_httpPort), MakeUintegerChecker<uint16_t>(1))
           .AddAttribute("SipTcp", "Send SIP over TCP instead of UDP.", BooleanValue(false),
                         MakeBooleanAccessor(&McxApp::m_sipTcp), MakeBooleanChecker())
-          .AddAttribute("SipT1", "RFC 3261 T1 in seconds (Timer E starts at T1, F = 64 T1).", DoubleValue(0.5),
-                        MakeDoubleAccessor(&McxApp::m_sipT1), MakeDoubleChecker<double>(0.001))
+          .AddAttribute("SipT1", "RFC 3261 T1, the round-trip estimate: Timer E starts at T1, F is 64 T1.",
+                        TimeValue(MilliSeconds(500)), MakeTimeAccessor(&McxApp::m_sipT1),
+                        MakeTimeChecker(MilliSeconds(1)))
+          .AddAttribute("SipT2", "RFC 3261 T2, the longest Timer E interval.", TimeValue(Seconds(4)),
+                        MakeTimeAccessor(&McxApp::m_sipT2), MakeTimeChecker(MilliSeconds(1)))
           .AddAttribute("Cores", "Worker cores that run the node's crypto.", UintegerValue(1),
                         MakeUintegerAccessor(&McxApp::m_cores), MakeUintegerChecker<uint32_t>(1))
           .AddAttribute("DeviceFactor", "Crypto cost relative to the reference host (1 = the host).",
@@ -39,12 +40,26 @@ TypeId McxApp::GetTypeId() {
           .AddAttribute("Seed", "Seed of this node's crypto DRBG.", UintegerValue(1),
                         MakeUintegerAccessor(&McxApp::m_seed), MakeUintegerChecker<uint64_t>())
           .AddAttribute("StartUnixTime", "Calendar date of simulation time 0 (Unix seconds).",
-                        UintegerValue(1790000000), MakeUintegerAccessor(&McxApp::m_startUnix),
-                        MakeUintegerChecker<uint64_t>());
+                        UintegerValue(security::naming::kEpochUnix), MakeUintegerAccessor(&McxApp::m_startUnix),
+                        MakeUintegerChecker<uint64_t>())
+          .AddTraceSource("Tx", "A message sent: its bytes above UDP/TCP (SIP; HTTPS with TLS records).",
+                          MakeTraceSourceAccessor(&McxApp::m_txTrace), "mcx::McxApp::TxCallback")
+          .AddTraceSource("CryptoJob", "A job that computed crypto: its simulated seconds on the node's cores.",
+                          MakeTraceSourceAccessor(&McxApp::m_cryptoJobTrace), "mcx::McxApp::CryptoJobCallback")
+          .AddTraceSource("Error", "A failed procedure or check (its name).",
+                          MakeTraceSourceAccessor(&McxApp::m_errorTrace), "mcx::McxApp::ErrorCallback");
   return tid;
 }
 
+McxApp::McxApp() = default;
+McxApp::~McxApp() = default;
+
 std::string McxApp::Name() const { return "node" + std::to_string(GetNode()->GetId()); }
+
+void McxApp::Fail(const std::string& error) {
+  NS_LOG_WARN(Name() << ": " << error);
+  m_errorTrace(error);
+}
 
 void McxApp::StartHost(bool http) {
   Ns3Host::Config c;
@@ -56,13 +71,15 @@ void McxApp::StartHost(bool http) {
   c.tls.enabled = m_tls;
   c.start_unix = m_startUnix;
   host_ = std::make_unique<Ns3Host>(GetNode(), c, std::make_unique<crypto::HmacDrbg>(m_seed, Name()));
-  host_->on_sent = [this](uint32_t bytes) { bytes_sent_ += bytes; };
-  host_->on_crypto_job = [this](double seconds, const crypto::OpCounts&) { crypto_seconds_ += seconds; };
+  host_->on_sent = [this](uint32_t bytes) { m_txTrace(bytes); };
+  host_->on_crypto_job = [this](double seconds, const crypto::OpCounts&) { m_cryptoJobTrace(seconds); };
   procedures::SipTimers t;
-  t.t1 = m_sipT1;
+  t.t1 = m_sipT1.GetSeconds();
+  t.t2 = m_sipT2.GetSeconds();
   sip_ = std::make_unique<procedures::SipStack>(*host_, t, m_sipTcp);
   host_->on_sip = [this](const procedures::Endpoint& from, crypto::ByteView data) { sip_->OnBytes(from, data); };
   if (!http) host_->on_http = nullptr;
+  NS_LOG_INFO(Name() << " (" << host_->LocalAddress() << ") starts");
 }
 
 void McxApp::StopApplication() {
@@ -70,7 +87,8 @@ void McxApp::StopApplication() {
 }
 
 void McxApp::DoDispose() {
-  sip_.reset();
+  sip_.reset();  // before the host it uses
+  if (host_) host_->Stop();
   host_.reset();
   Application::DoDispose();
 }

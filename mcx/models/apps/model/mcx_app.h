@@ -1,9 +1,10 @@
-// The base of the on-network MCX applications: a node's SIP stack and procedure host, with the
-// attributes they share (ports, SIP transport and timers, worker cores, device cost factor, TLS,
-// the node's DRBG seed and the scenario's start date).
+// The base of the on-network MCX applications: a node's procedure host and SIP stack, with the
+// attributes they share (ports, SIP transport and RFC 3261 timers, worker cores, device cost
+// factor, TLS, the node's DRBG seed, the scenario's date) and the trace sources every one has.
 #pragma once
 
 #include <ns3/application.h>
+#include <ns3/nstime.h>
 #include <ns3/traced-callback.h>
 
 #include <memory>
@@ -14,38 +15,44 @@
 
 namespace mcx::models {
 
-/// Common attributes: ports, SIP transport and timers, worker cores, device cost factor, TLS,
-/// the random seed of the node's DRBG and the scenario's start date.
 class McxApp : public ns3::Application {
  public:
   static ns3::TypeId GetTypeId();
-  Ns3Host* host() { return host_.get(); }
-  procedures::SipStack* sip() { return sip_.get(); }
-  /// Bytes this node's application sent (SIP, HTTPS with its TLS records).
-  uint64_t bytes_sent() const { return bytes_sent_; }
-  /// Simulated seconds of crypto its jobs computed.
-  double crypto_seconds() const { return crypto_seconds_; }
+  McxApp();
+  ~McxApp() override;
+
+  /// A message sent (SIP, HTTPS with its TLS records): its bytes above UDP/TCP.
+  typedef void (*TxCallback)(uint32_t bytes);
+  /// A job that computed crypto: the simulated seconds it took on the node's cores.
+  typedef void (*CryptoJobCallback)(double seconds);
+  /// A failed procedure or check (its name, e.g. "csk_upload_signature_invalid").
+  typedef void (*ErrorCallback)(std::string error);
 
  protected:
   void DoDispose() override;
   void StopApplication() override;
   /// Creates the host and the SIP stack (`http` = also listen for HTTPS).
   void StartHost(bool http);
+  /// The node's name in its DRBG's personalisation ("node<id>").
   std::string Name() const;
+  /// Reports a failure on the Error trace (and the log).
+  void Fail(const std::string& error);
 
   uint16_t m_sipPort = 5060;
   uint16_t m_httpPort = 443;
   bool m_sipTcp = false;
-  double m_sipT1 = 0.5;
+  ns3::Time m_sipT1;
+  ns3::Time m_sipT2;
   uint32_t m_cores = 1;
   double m_deviceFactor = 1.0;
   bool m_tls = true;
   uint64_t m_seed = 1;
-  uint64_t m_startUnix = 1790000000;
+  uint64_t m_startUnix = 0;
   std::unique_ptr<Ns3Host> host_;
   std::unique_ptr<procedures::SipStack> sip_;
-  uint64_t bytes_sent_ = 0;
-  double crypto_seconds_ = 0;
+  ns3::TracedCallback<uint32_t> m_txTrace;
+  ns3::TracedCallback<double> m_cryptoJobTrace;
+  ns3::TracedCallback<std::string> m_errorTrace;
 };
 
 }  // namespace mcx::models

@@ -9,13 +9,15 @@
 
 namespace mcx::models {
 
-/// Attributes shared by the KMS clients (GMS, MCX server, UE).
 class McxKmsClientApp : public McxApp {
  public:
   static ns3::TypeId GetTypeId();
 
  protected:
-  std::string m_kmsUri = "kms.mcx.example.org";
+  /// The KMS's HTTPS endpoint.
+  procedures::Endpoint KmsEndpoint() const;
+
+  std::string m_kmsUri;
   ns3::Ipv4Address m_kmsAddress;
 };
 

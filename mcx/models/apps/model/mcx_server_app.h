@@ -1,6 +1,9 @@
-// The MCX server as an ns-3 application: registrar with CSK upload, affiliation, proxy towards
-// the GMS (procedures::McxServer).
+// The MCX server as an ns-3 application (TS 33.180 5.4, 5.7): registrar accepting each UE's CSK
+// upload, affiliation, proxy towards the GMS, and (mixing option) receiver of GMKs
+// (procedures::McxServer). Its keys are in the node's DeviceKeyStore.
 #pragma once
+
+#include <ns3/ipv4-address.h>
 
 #include <memory>
 #include <string>
@@ -13,13 +16,14 @@ namespace mcx::models {
 class McxServerApp : public McxKmsClientApp {
  public:
   static ns3::TypeId GetTypeId();
-  const procedures::McxServer* server() const { return server_.get(); }
-  ns3::TracedCallback<std::string> m_errorTrace;
+  McxServerApp();
+  ~McxServerApp() override;
 
  private:
   void StartApplication() override;
-  std::string m_mdsiUri = "sip:mcx-server@mcx.example.org";
-  std::string m_gmsUri = "sip:gms@mcx.example.org";
+  void DoDispose() override;
+  std::string m_mdsiUri;
+  std::string m_gmsUri;
   ns3::Ipv4Address m_gmsAddress;
   std::unique_ptr<procedures::McxServer> server_;
 };

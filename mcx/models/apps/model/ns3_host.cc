@@ -13,17 +13,17 @@ using procedures::HttpResponse;
 
 NS_LOG_COMPONENT_DEFINE("McxNs3Host");
 
-namespace {
-
-std::string ToString(Ipv4Address a) {
+std::string Ipv4String(Ipv4Address a) {
   std::ostringstream s;
   a.Print(s);
   return s.str();
 }
 
+namespace {
+
 Endpoint FromAddress(const Address& a) {
   InetSocketAddress in = InetSocketAddress::ConvertFrom(a);
-  return Endpoint{ToString(in.GetIpv4()), in.GetPort()};
+  return Endpoint{Ipv4String(in.GetIpv4()), in.GetPort()};
 }
 
 InetSocketAddress ToAddress(const Endpoint& e) { return InetSocketAddress(Ipv4Address(e.host.c_str()), e.port); }
@@ -64,7 +64,7 @@ Ns3Host::Ns3Host(Ptr<Node> node, Config cfg, std::unique_ptr<crypto::Rng> drbg)
   Ptr<Ipv4> ip = node_->GetObject<Ipv4>();
   for (uint32_t i = 1; ip && i < ip->GetNInterfaces(); ++i)  // the first non-loopback address
     if (ip->GetNAddresses(i) > 0) {
-      address_ = ToString(ip->GetAddress(i, 0).GetLocal());
+      address_ = Ipv4String(ip->GetAddress(i, 0).GetLocal());
       break;
     }
   jobs_.on_job = [this](double seconds, const crypto::OpCounts& ops) {

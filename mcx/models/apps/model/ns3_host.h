@@ -23,6 +23,9 @@
 
 namespace mcx::models {
 
+/// An IPv4 address in dotted form (as procedures::Endpoint holds it).
+std::string Ipv4String(ns3::Ipv4Address a);
+
 class Ns3Host : public procedures::Host {
  public:
   struct Config {

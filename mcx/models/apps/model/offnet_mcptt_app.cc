@@ -2,18 +2,15 @@
 
 #include <ns3/boolean.h>
 #include <ns3/double.h>
-#include <ns3/ipv4.h>
-
-#include <sstream>
-#include <ns3/inet-socket-address.h>
-#include <ns3/ipv4-address.h>
 #include <ns3/log.h>
 #include <ns3/node.h>
-#include <ns3/packet.h>
 #include <ns3/simulator.h>
 #include <ns3/string.h>
-#include <ns3/udp-socket-factory.h>
 #include <ns3/uinteger.h>
+
+#include "mcx/codec/rtp.h"
+#include "mcx/crypto/wire.h"
+#include "mcx/security/naming_plan.h"
 
 NS_LOG_COMPONENT_DEFINE("McxOffnetMcpttApp");
 
@@ -23,89 +20,107 @@ using namespace ns3;
 
 NS_OBJECT_ENSURE_REGISTERED(OffnetMcpttApp);
 
-namespace {
-std::string Ip(Ipv4Address a) {
-  std::ostringstream s;
-  a.Print(s);
-  return s.str();
-}
-}  // namespace
-
 TypeId OffnetMcpttApp::GetTypeId() {
   static TypeId tid =
       TypeId("mcx::OffnetMcpttApp")
           .SetParent<Application>()
+          .SetGroupName("Mcx")
           .AddConstructor<OffnetMcpttApp>()
-          .AddAttribute("UserId", "MCPTT ID", StringValue("sip:user@mcx.example.org"),
+          .AddAttribute("UserId", "MCPTT ID.", StringValue(security::naming::UserUri("user")),
                         MakeStringAccessor(&OffnetMcpttApp::m_userId), MakeStringChecker())
-          .AddAttribute("GroupUri", "The group's MCPTT group ID (selects its GMKs)",
-                        StringValue("sip:group0@mcx.example.org"), MakeStringAccessor(&OffnetMcpttApp::m_groupUri),
+          .AddAttribute("GroupUri", "The group's MCPTT group ID (selects its GMKs in the key store).",
+                        StringValue(security::naming::GroupUri(0)), MakeStringAccessor(&OffnetMcpttApp::m_groupUri),
                         MakeStringChecker())
-          .AddAttribute("StartUnixTime", "Unix time at simulation time 0 (key activation and expiry)",
-                        UintegerValue(1790000000), MakeUintegerAccessor(&OffnetMcpttApp::m_startUnix),
+          .AddAttribute("StartUnixTime", "Unix time at simulation time 0 (key activation and expiry).",
+                        UintegerValue(security::naming::kEpochUnix), MakeUintegerAccessor(&OffnetMcpttApp::m_startUnix),
                         MakeUintegerChecker<uint64_t>())
-          .AddAttribute("Ssrc", "RTP/RTCP SSRC", UintegerValue(1), MakeUintegerAccessor(&OffnetMcpttApp::m_ssrc),
+          .AddAttribute("Ssrc", "RTP/RTCP SSRC.", UintegerValue(1), MakeUintegerAccessor(&OffnetMcpttApp::m_ssrc),
                         MakeUintegerChecker<uint32_t>())
-          .AddAttribute("Priority", "Floor priority (a higher one pre-empts)", UintegerValue(1),
+          .AddAttribute("Priority", "Floor priority (a higher one pre-empts).", UintegerValue(1),
                         MakeUintegerAccessor(&OffnetMcpttApp::m_priority), MakeUintegerChecker<uint32_t>(0, 255))
-          .AddAttribute("GroupAddress", "The group's off-network IP multicast address", Ipv4AddressValue("225.0.0.1"),
+          .AddAttribute("GroupAddress", "The group's off-network IP multicast address.", Ipv4AddressValue("225.0.0.1"),
                         MakeIpv4AddressAccessor(&OffnetMcpttApp::m_group), MakeIpv4AddressChecker())
-          .AddAttribute("FloorPort", "UDP port of floor control", UintegerValue(49151),
-                        MakeUintegerAccessor(&OffnetMcpttApp::m_floorPort), MakeUintegerChecker<uint16_t>())
-          .AddAttribute("MediaPort", "UDP port of the voice", UintegerValue(49150),
-                        MakeUintegerAccessor(&OffnetMcpttApp::m_mediaPort), MakeUintegerChecker<uint16_t>())
-          .AddAttribute("T201", "Floor Request retransmission (s)", DoubleValue(0.040),
-                        MakeDoubleAccessor(&OffnetMcpttApp::m_t201), MakeDoubleChecker<double>(0.001))
-          .AddAttribute("C201", "Floor Requests before taking an unarbitrated floor", UintegerValue(3),
+          .AddAttribute("FloorPort", "UDP port of floor control.", UintegerValue(49151),
+                        MakeUintegerAccessor(&OffnetMcpttApp::m_floorPort), MakeUintegerChecker<uint16_t>(1))
+          .AddAttribute("MediaPort", "UDP port of the voice.", UintegerValue(49150),
+                        MakeUintegerAccessor(&OffnetMcpttApp::m_mediaPort), MakeUintegerChecker<uint16_t>(1))
+          // TS 24.380 7.2 timers and counters (defaults as psc-ns3's, after TS 24.483).
+          .AddAttribute("T201", "Floor Request retransmission.", TimeValue(MilliSeconds(40)),
+                        MakeTimeAccessor(&OffnetMcpttApp::m_t201), MakeTimeChecker(MilliSeconds(1)))
+          .AddAttribute("C201", "Floor Requests before taking an unarbitrated floor.", UintegerValue(3),
                         MakeUintegerAccessor(&OffnetMcpttApp::m_c201), MakeUintegerChecker<uint32_t>(1))
-          .AddAttribute("T203", "End of RTP media (s)", DoubleValue(4.0), MakeDoubleAccessor(&OffnetMcpttApp::m_t203),
-                        MakeDoubleChecker<double>(0.001))
-          .AddAttribute("PttMeanInterval", "Mean time between PTT presses (s), exponential; 0 = none",
-                        DoubleValue(0.0), MakeDoubleAccessor(&OffnetMcpttApp::m_pttMeanIntervalS),
-                        MakeDoubleChecker<double>(0))
-          .AddAttribute("TalkMean", "Mean talk duration (s), exponential", DoubleValue(4.0),
-                        MakeDoubleAccessor(&OffnetMcpttApp::m_talkMeanS), MakeDoubleChecker<double>(0.01))
-          .AddAttribute("VoiceBytes", "Voice payload per RTP frame", UintegerValue(60),
+          .AddAttribute("T203", "End of RTP media.", TimeValue(Seconds(4)), MakeTimeAccessor(&OffnetMcpttApp::m_t203),
+                        MakeTimeChecker(MilliSeconds(1)))
+          .AddAttribute("T205", "Floor Granted retransmission.", TimeValue(MilliSeconds(80)),
+                        MakeTimeAccessor(&OffnetMcpttApp::m_t205), MakeTimeChecker(MilliSeconds(1)))
+          .AddAttribute("C205", "Floor Granted messages sent before giving up on the grantee's media.", UintegerValue(4),
+                        MakeUintegerAccessor(&OffnetMcpttApp::m_c205), MakeUintegerChecker<uint32_t>(1))
+          .AddAttribute("T206", "Stop-talking warning.", TimeValue(Seconds(27)), MakeTimeAccessor(&OffnetMcpttApp::m_t206),
+                        MakeTimeChecker(MilliSeconds(1)))
+          .AddAttribute("T207", "Stop talking (after the warning).", TimeValue(Seconds(3)),
+                        MakeTimeAccessor(&OffnetMcpttApp::m_t207), MakeTimeChecker(MilliSeconds(1)))
+          .AddAttribute("T230", "Inactivity: the call ends.", TimeValue(Seconds(600)),
+                        MakeTimeAccessor(&OffnetMcpttApp::m_t230), MakeTimeChecker(MilliSeconds(1)))
+          .AddAttribute("GrantedDuration", "The duration a Floor Granted allows.", TimeValue(Seconds(30)),
+                        MakeTimeAccessor(&OffnetMcpttApp::m_grantedDuration), MakeTimeChecker(Seconds(1), Seconds(65535)))
+          .AddAttribute("Queueing", "As talker, queue floor requests (Floor Queue Position Info) and grant in turn.",
+                        BooleanValue(false), MakeBooleanAccessor(&OffnetMcpttApp::m_queueing), MakeBooleanChecker())
+          .AddAttribute("MaxQueue", "Requests the talker queues at most.", UintegerValue(8),
+                        MakeUintegerAccessor(&OffnetMcpttApp::m_maxQueue), MakeUintegerChecker<uint32_t>(1, 255))
+          // The talkers.
+          .AddAttribute("PttMeanInterval", "Mean time between PTT presses, exponential (0 = no random load).",
+                        TimeValue(Seconds(0)), MakeTimeAccessor(&OffnetMcpttApp::m_pttMeanInterval),
+                        MakeTimeChecker(Seconds(0)))
+          .AddAttribute("TalkMean", "Mean talk duration, exponential.", TimeValue(Seconds(4)),
+                        MakeTimeAccessor(&OffnetMcpttApp::m_talkMean), MakeTimeChecker(MilliSeconds(10)))
+          .AddAttribute("VoiceBytes", "Voice payload per RTP frame.", UintegerValue(60),
                         MakeUintegerAccessor(&OffnetMcpttApp::m_voiceBytes), MakeUintegerChecker<uint32_t>(8))
-          .AddAttribute("FrameInterval", "Voice frame interval (s)", DoubleValue(0.020),
-                        MakeDoubleAccessor(&OffnetMcpttApp::m_frameS), MakeDoubleChecker<double>(0.001))
-          .AddAttribute("DeviceFactor", "Crypto processing time relative to the reference host (README)",
-                        DoubleValue(3.0), MakeDoubleAccessor(&OffnetMcpttApp::m_deviceFactor),
-                        MakeDoubleChecker<double>(0.01))
-          .AddAttribute("Tfp1", "Private call setup request retransmission (s)", DoubleValue(0.040),
-                        MakeDoubleAccessor(&OffnetMcpttApp::m_tfp1), MakeDoubleChecker<double>(0.001))
-          .AddAttribute("Cfp1", "Private call setup requests before giving up", UintegerValue(3),
+          .AddAttribute("FrameInterval", "Voice frame interval.", TimeValue(MilliSeconds(20)),
+                        MakeTimeAccessor(&OffnetMcpttApp::m_frameInterval), MakeTimeChecker(MilliSeconds(1)))
+          .AddAttribute("DeviceFactor", "Crypto processing time relative to the reference host.", DoubleValue(3.0),
+                        MakeDoubleAccessor(&OffnetMcpttApp::m_deviceFactor), MakeDoubleChecker<double>(0.01))
+          // TS 24.379 11.2 (private calls) and 10.2.2 (group calls).
+          .AddAttribute("Tfp1", "Private call setup request retransmission.", TimeValue(MilliSeconds(40)),
+                        MakeTimeAccessor(&OffnetMcpttApp::m_tfp1), MakeTimeChecker(MilliSeconds(1)))
+          .AddAttribute("Cfp1", "Private call setup requests before giving up.", UintegerValue(3),
                         MakeUintegerAccessor(&OffnetMcpttApp::m_cfp1), MakeUintegerChecker<uint32_t>(1))
           .AddAttribute("GroupCallSetup",
                         "Set the group call up by TS 24.379 probe/announcement before floor control (false: every "
-                        "member holding the GMK is in the call from the start)",
+                        "member holding the GMK is in the call from the start).",
                         BooleanValue(true), MakeBooleanAccessor(&OffnetMcpttApp::m_groupCallSetup), MakeBooleanChecker())
-          .AddAttribute("Tfg1", "Waiting for a GROUP CALL ANNOUNCEMENT after a probe (s)", DoubleValue(0.150),
-                        MakeDoubleAccessor(&OffnetMcpttApp::m_tfg1), MakeDoubleChecker<double>(0.001))
-          .AddAttribute("Tfg3", "GROUP CALL PROBE retransmission (s)", DoubleValue(0.040),
-                        MakeDoubleAccessor(&OffnetMcpttApp::m_tfg3), MakeDoubleChecker<double>(0.001))
-          .AddAttribute("RefreshInterval", "Periodic GROUP CALL ANNOUNCEMENT interval (ms)", UintegerValue(10000),
-                        MakeUintegerAccessor(&OffnetMcpttApp::m_refreshIntervalMs), MakeUintegerChecker<uint16_t>(100))
-          .AddAttribute("ConfirmMode", "Calls this client starts ask members for GROUP CALL ACCEPT", BooleanValue(false),
+          .AddAttribute("Tfg1", "Waiting for a GROUP CALL ANNOUNCEMENT after a probe.", TimeValue(MilliSeconds(150)),
+                        MakeTimeAccessor(&OffnetMcpttApp::m_tfg1), MakeTimeChecker(MilliSeconds(1)))
+          .AddAttribute("Tfg3", "GROUP CALL PROBE retransmission.", TimeValue(MilliSeconds(40)),
+                        MakeTimeAccessor(&OffnetMcpttApp::m_tfg3), MakeTimeChecker(MilliSeconds(1)))
+          .AddAttribute("RefreshInterval", "Periodic GROUP CALL ANNOUNCEMENT interval (TFG2's base; whole ms).",
+                        TimeValue(Seconds(10)), MakeTimeAccessor(&OffnetMcpttApp::m_refreshInterval),
+                        MakeTimeChecker(MilliSeconds(100), MilliSeconds(65535)))
+          .AddAttribute("ConfirmMode", "Calls this client starts ask members for GROUP CALL ACCEPT.", BooleanValue(false),
                         MakeBooleanAccessor(&OffnetMcpttApp::m_confirmMode), MakeBooleanChecker())
-          .AddAttribute("Queueing", "As talker, queue floor requests (Floor Queue Position Info) and grant in turn",
-                        BooleanValue(false), MakeBooleanAccessor(&OffnetMcpttApp::m_queueing), MakeBooleanChecker())
-          .AddTraceSource("GroupCallJoined", "In a group call: how, and seconds from the PTT press",
+          .AddTraceSource("GroupCallJoined", "In a group call: how, and seconds from the PTT press.",
                           MakeTraceSourceAccessor(&OffnetMcpttApp::m_groupCallJoinedTrace),
-                          "mcx::OffnetMcpttApp::JoinedCallback")
-          .AddTraceSource("CallEstablished", "A private call was established (setup seconds, caller)",
+                          "mcx::OffnetMcpttApp::GroupCallJoinedCallback")
+          .AddTraceSource("CallEstablished", "A private call was established (setup seconds, caller).",
                           MakeTraceSourceAccessor(&OffnetMcpttApp::m_callEstablishedTrace),
-                          "mcx::OffnetMcpttApp::CallCallback")
-          .AddTraceSource("FloorOutcome", "A PTT press ended: outcome and access time (s)",
-                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_outcomeTrace), "mcx::OffnetMcpttApp::OutcomeCallback")
-          .AddTraceSource("MediaRx", "A voice frame was heard: talker SSRC and mouth-to-ear delay",
-                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_mediaRxTrace), "mcx::OffnetMcpttApp::MediaCallback")
-          .AddTraceSource("FloorTx", "A floor message was sent: plain and SRTCP bytes",
+                          "mcx::OffnetMcpttApp::CallEstablishedCallback")
+          .AddTraceSource("FloorOutcome", "A PTT press ended: outcome and access time (s).",
+                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_outcomeTrace),
+                          "mcx::OffnetMcpttApp::FloorOutcomeCallback")
+          .AddTraceSource("MediaRx", "A voice frame was heard: talker SSRC and mouth-to-ear delay.",
+                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_mediaRxTrace), "mcx::OffnetMcpttApp::MediaRxCallback")
+          .AddTraceSource("FloorTx", "A floor message was sent: plain and SRTCP bytes.",
                           MakeTraceSourceAccessor(&OffnetMcpttApp::m_floorTxTrace), "mcx::OffnetMcpttApp::FloorTxCallback")
-          .AddTraceSource("Error", "Something failed (reason)", MakeTraceSourceAccessor(&OffnetMcpttApp::m_errorTrace),
+          .AddTraceSource("Error", "Something failed (reason).", MakeTraceSourceAccessor(&OffnetMcpttApp::m_errorTrace),
                           "mcx::OffnetMcpttApp::ErrorCallback")
-          .AddTraceSource("FloorState", "Floor state change (from, to)",
-                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_stateTrace), "mcx::OffnetMcpttApp::StateCallback");
+          .AddTraceSource("FloorState", "Floor state change (from, to).",
+                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_stateTrace),
+                          "mcx::OffnetMcpttApp::FloorStateCallback")
+          .AddTraceSource("DuplicateArbitrator", "Floor Taken from another while this member held the floor.",
+                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_duplicateArbitratorTrace),
+                          "mcx::OffnetMcpttApp::DuplicateArbitratorCallback")
+          .AddTraceSource("CallControlTx", "A group call control message sent (probe, announcement).",
+                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_callControlTxTrace),
+                          "mcx::OffnetMcpttApp::CallControlTxCallback");
   return tid;
 }
 
@@ -119,14 +134,19 @@ OffnetMcpttApp::~OffnetMcpttApp() = default;
 int64_t OffnetMcpttApp::AssignStreams(int64_t stream) {
   gap_->SetStream(stream);
   talk_->SetStream(stream + 1);
-  uniform_->SetStream(stream + 2);
+  uniform_->SetStream(stream + 2);  // the host's U(0, 1): TS 24.379's random timers
   return 3;
 }
 
+void OffnetMcpttApp::Error(const std::string& reason) {
+  NS_LOG_DEBUG(m_userId << ": " << reason);
+  m_errorTrace(reason);
+}
+
 void OffnetMcpttApp::DoDispose() {
-  pttEvent_.Cancel();
-  releaseEvent_.Cancel();
-  voiceEvent_.Cancel();
+  m_pttEvent.Cancel();
+  m_releaseEvent.Cancel();
+  m_voiceEvent.Cancel();
   floor_.reset();
   privateCall_.reset();
   groupCall_.reset();
@@ -140,31 +160,37 @@ void OffnetMcpttApp::DoDispose() {
 void OffnetMcpttApp::OnKeyStored(uint32_t, std::string purpose, std::string group, bool revoked) {
   // A GMK of our group arriving while we run (a rekey just before leaving coverage, or keys
   // loaded late): the group call can start.
-  if (running_ && !crypto_ && !revoked && purpose == security::KeyPurposeName(security::KeyPurpose::kGmk) &&
+  if (running_ && !protection_ && !revoked && purpose == security::KeyPurposeName(security::KeyPurpose::kGmk) &&
       group == m_groupUri)
     JoinGroupCall();
 }
 
 void OffnetMcpttApp::JoinGroupCall() {
-  crypto_ = std::make_unique<security::CallProtection>(
+  protection_ = std::make_unique<security::CallProtection>(
       security::CallProtection::ForGroup(keys_->shared(), m_groupUri, m_userId, [this]() { return host_->UnixTime(); }));
+  NS_LOG_INFO(m_userId << ": holds a GMK of " << m_groupUri);
   if (m_groupCallSetup) {
     // TS 24.379 10.2.2: floor control starts once this member is in a call of the group.
-    OpenMonpSocket();
+    OpenMonpPort();
     procedures::GroupCallConfig cfg;
     cfg.user_id = m_userId;
     cfg.group_id = m_groupUri;
-    std::ostringstream group;
-    m_group.Print(group);
-    cfg.sdp = codec::OffnetSdp{group.str(), m_mediaPort, m_floorPort, {}};
-    cfg.tfg1_s = m_tfg1;
-    cfg.tfg3_s = m_tfg3;
-    cfg.refresh_interval_ms = static_cast<uint16_t>(m_refreshIntervalMs);
+    cfg.sdp = codec::OffnetSdp{Ipv4String(m_group), m_mediaPort, m_floorPort, {}};
+    cfg.tfg1_s = m_tfg1.GetSeconds();
+    cfg.tfg3_s = m_tfg3.GetSeconds();
+    cfg.refresh_interval_ms = static_cast<uint16_t>(m_refreshInterval.GetMilliSeconds());
     cfg.confirm_mode = m_confirmMode;
     groupCall_ = std::make_unique<procedures::GroupCallControl>(cfg, *host_);
-    groupCall_->on_error = [this](const std::string& e) { m_errorTrace(e); };
-    groupCall_->on_merged = [this](uint16_t) { m_groupCallJoinedTrace("merged", 0.0); };
+    groupCall_->on_error = [this](const std::string& e) { Error(e); };
+    groupCall_->on_sent = [this](codec::MonpType t) {
+      m_callControlTxTrace(t == codec::MonpType::kGroupCallProbe ? "probe" : "announcement");
+    };
+    groupCall_->on_merged = [this](uint16_t id) {
+      NS_LOG_INFO(m_userId << ": merged into the earlier call " << id);
+      m_groupCallJoinedTrace("merged", 0.0);
+    };
     groupCall_->on_joined = [this](procedures::GroupCallJoin how, double s) {
+      NS_LOG_INFO(m_userId << ": in the group call (" << procedures::GroupCallJoinName(how) << ")");
       StartFloor();
       m_groupCallJoinedTrace(procedures::GroupCallJoinName(how), s);
       if (pendingTalkS_) {
@@ -179,7 +205,7 @@ void OffnetMcpttApp::JoinGroupCall() {
   ScheduleNextPtt();
 }
 
-void OffnetMcpttApp::OpenMonpSocket() {
+void OffnetMcpttApp::OpenMonpPort() {
   host_->OpenDatagram(codec::kMonpPort,
                       [this](const procedures::Endpoint& from, crypto::ByteView b) { OnMonpPacket(from, b); });
 }
@@ -197,23 +223,26 @@ void OffnetMcpttApp::StartApplication() {
   keys_ = DeviceKeyStore::Of(GetNode());
   keys_->TraceConnectWithoutContext("KeyStored", MakeCallback(&OffnetMcpttApp::OnKeyStored, this));
   // Private calls need an identity for now's key period under a KMS the device trusts.
-  std::vector<security::mikey_sakke::KmsPublicInfo> kms = keys_->keys().KmsCertificates();
+  const std::vector<security::mikey_sakke::KmsPublicInfo> kms = keys_->keys().KmsCertificates();
   for (const auto& k : kms)
     if (!identity_) identity_ = keys_->keys().IdentityAt(k, security::UnixToNtpSeconds(host_->UnixTime()));
   if (identity_) {
-    OpenMonpSocket();
+    OpenMonpPort();
     procedures::PrivateCallEndpoint::Config cfg;
     cfg.user_id = m_userId;
     cfg.address = host_->LocalAddress();
     cfg.media_port = m_mediaPort;
     cfg.floor_port = m_floorPort;
-    cfg.tfp1_s = m_tfp1;
+    cfg.tfp1_s = m_tfp1.GetSeconds();
     cfg.cfp1 = m_cfp1;
     privateCall_ = std::make_unique<procedures::PrivateCallEndpoint>(cfg, *identity_, kms, *host_);
-    privateCall_->on_failed = [this](const std::string& why) { m_errorTrace("private_call_" + why); };
-    privateCall_->on_established = [this](const procedures::PrivateCallKeys& k, const std::string& peer, const codec::OffnetSdp&, bool caller) {
+    privateCall_->on_failed = [this](const std::string& why) { Error("private_call_" + why); };
+    privateCall_->on_established = [this](const procedures::PrivateCallKeys& k, const std::string& peer,
+                                          const codec::OffnetSdp&, bool caller) {
       // TS 33.180 7.4: the call's floor control and media under the PCK, to the peer's address.
-      crypto_ = std::make_unique<security::CallProtection>(security::CallProtection::ForPrivate(k.pck, k.pck_id, k.rand, caller));
+      NS_LOG_INFO(m_userId << ": private call with " << peer << " established");
+      protection_ = std::make_unique<security::CallProtection>(
+          security::CallProtection::ForPrivate(k.pck, k.pck_id, k.rand, caller));
       m_destination = Ipv4Address(peer.c_str());
       StartFloor();
       m_callEstablishedTrace(caller ? privateCall_->setup_s().value_or(0) : 0.0, caller);
@@ -225,7 +254,7 @@ void OffnetMcpttApp::StartApplication() {
     holds_gmk = holds_gmk || k->group_uri == m_groupUri;
   if (!holds_gmk) {
     // TS 33.180 5.7: no GMK, no protected group communication.
-    if (!identity_) m_errorTrace("no_gmk");
+    if (!identity_) Error("no_gmk");
     return;
   }
   JoinGroupCall();
@@ -237,29 +266,39 @@ void OffnetMcpttApp::StartFloor() {
   cfg.user_id = m_userId;
   cfg.ssrc = m_ssrc;
   cfg.priority = static_cast<uint8_t>(m_priority);
-  cfg.t201_s = m_t201;
+  cfg.t201_s = m_t201.GetSeconds();
   cfg.c201 = m_c201;
-  cfg.t203_s = m_t203;
+  cfg.t203_s = m_t203.GetSeconds();
+  cfg.t205_s = m_t205.GetSeconds();
+  cfg.c205 = m_c205;
+  cfg.t206_s = m_t206.GetSeconds();
+  cfg.t207_s = m_t207.GetSeconds();
+  cfg.t230_s = m_t230.GetSeconds();
+  cfg.granted_duration_s = static_cast<uint16_t>(m_grantedDuration.GetSeconds());
   cfg.queueing = m_queueing;
+  cfg.max_queue = m_maxQueue;
   procedures::OffnetFloorHooks hooks;
   hooks.send = [this](const codec::FloorMessage& m) { SendFloor(m); };
   hooks.on_state = [this](procedures::OffnetFloorState from, procedures::OffnetFloorState to) {
+    NS_LOG_LOGIC(m_userId << ": " << procedures::OffnetFloorStateName(from) << " -> "
+                          << procedures::OffnetFloorStateName(to));
     m_stateTrace(procedures::OffnetFloorStateName(from), procedures::OffnetFloorStateName(to));
-    if (to == procedures::OffnetFloorState::kHasPermission && !voiceEvent_.IsRunning()) SendVoiceFrame();
+    if (to == procedures::OffnetFloorState::kHasPermission && !m_voiceEvent.IsRunning()) SendVoiceFrame();
   };
   floor_ = std::make_unique<procedures::OffnetFloorParticipant>(cfg, *host_, hooks);
-  floor_->on_outcome = [this](procedures::FloorOutcome o, double s) { m_outcomeTrace(procedures::FloorOutcomeName(o), s); };
+  floor_->on_outcome = [this](procedures::FloorOutcome o, double s) {
+    NS_LOG_INFO(m_userId << ": floor " << procedures::FloorOutcomeName(o) << " after " << s * 1e3 << " ms");
+    m_outcomeTrace(procedures::FloorOutcomeName(o), s);
+  };
+  floor_->on_duplicate_arbitrator = [this] { m_duplicateArbitratorTrace(); };
   floor_->Start();
 }
 
 void OffnetMcpttApp::CallPrivate(const std::string& callee, Ipv4Address address) {
-  if (!privateCall_) {
-    m_errorTrace("private_call_no_identity");
-    return;
-  }
-  std::ostringstream a;
-  address.Print(a);
-  host_->Dispatch([&] { privateCall_->Call(callee, a.str()); });
+  if (!privateCall_) return Error("private_call_no_identity");
+  NS_LOG_INFO(m_userId << ": calls " << callee);
+  const std::string to = Ipv4String(address);
+  host_->Dispatch([&] { privateCall_->Call(callee, to); });
 }
 
 void OffnetMcpttApp::OnMonpPacket(const procedures::Endpoint& from, crypto::ByteView b) {
@@ -274,32 +313,26 @@ void OffnetMcpttApp::StopApplication() {
   running_ = false;
   if (groupCall_) groupCall_->Release();
   pendingTalkS_.reset();
-  pttEvent_.Cancel();
-  releaseEvent_.Cancel();
-  voiceEvent_.Cancel();
+  m_pttEvent.Cancel();
+  m_releaseEvent.Cancel();
+  m_voiceEvent.Cancel();
   if (floor_) floor_->Stop();
   if (host_) host_->Stop();
 }
 
 void OffnetMcpttApp::ScheduleNextPtt() {
-  if (m_pttMeanIntervalS <= 0 || !crypto_) return;
-  gap_->SetAttribute("Mean", DoubleValue(m_pttMeanIntervalS));
-  talk_->SetAttribute("Mean", DoubleValue(m_talkMeanS));
-  pttEvent_ = Simulator::Schedule(Seconds(gap_->GetValue()), [this]() {
+  if (m_pttMeanInterval <= Seconds(0) || !protection_) return;
+  gap_->SetAttribute("Mean", DoubleValue(m_pttMeanInterval.GetSeconds()));
+  talk_->SetAttribute("Mean", DoubleValue(m_talkMean.GetSeconds()));
+  m_pttEvent = Simulator::Schedule(Seconds(gap_->GetValue()), [this]() {
     Talk(talk_->GetValue());
     ScheduleNextPtt();
   });
 }
 
 void OffnetMcpttApp::Talk(double talk_s) {
-  if (!crypto_) {
-    m_errorTrace("no_gmk");
-    return;
-  }
-  if (!crypto_->CanSend()) {  // every GMK held has expired or is not yet active
-    m_errorTrace("no_active_gmk");
-    return;
-  }
+  if (!protection_) return Error("no_gmk");
+  if (!protection_->CanSend()) return Error("no_active_gmk");  // every GMK held expired or is not yet active
   if (groupCall_ && groupCall_->state() != procedures::GroupCallState::kS3PartOfCall) {
     pendingTalkS_ = talk_s;  // pressed once the call is set up (or joined)
     groupCall_->Initiate();
@@ -310,72 +343,65 @@ void OffnetMcpttApp::Talk(double talk_s) {
 
 void OffnetMcpttApp::PressPtt(double talk_s) {
   if (!floor_) return;
-  if (floor_->state() == procedures::OffnetFloorState::kPendingRequest || floor_->state() == procedures::OffnetFloorState::kHasPermission) return;
+  if (floor_->state() == procedures::OffnetFloorState::kPendingRequest ||
+      floor_->state() == procedures::OffnetFloorState::kHasPermission)
+    return;
   floor_->PressPtt();
-  releaseEvent_.Cancel();
-  releaseEvent_ = Simulator::Schedule(Seconds(talk_s), [this]() {
+  m_releaseEvent.Cancel();
+  m_releaseEvent = Simulator::Schedule(Seconds(talk_s), [this]() {
     if (floor_) floor_->ReleasePtt();
   });
 }
 
 void OffnetMcpttApp::SendFloor(const codec::FloorMessage& m) {
-  auto p = crypto_->Protect(m);
-  if (!p) {
-    m_errorTrace(std::string("floor_protect_") + crypto::ErrorName(p.error()));
-    return;
-  }
+  auto p = protection_->Protect(m);
+  if (!p) return Error(std::string("floor_protect_") + crypto::ErrorName(p.error()));
   m_floorTxTrace(static_cast<uint32_t>(p->sizes.plain), static_cast<uint32_t>(p->sizes.wire));
-  host_->SendDatagram(m_floorPort, procedures::Endpoint{Ip(m_destination), m_floorPort}, std::move(p->wire));
+  host_->SendDatagram(m_floorPort, procedures::Endpoint{Ipv4String(m_destination), m_floorPort}, std::move(p->wire));
 }
 
 void OffnetMcpttApp::OnFloorPacket(crypto::ByteView wire) {
-  if (!crypto_) {
-    m_errorTrace("no_gmk");
-    return;
-  }
+  if (!protection_) return Error("no_gmk");
   if (!floor_) return;  // not (yet) in the call
-  auto m = crypto_->Unprotect(wire);
-  if (!m) {
-    m_errorTrace(std::string("floor_") + crypto::ErrorName(m.error()));
-    return;
-  }
+  auto m = protection_->Unprotect(wire);
+  if (!m) return Error(std::string("floor_") + crypto::ErrorName(m.error()));
   floor_->Receive(*m);
 }
 
 void OffnetMcpttApp::SendVoiceFrame() {
   if (!floor_ || !floor_->may_send_media()) return;
-  // RTP header (RFC 3550) and a payload whose first 8 bytes carry the capture time, so the
-  // listener can measure mouth-to-ear delay (no codec delay is modelled).
-  crypto::Bytes rtp{0x80, 0x60, static_cast<uint8_t>(rtpSeq_ >> 8), static_cast<uint8_t>(rtpSeq_)};
-  ++rtpSeq_;
-  const uint64_t ts = static_cast<uint64_t>(Simulator::Now().GetNanoSeconds());
-  for (int i = 24; i >= 0; i -= 8) rtp.push_back(static_cast<uint8_t>((ts / 125000) >> i));  // 8 kHz clock
-  for (int i = 24; i >= 0; i -= 8) rtp.push_back(static_cast<uint8_t>(m_ssrc >> i));
-  for (int i = 56; i >= 0; i -= 8) rtp.push_back(static_cast<uint8_t>(ts >> i));
-  rtp.resize(12 + m_voiceBytes, 0);
-  auto wire = crypto_->ProtectMedia(rtp);
+  // RTP (RFC 3550) at an 8 kHz clock, its payload's first 8 bytes the capture time in ns, so the
+  // listener measures the mouth-to-ear delay (no codec delay is modelled).
+  const uint64_t now_ns = static_cast<uint64_t>(Simulator::Now().GetNanoSeconds());
+  codec::RtpPacket rtp;
+  rtp.payload_type = 96;
+  rtp.sequence = rtpSeq_++;
+  rtp.timestamp = static_cast<uint32_t>(now_ns / 125000);
+  rtp.ssrc = m_ssrc;
+  crypto::AppendU32(rtp.payload, static_cast<uint32_t>(now_ns >> 32));
+  crypto::AppendU32(rtp.payload, static_cast<uint32_t>(now_ns));
+  rtp.payload.resize(m_voiceBytes, 0);
+  auto wire = protection_->ProtectMedia(codec::Encode(rtp));
   if (!wire) {  // e.g. the GMK expired while talking: no protected media, so stop talking
-    m_errorTrace(std::string("media_protect_") + crypto::ErrorName(wire.error()));
-    releaseEvent_.Cancel();
+    Error(std::string("media_protect_") + crypto::ErrorName(wire.error()));
+    m_releaseEvent.Cancel();
     floor_->ReleasePtt();
     return;
   }
-  host_->SendDatagram(m_mediaPort, procedures::Endpoint{Ip(m_destination), m_mediaPort}, std::move(wire).value());
-  voiceEvent_ = Simulator::Schedule(Seconds(m_frameS), &OffnetMcpttApp::SendVoiceFrame, this);
+  host_->SendDatagram(m_mediaPort, procedures::Endpoint{Ipv4String(m_destination), m_mediaPort},
+                      std::move(wire).value());
+  m_voiceEvent = Simulator::Schedule(m_frameInterval, &OffnetMcpttApp::SendVoiceFrame, this);
 }
 
 void OffnetMcpttApp::OnMediaPacket(crypto::ByteView wire) {
   if (!floor_) return;  // no GMK (counted once at start) or not in the call
-  auto rtp = crypto_->UnprotectMedia(wire);
-  if (!rtp || rtp->size() < 20) {
-    m_errorTrace(std::string("media_") + (rtp ? "short" : crypto::ErrorName(rtp.error())));
-    return;
-  }
-  const uint32_t ssrc = (uint32_t{(*rtp)[8]} << 24) | (uint32_t{(*rtp)[9]} << 16) | (uint32_t{(*rtp)[10]} << 8) | (*rtp)[11];
-  uint64_t ts = 0;
-  for (int i = 0; i < 8; ++i) ts = (ts << 8) | (*rtp)[12 + i];
-  floor_->MediaReceived(ssrc);
-  m_mediaRxTrace(ssrc, Simulator::Now() - NanoSeconds(static_cast<int64_t>(ts)));
+  auto plain = protection_->UnprotectMedia(wire);
+  if (!plain) return Error(std::string("media_") + crypto::ErrorName(plain.error()));
+  auto rtp = codec::DecodeRtp(*plain);
+  if (!rtp || rtp->payload.size() < 8) return Error("media_short");
+  const uint64_t captured_ns = crypto::ByteReader(rtp->payload).U64();
+  floor_->MediaReceived(rtp->ssrc);
+  m_mediaRxTrace(rtp->ssrc, Simulator::Now() - NanoSeconds(static_cast<int64_t>(captured_ns)));
 }
 
 }  // namespace mcx::models

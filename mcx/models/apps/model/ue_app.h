@@ -1,6 +1,9 @@
 // The MC client of a UE as an ns-3 application (TS 33.180 5.3, 5.4, 5.7): provisioning, REGISTER
-// with CSK upload, affiliation, group subscriptions and every GMK's receiver checks (procedures::UeClient).
+// with the CSK upload, affiliation, group subscriptions and every GMK's receiver checks
+// (procedures::UeClient). Its keys go into the node's DeviceKeyStore.
 #pragma once
+
+#include <ns3/ipv4-address.h>
 
 #include <memory>
 #include <string>
@@ -14,28 +17,35 @@ namespace mcx::models {
 class UeApp : public McxKmsClientApp {
  public:
   static ns3::TypeId GetTypeId();
+  UeApp();
+  ~UeApp() override;
+
   void SetGroups(const std::vector<std::string>& groups) { groups_ = groups; }
   /// The UE is reachable again after a time out of coverage: it registers anew and refreshes its
-  /// group subscriptions, so the GMS sends the current GMK (see procedures::UeClient::Reconnect).
+  /// group subscriptions, so the GMS sends the current GMK (procedures::UeClient::Reconnect).
   void CoverageRestored();
-  const procedures::UeClient* client() const { return client_.get(); }
 
-  ns3::TracedCallback<double> m_provisionedTrace;                      ///< seconds from start
-  ns3::TracedCallback<> m_registeredTrace;
-  ns3::TracedCallback<std::string, uint32_t> m_keyStoredTrace;         ///< group, GMK-ID
-  ns3::TracedCallback<std::string, uint32_t> m_keyActiveTrace;
-  ns3::TracedCallback<std::string> m_errorTrace;
+  /// Key material received and checked: seconds since the application started.
+  typedef void (*ProvisionedCallback)(double seconds);
+  typedef void (*RegisteredCallback)();
+  /// A GMK of a group (its GMK-ID): passed every check and stored, or reached its activation time.
+  typedef void (*KeyCallback)(std::string group, uint32_t gmkId);
 
  private:
   void StartApplication() override;
+  void DoDispose() override;
   std::string m_userUri;
-  std::string m_mdsiUri = "sip:mcx-server@mcx.example.org";
-  std::string m_gmsUri = "sip:gms@mcx.example.org";
+  std::string m_mdsiUri;
+  std::string m_gmsUri;
   ns3::Ipv4Address m_proxyAddress, m_gmsAddress;
-  std::string m_transport = "sip";
+  procedures::GmkTransport m_transport = procedures::GmkTransport::kSip;
   bool m_cskUpload = true;
   std::vector<std::string> groups_;
   std::unique_ptr<procedures::UeClient> client_;
+  ns3::TracedCallback<double> m_provisionedTrace;
+  ns3::TracedCallback<> m_registeredTrace;
+  ns3::TracedCallback<std::string, uint32_t> m_keyStoredTrace;
+  ns3::TracedCallback<std::string, uint32_t> m_keyActiveTrace;
 };
 
 }  // namespace mcx::models

@@ -1,0 +1,53 @@
+// The on-network world's parameters (ns-3-free, so a scenario's parameter struct can hold them):
+// the servers, the UEs and their groups, the access network and the key management options.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "mcx/scenarios/registry/params.h"
+#include "mcx/security/naming_plan.h"
+
+namespace mcx::scenarios {
+
+using security::naming::GroupUri;
+using security::naming::UeUri;
+
+/// The on-network world: a KMS, a GMS and an MCX server behind an access network (LTE/EPC or an
+/// ideal wired tree), and N UEs in G groups (UE i in group i % G), each with the key management
+/// client.
+struct OnnetWorldParams {
+  uint32_t members = 10;          ///< UEs in total, spread evenly over the groups
+  uint32_t groups = 1;
+  std::string access = "ideal";   ///< lte | ideal
+  std::string transport = "sip";  ///< GMK distribution: sip (NOTIFY push) | http (GET pull)
+  bool sip_tcp = false;
+  double sip_t1_s = 0.5;
+  uint32_t gms_cores = 1;
+  double ue_device_factor = 3.0;   ///< UE crypto cost relative to the reference host
+  double server_device_factor = 1.0;
+  double core_link_delay_ms = 5;   ///< each server's point-to-point link
+  std::string core_link_rate = "1Gbps";
+  double access_link_delay_ms = 2; ///< ideal access: each UE's link
+  std::string access_link_rate = "100Mbps";
+  uint32_t enbs = 1;               ///< lte: eNBs on a line, 1 km apart
+  double cell_radius_m = 400;      ///< lte: UEs placed uniformly in a disc around their eNB
+  double ue_speed_mps = 0;         ///< lte: UEs walk at this speed (random walk in the cell); 0 = still
+  bool tls = true;
+  /// The GMS signs with a KMS identity that is not the one the UEs accept for GMKs.
+  bool forged_gms = false;
+  bool mixing = false;              ///< the GMS also gives each GMK to the MCX server (media mixing)
+  double activation_delay_s = 0;    ///< new GMKs become active this long after their rekey
+  double rekey_period_s = 0;        ///< the GMS also rekeys on its own every this many seconds
+  uint64_t start_unix = security::naming::kEpochUnix;
+  uint64_t seed = 1;
+};
+
+/// The world's parameters, declared once for every scenario that runs it; `radio_access` adds
+/// the LTE ones (access, eNBs, cell radius, UE speed).
+ParamList<OnnetWorldParams> OnnetWorldParamList(bool radio_access);
+/// Why the world cannot be built with these parameters, or nothing.
+std::optional<std::string> CheckOnnetWorld(const OnnetWorldParams& p);
+
+}  // namespace mcx::scenarios
