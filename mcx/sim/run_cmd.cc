@@ -166,16 +166,15 @@ int RunScenario(const std::vector<std::string>& argv) {
           std::fprintf(stderr, "mcxsim run: note: %s sets %s on the objects it configures; --%s=%s does not reach them\n",
                        ("--" + p.name).c_str(), path.c_str(), path.c_str(), v.c_str());
 
-  // summary.json's head: the scenario, its seed and every parameter's value (ns-3 overrides too).
+  // summary.json's head: the scenario, its seed and run (RngSeedManager) and every other
+  // parameter's value (ns-3 overrides too).
   json params = json::object();
-  json seed = nullptr;
+  json seed = nullptr, run = nullptr;
   const auto resolved = s.Resolve(given);
   for (size_t i = 0; i < resolved.size(); ++i) {
     const auto& [name, v] = resolved[i];
-    if (name == "seed")
-      seed = ToJson(s.Params()[i], v);
-    else
-      params[name] = ToJson(s.Params()[i], v);
+    json& slot = name == "seed" ? seed : name == "run" ? run : params[name];
+    slot = ToJson(s.Params()[i], v);
   }
   if (!ns3_defaults.empty()) {
     json ns3 = json::object();
@@ -202,7 +201,8 @@ int RunScenario(const std::vector<std::string>& argv) {
   getrusage(RUSAGE_SELF, &ru);
   cost.peak_rss_mb = ru.ru_maxrss / 1024.0;
 
-  const json summary = {{"scenario", s.Name()}, {"seed", seed}, {"params", params}, {"metrics", result.metrics}};
+  const json summary = {
+      {"scenario", s.Name()}, {"seed", seed}, {"run", run}, {"params", params}, {"metrics", result.metrics}};
   WriteFile(*out + "/summary.json", summary.dump(2) + "\n");
   for (const auto& t : result.tables) WriteFile(*out + "/" + t.file, t.csv);
   std::string command = "mcxsim run";

@@ -13,7 +13,7 @@ GroupRekeyParams Small(const std::string& access, const std::string& transport) 
   p.rekeys = 2;
   p.world.access = access;
   p.world.transport = transport;
-  p.world.seed = 3;
+  p.seeds.run = 3;
   return p;
 }
 
@@ -110,7 +110,7 @@ TEST(GroupRekeyIdeal, SameSeedSameResult) {
   EXPECT_EQ(a.signalling_bytes, b.signalling_bytes);
   EXPECT_EQ(a.rekey_gmk_ids, b.rekey_gmk_ids);
   GroupRekeyParams other = Small("ideal", "http");
-  other.world.seed = 4;
+  other.seeds.run = 4;
   EXPECT_NE(RunGroupRekey(other).rekey_gmk_ids, a.rekey_gmk_ids);
 }
 

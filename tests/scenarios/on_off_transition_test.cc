@@ -13,7 +13,7 @@ namespace {
 OnOffTransitionParams Small() {
   OnOffTransitionParams p;
   p.world.members = 4;
-  p.world.seed = 3;
+  p.seeds.run = 3;
   p.away = 2;
   p.leave_s = 5;
   p.leave_stagger_s = 6;

@@ -37,7 +37,7 @@ void CheckAgainstReference(uint32_t mcs, uint32_t rbs, uint32_t tbsBytes, double
   p.receivers_per_distance = 400;
   p.packets = 12;
   p.packet_bytes = tbsBytes - 35;
-  p.seed = seed;
+  p.seeds.run = seed;
   const auto r = RunSidelinkPrr(p);
   ASSERT_EQ(r.packets_sent, 12u);
   const auto ds = ref.at("d").get<std::vector<double>>();

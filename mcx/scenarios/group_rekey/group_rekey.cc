@@ -32,12 +32,10 @@ GroupRekeyResult RunGroupRekey(const GroupRekeyParams& p) {
   const OnnetWorldParams& w = p.world;
   GroupRekeyResult r;
   r.params = p;
-  RngSeedManager::SetSeed(static_cast<uint32_t>(w.seed % 0xffffffffu) + 1);
-  RngSeedManager::SetRun(1);
-  Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1400));
-  OnnetTopology t = BuildOnnetTopology(w);
-
-  OnnetApps apps = InstallOnnetApps(t, w);
+  RunStreams streams(p.seeds);
+  OnnetTopology t = BuildOnnetTopology(w, streams);
+  OnnetApps apps = InstallOnnetApps(t, w, streams);
+  streams.AssignInternetStacks();
   Ptr<KmsApp> kms = apps.kms;
   Ptr<GmsApp> gms = apps.gms;
   Ptr<McxServerApp> mcx = apps.mcx;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "mcx/scenarios/registry/run_seeds.h"
 #include "mcx/scenarios/shared/onnet_world_params.h"
 
 namespace mcx::scenarios {
@@ -19,6 +20,7 @@ struct GroupRekeyParams {
   double rekey_start_s = 0;        ///< 0 = chosen from the population size
   double rekey_interval_s = 0;     ///< 0 = chosen from the population size
   bool leave_before_last_rekey = false;  ///< one member leaves; the last rekey must exclude it
+  RunSeeds seeds;
 };
 
 struct MemberAnswer {

@@ -68,13 +68,13 @@ std::string Report(const GroupRekeyResult& r, const json& m) {
   const GroupRekeyParams& p = r.params;
   char b[2048];
   std::snprintf(b, sizeof b,
-                "group-rekey: %u members in %u group(s), access %s, GMK by %s, %u rekeys, seed %llu\n"
+                "group-rekey: %u members in %u group(s), access %s, GMK by %s, %u rekeys, seed %u run %llu\n"
                 "  provisioned: %zu/%u (p50 %s ms), registered %u, CSKs uploaded %u\n"
                 "  rekey latency (GMS start -> member stored and answered): p50 %s ms, p95 %s ms, max %s ms (%zu answers)\n"
                 "  rekey completion (to the last member): p50 %s ms, max %s ms; members rekeyed %u/%u\n"
                 "  errors: %s\n",
                 p.world.members, p.world.groups, p.world.access.c_str(), p.world.transport.c_str(), p.rekeys,
-                (unsigned long long)p.world.seed, r.provisioning_s.size(), p.world.members,
+                p.seeds.seed, (unsigned long long)p.seeds.run, r.provisioning_s.size(), p.world.members,
                 Ms(m["provisioning_ms"]["p50"]).c_str(), r.registered, r.csk_uploaded,
                 Ms(m["rekey_latency_ms"]["p50"]).c_str(), Ms(m["rekey_latency_ms"]["p95"]).c_str(),
                 Ms(m["rekey_latency_ms"]["max"]).c_str(), m["rekey_latency_ms"]["count"].get<size_t>(),
@@ -87,7 +87,7 @@ std::string Report(const GroupRekeyResult& r, const json& m) {
 ParamList<GroupRekeyParams> Params() {
   using P = GroupRekeyParams;
   ParamList<P> l;
-  l.Include(&P::world, OnnetWorldParamList(/*radio_access=*/true));
+  l.Include(&P::world, OnnetWorldParamList({}));
   l.Section("rekeys")
       .Count("rekeys", &P::rekeys, 0, 100000, "", "rekeys after the initial GMK")
       .Real("rekey-start", &P::rekey_start_s, 0, 1e7, "s", "the first rekey (0: chosen from the population size)")

@@ -11,13 +11,12 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <random>
 
 #include "mcx/crypto/base64.h"
 #include "mcx/security/domain.h"
 #include "mcx/security/kms.h"
 #include "mcx/security/naming_plan.h"
-#include "mcx/models/apps/model/offnet_mcptt_app.h"
+#include "mcx/models/apps/helper/mcx_app_helper.h"
 #include "mcx/scenarios/shared/sidelink_world.h"
 
 namespace mcx::scenarios {
@@ -46,9 +45,8 @@ void AcceptGmk(crypto::ByteView message, const security::mikey_sakke::LocalIdent
 // every UE; each UE validates its own. The GMS makes a GMK and sends it to each member as a signed
 // MIKEY-SAKKE I_MESSAGE (one RAND for all, 7.4.2); each member runs every receiver check and keeps
 // the GMK. UEs beyond `members` never receive one.
-void KeysFromSetUpExchange(const OffnetGroupCallParams& p, const NodeContainer& nodes) {
+void KeysFromSetUpExchange(const OffnetGroupCallParams& p, const NodeContainer& nodes, crypto::Rng& keyRng) {
   const uint64_t ntp0 = security::UnixToNtpSeconds(security::naming::kEpochUnix);
-  crypto::HmacDrbg keyRng(p.seed, "offnet-group-call keys");
   auto domain = security::Domain::Create(security::naming::KmsUri(), keyRng);
   if (!domain) throw std::runtime_error("KMS creation failed");
   auto gms = domain->Provision(p.gms_uri, ntp0, keyRng);
@@ -106,8 +104,7 @@ void KeysFromFiles(const OffnetGroupCallParams& p, const NodeContainer& nodes, u
 }  // namespace
 
 OffnetGroupCallResult RunOffnetGroupCall(const OffnetGroupCallParams& p) {
-  RngSeedManager::SetSeed(1);
-  RngSeedManager::SetRun(p.seed);
+  RunStreams streams(p.seeds);
   OffnetGroupCallResult r;
   r.params = p;
   const uint32_t n = p.members + p.members_without_gmk;
@@ -118,39 +115,39 @@ OffnetGroupCallResult RunOffnetGroupCall(const OffnetGroupCallParams& p) {
   auto disc = CreateObject<UniformDiscPositionAllocator>();
   disc->SetRho(p.radius_m);
   disc->SetZ(1.5);
-  disc->AssignStreams(static_cast<int64_t>(p.seed) * 7919);
+  streams.Used(disc->AssignStreams(streams.next()));
   mobility.SetPositionAllocator(disc);
   mobility.Install(nodes);
 
   Ptr<models::SlChannel> channel;
-  NetDeviceContainer devices = InstallSidelinkIpv4(nodes, p.radio, p.seed, &channel);
+  NetDeviceContainer devices = InstallSidelinkIpv4(nodes, p.radio, streams, &channel);
 
   // The date the keys are checked at, and the call happens at.
   const uint64_t unix_now = p.key_dir.empty() ? security::naming::kEpochUnix
                                               : (p.unix_time ? p.unix_time : static_cast<uint64_t>(std::time(nullptr)));
   if (p.key_dir.empty())
-    KeysFromSetUpExchange(p, nodes);
+    KeysFromSetUpExchange(p, nodes, *streams.NewDrbg("offnet-group-call keys"));
   else
     KeysFromFiles(p, nodes, unix_now);
 
-  std::mt19937_64 rng(p.seed * 0x9e3779b97f4a7c15ull + 17);
-  std::uniform_real_distribution<double> arrival(0.0, p.arrival_window_s);
+  Ptr<UniformRandomVariable> arrival = streams.NewUniform();
+  models::OffnetMcpttHelper helper;
+  helper.SetAttribute("GroupUri", StringValue(OffnetGroupUri()));
+  helper.SetAttribute("StartUnixTime", UintegerValue(unix_now));
+  helper.SetAttribute("T201", TimeValue(Seconds(p.t201_ms / 1000.0)));
+  helper.SetAttribute("C201", UintegerValue(p.c201));
+  helper.SetAttribute("GroupCallSetup", BooleanValue(p.call_setup));
+  helper.SetAttribute("RefreshInterval", TimeValue(MilliSeconds(p.refresh_interval_ms)));
+  helper.SetAttribute("Queueing", BooleanValue(p.queueing));
+  helper.SetAttribute("TalkMean", TimeValue(Seconds(p.talk_mean_s)));
   for (uint32_t i = 0; i < n; ++i) {
-    auto app = CreateObject<models::OffnetMcpttApp>();
-    app->SetAttribute("UserId", StringValue(security::naming::UeUri(i)));
-    app->SetAttribute("GroupUri", StringValue(OffnetGroupUri()));
-    app->SetAttribute("StartUnixTime", UintegerValue(unix_now));
-    app->SetAttribute("Ssrc", UintegerValue(0x5000 + i));
-    app->SetAttribute("T201", TimeValue(Seconds(p.t201_ms / 1000.0)));
-    app->SetAttribute("C201", UintegerValue(p.c201));
-    app->SetAttribute("GroupCallSetup", BooleanValue(p.call_setup));
-    app->SetAttribute("RefreshInterval", TimeValue(MilliSeconds(p.refresh_interval_ms)));
-    app->SetAttribute("Queueing", BooleanValue(p.queueing));
-    app->SetAttribute("PttMeanInterval", TimeValue(Seconds(i < p.members ? p.ptt_mean_interval_s : 0.0)));
-    app->SetAttribute("TalkMean", TimeValue(Seconds(p.talk_mean_s)));
-    app->AssignStreams(static_cast<int64_t>(p.seed) * 1000000 + 3 * i);
-    nodes.Get(i)->AddApplication(app);
-    app->SetStartTime(Seconds(0.5 + (i > 0 ? arrival(rng) : 0.0)));
+    helper.SetAttribute("UserId", StringValue(security::naming::UeUri(i)));
+    helper.SetAttribute("Ssrc", UintegerValue(0x5000 + i));
+    helper.SetAttribute("PttMeanInterval", TimeValue(Seconds(i < p.members ? p.ptt_mean_interval_s : 0.0)));
+    Ptr<models::OffnetMcpttApp> app = helper.Install(nodes.Get(i));
+    streams.Used(app->AssignStreams(streams.next()));
+    // ue0 starts the call; the others arrive uniformly within the arrival window.
+    app->SetStartTime(Seconds(0.5 + (i > 0 ? arrival->GetValue(0.0, p.arrival_window_s) : 0.0)));
     app->SetStopTime(Seconds(p.duration_s));
     CollectOffnetStats(app, DynamicCast<models::SlNetDevice>(devices.Get(i)), r.stats);
     app->TraceConnectWithoutContext("DuplicateArbitrator", Callback<void>([&r]() { ++r.duplicate_arbitrators; }));
@@ -158,6 +155,7 @@ OffnetGroupCallResult RunOffnetGroupCall(const OffnetGroupCallParams& p) {
       ++(message == "probe" ? r.probes : r.announcements);
     }));
   }
+  streams.AssignInternetStacks();
   channel->TraceConnectWithoutContext("Collision", Callback<void, uint32_t, uint32_t>([&r](uint32_t kind, uint32_t) {
     ++(kind == 0 ? r.collisions_pscch : r.collisions_pssch);
   }));

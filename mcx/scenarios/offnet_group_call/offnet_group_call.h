@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "mcx/scenarios/registry/run_seeds.h"
 #include "mcx/scenarios/shared/offnet_call_metrics.h"
 #include "mcx/scenarios/shared/sidelink_options.h"
 #include "mcx/security/naming_plan.h"
@@ -45,7 +46,7 @@ struct OffnetGroupCallParams {
   std::string key_dir;
   std::string gms_uri = security::naming::GmsUri();
   uint64_t unix_time = 0;  ///< the date the keys are checked at (0 = now)
-  uint64_t seed = 1;
+  RunSeeds seeds;
 };
 
 struct OffnetGroupCallResult {

@@ -35,8 +35,7 @@ ParamList<OffnetGroupCallParams> Params() {
       .Real("arrival-window", &P::arrival_window_s, 0, 1e6, "s", "members other than ue0 switch on at 0.5 s + U(0, this)")
       .Flag("queueing", &P::queueing, "the talker queues requests and grants them in turn (default: it denies them)")
       .Sets({"mcx::OffnetMcpttApp::Queueing"})
-      .Count("without-gmk", &P::members_without_gmk, 0, 10000, "", "extra UEs in range that never received the GMK")
-      .Count("seed", &P::seed, 0, 4294967295.0, "", "random seed");
+      .Count("without-gmk", &P::members_without_gmk, 0, 10000, "", "extra UEs in range that never received the GMK");
   l.Include(&P::radio, RadioParamList(/*propagation=*/false));
   l.Section("keys")
       .Text("keys", &P::key_dir,
@@ -62,12 +61,12 @@ RunOutput Output(const OffnetGroupCallResult& r) {
   for (const auto& [k, x] : r.stats.access_ms) outcomes += k + " " + std::to_string(x.size()) + " ";
   char b[2048];
   std::snprintf(b, sizeof b,
-                "offnet-group-call: %u members in %.0f m, %g s, period %u ms, seed %llu\n"
+                "offnet-group-call: %u members in %.0f m, %g s, period %u ms, seed %u run %llu\n"
                 "  floor access: p50 %s ms, p95 %s ms; outcomes %s\n"
                 "  mouth-to-ear: p50 %s ms, p95 %s ms (%zu frames heard)\n"
                 "  floor control: %llu messages, %llu B plain, %llu B SRTCP; sidelink PRR %s; collisions PSCCH %llu PSSCH %llu\n"
                 "  errors: %s\n",
-                p.members, p.radius_m, p.duration_s, p.radio.sc_period_ms, (unsigned long long)p.seed,
+                p.members, p.radius_m, p.duration_s, p.radio.sc_period_ms, p.seeds.seed, (unsigned long long)p.seeds.run,
                 v(m["floor_access_ms"]["p50"]).c_str(), v(m["floor_access_ms"]["p95"]).c_str(), outcomes.c_str(),
                 v(m["mouth_to_ear_ms"]["p50"]).c_str(), v(m["mouth_to_ear_ms"]["p95"]).c_str(),
                 r.stats.mouth_to_ear_ms.size(), (unsigned long long)r.stats.floor_messages,

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "mcx/scenarios/registry/run_seeds.h"
 #include "mcx/scenarios/shared/offnet_call_metrics.h"
 #include "mcx/scenarios/shared/sidelink_options.h"
 
@@ -27,7 +28,7 @@ struct OffnetPrivateCallParams {
   SidelinkRadioOptions radio = {16, 10, 4};
   double device_factor = 3;     ///< UE crypto speed relative to the reference host
   bool foreign_callee = false;  ///< the callee's key set comes from a KMS the caller's domain does not know
-  uint64_t seed = 1;
+  RunSeeds seeds;
 };
 
 struct OffnetPrivateCallResult {

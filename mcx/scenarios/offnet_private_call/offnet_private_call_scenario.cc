@@ -26,8 +26,7 @@ ParamList<OffnetPrivateCallParams> Params() {
       .Sets({"mcx::OffnetMcpttApp::Tfp1"})
       .Count("cfp1", &P::cfp1, 1, 100, "", "TS 24.379 CFP1: setup requests before giving up")
       .Sets({"mcx::OffnetMcpttApp::Cfp1"})
-      .Flag("foreign-callee", &P::foreign_callee, "the callee's keys come from a KMS the caller's domain does not know")
-      .Count("seed", &P::seed, 0, 4294967295.0, "", "random seed");
+      .Flag("foreign-callee", &P::foreign_callee, "the callee's keys come from a KMS the caller's domain does not know");
   l.Include(&P::radio, RadioParamList(/*propagation=*/false));
   return l;
 }
@@ -43,11 +42,11 @@ RunOutput Output(const OffnetPrivateCallResult& r) {
   auto v = [](const json& x) { return x.is_null() ? std::string("-") : x.dump(); };
   char b[1024];
   std::snprintf(b, sizeof b,
-                "offnet-private-call: %u calls over %.0f m, period %u ms, seed %llu\n"
+                "offnet-private-call: %u calls over %.0f m, period %u ms, seed %u run %llu\n"
                 "  established %u/%u; call setup p50 %s ms, p95 %s ms\n"
                 "  floor access p50 %s ms; mouth-to-ear p50 %s ms, p95 %s ms\n"
                 "  errors: %s\n",
-                p.calls, p.distance_m, p.radio.sc_period_ms, (unsigned long long)p.seed, r.calls_established, p.calls,
+                p.calls, p.distance_m, p.radio.sc_period_ms, p.seeds.seed, (unsigned long long)p.seeds.run, r.calls_established, p.calls,
                 v(m["call_setup_ms"]["p50"]).c_str(), v(m["call_setup_ms"]["p95"]).c_str(),
                 v(m["floor_access_ms"]["p50"]).c_str(), v(m["mouth_to_ear_ms"]["p50"]).c_str(),
                 v(m["mouth_to_ear_ms"]["p95"]).c_str(), r.stats.errors.empty() ? "none" : m["errors"].dump().c_str());

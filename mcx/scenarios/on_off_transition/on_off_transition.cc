@@ -30,8 +30,9 @@ std::optional<std::string> KeyFailure(const std::string& error) {
 }
 
 // Out of coverage: every packet on the UE's access link is lost, both ways.
-Ptr<RateErrorModel> CoverageSwitch(const NetDeviceContainer& link) {
+Ptr<RateErrorModel> CoverageSwitch(const NetDeviceContainer& link, RunStreams& streams) {
   auto loss = CreateObject<RateErrorModel>();
+  streams.Used(loss->AssignStreams(streams.next()));
   loss->SetAttribute("ErrorRate", DoubleValue(1.0));
   loss->SetAttribute("ErrorUnit", EnumValue(RateErrorModel::ERROR_UNIT_PACKET));
   loss->Disable();
@@ -75,24 +76,23 @@ OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& given) {
   p.end_s = EndOf(given);
   OnOffTransitionResult r;
   r.params = p;
-  RngSeedManager::SetSeed(static_cast<uint32_t>(p.world.seed % 0xffffffffu) + 1);
-  RngSeedManager::SetRun(1);
+  RunStreams streams(p.seeds);
   OnnetWorldParams net = p.world;
   net.groups = 1;
   const uint32_t n = net.members;
 
-  OnnetTopology t = BuildOnnetTopology(net);
+  OnnetTopology t = BuildOnnetTopology(net, streams);
   MobilityHelper mobility;  // the sidelink needs positions: every UE in one disc
   auto disc = CreateObject<UniformDiscPositionAllocator>();
   disc->SetRho(p.radius_m);
   disc->SetZ(1.5);
-  disc->AssignStreams(static_cast<int64_t>(net.seed) * 7919);
+  streams.Used(disc->AssignStreams(streams.next()));
   mobility.SetPositionAllocator(disc);
   mobility.Install(t.ues);
   Ptr<SlChannel> channel;
-  NetDeviceContainer sl = InstallSidelinkIpv4(t.ues, p.radio, net.seed, &channel);
+  NetDeviceContainer sl = InstallSidelinkIpv4(t.ues, p.radio, streams, &channel);
 
-  OnnetApps apps = InstallOnnetApps(t, net);
+  OnnetApps apps = InstallOnnetApps(t, net, streams);
   apps.gms->SetAttribute("KeyLifetime", TimeValue(Seconds(p.key_lifetime_s)));
   const std::string group = GroupUri(0);
 
@@ -117,6 +117,14 @@ OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& given) {
 
   r.members.resize(n);
   std::vector<Ptr<OffnetMcpttApp>> offnet(n);
+  OffnetMcpttHelper helper;
+  helper.SetAttribute("GroupUri", StringValue(group));
+  helper.SetAttribute("StartUnixTime", UintegerValue(net.start_unix));
+  helper.SetAttribute("T201", TimeValue(Seconds(p.t201_ms / 1000.0)));
+  helper.SetAttribute("C201", UintegerValue(p.c201));
+  helper.SetAttribute("PttMeanInterval", TimeValue(Seconds(p.ptt_mean_interval_s)));
+  helper.SetAttribute("TalkMean", TimeValue(Seconds(p.talk_mean_s)));
+  helper.SetAttribute("DeviceFactor", DoubleValue(net.ue_device_factor));
   for (uint32_t i = 0; i < n; ++i) {
     MemberTransition& m = r.members[i];
     m.member = UeUri(i);
@@ -126,18 +134,10 @@ OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& given) {
     if (m.away) {
       m.left_s = p.leave_s + i * p.leave_stagger_s;
       m.returned_s = p.return_s;
-      auto app = CreateObject<OffnetMcpttApp>();
-      app->SetAttribute("UserId", StringValue(m.member));
-      app->SetAttribute("GroupUri", StringValue(group));
-      app->SetAttribute("StartUnixTime", UintegerValue(net.start_unix));
-      app->SetAttribute("Ssrc", UintegerValue(0x5000 + i));
-      app->SetAttribute("T201", TimeValue(Seconds(p.t201_ms / 1000.0)));
-      app->SetAttribute("C201", UintegerValue(p.c201));
-      app->SetAttribute("PttMeanInterval", TimeValue(Seconds(p.ptt_mean_interval_s)));
-      app->SetAttribute("TalkMean", TimeValue(Seconds(p.talk_mean_s)));
-      app->AssignStreams(static_cast<int64_t>(net.seed) * 1000000 + 3 * i);
-      app->SetAttribute("DeviceFactor", DoubleValue(net.ue_device_factor));
-      t.ues.Get(i)->AddApplication(app);
+      helper.SetAttribute("UserId", StringValue(m.member));
+      helper.SetAttribute("Ssrc", UintegerValue(0x5000 + i));
+      Ptr<OffnetMcpttApp> app = helper.Install(t.ues.Get(i));
+      streams.Used(app->AssignStreams(streams.next()));
       app->SetStartTime(Seconds(m.left_s));
       app->SetStopTime(Seconds(m.returned_s));
       offnet[i] = app;
@@ -156,7 +156,7 @@ OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& given) {
         c.expected_receptions += c.away_now.size() - 1.0;
       }));
       // Leaving and coming back: the access link goes dark, then the client reconnects.
-      Ptr<RateErrorModel> coverage = CoverageSwitch(t.ue_access[i]);
+      Ptr<RateErrorModel> coverage = CoverageSwitch(t.ue_access[i], streams);
       Simulator::Schedule(Seconds(m.left_s), [coverage, &c, i]() {
         coverage->Enable();
         c.away_now.push_back(i);
@@ -177,6 +177,7 @@ OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& given) {
     ++(kind == 0 ? r.collisions_pscch : r.collisions_pssch);
   }));
 
+  streams.AssignInternetStacks();
   Simulator::Schedule(Seconds(0.9), &GmsApp::Rekey, apps.gms, group);  // the initial GMK
   for (double at : p.rekeys_s) Simulator::Schedule(Seconds(at), &GmsApp::Rekey, apps.gms, group);
   Simulator::Stop(Seconds(p.end_s));

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "mcx/scenarios/registry/run_seeds.h"
 #include "mcx/scenarios/shared/onnet_world_params.h"
 #include "mcx/scenarios/shared/offnet_call_metrics.h"
 #include "mcx/scenarios/shared/sidelink_options.h"
@@ -41,6 +42,7 @@ struct OnOffTransitionParams {
   SidelinkRadioOptions radio = {16, 5, 2};
   double t201_ms = 40;
   uint32_t c201 = 3;
+  RunSeeds seeds;
 };
 
 struct MemberTransition {

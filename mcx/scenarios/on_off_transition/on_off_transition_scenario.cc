@@ -17,7 +17,7 @@ namespace {
 ParamList<OnOffTransitionParams> Params() {
   using P = OnOffTransitionParams;
   ParamList<P> l;
-  l.Include(&P::world, OnnetWorldParamList(/*radio_access=*/false));
+  l.Include(&P::world, OnnetWorldParamList({/*radio_access=*/false, /*groups=*/false}));
   l.Section("leaving and returning")
       .Count("away", &P::away, 1, 100000, "", "members ue0 .. ue<K-1> leave coverage")
       .Real("leave", &P::leave_s, 0, 1e7, "s", "ue0 leaves coverage")
@@ -88,9 +88,9 @@ RunOutput Output(const OnOffTransitionResult& r) {
   out.tables.push_back({"members.csv", csv.str()});
   out.simulated_s = r.sim_end_s;
   char b[1024];
-  std::snprintf(b, sizeof b, "on-off-transition: %u members, %u away from %g s to %g s, rekeys at %s, seed %llu\n",
+  std::snprintf(b, sizeof b, "on-off-transition: %u members, %u away from %g s to %g s, rekeys at %s, seed %u run %llu\n",
                 p.world.members, p.away, p.leave_s, p.return_s, json(p.rekeys_s).dump().c_str(),
-                (unsigned long long)p.world.seed);
+                p.seeds.seed, (unsigned long long)p.seeds.run);
   out.report = b;
   for (const auto& m : r.members) {
     const std::string catch_up =

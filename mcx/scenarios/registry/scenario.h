@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mcx/scenarios/registry/params.h"
+#include "mcx/scenarios/registry/run_seeds.h"
 
 namespace mcx::scenarios {
 
@@ -64,7 +65,7 @@ class Scenario {
 };
 
 /// A scenario over its parameter struct P: the declaration, an optional check of combinations of
-/// parameters, and the run.
+/// parameters, and the run. P holds `RunSeeds seeds`: every scenario takes --seed and --run.
 template <class P>
 class ScenarioOf : public Scenario {
  public:
@@ -77,7 +78,7 @@ class ScenarioOf : public Scenario {
     std::function<std::optional<std::string>(const P&)> check;
     std::function<RunOutput(const P&)> run;
   };
-  explicit ScenarioOf(Definition d) : def_(std::move(d)) {}
+  explicit ScenarioOf(Definition d) : def_(std::move(d)) { def_.params.Include(&P::seeds, RunSeedParamList()); }
 
   const std::string& Name() const override { return def_.name; }
   const std::string& Summary() const override { return def_.summary; }

@@ -13,12 +13,16 @@ namespace mcx::scenarios {
 using namespace ns3;
 using namespace mcx::models;
 
-ParamList<OnnetWorldParams> OnnetWorldParamList(bool radio_access) {
+ParamList<OnnetWorldParams> OnnetWorldParamList(OnnetWorldChoices choices) {
   using P = OnnetWorldParams;
+  const bool radio_access = choices.radio_access;
   ParamList<P> l;
-  l.Section("on-network world")
-      .Count("members", &P::members, 1, 100000, "", "UEs in total, spread evenly over the groups")
-      .Count("groups", &P::groups, 1, 100000, "", "groups (UE i in group i mod G)");
+  l.Section("on-network world");
+  if (choices.groups)
+    l.Count("members", &P::members, 1, 100000, "", "UEs in total, spread evenly over the groups")
+        .Count("groups", &P::groups, 1, 100000, "", "groups (UE i in group i mod G)");
+  else
+    l.Count("members", &P::members, 1, 100000, "", "UEs, all in one group");
   if (radio_access)
     l.Choice("access", &P::access, {"lte", "ideal"},
              "the UEs' access: ns-3's LTE/EPC, or each UE on its own point-to-point link (ideal)");
@@ -50,7 +54,9 @@ ParamList<OnnetWorldParams> OnnetWorldParamList(bool radio_access) {
       .Sets({"mcx::GmsApp::ActivationDelay"})
       .Real("rekey-period", &P::rekey_period_s, 0, 1e7, "s", "the GMS also rekeys every group on its own this often (0: never)")
       .Sets({"mcx::GmsApp::RekeyPeriod"})
-      .Count("seed", &P::seed, 0, 4294967295.0, "", "random seed (the run's streams and every node's DRBG)");
+      .Count("tcp-segment-size", &P::tcp_segment_bytes, 100, 65495, "bytes",
+             "TCP maximum segment size of every node (ns-3's 536 is a dial-up value)")
+      .Sets({"ns3::TcpSocket::SegmentSize"});
   return l;
 }
 
@@ -78,7 +84,7 @@ void AttachServers(OnnetTopology& t, Ptr<Node> router, const OnnetWorldParams& p
   }
 }
 
-OnnetTopology BuildIdeal(const OnnetWorldParams& p) {
+OnnetTopology BuildIdeal(const OnnetWorldParams& p, RunStreams&) {
   OnnetTopology t;
   t.kms = CreateObject<Node>();
   t.gms = CreateObject<Node>();
@@ -126,7 +132,7 @@ OnnetTopology BuildIdeal(const OnnetWorldParams& p) {
   return t;
 }
 
-OnnetTopology BuildLte(const OnnetWorldParams& p) {
+OnnetTopology BuildLte(const OnnetWorldParams& p, RunStreams& streams) {
   OnnetTopology t;
   // Each attached UE needs an SRS slot: the periodicity must exceed the UEs per eNB.
   const uint32_t per_enb = (p.members + p.enbs - 1) / p.enbs;
@@ -175,7 +181,7 @@ OnnetTopology BuildLte(const OnnetWorldParams& p) {
     disc->SetX(1000.0 * (i % p.enbs));
     disc->SetY(0);
     disc->SetRho(p.cell_radius_m);
-    disc->AssignStreams(static_cast<int64_t>(p.seed * 7919 + i));
+    streams.Used(disc->AssignStreams(streams.next()));
     ue_mob.SetPositionAllocator(disc);
     if (p.ue_speed_mps > 0) {
       const double x = 1000.0 * (i % p.enbs);
@@ -189,6 +195,7 @@ OnnetTopology BuildLte(const OnnetWorldParams& p) {
     }
     ue_mob.Install(t.ues.Get(i));
   }
+  streams.Used(MobilityHelper().AssignStreams(t.ues, streams.next()));
   NetDeviceContainer enb_devs = lte->InstallEnbDevice(enbs);
   NetDeviceContainer ue_devs = lte->InstallUeDevice(t.ues);
   stack.Install(t.ues);
@@ -197,8 +204,8 @@ OnnetTopology BuildLte(const OnnetWorldParams& p) {
     routing.GetStaticRouting(t.ues.Get(i)->GetObject<Ipv4>())->SetDefaultRoute(epc->GetUeDefaultGatewayAddress(), 1);
     lte->Attach(ue_devs.Get(i), enb_devs.Get(i % p.enbs));
   }
-  lte->AssignStreams(enb_devs, static_cast<int64_t>(p.seed * 1000));
-  lte->AssignStreams(ue_devs, static_cast<int64_t>(p.seed * 1000 + 500));
+  streams.Used(lte->AssignStreams(enb_devs, streams.next()));
+  streams.Used(lte->AssignStreams(ue_devs, streams.next()));
   t.lte = lte;
   t.epc = epc;
   return t;
@@ -206,12 +213,14 @@ OnnetTopology BuildLte(const OnnetWorldParams& p) {
 
 }  // namespace
 
-OnnetTopology BuildOnnetTopology(const OnnetWorldParams& p) { return p.access == "lte" ? BuildLte(p) : BuildIdeal(p); }
+OnnetTopology BuildOnnetTopology(const OnnetWorldParams& p, RunStreams& streams) {
+  Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(p.tcp_segment_bytes));
+  return p.access == "lte" ? BuildLte(p, streams) : BuildIdeal(p, streams);
+}
 
-OnnetApps InstallOnnetApps(const OnnetTopology& t, const OnnetWorldParams& p) {
+OnnetApps InstallOnnetApps(const OnnetTopology& t, const OnnetWorldParams& p, RunStreams& streams) {
   OnnetApps a;
-  auto common = [&](auto& h, uint64_t seed, double factor) {
-    h.SetAttribute("Seed", UintegerValue(seed));
+  auto common = [&](auto& h, double factor) {
     h.SetAttribute("SipTcp", BooleanValue(p.sip_tcp));
     h.SetAttribute("SipT1", TimeValue(Seconds(p.sip_t1_s)));
     h.SetAttribute("DeviceFactor", DoubleValue(factor));
@@ -219,10 +228,11 @@ OnnetApps InstallOnnetApps(const OnnetTopology& t, const OnnetWorldParams& p) {
     h.SetAttribute("StartUnixTime", UintegerValue(p.start_unix));
   };
   KmsHelper kh;
-  common(kh, p.seed * 1000003 + 1, p.server_device_factor);
+  common(kh, p.server_device_factor);
   a.kms = kh.Install(t.kms);
+  streams.Used(a.kms->AssignStreams(streams.next()));
   GmsHelper gh;
-  common(gh, p.seed * 1000003 + 2, p.server_device_factor);
+  common(gh, p.server_device_factor);
   gh.SetAttribute("KmsAddress", Ipv4AddressValue(t.kms_ip));
   gh.SetAttribute("Transport", StringValue(p.transport));
   gh.SetAttribute("Cores", UintegerValue(p.gms_cores));
@@ -230,11 +240,13 @@ OnnetApps InstallOnnetApps(const OnnetTopology& t, const OnnetWorldParams& p) {
   gh.SetAttribute("ActivationDelay", TimeValue(Seconds(p.activation_delay_s)));
   gh.SetAttribute("RekeyPeriod", TimeValue(Seconds(p.rekey_period_s)));
   a.gms = gh.Install(t.gms);
+  streams.Used(a.gms->AssignStreams(streams.next()));
   McxServerHelper mh;
-  common(mh, p.seed * 1000003 + 3, p.server_device_factor);
+  common(mh, p.server_device_factor);
   mh.SetAttribute("KmsAddress", Ipv4AddressValue(t.kms_ip));
   mh.SetAttribute("GmsAddress", Ipv4AddressValue(t.gms_ip));
   a.mcx = mh.Install(t.mcx);
+  streams.Used(a.mcx->AssignStreams(streams.next()));
   if (p.mixing) a.gms->AddMixingServer(security::naming::McxServerUri(), t.mcx_ip);
 
   auto& members = a.members;
@@ -242,13 +254,14 @@ OnnetApps InstallOnnetApps(const OnnetTopology& t, const OnnetWorldParams& p) {
   a.ue_stagger_s = p.access == "lte" ? 0.02 : 0.005;
   for (uint32_t i = 0; i < p.members; ++i) {
     UeClientHelper uh;
-    common(uh, p.seed * 1000003 + 100 + i, p.ue_device_factor);
+    common(uh, p.ue_device_factor);
     uh.SetAttribute("UserUri", StringValue(UeUri(i)));
     uh.SetAttribute("KmsAddress", Ipv4AddressValue(t.kms_ip));
     uh.SetAttribute("ProxyAddress", Ipv4AddressValue(t.mcx_ip));
     uh.SetAttribute("GmsAddress", Ipv4AddressValue(t.gms_ip));
     uh.SetAttribute("Transport", StringValue(p.transport));
     Ptr<UeApp> ue = uh.Install(t.ues.Get(i));
+    streams.Used(ue->AssignStreams(streams.next()));
     ue->SetGroups({GroupUri(i % p.groups)});
     members[i % p.groups].push_back(UeUri(i));
     ue->SetStartTime(Seconds(1.0 + a.ue_stagger_s * i));

@@ -14,6 +14,7 @@
 
 #include "mcx/models/apps/helper/mcx_app_helper.h"
 #include "mcx/scenarios/shared/onnet_world_params.h"
+#include "mcx/scenarios/shared/run_streams.h"
 
 namespace mcx::scenarios {
 
@@ -27,8 +28,9 @@ struct OnnetTopology {
   ns3::Ptr<ns3::PointToPointEpcHelper> epc;
 };
 
-/// p.access "ideal": a two-level point-to-point tree; "lte": eNBs on a line with an EPC.
-OnnetTopology BuildOnnetTopology(const OnnetWorldParams& p);
+/// p.access "ideal": a two-level point-to-point tree; "lte": eNBs on a line with an EPC. Fixes
+/// the streams of what it builds (mobility, LTE) from `streams`.
+OnnetTopology BuildOnnetTopology(const OnnetWorldParams& p, RunStreams& streams);
 
 struct OnnetApps {
   ns3::Ptr<models::KmsApp> kms;
@@ -40,7 +42,8 @@ struct OnnetApps {
 };
 
 /// The KMS, GMS, MCX server and a UE client on every UE (UE i in group i % groups), configured
-/// from `p`; the GMS knows the groups. Nothing is scheduled beyond the applications' start times.
-OnnetApps InstallOnnetApps(const OnnetTopology& t, const OnnetWorldParams& p);
+/// from `p`, each on its own stream; the GMS knows the groups. Nothing is scheduled beyond the
+/// applications' start times.
+OnnetApps InstallOnnetApps(const OnnetTopology& t, const OnnetWorldParams& p, RunStreams& streams);
 
 }  // namespace mcx::scenarios

@@ -41,12 +41,17 @@ struct OnnetWorldParams {
   double activation_delay_s = 0;    ///< new GMKs become active this long after their rekey
   double rekey_period_s = 0;        ///< the GMS also rekeys on its own every this many seconds
   uint64_t start_unix = security::naming::kEpochUnix;
-  uint64_t seed = 1;
+  uint32_t tcp_segment_bytes = 1400;
 };
 
-/// The world's parameters, declared once for every scenario that runs it; `radio_access` adds
-/// the LTE ones (access, eNBs, cell radius, UE speed).
-ParamList<OnnetWorldParams> OnnetWorldParamList(bool radio_access);
+/// Which of the world's parameters a scenario lets the user set (the others keep their defaults
+/// or the scenario's values).
+struct OnnetWorldChoices {
+  bool radio_access = true;  ///< --access and the LTE ones (eNBs, cell radius, UE speed)
+  bool groups = true;        ///< --groups
+};
+/// The world's parameters, declared once for every scenario that runs it.
+ParamList<OnnetWorldParams> OnnetWorldParamList(OnnetWorldChoices choices);
 /// Why the world cannot be built with these parameters, or nothing.
 std::optional<std::string> CheckOnnetWorld(const OnnetWorldParams& p);
 

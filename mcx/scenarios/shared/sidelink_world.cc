@@ -10,7 +10,7 @@ namespace mcx::scenarios {
 
 using namespace ns3;
 
-NetDeviceContainer InstallSidelinkIpv4(const NodeContainer& nodes, const SidelinkRadioOptions& o, uint64_t seed,
+NetDeviceContainer InstallSidelinkIpv4(const NodeContainer& nodes, const SidelinkRadioOptions& o, RunStreams& streams,
                                        Ptr<models::SlChannel>* channel) {
   auto loss = CreateObject<models::O2oPropagationLossModel>();
   loss->SetAttribute("Frequency", DoubleValue(o.frequency_hz));
@@ -33,7 +33,7 @@ NetDeviceContainer InstallSidelinkIpv4(const NodeContainer& nodes, const Sidelin
   Ipv4AddressHelper("10.0.0.0", "255.255.0.0").Assign(devices);
   Ipv4StaticRoutingHelper routing;
   for (uint32_t i = 0; i < nodes.GetN(); ++i) routing.SetDefaultMulticastRoute(nodes.Get(i), devices.Get(i));
-  sl.AssignStreams(devices, static_cast<int64_t>(seed) * 1000);
+  streams.Used(sl.AssignStreams(devices, streams.next()));
   if (channel) *channel = sl.Channel();
   return devices;
 }

@@ -15,8 +15,7 @@ namespace mcx::scenarios {
 using namespace ns3;
 
 SidelinkPrrResult RunSidelinkPrr(const SidelinkPrrParams& p) {
-  RngSeedManager::SetSeed(1);
-  RngSeedManager::SetRun(p.seed);
+  RunStreams streams(p.seeds);
   SidelinkPrrResult r;
   r.params = p;
   const uint32_t perCircle = p.receivers_per_distance;
@@ -35,7 +34,7 @@ SidelinkPrrResult RunSidelinkPrr(const SidelinkPrrParams& p) {
   mobility.SetPositionAllocator(positions);
   mobility.Install(nodes);
 
-  NetDeviceContainer devices = InstallSidelinkIpv4(nodes, p.radio, p.seed);
+  NetDeviceContainer devices = InstallSidelinkIpv4(nodes, p.radio, streams);
 
   // Per receiver: packets delivered; SCIs known per (receiver, period).
   std::vector<uint32_t> delivered(n, 0);
@@ -59,8 +58,8 @@ SidelinkPrrResult RunSidelinkPrr(const SidelinkPrrParams& p) {
 
   Ptr<Socket> src = Socket::CreateSocket(nodes.Get(0), UdpSocketFactory::GetTypeId());
   src->Connect(InetSocketAddress(Ipv4Address("225.0.0.1"), 9000));
-  auto when = CreateObject<UniformRandomVariable>();
-  when->SetStream(static_cast<int64_t>(p.seed) * 1000 + 999);
+  Ptr<UniformRandomVariable> when = streams.NewUniform();
+  streams.AssignInternetStacks();
   // One packet per slot of 3 periods, at a random time in its first two (never two in one grant).
   const double slotMs = 3.0 * p.radio.sc_period_ms;
   for (uint32_t k = 0; k < p.packets; ++k)

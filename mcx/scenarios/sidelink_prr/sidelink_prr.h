@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "mcx/scenarios/registry/run_seeds.h"
 #include "mcx/scenarios/shared/sidelink_options.h"
 
 namespace mcx::scenarios {
@@ -21,7 +22,7 @@ struct SidelinkPrrParams {
   uint32_t packets = 50;
   uint32_t packet_bytes = 100;   ///< UDP payload
   SidelinkRadioOptions radio;  ///< MCS 16, 5 PRB, k = 1, 40 ms: NIST's MCPTT example
-  uint64_t seed = 1;
+  RunSeeds seeds;
 };
 
 struct SidelinkPrrResult {

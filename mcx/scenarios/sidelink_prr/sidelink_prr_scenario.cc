@@ -21,8 +21,7 @@ ParamList<SidelinkPrrParams> Params() {
       .RealList("distances", &P::distances_m, 0, 100000, "m", "receiver circles around the sender")
       .Count("receivers", &P::receivers_per_distance, 1, 100000, "", "receivers on each circle")
       .Count("packets", &P::packets, 1, 1000000, "", "packets the sender sends")
-      .Count("bytes", &P::packet_bytes, 1, 65000, "bytes", "UDP payload of each packet")
-      .Count("seed", &P::seed, 0, 4294967295.0, "", "random seed");
+      .Count("bytes", &P::packet_bytes, 1, 65000, "bytes", "UDP payload of each packet");
   l.Include(&P::radio, RadioParamList(/*propagation=*/true));
   return l;
 }

@@ -31,6 +31,13 @@ class McxAppHelper {
     for (uint32_t i = 0; i < nodes.GetN(); ++i) apps.Add(Install(nodes.Get(i)));
     return apps;
   }
+  /// Fixes the random streams of every App in `apps`, from `stream` on; returns how many it used.
+  static int64_t AssignStreams(const ns3::ApplicationContainer& apps, int64_t stream) {
+    int64_t used = 0;
+    for (uint32_t i = 0; i < apps.GetN(); ++i)
+      if (auto app = ns3::DynamicCast<App>(apps.Get(i))) used += app->AssignStreams(stream + used);
+    return used;
+  }
 
  private:
   ns3::ObjectFactory factory_;
@@ -40,17 +47,6 @@ using KmsHelper = McxAppHelper<KmsApp>;
 using GmsHelper = McxAppHelper<GmsApp>;
 using McxServerHelper = McxAppHelper<McxServerApp>;
 using UeClientHelper = McxAppHelper<UeApp>;
-
-/// The off-network client's helper: also fixes its random streams (PTT load, protocol timers).
-class OffnetMcpttHelper : public McxAppHelper<OffnetMcpttApp> {
- public:
-  /// Assigns streams from `stream` to every OffnetMcpttApp in `apps`; returns how many it used.
-  static int64_t AssignStreams(const ns3::ApplicationContainer& apps, int64_t stream) {
-    int64_t used = 0;
-    for (uint32_t i = 0; i < apps.GetN(); ++i)
-      if (auto app = ns3::DynamicCast<OffnetMcpttApp>(apps.Get(i))) used += app->AssignStreams(stream + used);
-    return used;
-  }
-};
+using OffnetMcpttHelper = McxAppHelper<OffnetMcpttApp>;
 
 }  // namespace mcx::models

@@ -37,8 +37,6 @@ TypeId McxApp::GetTypeId() {
                         MakeDoubleChecker<double>(0.0))
           .AddAttribute("Tls", "Model TLS on the HTTPS interfaces (handshake and records).", BooleanValue(true),
                         MakeBooleanAccessor(&McxApp::m_tls), MakeBooleanChecker())
-          .AddAttribute("Seed", "Seed of this node's crypto DRBG.", UintegerValue(1),
-                        MakeUintegerAccessor(&McxApp::m_seed), MakeUintegerChecker<uint64_t>())
           .AddAttribute("StartUnixTime", "Calendar date of simulation time 0 (Unix seconds).",
                         UintegerValue(security::naming::kEpochUnix), MakeUintegerAccessor(&McxApp::m_startUnix),
                         MakeUintegerChecker<uint64_t>())
@@ -51,8 +49,13 @@ TypeId McxApp::GetTypeId() {
   return tid;
 }
 
-McxApp::McxApp() = default;
+McxApp::McxApp() : m_random(CreateObject<UniformRandomVariable>()) {}
 McxApp::~McxApp() = default;
+
+int64_t McxApp::AssignStreams(int64_t stream) {
+  m_random->SetStream(stream);
+  return 1;
+}
 
 std::string McxApp::Name() const { return "node" + std::to_string(GetNode()->GetId()); }
 
@@ -70,7 +73,7 @@ void McxApp::StartHost(bool http) {
   c.cost.device_factor = m_deviceFactor;
   c.tls.enabled = m_tls;
   c.start_unix = m_startUnix;
-  host_ = std::make_unique<Ns3Host>(GetNode(), c, std::make_unique<crypto::HmacDrbg>(m_seed, Name()));
+  host_ = std::make_unique<Ns3Host>(GetNode(), c, m_random, Name());
   host_->on_sent = [this](uint32_t bytes) { m_txTrace(bytes); };
   host_->on_crypto_job = [this](double seconds, const crypto::OpCounts&) { m_cryptoJobTrace(seconds); };
   procedures::SipTimers t;
@@ -90,6 +93,7 @@ void McxApp::DoDispose() {
   sip_.reset();  // before the host it uses
   if (host_) host_->Stop();
   host_.reset();
+  m_random = nullptr;
   Application::DoDispose();
 }
 

@@ -1,10 +1,11 @@
 // The base of the on-network MCX applications: a node's procedure host and SIP stack, with the
 // attributes they share (ports, SIP transport and RFC 3261 timers, worker cores, device cost
-// factor, TLS, the node's DRBG seed, the scenario's date) and the trace sources every one has.
+// factor, TLS, the scenario's date), its random stream and the trace sources every one has.
 #pragma once
 
 #include <ns3/application.h>
 #include <ns3/nstime.h>
+#include <ns3/random-variable-stream.h>
 #include <ns3/traced-callback.h>
 
 #include <memory>
@@ -28,6 +29,10 @@ class McxApp : public ns3::Application {
   /// A failed procedure or check (its name, e.g. "csk_upload_signature_invalid").
   typedef void (*ErrorCallback)(std::string error);
 
+  /// Fixes the stream of the node's randomness (the host's draws and the seed of its crypto
+  /// DRBG); returns how many streams it used.
+  int64_t AssignStreams(int64_t stream);
+
  protected:
   void DoDispose() override;
   void StopApplication() override;
@@ -46,8 +51,8 @@ class McxApp : public ns3::Application {
   uint32_t m_cores = 1;
   double m_deviceFactor = 1.0;
   bool m_tls = true;
-  uint64_t m_seed = 1;
   uint64_t m_startUnix = 0;
+  ns3::Ptr<ns3::UniformRandomVariable> m_random;
   std::unique_ptr<Ns3Host> host_;
   std::unique_ptr<procedures::SipStack> sip_;
   ns3::TracedCallback<uint32_t> m_txTrace;

@@ -49,10 +49,20 @@ struct Ns3Host::Conn {
   std::deque<std::function<void(crypto::Result<HttpResponse>)>> waiting;  ///< client: responses owed
 };
 
-Ns3Host::Ns3Host(Ptr<Node> node, Config cfg, std::unique_ptr<crypto::Rng> drbg)
+std::unique_ptr<crypto::HmacDrbg> DrbgFromStream(Ptr<UniformRandomVariable> stream, std::string_view personalization) {
+  crypto::Bytes seed;
+  for (int i = 0; i < 8; ++i) {
+    const uint32_t word = stream->GetInteger(0, 0xffffffffu);
+    for (int b = 0; b < 4; ++b) seed.push_back(static_cast<uint8_t>(word >> (8 * b)));
+  }
+  return std::make_unique<crypto::HmacDrbg>(seed, crypto::ByteView(personalization));
+}
+
+Ns3Host::Ns3Host(Ptr<Node> node, Config cfg, Ptr<UniformRandomVariable> random, std::string_view drbg_name)
     : node_(node),
       cfg_(std::move(cfg)),
-      drbg_(std::move(drbg)),
+      drbg_(DrbgFromStream(random, drbg_name)),
+      uniform_(random),
       jobs_(cfg_.cost, cfg_.cores, [] { return Simulator::Now().GetSeconds(); },
             [this](double at, std::function<void()> fn) {
               if (completions_.size() > 64)
@@ -75,16 +85,7 @@ Ns3Host::Ns3Host(Ptr<Node> node, Config cfg, std::unique_ptr<crypto::Rng> drbg)
 
 Ns3Host::~Ns3Host() { Stop(); }
 
-int64_t Ns3Host::AssignStreams(int64_t stream) {
-  if (!uniform_) uniform_ = CreateObject<UniformRandomVariable>();
-  uniform_->SetStream(stream);
-  return 1;
-}
-
-double Ns3Host::Uniform() {
-  if (!uniform_) uniform_ = CreateObject<UniformRandomVariable>();
-  return uniform_->GetValue();
-}
+double Ns3Host::Uniform() { return uniform_->GetValue(); }
 
 void Ns3Host::Start() {
   if (on_sip) {

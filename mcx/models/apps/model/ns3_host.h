@@ -1,6 +1,6 @@
 // The procedures' host over ns-3 (mcx/procedures/host.h): the simulator's clock and events, SIP on
 // a UDP socket and on TCP connections, HTTPS (the TLS model over TCP) as client and server, UDP
-// datagram ports, the node's DRBG and an ns-3 random stream, and the node's worker cores running
+// datagram ports, the node's randomness (an ns-3 stream and a DRBG seeded from it), and the node's worker cores running
 // each job's crypto (JobQueue). Every application of a node (the on-network client and the
 // off-network one alike) reaches the world through one.
 #pragma once
@@ -14,17 +14,24 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mcx/crypto/rng.h"
 #include "mcx/procedures/cost_model.h"
 #include "mcx/procedures/host.h"
 #include "mcx/procedures/transport/tls_model.h"
+#include "mcx/security/naming_plan.h"
 
 namespace mcx::models {
 
 /// An IPv4 address in dotted form (as procedures::Endpoint holds it).
 std::string Ipv4String(ns3::Ipv4Address a);
+
+/// A crypto DRBG seeded with 32 bytes drawn from `stream`, so that RngSeedManager's seed and run
+/// reach keys and nonces as they reach every other draw; `personalization` tells DRBGs apart.
+std::unique_ptr<crypto::HmacDrbg> DrbgFromStream(ns3::Ptr<ns3::UniformRandomVariable> stream,
+                                                 std::string_view personalization);
 
 class Ns3Host : public procedures::Host {
  public:
@@ -35,10 +42,12 @@ class Ns3Host : public procedures::Host {
     uint32_t cores = 1;
     procedures::CostModel cost;
     procedures::TlsModelConfig tls;
-    uint64_t start_unix = 1790000000;
+    uint64_t start_unix = security::naming::kEpochUnix;
   };
-  /// `drbg` is the node's crypto randomness (seeded by the scenario).
-  Ns3Host(ns3::Ptr<ns3::Node> node, Config cfg, std::unique_ptr<crypto::Rng> drbg);
+  /// `random` is the node's ns-3 stream (its application fixes its number): Uniform() draws from
+  /// it and the node's crypto DRBG, personalised with `drbg_name`, is seeded from it.
+  Ns3Host(ns3::Ptr<ns3::Node> node, Config cfg, ns3::Ptr<ns3::UniformRandomVariable> random,
+          std::string_view drbg_name);
   ~Ns3Host() override;
   Ns3Host(const Ns3Host&) = delete;
   Ns3Host& operator=(const Ns3Host&) = delete;
@@ -50,10 +59,6 @@ class Ns3Host : public procedures::Host {
   void Stop();
   /// Opens a UDP port; each datagram that arrives is one job for `handler` (sender, bytes).
   void OpenDatagram(uint16_t port, std::function<void(const procedures::Endpoint&, crypto::ByteView)> handler);
-  /// The ns-3 random variable behind Uniform() (made on first use when none is given).
-  void SetUniform(ns3::Ptr<ns3::UniformRandomVariable> uniform) { uniform_ = uniform; }
-  /// Fixes the random stream of Uniform(); returns how many streams it used.
-  int64_t AssignStreams(int64_t stream);
   /// Runs `fn` as one job (application-level triggers such as a scheduled rekey or a PTT press
   /// that computes crypto).
   void Dispatch(const std::function<void()>& fn) { jobs_.Dispatch(fn); }

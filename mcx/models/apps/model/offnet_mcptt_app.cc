@@ -134,7 +134,7 @@ OffnetMcpttApp::~OffnetMcpttApp() = default;
 int64_t OffnetMcpttApp::AssignStreams(int64_t stream) {
   gap_->SetStream(stream);
   talk_->SetStream(stream + 1);
-  uniform_->SetStream(stream + 2);  // the host's U(0, 1): TS 24.379's random timers
+  uniform_->SetStream(stream + 2);  // the host's: TS 24.379's random timers and the DRBG's seed
   return 3;
 }
 
@@ -214,9 +214,7 @@ void OffnetMcpttApp::StartApplication() {
   Ns3Host::Config hc;
   hc.start_unix = m_startUnix;
   hc.cost.device_factor = m_deviceFactor;
-  host_ = std::make_unique<Ns3Host>(GetNode(), hc,
-                                    std::make_unique<crypto::HmacDrbg>(m_ssrc, "offnet-private-call " + m_userId));
-  host_->SetUniform(uniform_);
+  host_ = std::make_unique<Ns3Host>(GetNode(), hc, uniform_, "offnet-mcptt " + m_userId);
   host_->OpenDatagram(m_floorPort, [this](const procedures::Endpoint&, crypto::ByteView b) { OnFloorPacket(b); });
   host_->OpenDatagram(m_mediaPort, [this](const procedures::Endpoint&, crypto::ByteView b) { OnMediaPacket(b); });
   m_destination = m_group;
