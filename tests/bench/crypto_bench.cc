@@ -4,6 +4,7 @@
 
 #include "mcx/crypto/eccsi.h"
 #include "mcx/security/identity.h"
+#include "mcx/security/naming_plan.h"
 #include "mcx/crypto/sakke.h"
 
 namespace {
@@ -15,7 +16,7 @@ struct Fixture {
   HmacDrbg rng{1, "bench"};
   eccsi::KmsSecret ksak = *eccsi::KmsSecret::Generate(rng);
   sakke::MasterSecret z = *sakke::MasterSecret::Generate(rng);
-  Bytes uid = Uid("sip:alice@example.org", "kms.example.org", KeyPeriod{2592000, 0}, 1500);
+  Bytes uid = Uid(naming::UserUri("alice"), naming::KmsUri(), naming::DefaultKeyPeriod(), 1500);
   eccsi::UserKey key = *ksak.Issue(uid, rng);
   Bytes rsk = *z.IssueRsk(uid);
   eccsi::Signer signer = *eccsi::Signer::Create(ksak.Kpak(), uid, key.ssk, key.pvt);
@@ -55,7 +56,7 @@ void BM_KmsIssueKeySet(benchmark::State& s) {
   // One user's key set for one period: UID, SSK+PVT and RSK.
   uint64_t period = 0;
   for (auto _ : s) {
-    Bytes uid = Uid("sip:bob@example.org", "kms.example.org", KeyPeriod{2592000, 0}, ++period);
+    Bytes uid = Uid(naming::UserUri("bob"), naming::KmsUri(), naming::DefaultKeyPeriod(), ++period);
     benchmark::DoNotOptimize(F().ksak.Issue(uid, F().rng));
     benchmark::DoNotOptimize(F().z.IssueRsk(uid));
   }

@@ -21,6 +21,7 @@
 #include "mcx/security/kms.h"
 #include "mcx/security/mikey_sakke.h"
 #include "mcx/crypto/sakke.h"
+#include "mcx/security/naming_plan.h"
 
 namespace {
 
@@ -84,8 +85,8 @@ Row TimedRow(const char* name, const std::function<void()>& ours, const std::fun
 
 int main() {
   HmacDrbg rng(7, "compare");
-  const uint64_t ntp = UnixToNtpSeconds(1790000000);
-  auto kms = *kms::Kms::Create("kms.example.org", KeyPeriod{2592000, 0}, rng);
+  const uint64_t ntp = UnixToNtpSeconds(naming::kEpochUnix);
+  auto kms = *kms::Kms::Create(naming::KmsUri(), naming::DefaultKeyPeriod(), rng);
   const auto info = *kms.certificate().PublicInfo();
   auto alice_ks = *kms.Provision("sip:alice@example.org", ntp, rng);
   auto bob_ks = *kms.Provision("sip:bob@example.org", ntp, rng);

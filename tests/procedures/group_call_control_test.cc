@@ -8,6 +8,7 @@
 #include "tests/support/fake_network.h"
 #include "tests/support/monp_samples.h"
 #include "mcx/procedures/offnet/group_call_control.h"
+#include "mcx/security/naming_plan.h"
 
 using namespace mcx::procedures;
 using namespace mcx::codec;
@@ -169,7 +170,7 @@ TEST(GroupCallControl, AMemberOfTheEarlierCallAnswersALaterCallsAnnouncementAtOn
   const uint64_t before = a.control->announcements_sent();
   MonpGroupCallMessage later = Announcement();
   later.call_id = static_cast<uint16_t>(*a.control->call_id() + 1);
-  later.call_start_time = 1790000000 + 100;  // started after a's call
+  later.call_start_time = mcx::security::naming::kEpochUnix + 100;  // started after a's call
   a.control->Receive(Encode(later));
   g.net.RunUntil(1.0 + 1.0 / 12);
   EXPECT_EQ(a.control->announcements_sent(), before + 1);

@@ -8,14 +8,15 @@
 #include "mcx/procedures/onnet/kms_service.h"
 #include "mcx/procedures/onnet/mcx_server.h"
 #include "mcx/procedures/onnet/ue_client.h"
+#include "mcx/security/naming_plan.h"
 
 namespace mcx::testing {
 namespace {
 
 using namespace procedures;
 
-const std::string kKmsUri = "kms.mcx.example.org";
-const std::string kGroup = "sip:fire-crew@mcx.example.org";
+const std::string kKmsUri = security::naming::KmsUri();
+const std::string kGroup = security::naming::UserUri("fire-crew");
 
 Provisioned ProvisionOn(FakeNetwork& net, FakeHost& node, const std::string& uri) {
   std::optional<Provisioned> out;
@@ -31,10 +32,10 @@ Provisioned ProvisionOn(FakeNetwork& net, FakeHost& node, const std::string& uri
 }
 
 struct World {
-  explicit World(GmkTransport transport, int members, std::string gms_identity = "sip:gms@mcx.example.org") {
+  explicit World(GmkTransport transport, int members, std::string gms_identity = security::naming::GmsUri()) {
     auto& kms_node = net.Add("10.0.0.1", 1);
     crypto::HmacDrbg kms_rng(99, "kms");
-    kms = std::make_unique<KmsService>(kms_node, *security::kms::Kms::Create(kKmsUri, security::KeyPeriod{2592000, 0}, kms_rng));
+    kms = std::make_unique<KmsService>(kms_node, *security::kms::Kms::Create(kKmsUri, security::naming::DefaultKeyPeriod(), kms_rng));
     kms_node.http_handler = [this](const HttpRequest& r) { return kms->Handle(r); };
     auto& gms_node = net.Add("10.0.0.2", 2);
     auto& mcx_node = net.Add("10.0.0.3", 3);
@@ -51,7 +52,7 @@ struct World {
     mcx_node.sip_handler = [this](const Endpoint& f, const SipMessage& m) { mcx->OnSipRequest(f, m); };
     mcx_node.sip().SetStrayResponseHandler([this](const SipMessage& r) { mcx->OnRelayedResponse(r); });
     std::vector<std::string> uris;
-    for (int i = 0; i < members; ++i) uris.push_back("sip:ue" + std::to_string(i) + "@mcx.example.org");
+    for (int i = 0; i < members; ++i) uris.push_back(security::naming::UeUri(i));
     gms->AddGroup(kGroup, uris);
     for (int i = 0; i < members; ++i) {
       procedures::CostModel handset;
@@ -139,7 +140,7 @@ TEST(Procedures, MemberLeaveRekeyExcludesTheLeaver) {
   World w(GmkTransport::kSip, 3);
   w.AtGms([&] { w.gms->Rekey(kGroup); });
   w.net.RunUntil(w.net.now() + 10);
-  w.AtGms([&] { w.gms->RemoveMember(kGroup, "sip:ue2@mcx.example.org"); });
+  w.AtGms([&] { w.gms->RemoveMember(kGroup, security::naming::UeUri(2)); });
   w.net.RunUntil(w.net.now() + 10);
   const uint32_t id = w.gms->CurrentGmkId(kGroup);
   EXPECT_NE(w.ues[0]->key_store().FindByKeyId(id), nullptr);
@@ -164,7 +165,7 @@ TEST(Procedures, RevocationEndsTheSecurityContext) {
 
 TEST(Procedures, ForgedGmsIsRejectedAndReported) {
   // A "GMS" whose identity is a valid KMS identity but not the authorised GMS identity.
-  World w(GmkTransport::kSip, 3, "sip:mallory@mcx.example.org");
+  World w(GmkTransport::kSip, 3, security::naming::UserUri("mallory"));
   w.AtGms([&] { w.gms->Rekey(kGroup); });
   w.net.RunUntil(w.net.now() + 10);
   const uint32_t id = w.gms->CurrentGmkId(kGroup);

@@ -9,6 +9,7 @@
 #include "mcx/crypto/rng.h"
 #include "mcx/security/call_protection.h"
 #include "mcx/security/kms.h"
+#include "mcx/security/naming_plan.h"
 #include "tests/support/fake_network.h"
 
 using namespace mcx::procedures;
@@ -25,7 +26,7 @@ struct World {
   double delay_s = 0.0365;
   uint32_t drop_first = 0;
   HmacDrbg rng{3, "monp"};
-  const uint64_t unix0 = 1790000000;
+  const uint64_t unix0 = naming::kEpochUnix;
   std::optional<Kms> kms;
   std::vector<mikey_sakke::KmsPublicInfo> info;
   std::map<std::string, std::unique_ptr<mikey_sakke::LocalIdentity>> ids;
@@ -34,7 +35,7 @@ struct World {
   double tfp1_s = 0.040;
 
   World() {
-    kms = std::move(Kms::Create("kms.example.org", KeyPeriod{2592000, 0}, rng)).value();
+    kms = std::move(Kms::Create(naming::KmsUri(), naming::DefaultKeyPeriod(), rng)).value();
     info.push_back(*kms->certificate().PublicInfo());
     net.start_unix = unix0;
     net.route_datagram = [this](mcx::testing::FakeHost& from, uint16_t port, const mcx::testing::Endpoint& to,
@@ -134,7 +135,7 @@ TEST(PrivateCall, NoAnswerAfterCfp1Requests) {
 TEST(PrivateCall, ACalleeOfAnotherKmsRejectsWithE2eSecurityFailure) {
   World w;
   HmacDrbg other_rng(9, "other");
-  auto other = Kms::Create("kms.other.org", KeyPeriod{2592000, 0}, other_rng);
+  auto other = Kms::Create(naming::KmsUri(naming::kForeignDomain), naming::DefaultKeyPeriod(), other_rng);
   auto& alice = w.Add("sip:alice@example.org", "10.0.0.1", *w.kms);
   // Mallory's key set comes from a KMS alice's domain does not know; she cannot open the PCK.
   w.info.clear();

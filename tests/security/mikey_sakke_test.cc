@@ -210,7 +210,7 @@ TEST_F(MikeySakke, WrongReceiver) {
 TEST_F(MikeySakke, ExpiredKeyPeriodAndClockSkew) {
   Created c = Make(Distribution::kGmk, kGms, kAlice, 0x0123abcd, GroupOpts());
   ReceiveContext ctx = Ctx(Distribution::kGmk, {kGms});
-  ctx.ntp_now += 2592000;  // one key period later: alice's key set is no longer current
+  ctx.ntp_now += naming::kKeyPeriodSeconds;  // one key period later: alice's key set is no longer current
   EXPECT_EQ(ProcessIMessage(c.message, D().Identity(kAlice), ctx).error(), Error::kKeyPeriodNotCurrent);
   ctx = Ctx(Distribution::kGmk, {kGms});
   ctx.ntp_now += 600;

@@ -15,6 +15,7 @@
 #include "mcx/procedures/cost_model.h"
 #include "mcx/procedures/host.h"
 #include "mcx/procedures/transport/sip_stack.h"
+#include "mcx/security/naming_plan.h"
 
 namespace mcx::testing {
 
@@ -73,7 +74,7 @@ class FakeHost : public procedures::Host {
 class FakeNetwork {
  public:
   double latency = 0.010;
-  uint64_t start_unix = 1790000000;
+  uint64_t start_unix = mcx::security::naming::kEpochUnix;
   /// Returns true to drop a SIP datagram (from, to, message text).
   std::function<bool(const Endpoint&, const Endpoint&, const std::string&)> drop;
   /// Where a UDP datagram goes; by default to the host `to.host` after `latency`. Tests replace it

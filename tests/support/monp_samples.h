@@ -2,6 +2,7 @@
 #pragma once
 
 #include "mcx/codec/monp.h"
+#include "mcx/security/naming_plan.h"
 
 namespace mcx::testing {
 
@@ -10,7 +11,7 @@ inline codec::MonpGroupCallMessage Announcement() {
   a.type = codec::MonpType::kGroupCallAnnouncement;
   a.call_id = 0x1234;
   a.refresh_interval_ms = 10000;
-  a.call_start_time = 1790000000;
+  a.call_start_time = mcx::security::naming::kEpochUnix;
   a.last_call_type_change_time = 1790000001;
   a.group_id = "sip:g@x";
   a.sdp = "v=0\r\n";
