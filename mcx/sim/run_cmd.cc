@@ -182,6 +182,7 @@ int RunScenario(const std::vector<std::string>& argv) {
     params["ns3"] = ns3;
   }
 
+  if (auto why = s.Check(given)) throw UsageError(*why);
   std::error_code ec;
   std::filesystem::create_directories(*out, ec);
   if (ec) throw std::runtime_error("cannot create " + *out + ": " + ec.message());

@@ -10,23 +10,11 @@
 
 #include "mcx/crypto/base64.h"
 #include "mcx/security/kms.h"
+#include "tests/support/cli_runner.h"
 #include "tests/support/testdata.h"
 
 namespace mcx::test {
 namespace {
-
-struct CliRun {
-  int status;
-  std::string out, err;
-  nlohmann::json Json() const { return nlohmann::json::parse(out); }
-};
-
-std::string Slurp(const std::string& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 class Toolkit : public ::testing::Test {
  protected:
@@ -41,11 +29,7 @@ class Toolkit : public ::testing::Test {
   }
   static void TearDownTestSuite() { std::system(("rm -rf " + dir_).c_str()); }
 
-  static CliRun Mcx(const std::string& args) {
-    const std::string out = dir_ + "/stdout", err = dir_ + "/stderr";
-    const int rc = std::system((std::string(MCXSIM_BIN) + " " + args + " >" + out + " 2>" + err).c_str());
-    return CliRun{WEXITSTATUS(rc), Slurp(out), Slurp(err)};
-  }
+  static CliRun Mcx(const std::string& args) { return RunMcxsim(args, dir_); }
   static std::string P(const std::string& name) { return dir_ + "/" + name; }
   static std::string Cert() { return " --kms-cert " + P("kms/kms-init.xml"); }
   static std::string CreateGmk(const std::string& out, const std::string& extra = "") {

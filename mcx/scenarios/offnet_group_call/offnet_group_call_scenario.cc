@@ -102,7 +102,7 @@ const Scenario& OffnetGroupCallScenario() {
        {"call_control_messages", "", "GROUP CALL PROBEs and ANNOUNCEMENTs sent"}},
       {},
       [](const OffnetGroupCallParams& p) -> std::optional<std::string> {
-        if (auto why = p.radio.Invalid()) return why;
+        if (auto why = CheckRadio(p.radio)) return why;
         if (p.arrival_window_s >= p.duration_s) return std::string("--arrival-window must be shorter than --duration");
         if (p.unix_time != 0 && p.key_dir.empty()) return std::string("--time goes with --keys");
         return std::nullopt;

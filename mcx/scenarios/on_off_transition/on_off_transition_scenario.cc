@@ -131,7 +131,7 @@ const Scenario& OnOffTransitionScenario() {
       {"members.csv"},
       [](const OnOffTransitionParams& p) -> std::optional<std::string> {
         if (auto why = CheckOnnetWorld(p.world)) return why;
-        if (auto why = p.radio.Invalid()) return why;
+        if (auto why = CheckRadio(p.radio)) return why;
         return CheckOnOffTransition(p);
       },
       [](const OnOffTransitionParams& p) { return Output(RunOnOffTransition(p)); }});

@@ -6,9 +6,30 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <regex>
 #include <sstream>
 
 namespace mcx::scenarios {
+
+namespace {
+
+/// Whether ns-3 can read `value` as a value of `type` without aborting: numbers must be read
+/// whole (as ns-3's DeserializeFromString requires), times must be a number with an optional unit.
+bool WellFormed(const std::string& type, const std::string& value) {
+  auto whole = [&](auto x) {
+    std::istringstream in(value);
+    in >> x;
+    return !in.fail() && in.eof();
+  };
+  if (type == "ns3::UintegerValue") return value.find('-') == std::string::npos && whole(uint64_t{});
+  if (type == "ns3::IntegerValue") return whole(int64_t{});
+  if (type == "ns3::DoubleValue") return whole(double{});
+  if (type == "ns3::TimeValue")
+    return std::regex_match(value, std::regex(R"([+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?(s|ms|us|ns|ps|fs|min|h|d|y)?)"));
+  return true;  // the others refuse a bad value themselves
+}
+
+}  // namespace
 
 std::optional<std::string> SetAttributeDefault(const std::string& path, const std::string& value) {
   const auto split = path.rfind("::");
@@ -19,7 +40,9 @@ std::optional<std::string> SetAttributeDefault(const std::string& path, const st
   ns3::TypeId::AttributeInformation info;
   if (!tid.LookupAttributeByName(path.substr(split + 2), &info))
     return "no attribute " + path + " (--PrintAttributes=" + type + " lists them)";
-  if (!ns3::Config::SetDefaultFailSafe(path, ns3::StringValue(value)))
+  // ns-3 aborts on a badly formatted number or time instead of refusing it: check those first.
+  if (!WellFormed(info.checker->GetValueTypeName(), value) ||
+      !ns3::Config::SetDefaultFailSafe(path, ns3::StringValue(value)))
     return path + " does not take '" + value + "'";
   return std::nullopt;
 }

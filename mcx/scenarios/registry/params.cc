@@ -13,6 +13,7 @@ namespace {
 
 std::string Num(double v) {
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  if (v == std::floor(v) && std::fabs(v) < 1e18) return std::to_string(static_cast<long long>(v));
   std::ostringstream s;
   s.precision(12);
   s << v;

@@ -59,6 +59,9 @@ class Scenario {
   virtual const std::vector<std::string>& Files() const = 0;
   /// Every parameter's value for a run with `given` (defaults for the rest), in declaration order.
   virtual std::vector<std::pair<std::string, ParamValue>> Resolve(const ParamValues& given) const = 0;
+  /// Why the scenario cannot run with these values (a combination its declaration cannot say),
+  /// or nothing.
+  virtual std::optional<std::string> Check(const ParamValues& given) const = 0;
   /// Throws ParamError for values the scenario cannot run with; the run's failures throw
   /// std::runtime_error.
   virtual RunOutput Run(const ParamValues& given) const = 0;
@@ -93,11 +96,12 @@ class ScenarioOf : public Scenario {
     for (const ParamSpec& s : Params()) out.emplace_back(s.name, s.get(&p));
     return out;
   }
+  std::optional<std::string> Check(const ParamValues& given) const override {
+    return def_.check ? def_.check(Build(given)) : std::nullopt;
+  }
   RunOutput Run(const ParamValues& given) const override {
-    const P p = Build(given);
-    if (def_.check)
-      if (auto why = def_.check(p)) throw ParamError(*why);
-    return def_.run(p);
+    if (auto why = Check(given)) throw ParamError(*why);
+    return def_.run(Build(given));
   }
 
  private:

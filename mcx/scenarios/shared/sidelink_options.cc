@@ -1,6 +1,16 @@
 #include "mcx/scenarios/shared/sidelink_options.h"
 
+#include "mcx/models/sidelink/radio/sl_pool.h"
+
 namespace mcx::scenarios {
+
+std::optional<std::string> CheckRadio(const SidelinkRadioOptions& o) {
+  if (auto why = o.Invalid()) return why;
+  sidelink::SlCommPool pool = sidelink::SlCommPool::PreconfiguredDefault();
+  pool.periodSubframes = o.sc_period_ms;
+  if (auto why = pool.Validate()) return "sidelink pool: " + *why;
+  return sidelink::SlPoolMap(pool).CheckGrantFit(o.prbs, o.ktrp);
+}
 
 ParamList<SidelinkRadioOptions> RadioParamList(bool propagation) {
   using R = SidelinkRadioOptions;
@@ -9,7 +19,7 @@ ParamList<SidelinkRadioOptions> RadioParamList(bool propagation) {
       .Count("period", &R::sc_period_ms, 40, 320, "ms", "SC period: 40 60 70 80 120 140 160 240 280 320")
       .Count("mcs", &R::mcs, 0, 20, "", "PSSCH MCS")
       .Sets({"mcx::SlNetDevice::Mcs"})
-      .Count("prbs", &R::prbs, 1, 50, "", "PSSCH PRBs")
+      .Count("prbs", &R::prbs, 1, 110, "", "PSSCH PRBs per TB, contiguous in the data pool (50 PRBs)")
       .Sets({"mcx::SlNetDevice::PrbCount"})
       .Count("ktrp", &R::ktrp, 1, 8, "", "transport blocks per SC period (k_TRP: 1, 2, 4 or 8)")
       .Sets({"mcx::SlNetDevice::Ktrp"})

@@ -26,12 +26,19 @@ struct SidelinkRadioOptions {
   std::optional<std::string> Invalid() const {
     if (mcs > 20) return "PSSCH MCS is 0..20";
     if (ktrp != 1 && ktrp != 2 && ktrp != 4 && ktrp != 8) return "k_TRP is 1, 2, 4 or 8";
-    if (prbs == 0 || prbs > 50) return "PSSCH PRBs are 1..50";
+    if (prbs == 0) return "PSSCH PRBs are at least 1";
     for (uint32_t p : {40u, 60u, 70u, 80u, 120u, 140u, 160u, 240u, 280u, 320u})
       if (sc_period_ms == p) return std::nullopt;
     return "the SC period is one of 40 60 70 80 120 140 160 240 280 320 ms";
   }
 };
+
+/// Empty when the PC5 device can run these settings; otherwise why not, in one line. Beyond
+/// Invalid(), the pool the scenarios build (the pre-configured one with this SC period, as
+/// InstallSidelinkIpv4 sets it) must be valid and a grant of `prbs` PRBs and `ktrp` TBs must fit
+/// it (sidelink::SlPoolMap::CheckGrantFit), so every scenario's check rejects what the device
+/// would abort on, before anything is built.
+std::optional<std::string> CheckRadio(const SidelinkRadioOptions& o);
 
 /// The PC5 radio's parameters, declared once for every sidelink scenario; `propagation` adds the
 /// path-loss and decoding options (frequency, documented antenna heights, cumulative HARQ).

@@ -82,7 +82,7 @@ const Scenario& SidelinkPrrScenario() {
        {"packets_sent", "", "packets the sender sent"},
        {"bytes_on_air", "bytes", "TB and SCI copies on the air"}},
       {"prr_vs_distance.csv"},
-      [](const SidelinkPrrParams& p) { return p.radio.Invalid(); },
+      [](const SidelinkPrrParams& p) { return CheckRadio(p.radio); },
       [](const SidelinkPrrParams& p) { return Output(RunSidelinkPrr(p)); }});
   return s;
 }

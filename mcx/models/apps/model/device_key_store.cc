@@ -23,22 +23,31 @@ TypeId DeviceKeyStore::GetTypeId() {
 
 DeviceKeyStore::DeviceKeyStore() : store_(std::make_shared<security::KeyStore>()) {
   store_->on_stored = [this](const security::StoredKey& k) {
-    NS_LOG_INFO("stored " << security::KeyPurposeName(k.purpose) << " " << std::hex << k.key_id << std::dec
+    NS_LOG_INFO(Owner() << "stored " << security::KeyPurposeName(k.purpose) << " " << std::hex << k.key_id << std::dec
                           << (k.group_uri.empty() ? "" : " of " + k.group_uri) << (k.revoked ? " (revoked)" : ""));
     m_keyStoredTrace(k.key_id, security::KeyPurposeName(k.purpose), k.group_uri, k.revoked);
   };
 }
 
+std::string DeviceKeyStore::Owner() const {
+  // Not GetObject<Node>(): a lookup reorders the aggregate, and so the order of its disposal.
+  return m_nodeId ? "node " + std::to_string(*m_nodeId) + ": " : std::string();
+}
+
 Ptr<DeviceKeyStore> DeviceKeyStore::Of(Ptr<Node> node) {
+  NS_LOG_FUNCTION(node);
   Ptr<DeviceKeyStore> s = node->GetObject<DeviceKeyStore>();
   if (!s) {
+    NS_LOG_LOGIC("node " << node->GetId() << ": new key store");
     s = CreateObject<DeviceKeyStore>();
+    s->m_nodeId = node->GetId();
     node->AggregateObject(s);
   }
   return s;
 }
 
 void DeviceKeyStore::DoDispose() {
+  NS_LOG_FUNCTION(this);
   store_->on_stored = nullptr;
   Object::DoDispose();
 }

@@ -9,6 +9,7 @@
 #include <ns3/traced-callback.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "mcx/security/key_store.h"
@@ -36,6 +37,9 @@ class DeviceKeyStore : public ns3::Object {
   void DoDispose() override;
 
  private:
+  /// "node <id>: " of the node it is aggregated to, for the log.
+  std::string Owner() const;
+  std::optional<uint32_t> m_nodeId;  ///< the node's ID, for the log
   std::shared_ptr<security::KeyStore> store_;
   ns3::TracedCallback<uint32_t, std::string, std::string, bool> m_keyStoredTrace;
 };

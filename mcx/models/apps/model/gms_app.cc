@@ -52,17 +52,20 @@ GmsApp::GmsApp() = default;
 GmsApp::~GmsApp() = default;
 
 void GmsApp::DoDispose() {
+  NS_LOG_FUNCTION(this);
   m_periodicEvent.Cancel();
   service_.reset();
   McxKmsClientApp::DoDispose();
 }
 
 void GmsApp::StopApplication() {
+  NS_LOG_FUNCTION(this);
   m_periodicEvent.Cancel();
   McxKmsClientApp::StopApplication();
 }
 
 void GmsApp::AddGroup(const std::string& group, const std::vector<std::string>& members) {
+  NS_LOG_FUNCTION(this << group << members.size());
   if (service_)
     service_->AddGroup(group, members);
   else
@@ -70,45 +73,55 @@ void GmsApp::AddGroup(const std::string& group, const std::vector<std::string>& 
 }
 
 void GmsApp::AddMixingServer(const std::string& uri, Ipv4Address address) {
+  NS_LOG_FUNCTION(this << uri << address);
   mixing_.emplace_back(uri, procedures::Endpoint{Ipv4String(address), m_sipPort});
 }
 
 void GmsApp::PeriodicRekey() {
+  NS_LOG_FUNCTION(this);
   if (service_)
     for (const auto& g : service_->Groups()) Rekey(g);
   m_periodicEvent = Simulator::Schedule(m_rekeyPeriod, &GmsApp::PeriodicRekey, this);
 }
 
 void GmsApp::Rekey(const std::string& group) {
+  NS_LOG_FUNCTION(this << group);
   if (!service_) return Fail("rekey_before_provisioning");
   NS_LOG_INFO(m_gmsUri << ": rekey of " << group);
   host_->Dispatch([&] { service_->Rekey(group); });
 }
 
 void GmsApp::RemoveMember(const std::string& group, const std::string& member) {
+  NS_LOG_FUNCTION(this << group << member);
   if (!service_) return Fail("rekey_before_provisioning");
   NS_LOG_INFO(m_gmsUri << ": " << member << " leaves " << group);
   host_->Dispatch([&] { service_->RemoveMember(group, member); });
 }
 
 void GmsApp::Revoke(const std::string& group) {
+  NS_LOG_FUNCTION(this << group);
   if (!service_) return Fail("rekey_before_provisioning");
   NS_LOG_INFO(m_gmsUri << ": revokes the GMK of " << group);
   host_->Dispatch([&] { service_->Revoke(group); });
 }
 
 void GmsApp::StartApplication() {
+  NS_LOG_FUNCTION(this);
   StartHost(true);
   host_->on_http = [this](const procedures::HttpRequest& r) {
     if (!service_) {
       procedures::HttpResponse busy;
       busy.status = 503;
       busy.reason = "Service Unavailable";
+      NS_LOG_INFO(m_gmsUri << ": not provisioned yet: 503 to " << r.method << " " << r.target);
       return busy;
     }
-    return service_->OnHttpRequest(r);
+    procedures::HttpResponse response = service_->OnHttpRequest(r);
+    NS_LOG_INFO(m_gmsUri << ": serves " << r.method << " " << r.target << ": " << response.status);
+    return response;
   };
   sip_->SetRequestHandler([this](const procedures::Endpoint& from, const procedures::SipMessage& m) {
+    NS_LOG_INFO(m_gmsUri << ": " << m.Method() << " from " << m.FromUri() << (service_ ? "" : " (503: not provisioned yet)"));
     if (service_)
       service_->OnSipRequest(from, m);
     else
@@ -118,7 +131,10 @@ void GmsApp::StartApplication() {
   auto client = std::make_shared<procedures::KmsClient>(*host_, KmsEndpoint(), m_kmsUri, m_gmsUri);
   host_->Dispatch([&] {
     client->Provision([this, client](crypto::Result<procedures::Provisioned> p) {
-      if (!p) return Fail(std::string("provisioning_") + crypto::ErrorName(p.error()));
+      if (!p) {
+        NS_LOG_WARN(m_gmsUri << ": provisioning failed: " << crypto::ErrorName(p.error()));
+        return Fail(std::string("provisioning_") + crypto::ErrorName(p.error()));
+      }
       NS_LOG_INFO(m_gmsUri << ": provisioned by " << m_kmsUri);
       procedures::GmsConfig cfg;
       cfg.gms_uri = m_gmsUri;
@@ -134,12 +150,23 @@ void GmsApp::StartApplication() {
         m_outcomeTrace(o.group, o.member, o.gmk_id, o.rekey, o.answered - o.started, o.result);
       };
       service_->on_rekey_started = [this](const std::string& g, const security::IssuedGmk& k, uint32_t n) {
+        NS_LOG_INFO(m_gmsUri << ": rekey " << n << " of " << g << ": distributes GMK " << std::hex << k.id << std::dec
+                             << " (active "
+                             << (k.activation_time ? "from Unix " + std::to_string(k.activation_time) : std::string("at once"))
+                             << ", expires "
+                             << (k.expiry_time ? "at Unix " + std::to_string(k.expiry_time) : std::string("never"))
+                             << ") by "
+                             << (m_transport == procedures::GmkTransport::kSip ? "SIP NOTIFY" : "HTTP pull"));
         m_rekeyStartedTrace(g, k.id, n, k.activation_time, k.expiry_time);
       };
       service_->on_signalling_bytes = [this](const std::string& procedure, size_t bytes) {
+        NS_LOG_LOGIC(m_gmsUri << ": " << procedure << ": " << bytes << " bytes");
         m_signallingBytesTrace(procedure, static_cast<uint32_t>(bytes));
       };
       for (const auto& [g, m] : groups_) service_->AddGroup(g, m);
+      NS_LOG_INFO(m_gmsUri << ": serves " << groups_.size() << " groups"
+                           << (m_rekeyPeriod > Seconds(0) ? ", rekeys every " + std::to_string(m_rekeyPeriod.GetSeconds()) + " s"
+                                                          : std::string()));
       if (m_rekeyPeriod > Seconds(0)) m_periodicEvent = Simulator::Schedule(m_rekeyPeriod, &GmsApp::PeriodicRekey, this);
     });
   });

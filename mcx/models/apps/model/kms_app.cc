@@ -31,20 +31,26 @@ KmsApp::KmsApp() = default;
 KmsApp::~KmsApp() = default;
 
 void KmsApp::DoDispose() {
+  NS_LOG_FUNCTION(this);
   service_.reset();
   McxApp::DoDispose();
 }
 
 void KmsApp::StartApplication() {
+  NS_LOG_FUNCTION(this);
   StartHost(true);
   auto kms = security::kms::Kms::Create(m_kmsUri, security::KeyPeriod{m_keyPeriod, 0}, host_->Rng());
   if (!kms) return Fail(std::string("kms_creation_") + crypto::ErrorName(kms.error()));
   service_ = std::make_unique<procedures::KmsService>(*host_, std::move(kms).value());
   host_->on_http = [this](const procedures::HttpRequest& r) {
-    NS_LOG_INFO(m_kmsUri << ": " << r.method << " " << r.target);
-    return service_->Handle(r);
+    NS_LOG_LOGIC(m_kmsUri << ": " << r.method << " " << r.target);
+    procedures::HttpResponse response = service_->Handle(r);
+    NS_LOG_INFO(m_kmsUri << ": serves " << r.method << " " << r.target << ": " << response.status << " "
+                         << response.reason);
+    return response;
   };
   host_->Start();
+  NS_LOG_INFO(m_kmsUri << ": KMS ready (key period " << m_keyPeriod << " s)");
 }
 
 }  // namespace mcx::models

@@ -53,6 +53,7 @@ McxApp::McxApp() : m_random(CreateObject<UniformRandomVariable>()) {}
 McxApp::~McxApp() = default;
 
 int64_t McxApp::AssignStreams(int64_t stream) {
+  NS_LOG_FUNCTION(this << stream);
   m_random->SetStream(stream);
   return 1;
 }
@@ -65,6 +66,7 @@ void McxApp::Fail(const std::string& error) {
 }
 
 void McxApp::StartHost(bool http) {
+  NS_LOG_FUNCTION(this << http);
   Ns3Host::Config c;
   c.sip_port = m_sipPort;
   c.http_port = m_httpPort;
@@ -86,10 +88,12 @@ void McxApp::StartHost(bool http) {
 }
 
 void McxApp::StopApplication() {
+  NS_LOG_FUNCTION(this);
   if (host_) host_->Stop();
 }
 
 void McxApp::DoDispose() {
+  NS_LOG_FUNCTION(this);
   sip_.reset();  // before the host it uses
   if (host_) host_->Stop();
   host_.reset();

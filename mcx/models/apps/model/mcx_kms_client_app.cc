@@ -1,5 +1,6 @@
 #include "mcx/models/apps/model/mcx_kms_client_app.h"
 
+#include <ns3/log.h>
 #include <ns3/string.h>
 
 #include "mcx/security/naming_plan.h"
@@ -8,6 +9,7 @@ namespace mcx::models {
 
 using namespace ns3;
 
+NS_LOG_COMPONENT_DEFINE("McxKmsClientApp");
 NS_OBJECT_ENSURE_REGISTERED(McxKmsClientApp);
 
 TypeId McxKmsClientApp::GetTypeId() {
@@ -23,6 +25,7 @@ TypeId McxKmsClientApp::GetTypeId() {
 }
 
 procedures::Endpoint McxKmsClientApp::KmsEndpoint() const {
+  NS_LOG_FUNCTION(this);
   return procedures::Endpoint{Ipv4String(m_kmsAddress), m_httpPort};
 }
 

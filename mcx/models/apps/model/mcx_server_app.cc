@@ -33,27 +33,36 @@ McxServerApp::McxServerApp() = default;
 McxServerApp::~McxServerApp() = default;
 
 void McxServerApp::DoDispose() {
+  NS_LOG_FUNCTION(this);
   server_.reset();
   McxKmsClientApp::DoDispose();
 }
 
 void McxServerApp::StartApplication() {
+  NS_LOG_FUNCTION(this);
   StartHost(false);
   sip_->SetRequestHandler([this](const procedures::Endpoint& from, const procedures::SipMessage& m) {
-    NS_LOG_LOGIC(m_mdsiUri << ": " << m.Method() << " from " << m.FromUri());
+    NS_LOG_INFO(m_mdsiUri << ": " << m.Method() << " from " << m.FromUri()
+                          << (m.Method() == "REGISTER" ? " (registration with its CSK upload)" : ""));
     if (server_)
       server_->OnSipRequest(from, m);
-    else
+    else {
+      NS_LOG_INFO(m_mdsiUri << ": not provisioned yet: 503 to " << m.FromUri());
       sip_->SendResponse(from, procedures::SipMessage::Response(503, "Service Unavailable", m));
+    }
   });
   sip_->SetStrayResponseHandler([this](const procedures::SipMessage& r) {
+    NS_LOG_LOGIC(m_mdsiUri << ": relays a " << r.Status() << " response");
     if (server_) server_->OnRelayedResponse(r);
   });
   host_->Start();
   auto client = std::make_shared<procedures::KmsClient>(*host_, KmsEndpoint(), m_kmsUri, m_mdsiUri);
   host_->Dispatch([&] {
     client->Provision([this, client](crypto::Result<procedures::Provisioned> p) {
-      if (!p) return Fail(std::string("provisioning_") + crypto::ErrorName(p.error()));
+      if (!p) {
+        NS_LOG_WARN(m_mdsiUri << ": provisioning failed: " << crypto::ErrorName(p.error()));
+        return Fail(std::string("provisioning_") + crypto::ErrorName(p.error()));
+      }
       NS_LOG_INFO(m_mdsiUri << ": provisioned by " << m_kmsUri);
       procedures::McxServerConfig cfg;
       cfg.mdsi_uri = m_mdsiUri;
@@ -61,7 +70,10 @@ void McxServerApp::StartApplication() {
       cfg.gms_sip = procedures::Endpoint{Ipv4String(m_gmsAddress), m_sipPort};
       server_ = std::make_unique<procedures::McxServer>(*host_, *sip_, cfg, std::move(p).value(),
                                                         DeviceKeyStore::Of(GetNode())->keys());
-      server_->on_error = [this](const std::string& e) { Fail(e); };
+      server_->on_error = [this](const std::string& e) {
+        NS_LOG_WARN(m_mdsiUri << ": " << e);
+        Fail(e);
+      };
     });
   });
 }

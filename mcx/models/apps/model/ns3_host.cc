@@ -88,6 +88,7 @@ Ns3Host::~Ns3Host() { Stop(); }
 double Ns3Host::Uniform() { return uniform_->GetValue(); }
 
 void Ns3Host::Start() {
+  NS_LOG_FUNCTION(this << address_);
   if (on_sip) {
     udp_ = Socket::CreateSocket(node_, UdpSocketFactory::GetTypeId());
     udp_->Bind(InetSocketAddress(Ipv4Address::GetAny(), cfg_.sip_port));
@@ -106,6 +107,7 @@ void Ns3Host::Start() {
 }
 
 void Ns3Host::Stop() {
+  NS_LOG_FUNCTION(this << address_);
   for (auto& [id, ev] : timers_) Simulator::Cancel(ev);
   timers_.clear();
   pending_timers_.clear();
@@ -201,6 +203,7 @@ void Ns3Host::SendDatagram(uint16_t local_port, const Endpoint& to, crypto::Byte
 }
 
 void Ns3Host::OpenDatagram(uint16_t port, std::function<void(const Endpoint&, crypto::ByteView)> handler) {
+  NS_LOG_FUNCTION(this << address_ << port);
   if (datagram_ports_.count(port)) {
     datagram_ports_[port].handler = std::move(handler);
     return;
@@ -244,6 +247,7 @@ Ns3Host::Conn& Ns3Host::Connect(const Endpoint& to, bool http) {
   c->socket->SetConnectCallback(MakeCallback(&Ns3Host::OnConnected, this), MakeCallback(&Ns3Host::OnConnectFailed, this));
   c->socket->SetRecvCallback(MakeCallback(&Ns3Host::OnTcpRead, this));
   c->socket->SetSendCallback(MakeCallback(&Ns3Host::OnTcpSendSpace, this));
+  NS_LOG_LOGIC(address_ << ": connects to " << to.ToString() << (http ? " (HTTPS)" : " (SIP over TCP)"));
   c->socket->Connect(ToAddress(to));
   conns_[PeekPointer(c->socket)] = c;
   outgoing_[key] = c;
@@ -255,6 +259,7 @@ void Ns3Host::OnConnected(Ptr<Socket> s) {
   if (it == conns_.end()) return;
   Conn& c = *it->second;
   c.connected = true;
+  NS_LOG_LOGIC(address_ << ": connected to " << c.peer.ToString());
   if (c.tls) c.tls->Start();
   RawSend(s, crypto::Bytes(), &c);
 }
@@ -277,6 +282,7 @@ void Ns3Host::OnAccept(Ptr<Socket> s, const Address& from) {
   Address local;
   s->GetSockName(local);
   c->http = InetSocketAddress::ConvertFrom(local).GetPort() == cfg_.http_port && on_http != nullptr;
+  NS_LOG_LOGIC(address_ << ": accepts a connection from " << c->peer.ToString() << (c->http ? " (HTTPS)" : " (SIP)"));
   Conn* raw = c.get();
   if (c->http)
     c->tls = std::make_unique<procedures::TlsStream>(

@@ -8,6 +8,8 @@
 #include <ns3/string.h>
 #include <ns3/uinteger.h>
 
+#include "mcx/codec/floor.h"
+#include "mcx/codec/monp.h"
 #include "mcx/codec/rtp.h"
 #include "mcx/crypto/wire.h"
 #include "mcx/security/naming_plan.h"
@@ -19,6 +21,24 @@ namespace mcx::models {
 using namespace ns3;
 
 NS_OBJECT_ENSURE_REGISTERED(OffnetMcpttApp);
+
+namespace {
+// TS 24.379 table 15.2.2-1 names, for the log.
+const char* MonpName(uint8_t type) {
+  switch (static_cast<codec::MonpType>(type)) {
+    case codec::MonpType::kGroupCallProbe: return "GROUP CALL PROBE";
+    case codec::MonpType::kGroupCallAnnouncement: return "GROUP CALL ANNOUNCEMENT";
+    case codec::MonpType::kGroupCallAccept: return "GROUP CALL ACCEPT";
+    case codec::MonpType::kPrivateCallSetupRequest: return "PRIVATE CALL SETUP REQUEST";
+    case codec::MonpType::kPrivateCallRinging: return "PRIVATE CALL RINGING";
+    case codec::MonpType::kPrivateCallAccept: return "PRIVATE CALL ACCEPT";
+    case codec::MonpType::kPrivateCallReject: return "PRIVATE CALL REJECT";
+    case codec::MonpType::kPrivateCallRelease: return "PRIVATE CALL RELEASE";
+    case codec::MonpType::kPrivateCallReleaseAck: return "PRIVATE CALL RELEASE ACK";
+  }
+  return "an unknown MONP message";
+}
+}  // namespace
 
 TypeId OffnetMcpttApp::GetTypeId() {
   static TypeId tid =
@@ -132,6 +152,7 @@ OffnetMcpttApp::OffnetMcpttApp()
 OffnetMcpttApp::~OffnetMcpttApp() = default;
 
 int64_t OffnetMcpttApp::AssignStreams(int64_t stream) {
+  NS_LOG_FUNCTION(this << stream);
   gap_->SetStream(stream);
   talk_->SetStream(stream + 1);
   uniform_->SetStream(stream + 2);  // the host's: TS 24.379's random timers and the DRBG's seed
@@ -139,11 +160,12 @@ int64_t OffnetMcpttApp::AssignStreams(int64_t stream) {
 }
 
 void OffnetMcpttApp::Error(const std::string& reason) {
-  NS_LOG_DEBUG(m_userId << ": " << reason);
+  NS_LOG_WARN(m_userId << ": " << reason);
   m_errorTrace(reason);
 }
 
 void OffnetMcpttApp::DoDispose() {
+  NS_LOG_FUNCTION(this);
   m_pttEvent.Cancel();
   m_releaseEvent.Cancel();
   m_voiceEvent.Cancel();
@@ -157,7 +179,8 @@ void OffnetMcpttApp::DoDispose() {
   Application::DoDispose();
 }
 
-void OffnetMcpttApp::OnKeyStored(uint32_t, std::string purpose, std::string group, bool revoked) {
+void OffnetMcpttApp::OnKeyStored(uint32_t key_id, std::string purpose, std::string group, bool revoked) {
+  NS_LOG_FUNCTION(this << key_id << purpose << group << revoked);
   // A GMK of our group arriving while we run (a rekey just before leaving coverage, or keys
   // loaded late): the group call can start.
   if (running_ && !protection_ && !revoked && purpose == security::KeyPurposeName(security::KeyPurpose::kGmk) &&
@@ -166,6 +189,7 @@ void OffnetMcpttApp::OnKeyStored(uint32_t, std::string purpose, std::string grou
 }
 
 void OffnetMcpttApp::JoinGroupCall() {
+  NS_LOG_FUNCTION(this);
   protection_ = std::make_unique<security::CallProtection>(
       security::CallProtection::ForGroup(keys_->shared(), m_groupUri, m_userId, [this]() { return host_->UnixTime(); }));
   NS_LOG_INFO(m_userId << ": holds a GMK of " << m_groupUri);
@@ -183,7 +207,11 @@ void OffnetMcpttApp::JoinGroupCall() {
     groupCall_ = std::make_unique<procedures::GroupCallControl>(cfg, *host_);
     groupCall_->on_error = [this](const std::string& e) { Error(e); };
     groupCall_->on_sent = [this](codec::MonpType t) {
+      NS_LOG_INFO(m_userId << ": sends " << MonpName(static_cast<uint8_t>(t)) << " for " << m_groupUri);
       m_callControlTxTrace(t == codec::MonpType::kGroupCallProbe ? "probe" : "announcement");
+    };
+    groupCall_->on_accept = [this](const std::string& user) {
+      NS_LOG_INFO(m_userId << ": " << user << " accepted the group call");
     };
     groupCall_->on_merged = [this](uint16_t id) {
       NS_LOG_INFO(m_userId << ": merged into the earlier call " << id);
@@ -200,6 +228,7 @@ void OffnetMcpttApp::JoinGroupCall() {
       }
     };
   } else {
+    NS_LOG_INFO(m_userId << ": in the group call (no call setup)");
     StartFloor();
   }
   ScheduleNextPtt();
@@ -211,6 +240,7 @@ void OffnetMcpttApp::OpenMonpPort() {
 }
 
 void OffnetMcpttApp::StartApplication() {
+  NS_LOG_FUNCTION(this);
   Ns3Host::Config hc;
   hc.start_unix = m_startUnix;
   hc.cost.device_factor = m_deviceFactor;
@@ -238,7 +268,9 @@ void OffnetMcpttApp::StartApplication() {
     privateCall_->on_established = [this](const procedures::PrivateCallKeys& k, const std::string& peer,
                                           const codec::OffnetSdp&, bool caller) {
       // TS 33.180 7.4: the call's floor control and media under the PCK, to the peer's address.
-      NS_LOG_INFO(m_userId << ": private call with " << peer << " established");
+      NS_LOG_INFO(m_userId << ": private call with " << peer << " established ("
+                           << (caller ? "caller, PCK sent" : "callee, PCK accepted") << ", PCK-ID " << std::hex
+                           << k.pck_id << std::dec << ")");
       protection_ = std::make_unique<security::CallProtection>(
           security::CallProtection::ForPrivate(k.pck, k.pck_id, k.rand, caller));
       m_destination = Ipv4Address(peer.c_str());
@@ -250,7 +282,10 @@ void OffnetMcpttApp::StartApplication() {
   bool holds_gmk = false;
   for (const security::StoredKey* k : keys_->keys().Keys(security::KeyPurpose::kGmk))
     holds_gmk = holds_gmk || k->group_uri == m_groupUri;
+  NS_LOG_INFO(m_userId << " (" << host_->LocalAddress() << ") starts, "
+                       << (identity_ ? "with" : "without") << " an identity for private calls");
   if (!holds_gmk) {
+    NS_LOG_INFO(m_userId << ": no GMK of " << m_groupUri << ": no group communication until one is stored");
     // TS 33.180 5.7: no GMK, no protected group communication.
     if (!identity_) Error("no_gmk");
     return;
@@ -259,6 +294,7 @@ void OffnetMcpttApp::StartApplication() {
 }
 
 void OffnetMcpttApp::StartFloor() {
+  NS_LOG_FUNCTION(this);
   if (floor_) floor_->Stop();
   procedures::OffnetFloorConfig cfg;
   cfg.user_id = m_userId;
@@ -288,18 +324,26 @@ void OffnetMcpttApp::StartFloor() {
     NS_LOG_INFO(m_userId << ": floor " << procedures::FloorOutcomeName(o) << " after " << s * 1e3 << " ms");
     m_outcomeTrace(procedures::FloorOutcomeName(o), s);
   };
-  floor_->on_duplicate_arbitrator = [this] { m_duplicateArbitratorTrace(); };
+  floor_->on_duplicate_arbitrator = [this] {
+    NS_LOG_INFO(m_userId << ": Floor Taken by another while holding the floor (two arbitrators)");
+    m_duplicateArbitratorTrace();
+  };
   floor_->Start();
 }
 
 void OffnetMcpttApp::CallPrivate(const std::string& callee, Ipv4Address address) {
+  NS_LOG_FUNCTION(this << callee << address);
   if (!privateCall_) return Error("private_call_no_identity");
-  NS_LOG_INFO(m_userId << ": calls " << callee);
+  NS_LOG_INFO(m_userId << ": calls " << callee << " at " << address << " (PRIVATE CALL SETUP REQUEST with a new PCK)");
   const std::string to = Ipv4String(address);
   host_->Dispatch([&] { privateCall_->Call(callee, to); });
 }
 
 void OffnetMcpttApp::OnMonpPacket(const procedures::Endpoint& from, crypto::ByteView b) {
+  if (!b.empty()) {
+    if (b[0] >= 1 && b[0] <= 3) NS_LOG_LOGIC(m_userId << ": receives " << MonpName(b[0]) << " from " << from.host);
+    else NS_LOG_INFO(m_userId << ": receives " << MonpName(b[0]) << " from " << from.host);
+  }
   if (!b.empty() && b[0] >= 1 && b[0] <= 3) {  // group call control (TS 24.379 table 15.2.2-1)
     if (groupCall_) groupCall_->Receive(b);
     return;
@@ -308,6 +352,7 @@ void OffnetMcpttApp::OnMonpPacket(const procedures::Endpoint& from, crypto::Byte
 }
 
 void OffnetMcpttApp::StopApplication() {
+  NS_LOG_FUNCTION(this);
   running_ = false;
   if (groupCall_) groupCall_->Release();
   pendingTalkS_.reset();
@@ -323,16 +368,19 @@ void OffnetMcpttApp::ScheduleNextPtt() {
   gap_->SetAttribute("Mean", DoubleValue(m_pttMeanInterval.GetSeconds()));
   talk_->SetAttribute("Mean", DoubleValue(m_talkMean.GetSeconds()));
   m_pttEvent = Simulator::Schedule(Seconds(gap_->GetValue()), [this]() {
+    NS_LOG_LOGIC(m_userId << ": random PTT press");
     Talk(talk_->GetValue());
     ScheduleNextPtt();
   });
 }
 
 void OffnetMcpttApp::Talk(double talk_s) {
+  NS_LOG_FUNCTION(this << talk_s);
   if (!protection_) return Error("no_gmk");
   if (!protection_->CanSend()) return Error("no_active_gmk");  // every GMK held expired or is not yet active
   if (groupCall_ && groupCall_->state() != procedures::GroupCallState::kS3PartOfCall) {
     pendingTalkS_ = talk_s;  // pressed once the call is set up (or joined)
+    NS_LOG_INFO(m_userId << ": PTT pressed outside a call of " << m_groupUri << ": sets one up first");
     groupCall_->Initiate();
     return;
   }
@@ -344,9 +392,11 @@ void OffnetMcpttApp::PressPtt(double talk_s) {
   if (floor_->state() == procedures::OffnetFloorState::kPendingRequest ||
       floor_->state() == procedures::OffnetFloorState::kHasPermission)
     return;
+  NS_LOG_INFO(m_userId << ": presses PTT for " << talk_s << " s");
   floor_->PressPtt();
   m_releaseEvent.Cancel();
   m_releaseEvent = Simulator::Schedule(Seconds(talk_s), [this]() {
+    NS_LOG_INFO(m_userId << ": releases PTT");
     if (floor_) floor_->ReleasePtt();
   });
 }
@@ -354,6 +404,8 @@ void OffnetMcpttApp::PressPtt(double talk_s) {
 void OffnetMcpttApp::SendFloor(const codec::FloorMessage& m) {
   auto p = protection_->Protect(m);
   if (!p) return Error(std::string("floor_protect_") + crypto::ErrorName(p.error()));
+  NS_LOG_INFO(m_userId << ": sends " << codec::FloorMsgTypeName(m.type()) << " to " << m_destination << " ("
+                       << p->sizes.plain << " bytes, " << p->sizes.wire << " as SRTCP)");
   m_floorTxTrace(static_cast<uint32_t>(p->sizes.plain), static_cast<uint32_t>(p->sizes.wire));
   host_->SendDatagram(m_floorPort, procedures::Endpoint{Ipv4String(m_destination), m_floorPort}, std::move(p->wire));
 }
@@ -363,6 +415,7 @@ void OffnetMcpttApp::OnFloorPacket(crypto::ByteView wire) {
   if (!floor_) return;  // not (yet) in the call
   auto m = protection_->Unprotect(wire);
   if (!m) return Error(std::string("floor_") + crypto::ErrorName(m.error()));
+  NS_LOG_INFO(m_userId << ": receives " << codec::FloorMsgTypeName(m->type()) << " from SSRC " << m->ssrc);
   floor_->Receive(*m);
 }
 
@@ -386,6 +439,8 @@ void OffnetMcpttApp::SendVoiceFrame() {
     floor_->ReleasePtt();
     return;
   }
+  NS_LOG_LOGIC(m_userId << ": sends RTP " << rtp.sequence << " (" << wire->size() << " bytes SRTP) to "
+                        << m_destination);
   host_->SendDatagram(m_mediaPort, procedures::Endpoint{Ipv4String(m_destination), m_mediaPort},
                       std::move(wire).value());
   m_voiceEvent = Simulator::Schedule(m_frameInterval, &OffnetMcpttApp::SendVoiceFrame, this);
@@ -398,6 +453,8 @@ void OffnetMcpttApp::OnMediaPacket(crypto::ByteView wire) {
   auto rtp = codec::DecodeRtp(*plain);
   if (!rtp || rtp->payload.size() < 8) return Error("media_short");
   const uint64_t captured_ns = crypto::ByteReader(rtp->payload).U64();
+  NS_LOG_LOGIC(m_userId << ": hears RTP " << rtp->sequence << " of SSRC " << rtp->ssrc << " after "
+                        << (Simulator::Now().GetNanoSeconds() - static_cast<int64_t>(captured_ns)) / 1e6 << " ms");
   floor_->MediaReceived(rtp->ssrc);
   m_mediaRxTrace(rtp->ssrc, Simulator::Now() - NanoSeconds(static_cast<int64_t>(captured_ns)));
 }

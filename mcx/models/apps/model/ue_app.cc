@@ -52,11 +52,13 @@ UeApp::UeApp() = default;
 UeApp::~UeApp() = default;
 
 void UeApp::DoDispose() {
+  NS_LOG_FUNCTION(this);
   client_.reset();
   McxKmsClientApp::DoDispose();
 }
 
 void UeApp::StartApplication() {
+  NS_LOG_FUNCTION(this);
   StartHost(false);
   procedures::UeConfig cfg;
   cfg.user_uri = m_userUri;
@@ -75,22 +77,34 @@ void UeApp::StartApplication() {
     m_provisionedTrace(s);
   };
   client_->on_registered = [this] {
-    NS_LOG_INFO(m_userUri << ": registered");
+    NS_LOG_INFO(m_userUri << ": registered" << (m_cskUpload ? " (CSK uploaded to " + m_mdsiUri + ")" : std::string()));
     m_registeredTrace();
   };
   client_->on_key_stored = [this](const std::string& g, uint32_t id) {
     NS_LOG_INFO(m_userUri << ": stored GMK " << std::hex << id << std::dec << " of " << g);
     m_keyStoredTrace(g, id);
   };
-  client_->on_key_active = [this](const std::string& g, uint32_t id) { m_keyActiveTrace(g, id); };
-  client_->on_error = [this](const std::string& e) { Fail(e); };
-  sip_->SetRequestHandler(
-      [this](const procedures::Endpoint& from, const procedures::SipMessage& m) { client_->OnSipRequest(from, m); });
+  client_->on_key_active = [this](const std::string& g, uint32_t id) {
+    NS_LOG_INFO(m_userUri << ": GMK " << std::hex << id << std::dec << " of " << g << " is active");
+    m_keyActiveTrace(g, id);
+  };
+  client_->on_error = [this](const std::string& e) {
+    NS_LOG_WARN(m_userUri << ": " << e);
+    Fail(e);
+  };
+  sip_->SetRequestHandler([this](const procedures::Endpoint& from, const procedures::SipMessage& m) {
+    NS_LOG_INFO(m_userUri << ": " << m.Method() << " from " << m.FromUri());
+    client_->OnSipRequest(from, m);
+  });
   host_->Start();
+  NS_LOG_INFO(m_userUri << ": starts (provisioning from " << m_kmsUri << ", then REGISTER, affiliation and "
+                        << (m_transport == procedures::GmkTransport::kSip ? "GMKs by SIP NOTIFY" : "GMKs by HTTP pull")
+                        << ")");
   host_->Dispatch([&] { client_->Start(); });
 }
 
 void UeApp::CoverageRestored() {
+  NS_LOG_FUNCTION(this);
   if (!client_) return;
   NS_LOG_INFO(m_userUri << ": back in coverage");
   host_->Dispatch([&] { client_->Reconnect(); });

@@ -29,10 +29,12 @@ SlHelper::SlHelper() {
 }
 
 void SlHelper::SetDeviceAttribute(const std::string& name, const ns3::AttributeValue& value) {
+  NS_LOG_FUNCTION(this << name);
   m_device.Set(name, value);
 }
 
 void SlHelper::SetChannelAttribute(const std::string& name, const ns3::AttributeValue& value) {
+  NS_LOG_FUNCTION(this << name);
   m_channelFactory.Set(name, value);
 }
 
@@ -42,6 +44,7 @@ ns3::Ptr<SlChannel> SlHelper::Channel() {
 }
 
 ns3::NetDeviceContainer SlHelper::Install(const ns3::NodeContainer& nodes) {
+  NS_LOG_FUNCTION(this << nodes.GetN());
   ns3::NetDeviceContainer devices;
   for (auto it = nodes.Begin(); it != nodes.End(); ++it) {
     auto dev = m_device.Create<SlNetDevice>();
@@ -49,11 +52,13 @@ ns3::NetDeviceContainer SlHelper::Install(const ns3::NodeContainer& nodes) {
     (*it)->AddDevice(dev);
     dev->SetChannel(Channel());
     devices.Add(dev);
+    NS_LOG_INFO("node " << (*it)->GetId() << ": sidelink device " << dev->GetAddress());
   }
   return devices;
 }
 
 int64_t SlHelper::AssignStreams(const ns3::NetDeviceContainer& devices, int64_t stream) {
+  NS_LOG_FUNCTION(this << devices.GetN() << stream);
   int64_t used = Channel()->AssignStreams(stream);
   for (auto it = devices.Begin(); it != devices.End(); ++it)
     used += ns3::DynamicCast<SlNetDevice>(*it)->AssignStreams(stream + used);

@@ -46,7 +46,9 @@ TypeId O2oPropagationLossModel::GetTypeId() {
 }
 
 O2oPropagationLossModel::O2oPropagationLossModel()
-    : m_los(CreateObject<UniformRandomVariable>()), m_shadow(CreateObject<NormalRandomVariable>()) {}
+    : m_los(CreateObject<UniformRandomVariable>()), m_shadow(CreateObject<NormalRandomVariable>()) {
+  NS_LOG_FUNCTION(this);
+}
 
 double O2oPropagationLossModel::DoCalcRxPower(double txPowerDbm, Ptr<MobilityModel> a, Ptr<MobilityModel> b) const {
   const double d = a->GetDistanceFrom(b);
@@ -59,6 +61,7 @@ double O2oPropagationLossModel::DoCalcRxPower(double txPowerDbm, Ptr<MobilityMod
     s.los = m_los->GetValue() < sidelink::O2oLosProbability(std::max(d, 1.0));
     s.shadowDb = m_shadowingSigmaDb > 0 ? m_shadow->GetValue(0.0, m_shadowingSigmaDb * m_shadowingSigmaDb) : 0.0;
     it = m_pairs.emplace(key, s).first;
+    NS_LOG_DEBUG("new link at " << d << " m: " << (s.los ? "LOS" : "NLOS") << ", shadowing " << s.shadowDb << " dB");
   }
   sidelink::O2oParams p;
   p.frequencyHz = m_frequencyHz;
@@ -68,6 +71,7 @@ double O2oPropagationLossModel::DoCalcRxPower(double txPowerDbm, Ptr<MobilityMod
 }
 
 int64_t O2oPropagationLossModel::DoAssignStreams(int64_t stream) {
+  NS_LOG_FUNCTION(this << stream);
   m_los->SetStream(stream);
   m_shadow->SetStream(stream + 1);
   return 2;

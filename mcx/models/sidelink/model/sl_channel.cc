@@ -61,6 +61,7 @@ TypeId SlChannel::GetTypeId() {
 SlChannel::SlChannel() : m_decode(CreateObject<UniformRandomVariable>()) {}
 
 void SlChannel::DoDispose() {
+  NS_LOG_FUNCTION(this);
   m_tick.Cancel();
   m_devices.clear();
   m_loss = nullptr;
@@ -69,12 +70,14 @@ void SlChannel::DoDispose() {
 }
 
 void SlChannel::Add(Ptr<SlNetDevice> device) {
+  NS_LOG_FUNCTION(this << device);
   m_devices.push_back(device);
   if (!m_loss) m_loss = CreateObject<O2oPropagationLossModel>();
   if (!m_tick.IsRunning()) {
     // The common subframe clock starts at the next whole millisecond.
     m_subframe = static_cast<uint32_t>(std::ceil(Simulator::Now().GetSeconds() * 1000.0));
     m_tick = Simulator::Schedule(MilliSeconds(m_subframe) - Simulator::Now(), &SlChannel::Tick, this);
+    NS_LOG_INFO("sidelink subframe clock starts at subframe " << m_subframe);
   }
 }
 
@@ -91,6 +94,7 @@ SlNetDevice* SlChannel::FindByIpv4(uint32_t address) const {
 }
 
 int64_t SlChannel::AssignStreams(int64_t stream) {
+  NS_LOG_FUNCTION(this << stream);
   m_decode->SetStream(stream);
   int64_t used = 1;
   if (m_loss) used += m_loss->AssignStreams(stream + used);
@@ -101,6 +105,10 @@ double SlChannel::LossDb(SlNetDevice* tx, SlNetDevice* rx) {
   auto a = tx->GetNode()->GetObject<MobilityModel>(), b = rx->GetNode()->GetObject<MobilityModel>();
   NS_ASSERT_MSG(a && b, "sidelink UEs need a MobilityModel");
   return -m_loss->CalcRxPower(0.0, a, b);
+}
+
+int64_t SlChannel::NodeId(const SlNetDevice* device) {
+  return device && device->GetNode() ? static_cast<int64_t>(device->GetNode()->GetId()) : -1;
 }
 
 // One subframe: evaluate what was sent in the previous one (delivery at its end), then let every
@@ -132,23 +140,34 @@ void SlChannel::Evaluate(uint32_t subframe) {
   for (const auto& t : m_air)
     for (uint32_t rb = t.rbStart; rb < t.rbStart + t.rbLen; ++rb) ++(t.kind == TxKind::Pscch ? pscchUse : psschUse)[rb];
   for (const auto& [rb, n] : pscchUse)
-    if (n > 1) m_collisionTrace(0, subframe);
+    if (n > 1) {
+      NS_LOG_INFO("subframe " << subframe << ": " << n << " SCIs collide on PSCCH PRB " << rb);
+      m_collisionTrace(0, subframe);
+    }
   std::set<size_t> psschCollided;
   bool psschCollision = false;
   for (size_t i = 0; i < m_air.size(); ++i)
     if (m_air[i].kind == TxKind::Pssch)
       for (uint32_t rb = m_air[i].rbStart; rb < m_air[i].rbStart + m_air[i].rbLen; ++rb)
         if (psschUse[rb] > 1) psschCollided.insert(i), psschCollision = true;
-  if (psschCollision) m_collisionTrace(1, subframe);
+  if (psschCollision) {
+    NS_LOG_INFO("subframe " << subframe << ": " << psschCollided.size() << " TBs share PSSCH PRBs");
+    m_collisionTrace(1, subframe);
+  }
 
   // PSCCH copies of this subframe; each receiver decodes them strongest first.
   std::vector<size_t> sci;
   for (size_t i = 0; i < m_air.size(); ++i)
     if (m_air[i].kind == TxKind::Pscch) sci.push_back(i);
 
+  NS_LOG_LOGIC("subframe " << subframe << ": " << m_air.size() << " transmissions (" << sci.size() << " SCIs) from "
+                           << index.size() << " UEs");
   for (const auto& rxPtr : m_devices) {
     SlNetDevice* rx = PeekPointer(rxPtr);
-    if (rx->TransmitsIn(subframe)) continue;  // half duplex
+    if (rx->TransmitsIn(subframe)) {  // half duplex
+      NS_LOG_LOGIC("subframe " << subframe << ": node " << NodeId(rx) << " transmits, so hears nothing");
+      continue;
+    }
     auto rbs = [&](uint32_t n) { return rbsPerNode[n]; };
     auto loss = [&](uint32_t txNode, uint32_t) { return LossDb(byIndex[txNode], rx); };
     // The receiver is not among the transmitters (half duplex), so no index is its own.
@@ -160,7 +179,13 @@ void SlChannel::Evaluate(uint32_t subframe) {
     auto& known = m_knownGrants[rx];
     for (size_t i : sci) {
       const AirTx& t = m_air[i];
-      if (rbTaken.count(t.rbStart)) continue;
+      if (rbTaken.count(t.rbStart)) {
+        NS_LOG_LOGIC("subframe " << subframe << ": node " << NodeId(rx) << " already decoded an SCI on PRB "
+                                 << t.rbStart << "; the one of node " << NodeId(t.device) << " is lost");
+        continue;
+      }
+      NS_LOG_LOGIC("subframe " << subframe << ": node " << NodeId(rx) << " <- node " << NodeId(t.device)
+                               << " SCI: SINR " << sinr[i] << " dB, BLER " << errors.PscchBler(sinr[i]));
       const bool ok = m_decode->GetValue() > errors.PscchBler(sinr[i]);
       if (ok) {
         rbTaken.insert(t.rbStart);
@@ -171,13 +196,21 @@ void SlChannel::Evaluate(uint32_t subframe) {
     // PSSCH: only TBs announced by a decoded SCI of this period.
     for (size_t i = 0; i < m_air.size(); ++i) {
       const AirTx& t = m_air[i];
-      if (t.kind != TxKind::Pssch || !known.count(t.grant->id)) continue;
+      if (t.kind != TxKind::Pssch) continue;
+      if (!known.count(t.grant->id)) {
+        NS_LOG_LOGIC("subframe " << subframe << ": node " << NodeId(rx) << " misses TB " << t.tbIndex << " HARQ "
+                                 << t.harq << " of node " << NodeId(t.device) << ": its SCI was not decoded");
+        continue;
+      }
       const auto key = std::make_tuple(t.grant->id, static_cast<const SlNetDevice*>(rx), t.tbIndex);
       if (m_decoded.count(key)) continue;
       sidelink::SlHarqState& h = m_harq[key];
       double bler = errors.PsschBler(t.grant->mcs, sinr[i], h);
       if (m_cumulativeHarq) bler = t.harq < sidelink::kHarqTransmissions ? 1.0 : errors.Pssch(t.grant->mcs, 4).Bler(h.effSinrDb);
       if (m_dropRbOnCollision && psschCollided.count(i)) bler = 1.0;
+      NS_LOG_LOGIC("subframe " << subframe << ": node " << NodeId(rx) << " <- node " << NodeId(t.device) << " TB "
+                               << t.tbIndex << " HARQ " << t.harq << ": SINR " << sinr[i] << " dB, effective "
+                               << h.effSinrDb << " dB, BLER " << bler);
       const bool ok = m_decode->GetValue() > bler;
       rx->NotifyPssch(*t.grant, t.harq, ok, sinr[i]);
       if (!ok) continue;

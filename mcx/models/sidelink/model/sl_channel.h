@@ -58,6 +58,8 @@ class SlChannel : public ns3::Channel {
   void Tick();
   void Evaluate(uint32_t subframe);
   double LossDb(SlNetDevice* tx, SlNetDevice* rx);
+  /// The node ID of a device, for the log (-1 without a node).
+  static int64_t NodeId(const SlNetDevice* device);
 
   std::vector<ns3::Ptr<SlNetDevice>> m_devices;
   ns3::Ptr<ns3::PropagationLossModel> m_loss;

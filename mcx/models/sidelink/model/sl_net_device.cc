@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 NS_LOG_COMPONENT_DEFINE("McxSlNetDevice");
 
@@ -38,8 +39,8 @@ TypeId SlNetDevice::GetTypeId() {
                         MakeUintegerAccessor(&SlNetDevice::m_ktrp), MakeUintegerChecker<uint32_t>(1, 8))
           .AddAttribute("Mcs", "PSSCH MCS (0..20)", UintegerValue(16), MakeUintegerAccessor(&SlNetDevice::m_mcs),
                         MakeUintegerChecker<uint32_t>(0, 20))
-          .AddAttribute("PrbCount", "PSSCH PRBs per TB", UintegerValue(5),
-                        MakeUintegerAccessor(&SlNetDevice::m_rbLen), MakeUintegerChecker<uint32_t>(1, 50))
+          .AddAttribute("PrbCount", "PSSCH PRBs per TB (contiguous in the pool's data PRBs)", UintegerValue(5),
+                        MakeUintegerAccessor(&SlNetDevice::m_rbLen), MakeUintegerChecker<uint32_t>(1, 110))
           .AddAttribute("GrantLead", "How long before the period start the MAC fixes its grant (ms)", UintegerValue(4),
                         MakeUintegerAccessor(&SlNetDevice::m_grantLeadMs), MakeUintegerChecker<uint32_t>(0, 39))
           .AddAttribute("PdcpHeader", "SL PDCP header bytes per IP packet", UintegerValue(5),
@@ -69,10 +70,29 @@ TypeId SlNetDevice::GetTypeId() {
 }
 
 SlNetDevice::SlNetDevice() : m_rng(CreateObject<UniformRandomVariable>()) {
+  NS_LOG_FUNCTION(this);
   m_poolMap = std::make_unique<SlPoolMap>(sidelink::SlCommPool::PreconfiguredDefault());
 }
 
+std::string SlNetDevice::Who() const {
+  std::ostringstream s;
+  s << "node " << (m_node ? static_cast<int64_t>(m_node->GetId()) : -1);
+  return s.str();
+}
+
+std::string SlNetDevice::WhoIs(Mac48Address address) const {
+  if (address.IsBroadcast()) return "broadcast";
+  for (std::size_t i = 0; m_channel && i < m_channel->GetNDevices(); ++i) {
+    Ptr<NetDevice> d = m_channel->GetDevice(i);
+    if (d->GetAddress() == Address(address) && d->GetNode()) return "node " + std::to_string(d->GetNode()->GetId());
+  }
+  std::ostringstream s;
+  s << (address.IsGroup() ? "group " : "") << address;
+  return s.str();
+}
+
 void SlNetDevice::DoDispose() {
+  NS_LOG_FUNCTION(this);
   m_channel = nullptr;
   m_node = nullptr;
   m_queue.clear();
@@ -83,6 +103,7 @@ void SlNetDevice::DoDispose() {
 }
 
 void SlNetDevice::SetChannel(Ptr<SlChannel> channel) {
+  NS_LOG_FUNCTION(this << channel);
   m_channel = channel;
   channel->Add(this);
 }
@@ -90,12 +111,16 @@ void SlNetDevice::SetChannel(Ptr<SlChannel> channel) {
 Ptr<Channel> SlNetDevice::GetChannel() const { return m_channel; }
 
 void SlNetDevice::SetPool(const sidelink::SlCommPool& pool) {
+  NS_LOG_FUNCTION(this << pool.periodSubframes);
+  // Direct misuse of the model; the scenarios reject such settings first (scenarios::CheckRadio).
   if (auto why = pool.Validate()) NS_FATAL_ERROR("sidelink pool: " << *why);
   m_poolMap = std::make_unique<SlPoolMap>(pool);
   m_periodMs = pool.periodSubframes;
+  m_checkedFit.reset();
 }
 
 int64_t SlNetDevice::AssignStreams(int64_t stream) {
+  NS_LOG_FUNCTION(this << stream);
   m_rng->SetStream(stream);
   return 1;
 }
@@ -112,6 +137,7 @@ Address SlNetDevice::GetMulticast(Ipv6Address group) const { return Mac48Address
 bool SlNetDevice::SendFrom(Ptr<Packet>, const Address&, const Address&, uint16_t) { return false; }
 
 bool SlNetDevice::Send(Ptr<Packet> packet, const Address& dest, uint16_t protocol) {
+  NS_LOG_FUNCTION(this << packet << dest << protocol);
   Mac48Address to = Mac48Address::ConvertFrom(dest);
   // ProSe one-to-one communication knows its peer's layer-2 ID from PC5 signalling; IP over this
   // device does not run ARP, so an IPv4 unicast destination is resolved to the peer's address here.
@@ -128,6 +154,7 @@ bool SlNetDevice::Send(Ptr<Packet> packet, const Address& dest, uint16_t protoco
     if (!d.IsBroadcast() && !d.IsMulticast() && !directed) {
       SlNetDevice* peer = m_channel->FindByIpv4(d.Get());
       if (!peer) {
+        NS_LOG_WARN(Who() << ": drops a packet of " << packet->GetSize() << " bytes: no sidelink peer has " << d);
         m_dropTrace(packet, "no-peer");
         return false;
       }
@@ -136,10 +163,14 @@ bool SlNetDevice::Send(Ptr<Packet> packet, const Address& dest, uint16_t protoco
   }
   const uint32_t sduBytes = packet->GetSize() + m_pdcpHeaderBytes;
   if (QueuedBytes() + sduBytes > m_maxQueueBytes) {
+    NS_LOG_WARN(Who() << ": drops a packet of " << packet->GetSize() << " bytes: RLC buffer full (" << QueuedBytes()
+                      << " of " << m_maxQueueBytes << " bytes queued)");
     m_dropTrace(packet, "queue-full");
     return false;
   }
   m_queue.push_back({m_nextSduId++, packet, to, protocol, sduBytes, 0, Simulator::Now()});
+  NS_LOG_INFO(Who() << ": queues SDU " << m_queue.back().sduId << " (" << sduBytes << " bytes with PDCP) for "
+                    << WhoIs(to) << "; " << QueuedBytes() << " bytes queued");
   m_macTxTrace(packet);
   return true;
 }
@@ -151,6 +182,9 @@ void SlNetDevice::StartSubframe(uint32_t subframe) {
   const uint32_t decide = subframe + m_grantLeadMs;
   const uint32_t inCycle = decide % sidelink::kSfnCycleSubframes;
   if (m_poolMap->NextPeriodStartAbsolute(inCycle) == inCycle && !m_queue.empty()) MakeGrant(decide);
+  for (const auto& g : m_grants)
+    if (g->periodStart == subframe)
+      NS_LOG_LOGIC(Who() << ": SC period of grant " << g->id << " starts at subframe " << subframe);
   for (auto it = m_grants.begin(); it != m_grants.end();) {
     if (subframe >= (*it)->periodStart + (*it)->periodLength) it = m_grants.erase(it);
     else TransmitGrant(*it++, subframe);
@@ -163,6 +197,8 @@ void SlNetDevice::TransmitGrant(const std::shared_ptr<SlGrant>& grant, uint32_t 
   // SCI format 0: two copies on one PRB each.
   for (const auto& r : grant->pscch)
     if (r.subframe == rel) {
+      NS_LOG_INFO(Who() << ": sends SCI of grant " << grant->id << " on PRB " << r.prb << " (subframe " << subframe
+                        << ")");
       m_channel->Transmit({this, SlChannel::TxKind::Pscch, r.prb, 1, grant, 0, 0});
       m_txSubframes.insert(subframe);
       m_phyTxTrace(6, 0);  // SCI format 0: 43 bits, carried as 6 bytes
@@ -175,7 +211,14 @@ void SlNetDevice::TransmitGrant(const std::shared_ptr<SlGrant>& grant, uint32_t 
     const uint32_t harq = static_cast<uint32_t>(i % sidelink::kHarqTransmissions) + 1;
     auto& tb = grant->tbs[tbIndex];
     if (harq == 1) FillTb(*grant, *tb);  // RLC is asked for a PDU when the TB starts
-    if (tb->segments.empty()) continue;
+    if (tb->segments.empty()) {
+      NS_LOG_LOGIC(Who() << ": TB " << tbIndex << " of grant " << grant->id << " is empty, not sent");
+      continue;
+    }
+    NS_LOG_INFO(Who() << ": sends TB " << tbIndex << " of grant " << grant->id << " (HARQ " << harq << "/"
+                      << sidelink::kHarqTransmissions << ", " << tb->tbsBytes << " bytes, " << tb->segments.size()
+                      << " segments) on PRBs " << grant->rbStart << ".." << grant->rbStart + grant->rbLen - 1
+                      << " (subframe " << subframe << ")");
     m_channel->Transmit({this, SlChannel::TxKind::Pssch, grant->rbStart, grant->rbLen, grant, tbIndex, harq});
     m_txSubframes.insert(subframe);
     m_phyTxTrace(tb->tbsBytes, harq);
@@ -183,6 +226,14 @@ void SlNetDevice::TransmitGrant(const std::shared_ptr<SlGrant>& grant, uint32_t 
 }
 
 void SlNetDevice::MakeGrant(uint32_t periodStart) {
+  NS_LOG_FUNCTION(this << periodStart);
+  // Direct misuse of the model (no random draw is taken first); the scenarios reject such
+  // settings before building anything (scenarios::CheckRadio).
+  if (m_checkedFit != std::make_pair(m_rbLen, m_ktrp)) {
+    const auto why = m_poolMap->CheckGrantFit(m_rbLen, m_ktrp);
+    NS_ABORT_MSG_IF(why, "sidelink grant: " << why.value_or(""));
+    m_checkedFit = std::make_pair(m_rbLen, m_ktrp);
+  }
   static uint64_t nextGrantId = 1;
   auto g = std::make_shared<SlGrant>();
   g->id = nextGrantId++;
@@ -196,10 +247,8 @@ void SlNetDevice::MakeGrant(uint32_t periodStart) {
   g->nPscch = pick(m_poolMap->NumPscchResources());
   g->pscch = m_poolMap->PscchTransmissions(g->nPscch);
   const auto [lo, hi] = sidelink::TrpRange(m_ktrp);
-  NS_ABORT_MSG_IF(lo > hi, "Ktrp must be 1, 2, 4 or 8");
   g->iTrp = lo + pick(hi - lo + 1);
   const auto starts = m_poolMap->PsschRbStarts(m_rbLen);
-  NS_ABORT_MSG_IF(starts.empty(), "PrbCount does not fit the data pool");
   g->rbStart = starts[pick(static_cast<uint32_t>(starts.size()))];
   for (uint32_t rel : m_poolMap->PsschTransmissions(g->iTrp)) g->psschSubframes.push_back(periodStart + rel);
   // TBS from ns-3's own LteAmc (TS 36.213 Table 7.1.7.2.1-1, identical to psc-ns3).
@@ -211,6 +260,12 @@ void SlNetDevice::MakeGrant(uint32_t periodStart) {
     g->tbs.push_back(tb);
   }
   m_grants.push_back(g);
+  NS_LOG_DEBUG(Who() << ": grant " << g->id << " for the SC period at subframe " << periodStart << " to "
+                     << WhoIs(g->destination) << ": n_PSCCH " << g->nPscch << " (SCI at +" << g->pscch[0].subframe
+                     << "/PRB " << g->pscch[0].prb << ", +" << g->pscch[1].subframe << "/PRB " << g->pscch[1].prb
+                     << "), I_TRP " << g->iTrp << ", PRBs " << g->rbStart << ".." << g->rbStart + g->rbLen - 1
+                     << ", MCS " << g->mcs << ", " << g->tbs.size() << " TBs of " << tbsBytes << " bytes; "
+                     << QueuedBytes() << " bytes queued");
   m_grantTrace(periodStart, g->nPscch, g->iTrp, g->rbStart);
 }
 
@@ -223,6 +278,8 @@ void SlNetDevice::FillTb(const SlGrant& grant, SlTransportBlock& tb) {
       continue;
     }
     const uint32_t n = std::min(room, it->sduBytes - it->sent);
+    NS_LOG_LOGIC(Who() << ": TB takes bytes " << it->sent << ".." << it->sent + n - 1 << " of SDU " << it->sduId << " ("
+                       << it->sduBytes << " bytes)");
     tb.segments.push_back({it->sduId, it->sent, n, it->sduBytes, it->packet, it->protocol, it->enqueued});
     it->sent += n;
     room -= n;
@@ -232,10 +289,14 @@ void SlNetDevice::FillTb(const SlGrant& grant, SlTransportBlock& tb) {
 }
 
 void SlNetDevice::NotifyPscch(const SlGrant& grant, bool decoded, double sinrDb) {
+  NS_LOG_INFO(Who() << ": SCI of grant " << grant.id << " from " << WhoIs(grant.source) << " at SINR " << sinrDb
+                    << " dB: " << (decoded ? "decoded" : "not decoded"));
   m_pscchRxTrace(grant.source, decoded, sinrDb);
 }
 
 void SlNetDevice::NotifyPssch(const SlGrant& grant, uint32_t harq, bool decoded, double sinrDb) {
+  NS_LOG_INFO(Who() << ": TB of grant " << grant.id << " from " << WhoIs(grant.source) << " (HARQ " << harq
+                    << ") at SINR " << sinrDb << " dB: " << (decoded ? "decoded" : "not decoded"));
   m_psschRxTrace(grant.source, harq, decoded, sinrDb);
 }
 
@@ -249,17 +310,29 @@ void SlNetDevice::ReceiveTb(const SlGrant& grant, const SlTransportBlock& tb) {
   auto& [sduId, have] = m_reassembly[grant.source];
   for (const SlSegment& s : tb.segments) {
     if (s.sduId != sduId) {
-      if (s.offset != 0) continue;  // the start of this SDU was lost
+      if (s.offset != 0) {  // the start of this SDU was lost
+        NS_LOG_LOGIC(Who() << ": drops a segment of SDU " << s.sduId << " from " << WhoIs(grant.source)
+                           << ": its start was lost");
+        continue;
+      }
       sduId = s.sduId;
       have = 0;
     }
-    if (s.offset != have) continue;
+    if (s.offset != have) {
+      NS_LOG_LOGIC(Who() << ": drops a segment of SDU " << s.sduId << " from " << WhoIs(grant.source) << ": a gap");
+      continue;
+    }
     have += s.length;
     if (have < s.sduBytes) continue;
     const Ptr<Packet> copy = s.packet->Copy();
-    if (m_promiscRx.IsNull() && type == PACKET_OTHERHOST) continue;
+    if (m_promiscRx.IsNull() && type == PACKET_OTHERHOST) {
+      NS_LOG_LOGIC(Who() << ": SDU " << s.sduId << " from " << WhoIs(grant.source) << " is for another host");
+      continue;
+    }
     if (!m_promiscRx.IsNull()) m_promiscRx(this, copy, s.protocol, grant.source, grant.destination, type);
     if (type == PACKET_OTHERHOST) continue;
+    NS_LOG_INFO(Who() << ": receives SDU " << s.sduId << " (an IP packet of " << copy->GetSize() << " bytes) from "
+                      << WhoIs(grant.source) << ", "  << (Simulator::Now() - s.enqueued).GetSeconds() * 1e3 << " ms after it was queued");
     m_macRxTrace(copy, Simulator::Now() - s.enqueued);
     if (!m_rx.IsNull()) m_rx(this, copy, s.protocol, grant.source);
   }

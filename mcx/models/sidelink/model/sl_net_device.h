@@ -16,7 +16,9 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "mcx/models/sidelink/radio/sl_pool.h"
@@ -103,6 +105,9 @@ class SlNetDevice : public ns3::NetDevice {
   void MakeGrant(uint32_t periodStart);
   void TransmitGrant(const std::shared_ptr<SlGrant>& grant, uint32_t subframe);
   void FillTb(const SlGrant& grant, SlTransportBlock& tb);
+  /// For the log: "node <id>" of this device, and of the device with `address` on the channel.
+  std::string Who() const;
+  std::string WhoIs(ns3::Mac48Address address) const;
 
   ns3::Ptr<SlChannel> m_channel;
   ns3::Ptr<ns3::Node> m_node;
@@ -125,6 +130,8 @@ class SlNetDevice : public ns3::NetDevice {
   uint32_t m_maxQueueBytes = 64000;
 
   std::unique_ptr<sidelink::SlPoolMap> m_poolMap;
+  /// (PrbCount, Ktrp) last found to fit the pool (sidelink::SlPoolMap::CheckGrantFit).
+  std::optional<std::pair<uint32_t, uint32_t>> m_checkedFit;
   std::deque<Pending> m_queue;
   uint64_t m_nextSduId = 1;
   std::vector<std::shared_ptr<SlGrant>> m_grants;  ///< this period's and the next one's

@@ -118,6 +118,28 @@ std::vector<uint32_t> SlPoolMap::PsschRbStarts(uint32_t rbLen) const {
   return starts;
 }
 
+std::optional<std::string> SlPoolMap::CheckGrantFit(uint32_t rbLen, uint32_t kTrp) const {
+  const auto [lo, hi] = TrpRange(kTrp);
+  if (lo > hi) return "k_TRP must be 1, 2, 4 or 8, not " + std::to_string(kTrp);
+  if (rbLen == 0) return std::string("a PSSCH transport block needs at least 1 PRB");
+  if (PsschRbStarts(rbLen).empty()) {
+    // The longest run of contiguous PRBs in the data pool.
+    uint32_t longest = 0, run = 0;
+    for (size_t i = 0; i < psschPrbs_.size(); ++i) {
+      run = i > 0 && psschPrbs_[i] == psschPrbs_[i - 1] + 1 ? run + 1 : 1;
+      longest = std::max(longest, run);
+    }
+    return std::to_string(rbLen) + " PSSCH PRBs do not fit the data pool (at most " + std::to_string(longest) +
+           " contiguous PRBs)";
+  }
+  for (uint32_t iTrp = lo; iTrp <= hi; ++iTrp)
+    if (PsschTransmissions(iTrp).empty())
+      return "the PSSCH pool (" + std::to_string(psschSubframes_.size()) + " subframes per " +
+             std::to_string(pool_.periodSubframes) + " ms period) holds no transport block for k_TRP " +
+             std::to_string(kTrp) + " (I_TRP " + std::to_string(iTrp) + ")";
+  return std::nullopt;
+}
+
 uint8_t TrpBitmap(uint32_t iTrp) { return iTrp < kNumTrp ? Trp().bitmap[iTrp] : 0; }
 
 uint32_t TrpK(uint32_t iTrp) {

@@ -81,6 +81,11 @@ class SlPoolMap {
   uint32_t TbsPerPeriod(uint32_t kTrp) const;
   // The PSSCH rbStart values that keep rbLen contiguous PRBs inside the data PRB pool.
   std::vector<uint32_t> PsschRbStarts(uint32_t rbLen) const;
+  // Whether a UE can transmit in this pool with TBs of rbLen PSSCH PRBs and a T-RPT of k_TRP
+  // ones: k_TRP is 1, 2, 4 or 8, rbLen contiguous PRBs fit the data PRB pool and every I_TRP of
+  // that k_TRP selects at least one TB's 4 subframes of the PSSCH pool. Empty when it can;
+  // otherwise why not, in one line.
+  std::optional<std::string> CheckGrantFit(uint32_t rbLen, uint32_t kTrp) const;
 
  private:
   SlCommPool pool_;

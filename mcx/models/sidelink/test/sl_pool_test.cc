@@ -132,6 +132,34 @@ TEST(SidelinkPool, InvalidPoolsAreRejectedWithAReason) {
   EXPECT_TRUE(p.Validate());
 }
 
+TEST(SidelinkPool, GrantFitIsCheckedWithAReason) {
+  // The pre-configured pool: 50 contiguous data PRBs, 32 PSSCH subframes in a 40 ms period.
+  const SlPoolMap map(SlCommPool::PreconfiguredDefault());
+  for (uint32_t k : {1u, 2u, 4u, 8u}) {
+    EXPECT_EQ(map.CheckGrantFit(1, k), std::nullopt) << k;
+    EXPECT_EQ(map.CheckGrantFit(50, k), std::nullopt) << k;
+  }
+  EXPECT_EQ(map.CheckGrantFit(51, 1), "51 PSSCH PRBs do not fit the data pool (at most 50 contiguous PRBs)");
+  EXPECT_EQ(map.CheckGrantFit(5, 3), "k_TRP must be 1, 2, 4 or 8, not 3");
+  EXPECT_TRUE(map.CheckGrantFit(0, 1));
+  // A data pool of PRBs 0..9 and 40..49: 10 contiguous at most.
+  SlCommPool split;
+  split.dataPrbNum = 10;
+  ASSERT_FALSE(split.Validate());
+  const SlPoolMap splitMap(split);
+  EXPECT_EQ(splitMap.CheckGrantFit(10, 1), std::nullopt);
+  EXPECT_EQ(splitMap.CheckGrantFit(11, 1), "11 PSSCH PRBs do not fit the data pool (at most 10 contiguous PRBs)");
+  // A PSSCH pool of 5 subframes: k_TRP 1 with I_TRP 0 selects one of them (no TB), k_TRP 8 all
+  // five (one TB).
+  SlCommPool late;
+  late.dataOffset = 35;
+  ASSERT_FALSE(late.Validate());
+  const SlPoolMap lateMap(late);
+  EXPECT_EQ(lateMap.CheckGrantFit(5, 1),
+            "the PSSCH pool (5 subframes per 40 ms period) holds no transport block for k_TRP 1 (I_TRP 0)");
+  EXPECT_EQ(lateMap.CheckGrantFit(5, 8), std::nullopt);
+}
+
 TEST(SidelinkTrp, TableMatchesSourceWithBothDefectsCorrected) {
   const json t = Load("trp-table.json");
   ASSERT_EQ(t.at("entries").size(), kNumTrp);

@@ -1,0 +1,248 @@
+// `mcxsim run`, `list` and `describe` through the real binary: every scenario writes the files and
+// values it describes, the command line is recorded, ns-3 attribute overrides reach the models
+// and are recorded, and usage errors are one line with status 2.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "tests/support/cli_runner.h"
+
+namespace mcx::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+/// What `mcxsim describe` says a scenario takes and writes.
+struct Described {
+  std::set<std::string> options, metrics, files;
+};
+
+Described Describe(const std::string& text) {
+  Described d;
+  std::istringstream in(text);
+  bool in_metrics = false;
+  const std::regex option(R"(^  --([a-z0-9-]+)( |$))"), metric(R"(^  ([a-z0-9_]+)( \[[^\]]*\])?: )");
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (line.rfind("metrics", 0) == 0) in_metrics = true;
+    if (line.rfind("files: ", 0) == 0) {
+      std::istringstream f(line.substr(7));
+      for (std::string name; std::getline(f, name, ',');) d.files.insert(name.substr(name.find_first_not_of(' ')));
+      in_metrics = false;
+    } else if (!in_metrics && std::regex_search(line, m, option)) {
+      d.options.insert(m[1]);
+    } else if (in_metrics && std::regex_search(line, m, metric)) {
+      d.metrics.insert(m[1]);
+    }
+  }
+  return d;
+}
+
+std::set<std::string> Keys(const json& j) {
+  std::set<std::string> k;
+  for (const auto& [key, v] : j.items()) k.insert(key);
+  return k;
+}
+
+class RunCommand : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    char tmpl[] = "/tmp/mcx-run-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+  }
+  static void TearDownTestSuite() { std::system(("rm -rf " + dir_).c_str()); }
+  static CliRun Mcx(const std::string& args, const std::string& env = "") { return RunMcxsim(args, dir_, env); }
+  static json Read(const std::string& path) { return json::parse(Slurp(path)); }
+  static std::string Out(const std::string& name) { return dir_ + "/" + name; }
+  static std::string dir_;
+};
+std::string RunCommand::dir_;
+
+/// A few seconds each.
+const std::map<std::string, std::string>& SmallArgs() {
+  static const std::map<std::string, std::string> args = {
+      {"group-rekey", "--members 3 --rekeys 1"},
+      {"sidelink-prr", "--distances 100,900 --receivers 3 --packets 5"},
+      {"offnet-group-call", "--members 3 --duration 10"},
+      {"offnet-private-call", "--calls 1"},
+      {"on-off-transition", "--members 4 --away 2 --return 30"},
+  };
+  return args;
+}
+
+TEST_F(RunCommand, ListNamesEveryScenarioAndEachIsDescribed) {
+  const CliRun list = Mcx("list");
+  ASSERT_EQ(list.status, 0) << list.err;
+  std::set<std::string> listed;
+  std::istringstream in(list.out);
+  for (std::string line; std::getline(in, line);) listed.insert(line.substr(0, line.find(' ')));
+  std::set<std::string> expected;
+  for (const auto& [name, args] : SmallArgs()) expected.insert(name);
+  EXPECT_EQ(listed, expected);
+  for (const auto& name : listed) {
+    const Described d = Describe(Mcx("describe " + name).out);
+    EXPECT_TRUE(d.options.count("seed") && d.options.count("run")) << name;
+    EXPECT_FALSE(d.metrics.empty()) << name;
+    EXPECT_TRUE(d.files.count("summary.json") && d.files.count("run_info.json")) << name;
+  }
+}
+
+TEST_F(RunCommand, EveryScenarioWritesWhatItDescribes) {
+  const std::string version = Mcx("version").out;
+  for (const auto& [name, small] : SmallArgs()) {
+    SCOPED_TRACE(name);
+    const std::string out = Out("every-" + name);
+    const std::string args = "run " + name + " " + small + " --seed 3 --run 2 --quiet --out " + out;
+    const CliRun r = Mcx(args);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "");  // --quiet
+    const Described d = Describe(Mcx("describe " + name).out);
+
+    const json summary = Read(out + "/summary.json");
+    EXPECT_EQ(summary.at("scenario"), name);
+    EXPECT_EQ(summary.at("seed"), 3);
+    EXPECT_EQ(summary.at("run"), 2);
+    std::set<std::string> params = Keys(summary.at("params"));
+    params.insert("seed");
+    params.insert("run");
+    EXPECT_EQ(params, d.options);
+    EXPECT_EQ(Keys(summary.at("metrics")), d.metrics);
+
+    for (const std::string& f : d.files) {
+      EXPECT_TRUE(fs::exists(out + "/" + f)) << f;
+      if (f.size() > 4 && f.substr(f.size() - 4) == ".csv") {
+        const std::string csv = Slurp(out + "/" + f);
+        EXPECT_NE(csv.find(','), std::string::npos) << f;
+        EXPECT_LT(csv.find(','), csv.find('\n')) << f << ": a header line";
+      }
+    }
+    const json info = Read(out + "/run_info.json");
+    EXPECT_EQ(info.at("command"), "mcxsim " + args);
+    EXPECT_EQ(info.at("status"), "completed");
+    EXPECT_NE(version.find(info.at("mcxsim_version").get<std::string>()), std::string::npos);
+    EXPECT_NE(version.find(info.at("git_commit").get<std::string>()), std::string::npos);
+    EXPECT_GT(info.at("simulated_s").get<double>(), 0.0);
+    EXPECT_GT(info.at("peak_rss_mb").get<double>(), 1.0);
+    EXPECT_GE(info.at("wall_clock_s").get<double>(), 0.0);
+  }
+}
+
+TEST_F(RunCommand, GivenValuesAndDefaultsAreRecordedWithTheirTypes) {
+  ASSERT_EQ(Mcx("run group-rekey --members 3 --rekeys 1 --transport http --no-tls --quiet --out " + Out("given")).status,
+            0);
+  const json p = Read(Out("given") + "/summary.json").at("params");
+  EXPECT_EQ(p.at("members"), 3);
+  EXPECT_TRUE(p.at("members").is_number_integer());
+  EXPECT_EQ(p.at("transport"), "http");
+  EXPECT_EQ(p.at("no-tls"), true);
+  EXPECT_EQ(p.at("sip-tcp"), false);
+  EXPECT_DOUBLE_EQ(p.at("sip-t1").get<double>(), 0.5);
+  EXPECT_EQ(p.at("tcp-segment-size"), 1400);
+  EXPECT_FALSE(p.contains("ns3"));  // no override given
+  const json m = Read(Out("given") + "/summary.json").at("metrics");
+  EXPECT_EQ(m.at("members_total"), 3);
+  EXPECT_EQ(m.at("members_rekeyed"), 3);
+  EXPECT_GT(m.at("signalling_bytes").at("gmk_http_get").get<int>(), 0);  // the transport asked for
+}
+
+TEST_F(RunCommand, AnNs3AttributeOverrideReachesTheModelAndIsRecorded) {
+  const std::string base = "run offnet-private-call --calls 3 --quiet --out ";
+  ASSERT_EQ(Mcx(base + Out("plain")).status, 0);
+  const CliRun given = Mcx(base + Out("frames") + " --mcx::OffnetMcpttApp::FrameInterval=40ms");
+  ASSERT_EQ(given.status, 0) << given.err;
+  const CliRun env = Mcx(base + Out("frames-env"), "NS_ATTRIBUTE_DEFAULT='mcx::OffnetMcpttApp::FrameInterval=40ms'");
+  ASSERT_EQ(env.status, 0) << env.err;
+  const json plain = Read(Out("plain") + "/summary.json"), frames = Read(Out("frames") + "/summary.json");
+  EXPECT_EQ(frames.at("params").at("ns3").at("mcx::OffnetMcpttApp::FrameInterval"), "40ms");
+  EXPECT_FALSE(plain.at("params").contains("ns3"));
+  // Voice frames every 40 ms instead of 20: half as many heard in the same talk spurts.
+  const int heard = plain.at("metrics").at("mouth_to_ear_ms").at("count").get<int>();
+  ASSERT_GT(heard, 0);
+  EXPECT_EQ(frames.at("metrics").at("mouth_to_ear_ms").at("count").get<int>() * 2, heard);
+  EXPECT_EQ(Read(Out("frames-env") + "/summary.json"), frames);
+}
+
+TEST_F(RunCommand, AnOverrideOfWhatAParameterSetsIsPointedOut) {
+  const CliRun r = Mcx("run offnet-private-call --calls 1 --mcx::SlNetDevice::Mcs=10 --quiet --out " + Out("mcs"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("--mcs sets mcx::SlNetDevice::Mcs"), std::string::npos) << r.err;
+}
+
+TEST_F(RunCommand, Ns3HabitsPrintTypesAndAttributes) {
+  const CliRun types = Mcx("run group-rekey --PrintTypeIds");
+  EXPECT_EQ(types.status, 0);
+  EXPECT_NE(types.out.find("mcx::SlNetDevice"), std::string::npos);
+  EXPECT_NE(types.out.find("ns3::TcpSocket"), std::string::npos);
+  const CliRun attrs = Mcx("run group-rekey --PrintAttributes=mcx::GmsApp");
+  EXPECT_EQ(attrs.status, 0);
+  EXPECT_NE(attrs.out.find("--mcx::GmsApp::ActivationDelay="), std::string::npos);
+  EXPECT_NE(attrs.out.find("--mcx::McxApp::SipT1="), std::string::npos);  // its parent's too
+}
+
+TEST_F(RunCommand, UsageErrorsAreOneLineWithStatusTwoAndWriteNothing) {
+  const std::string out = " --out " + Out("never");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"run group-rekey --bogus 1" + out, "unknown option --bogus"},
+      {"run group-rekey --members 3 --members 4" + out, "--members is given twice"},
+      {"run group-rekey --members 0" + out, "--members is a whole number from 1 to 100000, not '0'"},
+      {"run group-rekey --members 12x" + out, "not '12x'"},
+      {"run group-rekey --access wifi" + out, "one of lte, ideal"},
+      {"run group-rekey --groups 5 --members 3" + out, "--groups must not exceed --members"},
+      {"run group-rekey --ns3::NoSuchType::X=1" + out, "no ns-3 type ns3::NoSuchType"},
+      {"run group-rekey --ns3::TcpSocket::NoSuchAttribute=1" + out, "no attribute ns3::TcpSocket::NoSuchAttribute"},
+      {"run group-rekey --ns3::TcpSocket::SegmentSize=big" + out, "does not take 'big'"},
+      {"run on-off-transition --leave 50 --return 40" + out, "before they return"},
+      {"run group-rekey --members 3", "missing --out"},
+      {"run no-such-scenario" + out, "no-such-scenario"},
+  };
+  for (const auto& [args, message] : cases) {
+    const CliRun r = Mcx(args);
+    EXPECT_EQ(r.status, 2) << args;
+    EXPECT_NE(r.err.find(message), std::string::npos) << args << "\n" << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << "\n" << r.err;
+  }
+  EXPECT_FALSE(fs::exists(Out("never")));
+}
+
+TEST_F(RunCommand, OneSeedAndRunGiveIdenticalFilesAnotherRunDoesNot) {
+  const std::string args = "run offnet-group-call --members 3 --duration 20 --quiet --out ";
+  ASSERT_EQ(Mcx(args + Out("a")).status, 0);
+  ASSERT_EQ(Mcx(args + Out("b")).status, 0);
+  ASSERT_EQ(Mcx(args + Out("c") + " --run 2").status, 0);
+  EXPECT_EQ(Slurp(Out("a") + "/summary.json"), Slurp(Out("b") + "/summary.json"));
+  EXPECT_NE(Read(Out("a") + "/summary.json").at("metrics"), Read(Out("c") + "/summary.json").at("metrics"));
+}
+
+TEST_F(RunCommand, DemoPassesEveryCheckAndRepeatsWithASeed) {
+  const CliRun a = Mcx("demo --seed 7 --time 1790000000"), b = Mcx("demo --seed 7 --time 1790000000");
+  ASSERT_EQ(a.status, 0) << a.err;
+  EXPECT_NE(a.out.find("bob decapsulates"), std::string::npos);
+  EXPECT_NE(a.out.find("alice tries with her own RSK:      sakke_integrity_failed"), std::string::npos);
+  EXPECT_NE(a.out.find("all checks passed"), std::string::npos);
+  // Timings differ between runs; everything else (keys, IDs, fingerprints) repeats.
+  const std::regex ms(R"(\(?[0-9.]+ ms\)?)");
+  EXPECT_EQ(std::regex_replace(a.out, ms, ""), std::regex_replace(b.out, ms, ""));
+}
+
+TEST_F(RunCommand, PlotDrawsEverySeriesOfTheCsv) {
+  const std::string csv = Out("plot.csv"), svg = Out("plot.svg");
+  std::ofstream(csv) << "x,alpha,beta\n1,2,3\n2,4,5\n3,1,6\n";
+  const CliRun r = Mcx("plot --csv " + csv + ":model --x x --y alpha,beta --title Demo --out " + svg);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string text = Slurp(svg);
+  EXPECT_EQ(text.rfind("<svg", 0), 0u);
+  EXPECT_NE(text.find("Demo"), std::string::npos);
+  EXPECT_NE(text.find("alpha"), std::string::npos);
+  EXPECT_NE(text.find("beta"), std::string::npos);
+  EXPECT_EQ(Mcx("plot --csv " + csv + " --x x --y gamma --out " + svg).status, 2);  // no such column
+}
+
+}  // namespace
+}  // namespace mcx::test
