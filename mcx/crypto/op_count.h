@@ -25,7 +25,7 @@ enum class Op : uint8_t {
 };
 inline constexpr size_t kOpCount = static_cast<size_t>(Op::kCount);
 
-/// The name summary.json and the docs use ("sakke_encapsulate", ...).
+/// The operation's name in logs ("sakke_encapsulate", ...).
 const char* OpName(Op op);
 
 struct OpCounts {

@@ -47,6 +47,13 @@ void KeyStore::DropIdentitiesBefore(std::string_view kms_uri, uint64_t period_no
   }
 }
 
+Status KeyStore::AcceptIMessage(crypto::ByteView i_message, const mikey_sakke::LocalIdentity& me,
+                                const mikey_sakke::ReceiveContext& ctx) {
+  auto r = mikey_sakke::ProcessIMessage(i_message, me, ctx);
+  if (!r) return r.error();
+  return Accept(*r);
+}
+
 Status KeyStore::Accept(const mikey_sakke::ReceivedKey& r) {
   auto it = keys_.find(r.key_id);
   if (it != keys_.end()) {

@@ -69,6 +69,10 @@ class KeyStore {
   ///   kKeyRevoked so the caller knows the context ended (5.7.2.x revocation).
   /// - The same key ID with another key: kDuplicateKeyId, nothing changes.
   Status Accept(const mikey_sakke::ReceivedKey& r);
+  /// 5.7.2 step 2 whole: every receiver check on an I_MESSAGE (mikey_sakke::ProcessIMessage with
+  /// `ctx`), then Accept. The error of the first check that fails, or Accept's.
+  Status AcceptIMessage(crypto::ByteView i_message, const mikey_sakke::LocalIdentity& me,
+                        const mikey_sakke::ReceiveContext& ctx);
   /// Stores a key this entity made or was provisioned with (GMS side, SPK manual keying).
   /// Errors: kDuplicateKeyId (ID taken by another key), kKeyTypeMismatch (purpose tag).
   Status Put(StoredKey k);

@@ -108,7 +108,7 @@ Result<Response> ParseResponse(std::string_view xml);
 
 /// KMS Redirect Response (5.2.8, D.4), sent in a SIP 488 when a receiver rejects the KMS of an
 /// I_MESSAGE. The element list of D.4.4 was not available to us: this is our reading of it
-/// (see README), with nesting as D.4.3 describes.
+/// (see docs/decisions.md), with nesting as D.4.3 describes.
 struct RedirectResponse {
   std::string id = "krr";
   std::string user_uri;                  ///< the entity that rejected the message

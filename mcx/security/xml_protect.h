@@ -18,7 +18,7 @@ inline constexpr const char* kDsNs = "http://www.w3.org/2000/09/xmldsig#";
 inline constexpr const char* kSignedDocNs = "urn:3gpp:ns:mcpttSignedDoc:1.0";
 inline constexpr const char* kSignedContentType = "application/vnd.3gpp.mcptt-signed+xml";
 // Algorithm URIs: the W3C names for the algorithms TS 33.180 prescribes (not spelled out in the
-// sources we hold; see README).
+// sources we hold; see docs/decisions.md).
 inline constexpr const char* kAes128GcmUri = "http://www.w3.org/2009/xmlenc11#aes128-gcm";
 inline constexpr const char* kContentTypeUri = "http://www.w3.org/2001/04/xmlenc#Content";
 inline constexpr const char* kHmacSha256Uri = "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256";

@@ -93,7 +93,7 @@ int RunDemo(const std::vector<std::string>& args) {
   std::printf("mcxsim demo: TS 33.180 identity-based key management, step by step\n\n");
 
   // 1. KMS domain (TS 33.180 5.3): ECCSI KSAK/KPAK and SAKKE z/Z; 30-day key periods.
-  const std::string kms_uri = "kms.example.org";
+  const std::string kms_uri = security::naming::KmsUri();
   const KeyPeriod period = security::naming::DefaultKeyPeriod();
   const uint64_t ntp_now = UnixToNtpSeconds(unix_now);
   auto period_no = period.Number(ntp_now);
@@ -116,7 +116,7 @@ int RunDemo(const std::vector<std::string>& args) {
   //    validates both before use (RFC 6507 5.1.2, RFC 6508 6.1.2).
   std::printf("2. KMS provisions users for this period; each user validates what it gets\n");
   std::vector<User> users;
-  for (const char* uri : {"sip:alice@example.org", "sip:bob@example.org"}) {
+  for (const std::string& uri : {security::naming::UserUri("alice"), security::naming::UserUri("bob")}) {
     User u;
     u.uri = uri;
     u.uid = Uid(u.uri, kms_uri, period, *period_no);
@@ -131,7 +131,7 @@ int RunDemo(const std::vector<std::string>& args) {
     Timer t_val;
     Status ssk_ok = eccsi::ValidateSsk(ksak->Kpak(), u.uid, u.signing.ssk, u.signing.pvt);
     Status rsk_ok = sakke::ValidateRsk(z->Public(), u.uid, u.rsk);
-    std::printf("   %-22s UID %s  issued in %.1f ms; SSK %s, RSK %s (%.1f ms)\n", uri,
+    std::printf("   %-26s UID %s  issued in %.1f ms; SSK %s, RSK %s (%.1f ms)\n", uri.c_str(),
                 Short(u.uid).c_str(), issue_ms, ssk_ok ? "valid" : ErrorName(ssk_ok.error()),
                 rsk_ok ? "valid" : ErrorName(rsk_ok.error()), t_val.Ms());
     if (!ssk_ok || !rsk_ok) return 1;
@@ -141,7 +141,7 @@ int RunDemo(const std::vector<std::string>& args) {
   User& bob = users[1];
 
   // 3. ECCSI: alice signs, bob verifies; a changed message or another claimed signer fails.
-  const std::string message = "Floor request from alice, group sip:fire-crew@example.org";
+  const std::string message = "Floor request from alice, group " + security::naming::GroupUri(0);
   auto signer = eccsi::Signer::Create(ksak->Kpak(), alice.uid, alice.signing.ssk, alice.signing.pvt);
   if (!signer) return Fail("signer", signer.error());
   Timer t_sign;

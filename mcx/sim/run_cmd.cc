@@ -72,6 +72,9 @@ std::string Describe(const Scenario& s, bool metrics) {
     for (const auto& f : s.Files()) out += ", " + f;
     out += "\n";
   }
+  out += "\nquick run: mcxsim run " + s.Name();
+  for (const auto& a : s.QuickArgs()) out += " " + a;
+  out += " --out DIR\n";
   return out;
 }
 

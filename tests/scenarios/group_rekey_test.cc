@@ -56,9 +56,9 @@ TEST(GroupRekeyIdeal, AMemberThatLeftDoesNotGetTheNewKey) {
   p.leave_before_last_rekey = true;
   const GroupRekeyResult r = RunGroupRekey(p);
   const uint32_t last = r.rekey_gmk_ids.back();
-  const std::string leaver = "sip:ue4@mcx.example.org";  // the group's last member leaves
+  const std::string leaver = UeUri(4);  // the group's last member leaves
   EXPECT_EQ(r.keys_stored.at(leaver).count(last), 0u);
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(r.keys_stored.at("sip:ue" + std::to_string(i) + "@mcx.example.org").count(last), 1u);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(r.keys_stored.at(UeUri(i)).count(last), 1u);
 }
 
 TEST(GroupRekeyIdeal, AForgedGmkIsRejectedByEveryUeAndReported) {

@@ -1,4 +1,4 @@
-// Validation step 3 (docs/prose-sidelink-model.md section 15): isolated-link PRR versus distance
+// Validation step 3 (the PC5 design brief section 15, see docs/sidelink.md): isolated-link PRR versus distance
 // from the full ns-3 model (grants, SCI, HARQ, per-link LOS and shadowing) against the brief's
 // derived reference, within Monte-Carlo error; and step 5's latency distribution.
 #include <cmath>

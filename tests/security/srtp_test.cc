@@ -2,6 +2,7 @@
 // (an independent implementation, linked into this test only), per-sender group keys chosen by
 // MKI, and each receiver error with its own code and counter.
 #include "mcx/security/srtp.h"
+#include "mcx/security/srtp_keys.h"
 
 #include <gtest/gtest.h>
 #include <srtp2/srtp.h>
@@ -178,29 +179,54 @@ TEST(SrtpLibsrtp, SameBytesBothWaysWithAndWithoutMki) {
   }
 }
 
+// ---- TS 33.180 7.4: the MKI layouts ----
+
+TEST(SrtpMki, GroupAndKeyIdFormsRoundTripOthersAreRefused) {
+  EXPECT_EQ(ToHex(GroupMki(0x01020304, 0xa0b0c0d0)), "01020304a0b0c0d0");
+  EXPECT_EQ(ToHex(KeyIdMki(0x11223344)), "11223344");
+  auto g = ParseMki(GroupMki(0x01020304, 0xa0b0c0d0));
+  ASSERT_TRUE(g);
+  EXPECT_EQ(g->key_id, 0x01020304u);
+  EXPECT_EQ(g->guk_id, 0xa0b0c0d0u);
+  auto k = ParseMki(KeyIdMki(0x11223344));
+  ASSERT_TRUE(k);
+  EXPECT_EQ(k->key_id, 0x11223344u);
+  EXPECT_FALSE(k->guk_id);
+  for (size_t n : {0, 3, 5, 7, 9, 12}) EXPECT_FALSE(ParseMki(Bytes(n, 0x42))) << n;
+}
+
+TEST(SrtpMki, PrivateCallKeysDifferByCryptoSessionAndCarryThePckId) {
+  const Bytes pck(16, 0x5a), rand(16, 0x33);
+  const MasterKey caller = PrivateCallMasterKey(pck, 0x1000abcd, rand, 0), callee = PrivateCallMasterKey(pck, 0x1000abcd, rand, 1);
+  EXPECT_EQ(caller.mki, KeyIdMki(0x1000abcd));
+  EXPECT_EQ(callee.mki, caller.mki);
+  EXPECT_NE(caller.key, callee.key);  // CS-ID 0 and 1: one key per direction
+  const kdf::SrtpMasterKeys direct = kdf::SrtpMaster(pck, 0, 0x1000abcd, rand);
+  EXPECT_EQ(caller.key, direct.key);
+  EXPECT_EQ(caller.salt, direct.salt);
+}
+
 // ---- TS 33.180 7.4.2: per-sender group keys chosen by MKI ----
 
 TEST(SrtpGroup, EachMemberDecryptsTheOthersByMki) {
   const Bytes gmk = Hex("fcfe65cd967c58d260b603ccb9a887a9");
   const uint32_t gmk_id = 0x09bf9d37;
   const Bytes rand = Hex("6819e679461120e10ac458cce67b8024");
+  // The derivation every user of a GMK shares (security/srtp_keys.h).
   auto member_key = [&](const std::string& uri) {
-    const uint32_t guk = kdf::GukId(gmk, gmk_id, uri);
-    kdf::SrtpMasterKeys k = kdf::SrtpMaster(gmk, 4, guk, rand);
-    MasterKey mk{k.key, k.salt, {}};
-    AppendU32(mk.mki, gmk_id);
-    AppendU32(mk.mki, guk);
-    return mk;
+    return GroupSenderMasterKey(gmk, gmk_id, kdf::GukId(gmk, gmk_id, uri), rand, /*cs_id=*/4);
   };
   const MasterKey alice = member_key("sip:p25user01@etherstack.com");
   const MasterKey bob = member_key("sip:p25user02@etherstack.co.jp");
   EXPECT_EQ(ToHex(alice.key), "64837d2b4d69a266e4489d3807353ad9");  // the published vector
+  EXPECT_EQ(alice.mki, GroupMki(gmk_id, kdf::GukId(gmk, gmk_id, "sip:p25user01@etherstack.com")));
+  EXPECT_EQ(ToHex(alice.mki).substr(0, 8), "09bf9d37");  // GMK-ID first (7.4.2)
   EXPECT_NE(ToHex(alice.key), ToHex(bob.key));
   // A receiver holding only the GMK (and the RAND) rebuilds each sender's key from its MKI.
   auto lookup = [&](ByteView mki) -> std::optional<MasterKey> {
-    if (mki.size() != 8 || LoadU32(mki.data()) != gmk_id) return std::nullopt;
-    kdf::SrtpMasterKeys k = kdf::SrtpMaster(gmk, 4, LoadU32(mki.data() + 4), rand);
-    return MasterKey{k.key, k.salt, mki.ToBytes()};
+    auto f = ParseMki(mki);
+    if (!f || f->key_id != gmk_id || !f->guk_id) return std::nullopt;
+    return GroupSenderMasterKey(gmk, gmk_id, *f->guk_id, rand, 4);
   };
   Sender a(alice), b(bob);
   Receiver at_bob(8, lookup), at_alice(8, lookup);

@@ -14,7 +14,7 @@ namespace mcx::test {
 
 class TestDomain {
  public:
-  explicit TestDomain(std::string kms_uri = "kms.example.org", uint64_t seed = 1)
+  explicit TestDomain(std::string kms_uri = security::naming::KmsUri(), uint64_t seed = 1)
       : rng_(seed, kms_uri), domain_(Must(security::Domain::Create(kms_uri, rng_))) {}
 
   /// Provisions (once) and returns the identity of `uri` for the period containing ntp_now.

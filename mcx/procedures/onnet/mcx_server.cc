@@ -50,9 +50,10 @@ void McxServer::OnSipRequest(const Endpoint& from, const SipMessage& req) {
     if (auto aff = req.Body(kAffiliationContentType)) {
       affiliations_[req.FromUri()] = ParseAffiliation(std::string(aff->begin(), aff->end()));
     } else if (auto mikey = req.Body(kMikeyContentType)) {  // a GMK for media mixing
-      auto r = mikey_sakke::ProcessIMessage(*mikey, *id_.identity,
-                                            id_.ReceiveContextFor(host_.UnixTime(), mikey_sakke::Distribution::kGmk, {cfg_.gms_uri}));
-      if (!r || !store_.Accept(*r).ok()) {
+      if (!store_
+               .AcceptIMessage(*mikey, *id_.identity,
+                               id_.ReceiveContextFor(host_.UnixTime(), mikey_sakke::Distribution::kGmk, {cfg_.gms_uri}))
+               .ok()) {
         if (on_error) on_error("mixing_gmk_rejected");
         sip_.SendResponse(from, SipMessage::Response(488, "Not Acceptable Here", req));
         return;

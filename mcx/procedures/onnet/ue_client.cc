@@ -113,10 +113,8 @@ void UeClient::Subscribe(const std::string& group) {
 
 std::string UeClient::ProcessGmk(const Bytes& i_message) {
   if (!provisioned()) return "not_provisioned";
-  auto r = mikey_sakke::ProcessIMessage(i_message, *id_.identity,
-                                        id_.ReceiveContextFor(host_.UnixTime(), mikey_sakke::Distribution::kGmk, {cfg_.gms_uri}));
-  if (!r) return ErrorName(r.error());
-  const Status st = store_.Accept(*r);
+  const Status st = store_.AcceptIMessage(
+      i_message, *id_.identity, id_.ReceiveContextFor(host_.UnixTime(), mikey_sakke::Distribution::kGmk, {cfg_.gms_uri}));
   if (!st.ok()) return ErrorName(st.error());  // includes key_revoked for a revocation
   return "ok";
 }

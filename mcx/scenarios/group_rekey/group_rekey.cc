@@ -3,9 +3,12 @@
 #include <ns3/core-module.h>
 #include <ns3/network-module.h>
 
+#include <cmath>
 #include <set>
 
+#include "mcx/crypto/op_count.h"
 #include "mcx/models/apps/model/device_key_store.h"
+#include "mcx/procedures/cost_model.h"
 #include "mcx/scenarios/shared/onnet_world.h"
 
 namespace mcx::scenarios {
@@ -71,7 +74,7 @@ GroupRekeyResult RunGroupRekey(const GroupRekeyParams& p) {
   DeviceKeyStore::Of(t.mcx)->TraceConnectWithoutContext(
       "KeyStored", Callback<void, uint32_t, std::string, std::string, bool>(
                        [&c](uint32_t, std::string purpose, std::string, bool revoked) {
-                         if (purpose == "GMK" && !revoked) ++c.mcx_gmks;  // the mixing option
+                         if (purpose == security::KeyPurposeName(security::KeyPurpose::kGmk) && !revoked) ++c.mcx_gmks;  // the mixing option
                        }));
   for (uint32_t i = 0; i < w.members; ++i) {
     const std::string member = UeUri(i);
@@ -81,7 +84,7 @@ GroupRekeyResult RunGroupRekey(const GroupRekeyParams& p) {
                                        }));
     ues[i]->TraceConnectWithoutContext("Registered", Callback<void>([&r]() { ++r.registered; }));
     ues[i]->TraceConnectWithoutContext("Error", Callback<void, std::string>([&r](std::string e) { ++r.errors["ue_" + e]; }));
-    ues[i]->TraceConnectWithoutContext("KeyStored", Callback<void, std::string, uint32_t>([&r, member](std::string, uint32_t id) {
+    ues[i]->TraceConnectWithoutContext("GmkStored", Callback<void, std::string, uint32_t>([&r, member](std::string, uint32_t id) {
                                          ++r.keys_stored[member][id];
                                        }));
     ues[i]->TraceConnectWithoutContext("Tx", Callback<void, uint32_t>([&c, i](uint32_t b) { c.ue_bytes[i] += b; }));
@@ -89,18 +92,29 @@ GroupRekeyResult RunGroupRekey(const GroupRekeyParams& p) {
     DeviceKeyStore::Of(t.ues.Get(i))->TraceConnectWithoutContext(
         "KeyStored", Callback<void, uint32_t, std::string, std::string, bool>(
                          [&c, i](uint32_t, std::string purpose, std::string, bool) {
-                           if (purpose == "CSK") c.ues_with_csk.insert(i);  // the CSK upload (TS 33.180 5.4)
+                           if (purpose == security::KeyPurposeName(security::KeyPurpose::kCsk)) c.ues_with_csk.insert(i);  // the CSK upload (TS 33.180 5.4)
                          }));
   }
 
-  // Schedule: initial GMK once the GMS is provisioned, then K rekeys.
-  const double crypto_per_ue = 0.02 * w.ue_device_factor;
-  r.rekey_start_s = p.rekey_start_s > 0 ? p.rekey_start_s
-                                         : 3.0 + ue_stagger * w.members + crypto_per_ue * 2 +
-                                               0.003 * w.members / std::max<uint32_t>(1, w.gms_cores);
-  r.rekey_interval_s = p.rekey_interval_s > 0
-                           ? p.rekey_interval_s
-                           : 3.0 + 0.003 * w.members / std::max<uint32_t>(1, w.gms_cores) + (w.transport == "http" ? 1 : 0);
+  // Schedule: the initial GMK once the GMS is provisioned, then K rekeys, far enough apart that
+  // one is done before the next, with twice the crypto the cost model charges as the margin: a
+  // UE's set-up (RSK and SSK checks, CSK upload) and the GMS's per member (encapsulate, sign).
+  procedures::CostModel ue_cost, gms_cost;
+  ue_cost.device_factor = w.ue_device_factor;
+  gms_cost.device_factor = w.server_device_factor;
+  crypto::OpCounts ue_setup, per_member;
+  for (crypto::Op op : {crypto::Op::kSakkeRskValidate, crypto::Op::kEccsiSskValidate, crypto::Op::kSakkeEncapsulate,
+                        crypto::Op::kEccsiSign})
+    ue_setup.Add(op);
+  per_member.Add(crypto::Op::kSakkeEncapsulate);
+  per_member.Add(crypto::Op::kEccsiSign);
+  const double gms_all_s = 2 * gms_cost.Seconds(per_member) * w.members / std::max<uint32_t>(1, w.gms_cores);
+  auto whole_ms = [](double s) { return std::ceil(s * 1000) / 1000; };
+  r.rekey_start_s = p.rekey_start_s > 0
+                        ? p.rekey_start_s
+                        : whole_ms(3.0 + ue_stagger * w.members + 2 * ue_cost.Seconds(ue_setup) + gms_all_s);
+  r.rekey_interval_s =
+      p.rekey_interval_s > 0 ? p.rekey_interval_s : whole_ms(3.0 + gms_all_s + (w.transport == "http" ? 1 : 0));
   for (uint32_t g = 0; g < w.groups; ++g) Simulator::Schedule(Seconds(0.9), &GmsApp::Rekey, gms, GroupUri(g));
   for (uint32_t k = 0; k < p.rekeys; ++k) {
     const double at = r.rekey_start_s + k * r.rekey_interval_s;

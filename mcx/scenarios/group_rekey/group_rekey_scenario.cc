@@ -130,7 +130,8 @@ const Scenario& GroupRekeyScenario() {
         out.simulated_s = r.sim_end_s;
         out.report = Report(r, out.metrics);
         return out;
-      }});
+      },
+      /*quick=*/{"--members", "3", "--rekeys", "1"}});
   return s;
 }
 

@@ -35,10 +35,8 @@ void AcceptGmk(crypto::ByteView message, const security::mikey_sakke::LocalIdent
   ctx.ntp_now = ntp_now;
   ctx.kms = {kms};
   ctx.authorised_senders = {gms_uri};
-  auto got = security::mikey_sakke::ProcessIMessage(message, me, ctx);
-  if (!got) throw std::runtime_error(std::string("GMK rejected: ") + crypto::ErrorName(got.error()));
-  if (auto st = store.Accept(*got); !st.ok())
-    throw std::runtime_error(std::string("GMK not stored: ") + crypto::ErrorName(st.error()));
+  if (auto st = store.AcceptIMessage(message, me, ctx); !st.ok())
+    throw std::runtime_error(std::string("GMK rejected: ") + crypto::ErrorName(st.error()));
 }
 
 // Keys before going off-network (TS 33.180 5.3, 5.7): one KMS issues key sets to the GMS and to

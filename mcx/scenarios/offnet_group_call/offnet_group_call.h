@@ -17,7 +17,7 @@
 
 namespace mcx::scenarios {
 
-/// The group of the off-network call (the group the offline toolkit's GMK files name, README).
+/// The group of the off-network call (the group the offline toolkit's GMK files must name, docs/toolkit.md).
 inline std::string OffnetGroupUri() { return security::naming::GroupUri(1); }
 
 struct OffnetGroupCallParams {

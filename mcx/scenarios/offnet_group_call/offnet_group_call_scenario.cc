@@ -36,12 +36,12 @@ ParamList<OffnetGroupCallParams> Params() {
       .Flag("queueing", &P::queueing, "the talker queues requests and grants them in turn (default: it denies them)")
       .Sets({"mcx::OffnetMcpttApp::Queueing"})
       .Count("without-gmk", &P::members_without_gmk, 0, 10000, "", "extra UEs in range that never received the GMK");
-  l.Include(&P::radio, RadioParamList(/*propagation=*/false));
+  l.Include(&P::radio, RadioParamList());
   l.Section("keys")
       .Text("keys", &P::key_dir,
             "offline-provisioned keys instead of the set-up exchange: DIR/kms-init.xml (mcxsim kms init), DIR/ue<i>.xml "
             "(mcxsim kms provision --user sip:ue<i>@mcx.example.org) and DIR/ue<i>-gmk.b64 (mcxsim mikey create --type "
-            "gmk from the GMS); no file, no GMK")
+            "gmk from the GMS for the group sip:group1@mcx.example.org, one RAND for all); no file, no GMK")
       .Text("gms", &P::gms_uri, "the only sender of GMKs accepted")
       .DateTime("time", &P::unix_time, "when the keys are checked and the call happens (with --keys; default: now)");
   return l;
@@ -107,7 +107,8 @@ const Scenario& OffnetGroupCallScenario() {
         if (p.unix_time != 0 && p.key_dir.empty()) return std::string("--time goes with --keys");
         return std::nullopt;
       },
-      [](const OffnetGroupCallParams& p) { return Output(RunOffnetGroupCall(p)); }});
+      [](const OffnetGroupCallParams& p) { return Output(RunOffnetGroupCall(p)); },
+      /*quick=*/{"--members", "3", "--duration", "20"}});
   return s;
 }
 

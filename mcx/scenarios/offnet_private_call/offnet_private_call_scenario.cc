@@ -27,7 +27,7 @@ ParamList<OffnetPrivateCallParams> Params() {
       .Count("cfp1", &P::cfp1, 1, 100, "", "TS 24.379 CFP1: setup requests before giving up")
       .Sets({"mcx::OffnetMcpttApp::Cfp1"})
       .Flag("foreign-callee", &P::foreign_callee, "the callee's keys come from a KMS the caller's domain does not know");
-  l.Include(&P::radio, RadioParamList(/*propagation=*/false));
+  l.Include(&P::radio, RadioParamList());
   return l;
 }
 
@@ -77,7 +77,8 @@ const Scenario& OffnetPrivateCallScenario() {
        {"errors", "", "by kind (private_call_*, floor_*, media_*...)"}},
       {},
       [](const OffnetPrivateCallParams& p) { return CheckRadio(p.radio); },
-      [](const OffnetPrivateCallParams& p) { return Output(RunOffnetPrivateCall(p)); }});
+      [](const OffnetPrivateCallParams& p) { return Output(RunOffnetPrivateCall(p)); },
+      /*quick=*/{"--calls", "2"}});
   return s;
 }
 

@@ -40,7 +40,7 @@ Ptr<RateErrorModel> CoverageSwitch(const NetDeviceContainer& link, RunStreams& s
   return loss;
 }
 
-struct IssuedGmk {
+struct GmkTimeline {
   uint32_t gmk_id;
   double issued_s;
   double active_s;  ///< when members' clocks (whole Unix seconds) see it active
@@ -48,7 +48,7 @@ struct IssuedGmk {
 };
 
 struct Collector {
-  std::vector<IssuedGmk> issued;
+  std::vector<GmkTimeline> issued;
   std::vector<std::map<uint32_t, double>> held;  ///< per member: GMK-ID -> first stored
   std::vector<uint32_t> away_now;                ///< members currently out of coverage
   double expected_receptions = 0;                ///< sidelink packets x members away then - 1
@@ -107,7 +107,7 @@ OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& given) {
                             const double active = static_cast<double>(activation - net.start_unix);
                             const double expires = expiry != 0 ? static_cast<double>(expiry - net.start_unix)
                                                                : std::numeric_limits<double>::infinity();
-                            c.issued.push_back(IssuedGmk{id, now, active, expires});
+                            c.issued.push_back(GmkTimeline{id, now, active, expires});
                           }));
   apps.gms->TraceConnectWithoutContext(
       "RekeyOutcome", Callback<void, std::string, std::string, uint32_t, uint32_t, double, std::string>(
@@ -169,7 +169,7 @@ OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& given) {
     }
     // The GMKs the on-network client stores go into the node's key store, which the off-network
     // client uses as well; here only when each arrived is recorded.
-    ue->TraceConnectWithoutContext("KeyStored", Callback<void, std::string, uint32_t>([&c, i](std::string, uint32_t id) {
+    ue->TraceConnectWithoutContext("GmkStored", Callback<void, std::string, uint32_t>([&c, i](std::string, uint32_t id) {
       c.held[i].emplace(id, Simulator::Now().GetSeconds());
     }));
   }
@@ -203,14 +203,14 @@ OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& given) {
       double first = p.end_s;  // set-up is not a key failure: count from the first GMK held
       for (const auto& [id, at] : c.held[i]) first = std::min(first, at);
       std::vector<double> edges = {first, p.end_s};
-      for (const IssuedGmk& k : c.issued)
+      for (const GmkTimeline& k : c.issued)
         for (double e : {k.active_s, k.expiry_s, heldAt(k.gmk_id)})
           if (e > edges[0] && e < p.end_s) edges.push_back(e);
       std::sort(edges.begin(), edges.end());
       for (size_t e = 0; e + 1 < edges.size(); ++e) {
         const double mid = (edges[e] + edges[e + 1]) / 2;
         bool usable = false;
-        for (const IssuedGmk& k : c.issued)
+        for (const GmkTimeline& k : c.issued)
           usable = usable || (heldAt(k.gmk_id) <= mid && k.active_s <= mid && mid < k.expiry_s);
         if (!usable) m.without_usable_gmk_ms += (edges[e + 1] - edges[e]) * 1000.0;
       }

@@ -35,7 +35,7 @@ ParamList<OnOffTransitionParams> Params() {
       .Sets({"mcx::OffnetMcpttApp::T201"})
       .Count("c201", &P::c201, 1, 100, "", "TS 24.380 C201")
       .Sets({"mcx::OffnetMcpttApp::C201"});
-  l.Include(&P::radio, RadioParamList(/*propagation=*/false));
+  l.Include(&P::radio, RadioParamList());
   return l;
 }
 
@@ -134,7 +134,8 @@ const Scenario& OnOffTransitionScenario() {
         if (auto why = CheckRadio(p.radio)) return why;
         return CheckOnOffTransition(p);
       },
-      [](const OnOffTransitionParams& p) { return Output(RunOnOffTransition(p)); }});
+      [](const OnOffTransitionParams& p) { return Output(RunOnOffTransition(p)); },
+      /*quick=*/{"--members", "4", "--away", "2", "--leave-stagger", "2", "--return", "30"}});
   return s;
 }
 

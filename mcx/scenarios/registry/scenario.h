@@ -57,6 +57,8 @@ class Scenario {
   virtual const std::vector<MetricSpec>& Metrics() const = 0;
   /// The files a run writes besides summary.json and run_info.json.
   virtual const std::vector<std::string>& Files() const = 0;
+  /// Options for a quick run (seconds): shown by `describe`, used by the tests and the docs.
+  virtual const std::vector<std::string>& QuickArgs() const = 0;
   /// Every parameter's value for a run with `given` (defaults for the rest), in declaration order.
   virtual std::vector<std::pair<std::string, ParamValue>> Resolve(const ParamValues& given) const = 0;
   /// Why the scenario cannot run with these values (a combination its declaration cannot say),
@@ -80,6 +82,8 @@ class ScenarioOf : public Scenario {
     /// Why these parameters cannot run together, or nothing.
     std::function<std::optional<std::string>(const P&)> check;
     std::function<RunOutput(const P&)> run;
+    /// Options for a quick run of a few seconds ("--members", "3", ...).
+    std::vector<std::string> quick;
   };
   explicit ScenarioOf(Definition d) : def_(std::move(d)) { def_.params.Include(&P::seeds, RunSeedParamList()); }
 
@@ -89,6 +93,7 @@ class ScenarioOf : public Scenario {
   const std::vector<ParamSpec>& Params() const override { return def_.params.specs(); }
   const std::vector<MetricSpec>& Metrics() const override { return def_.metrics; }
   const std::vector<std::string>& Files() const override { return def_.files; }
+  const std::vector<std::string>& QuickArgs() const override { return def_.quick; }
 
   std::vector<std::pair<std::string, ParamValue>> Resolve(const ParamValues& given) const override {
     const P p = Build(given);

@@ -27,7 +27,7 @@ ParamList<OnnetWorldParams> OnnetWorldParamList(OnnetWorldChoices choices) {
     l.Choice("access", &P::access, {"lte", "ideal"},
              "the UEs' access: ns-3's LTE/EPC, or each UE on its own point-to-point link (ideal)");
   l.Choice("transport", &P::transport, {"sip", "http"},
-           "GMK distribution: pushed in SIP NOTIFY (TS 33.180 5.7.2.x) or pulled by HTTP GET (5.7.2.y)")
+           "GMK distribution: pushed in a SIP NOTIFY or pulled by an HTTP GET (TS 33.180 5.7.2, via SIP / via HTTP)")
       .Sets({"mcx::GmsApp::Transport", "mcx::UeApp::Transport"})
       .Flag("sip-tcp", &P::sip_tcp, "SIP over TCP instead of UDP")
       .Sets({"mcx::McxApp::SipTcp"})

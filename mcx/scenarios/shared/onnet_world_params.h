@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "mcx/procedures/transport/sip_stack.h"
 #include "mcx/scenarios/registry/params.h"
 #include "mcx/security/naming_plan.h"
 
@@ -23,7 +24,7 @@ struct OnnetWorldParams {
   std::string access = "ideal";   ///< lte | ideal
   std::string transport = "sip";  ///< GMK distribution: sip (NOTIFY push) | http (GET pull)
   bool sip_tcp = false;
-  double sip_t1_s = 0.5;
+  double sip_t1_s = procedures::SipTimers{}.t1;
   uint32_t gms_cores = 1;
   double ue_device_factor = 3.0;   ///< UE crypto cost relative to the reference host
   double server_device_factor = 1.0;

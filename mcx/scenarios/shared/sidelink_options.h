@@ -3,10 +3,8 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "mcx/scenarios/registry/params.h"
 
@@ -40,9 +38,8 @@ struct SidelinkRadioOptions {
 /// would abort on, before anything is built.
 std::optional<std::string> CheckRadio(const SidelinkRadioOptions& o);
 
-/// The PC5 radio's parameters, declared once for every sidelink scenario; `propagation` adds the
-/// path-loss and decoding options (frequency, documented antenna heights, cumulative HARQ).
-ParamList<SidelinkRadioOptions> RadioParamList(bool propagation);
+/// The PC5 radio's parameters, declared once for every sidelink scenario.
+ParamList<SidelinkRadioOptions> RadioParamList();
 
 
 }  // namespace mcx::scenarios

@@ -22,12 +22,8 @@ NetDeviceContainer InstallSidelinkIpv4(const NodeContainer& nodes, const Sidelin
   sl.SetDeviceAttribute("Mcs", UintegerValue(o.mcs));
   sl.SetDeviceAttribute("PrbCount", UintegerValue(o.prbs));
   sl.SetDeviceAttribute("Ktrp", UintegerValue(o.ktrp));
+  sl.SetDeviceAttribute("ScPeriod", UintegerValue(o.sc_period_ms));
   NetDeviceContainer devices = sl.Install(nodes);
-  if (o.sc_period_ms != 40) {
-    sidelink::SlCommPool pool = sidelink::SlCommPool::PreconfiguredDefault();
-    pool.periodSubframes = o.sc_period_ms;
-    for (uint32_t i = 0; i < devices.GetN(); ++i) DynamicCast<models::SlNetDevice>(devices.Get(i))->SetPool(pool);
-  }
   for (uint32_t i = 0; i < nodes.GetN(); ++i)  // on-network UEs have their stack already
     if (!nodes.Get(i)->GetObject<Ipv4>()) InternetStackHelper().Install(nodes.Get(i));
   Ipv4AddressHelper("10.0.0.0", "255.255.0.0").Assign(devices);

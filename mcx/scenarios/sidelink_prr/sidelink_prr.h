@@ -1,5 +1,5 @@
 // Scenario sidelink-prr: the PC5 model's isolated-link packet reception ratio versus distance
-// (validation step 3 of docs/prose-sidelink-model.md section 15) and its one-way latency
+// (validation step 3 of the PC5 design brief section 15, see docs/sidelink.md) and its one-way latency
 // (step 5). One UE sends to a group; receivers sit on circles around it, each circle at one
 // distance, each receiver with its own LOS state and shadowing; receivers never transmit, so
 // nothing interferes.

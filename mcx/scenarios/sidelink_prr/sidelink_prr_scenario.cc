@@ -22,7 +22,7 @@ ParamList<SidelinkPrrParams> Params() {
       .Count("receivers", &P::receivers_per_distance, 1, 100000, "", "receivers on each circle")
       .Count("packets", &P::packets, 1, 1000000, "", "packets the sender sends")
       .Count("bytes", &P::packet_bytes, 1, 65000, "bytes", "UDP payload of each packet");
-  l.Include(&P::radio, RadioParamList(/*propagation=*/true));
+  l.Include(&P::radio, RadioParamList());
   return l;
 }
 
@@ -83,7 +83,8 @@ const Scenario& SidelinkPrrScenario() {
        {"bytes_on_air", "bytes", "TB and SCI copies on the air"}},
       {"prr_vs_distance.csv"},
       [](const SidelinkPrrParams& p) { return CheckRadio(p.radio); },
-      [](const SidelinkPrrParams& p) { return Output(RunSidelinkPrr(p)); }});
+      [](const SidelinkPrrParams& p) { return Output(RunSidelinkPrr(p)); },
+      /*quick=*/{"--distances", "100,900", "--receivers", "3", "--packets", "5"}});
   return s;
 }
 

@@ -19,10 +19,10 @@ namespace mcx::models {
 template <class App>
 class McxAppHelper {
  public:
-  McxAppHelper() { factory_.SetTypeId(App::GetTypeId()); }
-  void SetAttribute(const std::string& name, const ns3::AttributeValue& value) { factory_.Set(name, value); }
+  McxAppHelper() { m_factory.SetTypeId(App::GetTypeId()); }
+  void SetAttribute(const std::string& name, const ns3::AttributeValue& value) { m_factory.Set(name, value); }
   ns3::Ptr<App> Install(ns3::Ptr<ns3::Node> node) const {
-    ns3::Ptr<App> app = factory_.Create<App>();
+    ns3::Ptr<App> app = m_factory.Create<App>();
     node->AddApplication(app);
     return app;
   }
@@ -40,7 +40,7 @@ class McxAppHelper {
   }
 
  private:
-  ns3::ObjectFactory factory_;
+  ns3::ObjectFactory m_factory;
 };
 
 using KmsHelper = McxAppHelper<KmsApp>;

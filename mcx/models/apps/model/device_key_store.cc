@@ -21,8 +21,8 @@ TypeId DeviceKeyStore::GetTypeId() {
   return tid;
 }
 
-DeviceKeyStore::DeviceKeyStore() : store_(std::make_shared<security::KeyStore>()) {
-  store_->on_stored = [this](const security::StoredKey& k) {
+DeviceKeyStore::DeviceKeyStore() : m_store(std::make_shared<security::KeyStore>()) {
+  m_store->on_stored = [this](const security::StoredKey& k) {
     NS_LOG_INFO(Owner() << "stored " << security::KeyPurposeName(k.purpose) << " " << std::hex << k.key_id << std::dec
                           << (k.group_uri.empty() ? "" : " of " + k.group_uri) << (k.revoked ? " (revoked)" : ""));
     m_keyStoredTrace(k.key_id, security::KeyPurposeName(k.purpose), k.group_uri, k.revoked);
@@ -48,7 +48,7 @@ Ptr<DeviceKeyStore> DeviceKeyStore::Of(Ptr<Node> node) {
 
 void DeviceKeyStore::DoDispose() {
   NS_LOG_FUNCTION(this);
-  store_->on_stored = nullptr;
+  m_store->on_stored = nullptr;
   Object::DoDispose();
 }
 

@@ -24,13 +24,13 @@ class DeviceKeyStore : public ns3::Object {
   /// The node's key store, made and aggregated to it on first use.
   static ns3::Ptr<DeviceKeyStore> Of(ns3::Ptr<ns3::Node> node);
 
-  security::KeyStore& keys() { return *store_; }
-  const security::KeyStore& keys() const { return *store_; }
+  security::KeyStore& keys() { return *m_store; }
+  const security::KeyStore& keys() const { return *m_store; }
   /// The store for users that keep it beyond a call (security::CallProtection).
-  std::shared_ptr<security::KeyStore> shared() const { return store_; }
+  std::shared_ptr<security::KeyStore> shared() const { return m_store; }
 
-  /// A key was stored or revoked: key ID, purpose ("gmk", "csk"...), group (GMK, MuSiK) and
-  /// whether it is now revoked.
+  /// A key was stored or revoked: key ID, purpose (security::KeyPurposeName: "GMK", "CSK"...),
+  /// group (GMK, MuSiK) and whether it is now revoked.
   typedef void (*KeyStoredCallback)(uint32_t keyId, std::string purpose, std::string group, bool revoked);
 
  protected:
@@ -40,7 +40,7 @@ class DeviceKeyStore : public ns3::Object {
   /// "node <id>: " of the node it is aggregated to, for the log.
   std::string Owner() const;
   std::optional<uint32_t> m_nodeId;  ///< the node's ID, for the log
-  std::shared_ptr<security::KeyStore> store_;
+  std::shared_ptr<security::KeyStore> m_store;
   ns3::TracedCallback<uint32_t, std::string, std::string, bool> m_keyStoredTrace;
 };
 

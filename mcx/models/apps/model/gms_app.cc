@@ -24,7 +24,7 @@ TypeId GmsApp::GetTypeId() {
           .AddAttribute("GmsUri", "The GMS identity (the one the members accept GMKs from).",
                         StringValue(security::naming::GmsUri()), MakeStringAccessor(&GmsApp::m_gmsUri),
                         MakeStringChecker())
-          .AddAttribute("Transport", "GMK distribution: sip (NOTIFY push, TS 33.180 5.7.2.x) or http (GET pull, 5.7.2.y).",
+          .AddAttribute("Transport", "GMK distribution: sip (NOTIFY push) or http (GET pull), TS 33.180 5.7.2 via SIP / via HTTP.",
                         EnumValue(procedures::GmkTransport::kSip), MakeEnumAccessor(&GmsApp::m_transport),
                         MakeEnumChecker(procedures::GmkTransport::kSip, "sip", procedures::GmkTransport::kHttp, "http"))
           .AddAttribute("ActivationDelay", "From a rekey until the new GMK becomes active (the group's first key: at once).",
@@ -54,7 +54,7 @@ GmsApp::~GmsApp() = default;
 void GmsApp::DoDispose() {
   NS_LOG_FUNCTION(this);
   m_periodicEvent.Cancel();
-  service_.reset();
+  m_service.reset();
   McxKmsClientApp::DoDispose();
 }
 
@@ -66,70 +66,70 @@ void GmsApp::StopApplication() {
 
 void GmsApp::AddGroup(const std::string& group, const std::vector<std::string>& members) {
   NS_LOG_FUNCTION(this << group << members.size());
-  if (service_)
-    service_->AddGroup(group, members);
+  if (m_service)
+    m_service->AddGroup(group, members);
   else
-    groups_.emplace_back(group, members);
+    m_groups.emplace_back(group, members);
 }
 
 void GmsApp::AddMixingServer(const std::string& uri, Ipv4Address address) {
   NS_LOG_FUNCTION(this << uri << address);
-  mixing_.emplace_back(uri, procedures::Endpoint{Ipv4String(address), m_sipPort});
+  m_mixing.emplace_back(uri, procedures::Endpoint{Ipv4String(address), m_sipPort});
 }
 
 void GmsApp::PeriodicRekey() {
   NS_LOG_FUNCTION(this);
-  if (service_)
-    for (const auto& g : service_->Groups()) Rekey(g);
+  if (m_service)
+    for (const auto& g : m_service->Groups()) Rekey(g);
   m_periodicEvent = Simulator::Schedule(m_rekeyPeriod, &GmsApp::PeriodicRekey, this);
 }
 
 void GmsApp::Rekey(const std::string& group) {
   NS_LOG_FUNCTION(this << group);
-  if (!service_) return Fail("rekey_before_provisioning");
+  if (!m_service) return Fail("rekey_before_provisioning");
   NS_LOG_INFO(m_gmsUri << ": rekey of " << group);
-  host_->Dispatch([&] { service_->Rekey(group); });
+  m_host->Dispatch([&] { m_service->Rekey(group); });
 }
 
 void GmsApp::RemoveMember(const std::string& group, const std::string& member) {
   NS_LOG_FUNCTION(this << group << member);
-  if (!service_) return Fail("rekey_before_provisioning");
+  if (!m_service) return Fail("rekey_before_provisioning");
   NS_LOG_INFO(m_gmsUri << ": " << member << " leaves " << group);
-  host_->Dispatch([&] { service_->RemoveMember(group, member); });
+  m_host->Dispatch([&] { m_service->RemoveMember(group, member); });
 }
 
 void GmsApp::Revoke(const std::string& group) {
   NS_LOG_FUNCTION(this << group);
-  if (!service_) return Fail("rekey_before_provisioning");
+  if (!m_service) return Fail("rekey_before_provisioning");
   NS_LOG_INFO(m_gmsUri << ": revokes the GMK of " << group);
-  host_->Dispatch([&] { service_->Revoke(group); });
+  m_host->Dispatch([&] { m_service->Revoke(group); });
 }
 
 void GmsApp::StartApplication() {
   NS_LOG_FUNCTION(this);
   StartHost(true);
-  host_->on_http = [this](const procedures::HttpRequest& r) {
-    if (!service_) {
+  m_host->on_http = [this](const procedures::HttpRequest& r) {
+    if (!m_service) {
       procedures::HttpResponse busy;
       busy.status = 503;
       busy.reason = "Service Unavailable";
       NS_LOG_INFO(m_gmsUri << ": not provisioned yet: 503 to " << r.method << " " << r.target);
       return busy;
     }
-    procedures::HttpResponse response = service_->OnHttpRequest(r);
+    procedures::HttpResponse response = m_service->OnHttpRequest(r);
     NS_LOG_INFO(m_gmsUri << ": serves " << r.method << " " << r.target << ": " << response.status);
     return response;
   };
-  sip_->SetRequestHandler([this](const procedures::Endpoint& from, const procedures::SipMessage& m) {
-    NS_LOG_INFO(m_gmsUri << ": " << m.Method() << " from " << m.FromUri() << (service_ ? "" : " (503: not provisioned yet)"));
-    if (service_)
-      service_->OnSipRequest(from, m);
+  m_sip->SetRequestHandler([this](const procedures::Endpoint& from, const procedures::SipMessage& m) {
+    NS_LOG_INFO(m_gmsUri << ": " << m.Method() << " from " << m.FromUri() << (m_service ? "" : " (503: not provisioned yet)"));
+    if (m_service)
+      m_service->OnSipRequest(from, m);
     else
-      sip_->SendResponse(from, procedures::SipMessage::Response(503, "Service Unavailable", m));
+      m_sip->SendResponse(from, procedures::SipMessage::Response(503, "Service Unavailable", m));
   });
-  host_->Start();
-  auto client = std::make_shared<procedures::KmsClient>(*host_, KmsEndpoint(), m_kmsUri, m_gmsUri);
-  host_->Dispatch([&] {
+  m_host->Start();
+  auto client = std::make_shared<procedures::KmsClient>(*m_host, KmsEndpoint(), m_kmsUri, m_gmsUri);
+  m_host->Dispatch([&] {
     client->Provision([this, client](crypto::Result<procedures::Provisioned> p) {
       if (!p) {
         NS_LOG_WARN(m_gmsUri << ": provisioning failed: " << crypto::ErrorName(p.error()));
@@ -141,15 +141,15 @@ void GmsApp::StartApplication() {
       cfg.transport = m_transport;
       cfg.activation_delay_s = m_activationDelay.GetSeconds();
       cfg.key_lifetime_s = m_keyLifetime.GetSeconds();
-      cfg.mixing_servers = mixing_;
+      cfg.mixing_servers = m_mixing;
       cfg.full_documents = m_fullDocuments;
-      service_ = std::make_unique<procedures::GmsService>(*host_, *sip_, cfg, std::move(p).value());
-      service_->on_outcome = [this](const procedures::RekeyOutcome& o) {
+      m_service = std::make_unique<procedures::GmsService>(*m_host, *m_sip, cfg, std::move(p).value());
+      m_service->on_outcome = [this](const procedures::RekeyOutcome& o) {
         NS_LOG_INFO(m_gmsUri << ": " << o.member << " answered GMK " << std::hex << o.gmk_id << std::dec << ": "
                              << o.result);
         m_outcomeTrace(o.group, o.member, o.gmk_id, o.rekey, o.answered - o.started, o.result);
       };
-      service_->on_rekey_started = [this](const std::string& g, const security::IssuedGmk& k, uint32_t n) {
+      m_service->on_rekey_started = [this](const std::string& g, const security::IssuedGmk& k, uint32_t n) {
         NS_LOG_INFO(m_gmsUri << ": rekey " << n << " of " << g << ": distributes GMK " << std::hex << k.id << std::dec
                              << " (active "
                              << (k.activation_time ? "from Unix " + std::to_string(k.activation_time) : std::string("at once"))
@@ -159,12 +159,12 @@ void GmsApp::StartApplication() {
                              << (m_transport == procedures::GmkTransport::kSip ? "SIP NOTIFY" : "HTTP pull"));
         m_rekeyStartedTrace(g, k.id, n, k.activation_time, k.expiry_time);
       };
-      service_->on_signalling_bytes = [this](const std::string& procedure, size_t bytes) {
+      m_service->on_signalling_bytes = [this](const std::string& procedure, size_t bytes) {
         NS_LOG_LOGIC(m_gmsUri << ": " << procedure << ": " << bytes << " bytes");
         m_signallingBytesTrace(procedure, static_cast<uint32_t>(bytes));
       };
-      for (const auto& [g, m] : groups_) service_->AddGroup(g, m);
-      NS_LOG_INFO(m_gmsUri << ": serves " << groups_.size() << " groups"
+      for (const auto& [g, m] : m_groups) m_service->AddGroup(g, m);
+      NS_LOG_INFO(m_gmsUri << ": serves " << m_groups.size() << " groups"
                            << (m_rekeyPeriod > Seconds(0) ? ", rekeys every " + std::to_string(m_rekeyPeriod.GetSeconds()) + " s"
                                                           : std::string()));
       if (m_rekeyPeriod > Seconds(0)) m_periodicEvent = Simulator::Schedule(m_rekeyPeriod, &GmsApp::PeriodicRekey, this);

@@ -54,9 +54,9 @@ class GmsApp : public McxKmsClientApp {
   ns3::Time m_keyLifetime;
   ns3::Time m_rekeyPeriod;  ///< 0 = rekey only on demand
   bool m_fullDocuments = false;
-  std::vector<std::pair<std::string, std::vector<std::string>>> groups_;
-  std::vector<std::pair<std::string, procedures::Endpoint>> mixing_;
-  std::unique_ptr<procedures::GmsService> service_;
+  std::vector<std::pair<std::string, std::vector<std::string>>> m_groups;
+  std::vector<std::pair<std::string, procedures::Endpoint>> m_mixing;
+  std::unique_ptr<procedures::GmsService> m_service;
   ns3::EventId m_periodicEvent;
   ns3::TracedCallback<std::string, uint32_t, uint32_t, uint64_t, uint64_t> m_rekeyStartedTrace;
   ns3::TracedCallback<std::string, std::string, uint32_t, uint32_t, double, std::string> m_outcomeTrace;

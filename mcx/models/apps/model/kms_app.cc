@@ -32,24 +32,24 @@ KmsApp::~KmsApp() = default;
 
 void KmsApp::DoDispose() {
   NS_LOG_FUNCTION(this);
-  service_.reset();
+  m_service.reset();
   McxApp::DoDispose();
 }
 
 void KmsApp::StartApplication() {
   NS_LOG_FUNCTION(this);
   StartHost(true);
-  auto kms = security::kms::Kms::Create(m_kmsUri, security::KeyPeriod{m_keyPeriod, 0}, host_->Rng());
+  auto kms = security::kms::Kms::Create(m_kmsUri, security::KeyPeriod{m_keyPeriod, 0}, m_host->Rng());
   if (!kms) return Fail(std::string("kms_creation_") + crypto::ErrorName(kms.error()));
-  service_ = std::make_unique<procedures::KmsService>(*host_, std::move(kms).value());
-  host_->on_http = [this](const procedures::HttpRequest& r) {
+  m_service = std::make_unique<procedures::KmsService>(*m_host, std::move(kms).value());
+  m_host->on_http = [this](const procedures::HttpRequest& r) {
     NS_LOG_LOGIC(m_kmsUri << ": " << r.method << " " << r.target);
-    procedures::HttpResponse response = service_->Handle(r);
+    procedures::HttpResponse response = m_service->Handle(r);
     NS_LOG_INFO(m_kmsUri << ": serves " << r.method << " " << r.target << ": " << response.status << " "
                          << response.reason);
     return response;
   };
-  host_->Start();
+  m_host->Start();
   NS_LOG_INFO(m_kmsUri << ": KMS ready (key period " << m_keyPeriod << " s)");
 }
 

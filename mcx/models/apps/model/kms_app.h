@@ -21,7 +21,7 @@ class KmsApp : public McxApp {
   void DoDispose() override;
   std::string m_kmsUri;
   uint64_t m_keyPeriod = 0;
-  std::unique_ptr<procedures::KmsService> service_;
+  std::unique_ptr<procedures::KmsService> m_service;
 };
 
 }  // namespace mcx::models

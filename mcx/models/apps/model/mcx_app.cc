@@ -26,9 +26,10 @@ TypeId McxApp::GetTypeId() {
           .AddAttribute("SipTcp", "Send SIP over TCP instead of UDP.", BooleanValue(false),
                         MakeBooleanAccessor(&McxApp::m_sipTcp), MakeBooleanChecker())
           .AddAttribute("SipT1", "RFC 3261 T1, the round-trip estimate: Timer E starts at T1, F is 64 T1.",
-                        TimeValue(MilliSeconds(500)), MakeTimeAccessor(&McxApp::m_sipT1),
+                        TimeValue(Seconds(procedures::SipTimers{}.t1)), MakeTimeAccessor(&McxApp::m_sipT1),
                         MakeTimeChecker(MilliSeconds(1)))
-          .AddAttribute("SipT2", "RFC 3261 T2, the longest Timer E interval.", TimeValue(Seconds(4)),
+          .AddAttribute("SipT2", "RFC 3261 T2, the longest Timer E interval.",
+                        TimeValue(Seconds(procedures::SipTimers{}.t2)),
                         MakeTimeAccessor(&McxApp::m_sipT2), MakeTimeChecker(MilliSeconds(1)))
           .AddAttribute("Cores", "Worker cores that run the node's crypto.", UintegerValue(1),
                         MakeUintegerAccessor(&McxApp::m_cores), MakeUintegerChecker<uint32_t>(1))
@@ -70,33 +71,32 @@ void McxApp::StartHost(bool http) {
   Ns3Host::Config c;
   c.sip_port = m_sipPort;
   c.http_port = m_httpPort;
-  c.sip_tcp = m_sipTcp;
   c.cores = m_cores;
   c.cost.device_factor = m_deviceFactor;
   c.tls.enabled = m_tls;
   c.start_unix = m_startUnix;
-  host_ = std::make_unique<Ns3Host>(GetNode(), c, m_random, Name());
-  host_->on_sent = [this](uint32_t bytes) { m_txTrace(bytes); };
-  host_->on_crypto_job = [this](double seconds, const crypto::OpCounts&) { m_cryptoJobTrace(seconds); };
+  m_host = std::make_unique<Ns3Host>(GetNode(), c, m_random, Name());
+  m_host->on_sent = [this](uint32_t bytes) { m_txTrace(bytes); };
+  m_host->on_crypto_job = [this](double seconds, const crypto::OpCounts&) { m_cryptoJobTrace(seconds); };
   procedures::SipTimers t;
   t.t1 = m_sipT1.GetSeconds();
   t.t2 = m_sipT2.GetSeconds();
-  sip_ = std::make_unique<procedures::SipStack>(*host_, t, m_sipTcp);
-  host_->on_sip = [this](const procedures::Endpoint& from, crypto::ByteView data) { sip_->OnBytes(from, data); };
-  if (!http) host_->on_http = nullptr;
-  NS_LOG_INFO(Name() << " (" << host_->LocalAddress() << ") starts");
+  m_sip = std::make_unique<procedures::SipStack>(*m_host, t, m_sipTcp);
+  m_host->on_sip = [this](const procedures::Endpoint& from, crypto::ByteView data) { m_sip->OnBytes(from, data); };
+  if (!http) m_host->on_http = nullptr;
+  NS_LOG_INFO(Name() << " (" << m_host->LocalAddress() << ") starts");
 }
 
 void McxApp::StopApplication() {
   NS_LOG_FUNCTION(this);
-  if (host_) host_->Stop();
+  if (m_host) m_host->Stop();
 }
 
 void McxApp::DoDispose() {
   NS_LOG_FUNCTION(this);
-  sip_.reset();  // before the host it uses
-  if (host_) host_->Stop();
-  host_.reset();
+  m_sip.reset();  // before the host it uses
+  if (m_host) m_host->Stop();
+  m_host.reset();
   m_random = nullptr;
   Application::DoDispose();
 }

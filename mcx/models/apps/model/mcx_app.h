@@ -53,8 +53,8 @@ class McxApp : public ns3::Application {
   bool m_tls = true;
   uint64_t m_startUnix = 0;
   ns3::Ptr<ns3::UniformRandomVariable> m_random;
-  std::unique_ptr<Ns3Host> host_;
-  std::unique_ptr<procedures::SipStack> sip_;
+  std::unique_ptr<Ns3Host> m_host;
+  std::unique_ptr<procedures::SipStack> m_sip;
   ns3::TracedCallback<uint32_t> m_txTrace;
   ns3::TracedCallback<double> m_cryptoJobTrace;
   ns3::TracedCallback<std::string> m_errorTrace;

@@ -34,30 +34,30 @@ McxServerApp::~McxServerApp() = default;
 
 void McxServerApp::DoDispose() {
   NS_LOG_FUNCTION(this);
-  server_.reset();
+  m_server.reset();
   McxKmsClientApp::DoDispose();
 }
 
 void McxServerApp::StartApplication() {
   NS_LOG_FUNCTION(this);
   StartHost(false);
-  sip_->SetRequestHandler([this](const procedures::Endpoint& from, const procedures::SipMessage& m) {
+  m_sip->SetRequestHandler([this](const procedures::Endpoint& from, const procedures::SipMessage& m) {
     NS_LOG_INFO(m_mdsiUri << ": " << m.Method() << " from " << m.FromUri()
                           << (m.Method() == "REGISTER" ? " (registration with its CSK upload)" : ""));
-    if (server_)
-      server_->OnSipRequest(from, m);
+    if (m_server)
+      m_server->OnSipRequest(from, m);
     else {
       NS_LOG_INFO(m_mdsiUri << ": not provisioned yet: 503 to " << m.FromUri());
-      sip_->SendResponse(from, procedures::SipMessage::Response(503, "Service Unavailable", m));
+      m_sip->SendResponse(from, procedures::SipMessage::Response(503, "Service Unavailable", m));
     }
   });
-  sip_->SetStrayResponseHandler([this](const procedures::SipMessage& r) {
+  m_sip->SetStrayResponseHandler([this](const procedures::SipMessage& r) {
     NS_LOG_LOGIC(m_mdsiUri << ": relays a " << r.Status() << " response");
-    if (server_) server_->OnRelayedResponse(r);
+    if (m_server) m_server->OnRelayedResponse(r);
   });
-  host_->Start();
-  auto client = std::make_shared<procedures::KmsClient>(*host_, KmsEndpoint(), m_kmsUri, m_mdsiUri);
-  host_->Dispatch([&] {
+  m_host->Start();
+  auto client = std::make_shared<procedures::KmsClient>(*m_host, KmsEndpoint(), m_kmsUri, m_mdsiUri);
+  m_host->Dispatch([&] {
     client->Provision([this, client](crypto::Result<procedures::Provisioned> p) {
       if (!p) {
         NS_LOG_WARN(m_mdsiUri << ": provisioning failed: " << crypto::ErrorName(p.error()));
@@ -68,9 +68,9 @@ void McxServerApp::StartApplication() {
       cfg.mdsi_uri = m_mdsiUri;
       cfg.gms_uri = m_gmsUri;
       cfg.gms_sip = procedures::Endpoint{Ipv4String(m_gmsAddress), m_sipPort};
-      server_ = std::make_unique<procedures::McxServer>(*host_, *sip_, cfg, std::move(p).value(),
+      m_server = std::make_unique<procedures::McxServer>(*m_host, *m_sip, cfg, std::move(p).value(),
                                                         DeviceKeyStore::Of(GetNode())->keys());
-      server_->on_error = [this](const std::string& e) {
+      m_server->on_error = [this](const std::string& e) {
         NS_LOG_WARN(m_mdsiUri << ": " << e);
         Fail(e);
       };

@@ -25,7 +25,7 @@ class McxServerApp : public McxKmsClientApp {
   std::string m_mdsiUri;
   std::string m_gmsUri;
   ns3::Ipv4Address m_gmsAddress;
-  std::unique_ptr<procedures::McxServer> server_;
+  std::unique_ptr<procedures::McxServer> m_server;
 };
 
 }  // namespace mcx::models

@@ -58,94 +58,108 @@ std::unique_ptr<crypto::HmacDrbg> DrbgFromStream(Ptr<UniformRandomVariable> stre
   return std::make_unique<crypto::HmacDrbg>(seed, crypto::ByteView(personalization));
 }
 
+namespace {
+
+/// "sakke_encapsulate 1, eccsi_sign 1": what a job computed, for the log.
+std::string OpList(const crypto::OpCounts& ops) {
+  std::string s;
+  for (size_t i = 0; i < crypto::kOpCount; ++i)
+    if (ops.n[i] > 0)
+      s += (s.empty() ? "" : ", ") + std::string(crypto::OpName(static_cast<crypto::Op>(i))) + " " +
+           std::to_string(ops.n[i]);
+  return s;
+}
+
+}  // namespace
+
 Ns3Host::Ns3Host(Ptr<Node> node, Config cfg, Ptr<UniformRandomVariable> random, std::string_view drbg_name)
-    : node_(node),
-      cfg_(std::move(cfg)),
-      drbg_(DrbgFromStream(random, drbg_name)),
-      uniform_(random),
-      jobs_(cfg_.cost, cfg_.cores, [] { return Simulator::Now().GetSeconds(); },
+    : m_node(node),
+      m_cfg(std::move(cfg)),
+      m_drbg(DrbgFromStream(random, drbg_name)),
+      m_uniform(random),
+      m_jobs(m_cfg.cost, m_cfg.cores, [] { return Simulator::Now().GetSeconds(); },
             [this](double at, std::function<void()> fn) {
-              if (completions_.size() > 64)
-                completions_.erase(std::remove_if(completions_.begin(), completions_.end(),
+              if (m_completions.size() > 64)
+                m_completions.erase(std::remove_if(m_completions.begin(), m_completions.end(),
                                                   [](const EventId& e) { return e.IsExpired(); }),
-                                   completions_.end());
-              completions_.push_back(Simulator::Schedule(Seconds(at - Now()), fn));
+                                   m_completions.end());
+              m_completions.push_back(Simulator::Schedule(Seconds(at - Now()), fn));
             }) {
-  Ptr<Ipv4> ip = node_->GetObject<Ipv4>();
+  Ptr<Ipv4> ip = m_node->GetObject<Ipv4>();
   for (uint32_t i = 1; ip && i < ip->GetNInterfaces(); ++i)  // the first non-loopback address
     if (ip->GetNAddresses(i) > 0) {
-      address_ = Ipv4String(ip->GetAddress(i, 0).GetLocal());
+      m_address = Ipv4String(ip->GetAddress(i, 0).GetLocal());
       break;
     }
-  jobs_.on_job = [this](double seconds, const crypto::OpCounts& ops) {
-    NS_LOG_DEBUG(address_ << " job: " << seconds * 1e3 << " ms of crypto");
+  m_jobs.on_job = [this](double seconds, const crypto::OpCounts& ops) {
+    NS_LOG_DEBUG(m_address << " job: " << seconds * 1e3 << " ms of crypto (" << OpList(ops) << ")");
     if (on_crypto_job) on_crypto_job(seconds, ops);
   };
 }
 
 Ns3Host::~Ns3Host() { Stop(); }
 
-double Ns3Host::Uniform() { return uniform_->GetValue(); }
+double Ns3Host::Uniform() { return m_uniform->GetValue(); }
 
 void Ns3Host::Start() {
-  NS_LOG_FUNCTION(this << address_);
+  NS_LOG_FUNCTION(this << m_address);
   if (on_sip) {
-    udp_ = Socket::CreateSocket(node_, UdpSocketFactory::GetTypeId());
-    udp_->Bind(InetSocketAddress(Ipv4Address::GetAny(), cfg_.sip_port));
-    udp_->SetRecvCallback(MakeCallback(&Ns3Host::OnUdp, this));
-    sip_listen_ = Socket::CreateSocket(node_, TcpSocketFactory::GetTypeId());
-    sip_listen_->Bind(InetSocketAddress(Ipv4Address::GetAny(), cfg_.sip_port));
-    sip_listen_->Listen();
-    sip_listen_->SetAcceptCallback(MakeCallback(&Ns3Host::OnAcceptRequest, this), MakeCallback(&Ns3Host::OnAccept, this));
+    m_udp = Socket::CreateSocket(m_node, UdpSocketFactory::GetTypeId());
+    m_udp->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_cfg.sip_port));
+    m_udp->SetRecvCallback(MakeCallback(&Ns3Host::OnUdp, this));
+    m_sipListen = Socket::CreateSocket(m_node, TcpSocketFactory::GetTypeId());
+    m_sipListen->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_cfg.sip_port));
+    m_sipListen->Listen();
+    m_sipListen->SetAcceptCallback(MakeCallback(&Ns3Host::OnAcceptRequest, this), MakeCallback(&Ns3Host::OnAccept, this));
   }
   if (on_http) {
-    http_listen_ = Socket::CreateSocket(node_, TcpSocketFactory::GetTypeId());
-    http_listen_->Bind(InetSocketAddress(Ipv4Address::GetAny(), cfg_.http_port));
-    http_listen_->Listen();
-    http_listen_->SetAcceptCallback(MakeCallback(&Ns3Host::OnAcceptRequest, this), MakeCallback(&Ns3Host::OnAccept, this));
+    m_httpListen = Socket::CreateSocket(m_node, TcpSocketFactory::GetTypeId());
+    m_httpListen->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_cfg.http_port));
+    m_httpListen->Listen();
+    m_httpListen->SetAcceptCallback(MakeCallback(&Ns3Host::OnAcceptRequest, this), MakeCallback(&Ns3Host::OnAccept, this));
   }
 }
 
 void Ns3Host::Stop() {
-  NS_LOG_FUNCTION(this << address_);
-  for (auto& [id, ev] : timers_) Simulator::Cancel(ev);
-  timers_.clear();
-  pending_timers_.clear();
-  for (EventId& e : completions_) Simulator::Cancel(e);
-  completions_.clear();
-  for (auto& [s, c] : conns_)
+  NS_LOG_FUNCTION(this << m_address);
+  for (auto& [id, ev] : m_timers) Simulator::Cancel(ev);
+  m_timers.clear();
+  m_pendingTimers.clear();
+  for (EventId& e : m_completions) Simulator::Cancel(e);
+  m_completions.clear();
+  for (auto& [s, c] : m_conns)
     if (c->socket) c->socket->Close();
-  conns_.clear();
-  outgoing_.clear();
-  for (Ptr<Socket>* s : {&udp_, &sip_listen_, &http_listen_})
+  m_conns.clear();
+  m_outgoing.clear();
+  for (Ptr<Socket>* s : {&m_udp, &m_sipListen, &m_httpListen})
     if (*s) {
       (*s)->Close();
       *s = nullptr;
     }
-  for (auto& [port, d] : datagram_ports_) d.socket->Close();
-  datagram_ports_.clear();
+  for (auto& [port, d] : m_datagramPorts) d.socket->Close();
+  m_datagramPorts.clear();
 }
 
 procedures::TimerId Ns3Host::Schedule(double delay_s, std::function<void()> fn) {
   // Armed when the current job's processing is done (now, outside a job).
-  const procedures::TimerId id = ++next_timer_;
-  pending_timers_.insert(id);
-  jobs_.Defer([this, id, delay_s, fn] {
-    if (pending_timers_.erase(id) == 0) return;  // cancelled before it was armed
-    timers_[id] = Simulator::Schedule(Seconds(delay_s), [this, id, fn] {
-      timers_.erase(id);
-      jobs_.Dispatch(fn);
+  const procedures::TimerId id = ++m_nextTimer;
+  m_pendingTimers.insert(id);
+  m_jobs.Defer([this, id, delay_s, fn] {
+    if (m_pendingTimers.erase(id) == 0) return;  // cancelled before it was armed
+    m_timers[id] = Simulator::Schedule(Seconds(delay_s), [this, id, fn] {
+      m_timers.erase(id);
+      m_jobs.Dispatch(fn);
     });
   });
   return id;
 }
 
 void Ns3Host::Cancel(procedures::TimerId timer) {
-  if (pending_timers_.erase(timer)) return;
-  auto it = timers_.find(timer);
-  if (it == timers_.end()) return;
+  if (m_pendingTimers.erase(timer)) return;
+  auto it = m_timers.find(timer);
+  if (it == m_timers.end()) return;
   Simulator::Cancel(it->second);
-  timers_.erase(it);
+  m_timers.erase(it);
 }
 
 void Ns3Host::Sent(size_t bytes) {
@@ -167,14 +181,14 @@ void Ns3Host::RawSend(Ptr<Socket> s, const crypto::Bytes& data, Conn* c) {
 }
 
 void Ns3Host::SendSip(const Endpoint& to, crypto::Bytes message, bool tcp) {
-  jobs_.Defer([this, to, message, tcp] {
+  m_jobs.Defer([this, to, message, tcp] {
     if (!tcp) {
       Sent(message.size());
-      udp_->SendTo(Create<Packet>(message.data(), message.size()), 0, ToAddress(to));
+      m_udp->SendTo(Create<Packet>(message.data(), message.size()), 0, ToAddress(to));
       return;
     }
     // An accepted connection from `to` (a response), else our connection to it.
-    for (auto& [s, c] : conns_)
+    for (auto& [s, c] : m_conns)
       if (!c->http && c->peer == to) return RawSend(c->socket, message, c.get());
     Conn& c = Connect(to, false);
     RawSend(c.socket, message, &c);
@@ -183,7 +197,7 @@ void Ns3Host::SendSip(const Endpoint& to, crypto::Bytes message, bool tcp) {
 
 void Ns3Host::SendHttp(const Endpoint& server, HttpRequest request,
                        std::function<void(crypto::Result<HttpResponse>)> done) {
-  jobs_.Defer([this, server, request, done] {
+  m_jobs.Defer([this, server, request, done] {
     Conn& c = Connect(server, true);
     c.waiting.push_back(done);
     c.tls->Write(request.Serialize());
@@ -191,10 +205,10 @@ void Ns3Host::SendHttp(const Endpoint& server, HttpRequest request,
 }
 
 void Ns3Host::SendDatagram(uint16_t local_port, const Endpoint& to, crypto::Bytes datagram) {
-  jobs_.Defer([this, local_port, to, datagram] {
-    auto it = datagram_ports_.find(local_port);
-    if (it == datagram_ports_.end()) {
-      NS_LOG_WARN(address_ << ": no socket on UDP port " << local_port << "; datagram to " << to.ToString() << " dropped");
+  m_jobs.Defer([this, local_port, to, datagram] {
+    auto it = m_datagramPorts.find(local_port);
+    if (it == m_datagramPorts.end()) {
+      NS_LOG_WARN(m_address << ": no socket on UDP port " << local_port << "; datagram to " << to.ToString() << " dropped");
       return;
     }
     Sent(datagram.size());
@@ -203,38 +217,38 @@ void Ns3Host::SendDatagram(uint16_t local_port, const Endpoint& to, crypto::Byte
 }
 
 void Ns3Host::OpenDatagram(uint16_t port, std::function<void(const Endpoint&, crypto::ByteView)> handler) {
-  NS_LOG_FUNCTION(this << address_ << port);
-  if (datagram_ports_.count(port)) {
-    datagram_ports_[port].handler = std::move(handler);
+  NS_LOG_FUNCTION(this << m_address << port);
+  if (m_datagramPorts.count(port)) {
+    m_datagramPorts[port].handler = std::move(handler);
     return;
   }
-  Ptr<Socket> s = Socket::CreateSocket(node_, UdpSocketFactory::GetTypeId());
+  Ptr<Socket> s = Socket::CreateSocket(m_node, UdpSocketFactory::GetTypeId());
   s->Bind(InetSocketAddress(Ipv4Address::GetAny(), port));
   s->SetAllowBroadcast(true);
   s->SetRecvCallback(MakeCallback(&Ns3Host::OnDatagram, this));
-  datagram_ports_[port] = DatagramPort{s, std::move(handler)};
+  m_datagramPorts[port] = DatagramPort{s, std::move(handler)};
 }
 
 void Ns3Host::OnDatagram(Ptr<Socket> s) {
   Address local;
   s->GetSockName(local);
-  auto it = datagram_ports_.find(InetSocketAddress::ConvertFrom(local).GetPort());
-  if (it == datagram_ports_.end()) return;
+  auto it = m_datagramPorts.find(InetSocketAddress::ConvertFrom(local).GetPort());
+  if (it == m_datagramPorts.end()) return;
   const auto handler = it->second.handler;
   Address from;
   while (Ptr<Packet> p = s->RecvFrom(from)) {
     const Endpoint e = FromAddress(from);
     const crypto::Bytes data = ReadAll(p);
-    jobs_.Dispatch([&] { handler(e, data); });
+    m_jobs.Dispatch([&] { handler(e, data); });
   }
 }
 
 Ns3Host::Conn& Ns3Host::Connect(const Endpoint& to, bool http) {
   auto key = std::make_pair(to.ToString(), http);
-  auto it = outgoing_.find(key);
-  if (it != outgoing_.end()) return *it->second;
+  auto it = m_outgoing.find(key);
+  if (it != m_outgoing.end()) return *it->second;
   auto c = std::make_shared<Conn>();
-  c->socket = Socket::CreateSocket(node_, TcpSocketFactory::GetTypeId());
+  c->socket = Socket::CreateSocket(m_node, TcpSocketFactory::GetTypeId());
   c->socket->Bind();
   c->peer = to;
   c->http = http;
@@ -242,36 +256,36 @@ Ns3Host::Conn& Ns3Host::Connect(const Endpoint& to, bool http) {
   Conn* raw = c.get();
   if (http)
     c->tls = std::make_unique<procedures::TlsStream>(
-        true, cfg_.tls, [this, raw](crypto::Bytes b) { RawSend(raw->socket, b, raw); },
+        true, m_cfg.tls, [this, raw](crypto::Bytes b) { RawSend(raw->socket, b, raw); },
         [this, raw](crypto::Bytes b) { HandleStreamBytes(*raw, b); });
   c->socket->SetConnectCallback(MakeCallback(&Ns3Host::OnConnected, this), MakeCallback(&Ns3Host::OnConnectFailed, this));
   c->socket->SetRecvCallback(MakeCallback(&Ns3Host::OnTcpRead, this));
   c->socket->SetSendCallback(MakeCallback(&Ns3Host::OnTcpSendSpace, this));
-  NS_LOG_LOGIC(address_ << ": connects to " << to.ToString() << (http ? " (HTTPS)" : " (SIP over TCP)"));
+  NS_LOG_LOGIC(m_address << ": connects to " << to.ToString() << (http ? " (HTTPS)" : " (SIP over TCP)"));
   c->socket->Connect(ToAddress(to));
-  conns_[PeekPointer(c->socket)] = c;
-  outgoing_[key] = c;
+  m_conns[PeekPointer(c->socket)] = c;
+  m_outgoing[key] = c;
   return *c;
 }
 
 void Ns3Host::OnConnected(Ptr<Socket> s) {
-  auto it = conns_.find(PeekPointer(s));
-  if (it == conns_.end()) return;
+  auto it = m_conns.find(PeekPointer(s));
+  if (it == m_conns.end()) return;
   Conn& c = *it->second;
   c.connected = true;
-  NS_LOG_LOGIC(address_ << ": connected to " << c.peer.ToString());
+  NS_LOG_LOGIC(m_address << ": connected to " << c.peer.ToString());
   if (c.tls) c.tls->Start();
   RawSend(s, crypto::Bytes(), &c);
 }
 
 void Ns3Host::OnConnectFailed(Ptr<Socket> s) {
-  auto it = conns_.find(PeekPointer(s));
-  if (it == conns_.end()) return;
+  auto it = m_conns.find(PeekPointer(s));
+  if (it == m_conns.end()) return;
   auto c = it->second;
-  NS_LOG_WARN(address_ << ": connection to " << c->peer.ToString() << " failed");
-  for (auto& w : c->waiting) jobs_.Dispatch([&] { w(crypto::Error::kKmsError); });
-  outgoing_.erase(std::make_pair(c->peer.ToString(), c->http));
-  conns_.erase(it);
+  NS_LOG_WARN(m_address << ": connection to " << c->peer.ToString() << " failed");
+  for (auto& w : c->waiting) m_jobs.Dispatch([&] { w(crypto::Error::kKmsError); });
+  m_outgoing.erase(std::make_pair(c->peer.ToString(), c->http));
+  m_conns.erase(it);
 }
 
 void Ns3Host::OnAccept(Ptr<Socket> s, const Address& from) {
@@ -281,26 +295,26 @@ void Ns3Host::OnAccept(Ptr<Socket> s, const Address& from) {
   c->connected = true;
   Address local;
   s->GetSockName(local);
-  c->http = InetSocketAddress::ConvertFrom(local).GetPort() == cfg_.http_port && on_http != nullptr;
-  NS_LOG_LOGIC(address_ << ": accepts a connection from " << c->peer.ToString() << (c->http ? " (HTTPS)" : " (SIP)"));
+  c->http = InetSocketAddress::ConvertFrom(local).GetPort() == m_cfg.http_port && on_http != nullptr;
+  NS_LOG_LOGIC(m_address << ": accepts a connection from " << c->peer.ToString() << (c->http ? " (HTTPS)" : " (SIP)"));
   Conn* raw = c.get();
   if (c->http)
     c->tls = std::make_unique<procedures::TlsStream>(
-        false, cfg_.tls, [this, raw](crypto::Bytes b) { RawSend(raw->socket, b, raw); },
+        false, m_cfg.tls, [this, raw](crypto::Bytes b) { RawSend(raw->socket, b, raw); },
         [this, raw](crypto::Bytes b) { HandleStreamBytes(*raw, b); });
   s->SetRecvCallback(MakeCallback(&Ns3Host::OnTcpRead, this));
   s->SetSendCallback(MakeCallback(&Ns3Host::OnTcpSendSpace, this));
-  conns_[PeekPointer(s)] = c;
+  m_conns[PeekPointer(s)] = c;
 }
 
 void Ns3Host::OnTcpSendSpace(Ptr<Socket> s, uint32_t) {
-  auto it = conns_.find(PeekPointer(s));
-  if (it != conns_.end()) RawSend(s, crypto::Bytes(), it->second.get());
+  auto it = m_conns.find(PeekPointer(s));
+  if (it != m_conns.end()) RawSend(s, crypto::Bytes(), it->second.get());
 }
 
 void Ns3Host::OnTcpRead(Ptr<Socket> s) {
-  auto it = conns_.find(PeekPointer(s));
-  if (it == conns_.end()) return;
+  auto it = m_conns.find(PeekPointer(s));
+  if (it == m_conns.end()) return;
   auto c = it->second;  // keep alive during handling
   Ptr<Packet> p;
   while ((p = s->Recv())) {
@@ -319,17 +333,17 @@ void Ns3Host::HandleStreamBytes(Conn& c, crypto::ByteView data) {
     if (!c.http) {
       const Endpoint from = c.peer;
       const crypto::Bytes m = *msg;
-      jobs_.Dispatch([&] { on_sip(from, m); });
+      m_jobs.Dispatch([&] { on_sip(from, m); });
     } else if (c.client) {
       if (c.waiting.empty()) continue;
       auto done = std::move(c.waiting.front());
       c.waiting.pop_front();
       auto resp = procedures::ParseHttpResponse(*msg);
-      jobs_.Dispatch([&] { done(resp); });
+      m_jobs.Dispatch([&] { done(resp); });
     } else {
       Socket* sock = PeekPointer(c.socket);
       const crypto::Bytes m = *msg;
-      jobs_.Dispatch([&, sock, m] {
+      m_jobs.Dispatch([&, sock, m] {
         auto req = procedures::ParseHttpRequest(m);
         HttpResponse resp;
         if (!req) {
@@ -339,9 +353,9 @@ void Ns3Host::HandleStreamBytes(Conn& c, crypto::ByteView data) {
           resp = on_http(*req);
         }
         const crypto::Bytes wire = resp.Serialize();
-        jobs_.Defer([this, sock, wire] {  // the connection may have gone by the time the job is done
-          auto it = conns_.find(sock);
-          if (it != conns_.end()) it->second->tls->Write(wire);
+        m_jobs.Defer([this, sock, wire] {  // the connection may have gone by the time the job is done
+          auto it = m_conns.find(sock);
+          if (it != m_conns.end()) it->second->tls->Write(wire);
         });
       });
     }
@@ -354,7 +368,7 @@ void Ns3Host::OnUdp(Ptr<Socket> s) {
   while ((p = s->RecvFrom(from))) {
     const Endpoint e = FromAddress(from);
     const crypto::Bytes data = ReadAll(p);
-    jobs_.Dispatch([&] { on_sip(e, data); });
+    m_jobs.Dispatch([&] { on_sip(e, data); });
   }
 }
 

@@ -38,7 +38,6 @@ class Ns3Host : public procedures::Host {
   struct Config {
     uint16_t sip_port = 5060;
     uint16_t http_port = 443;  ///< listened on when an HTTP handler is set
-    bool sip_tcp = false;
     uint32_t cores = 1;
     procedures::CostModel cost;
     procedures::TlsModelConfig tls;
@@ -61,9 +60,9 @@ class Ns3Host : public procedures::Host {
   void OpenDatagram(uint16_t port, std::function<void(const procedures::Endpoint&, crypto::ByteView)> handler);
   /// Runs `fn` as one job (application-level triggers such as a scheduled rekey or a PTT press
   /// that computes crypto).
-  void Dispatch(const std::function<void()>& fn) { jobs_.Dispatch(fn); }
+  void Dispatch(const std::function<void()>& fn) { m_jobs.Dispatch(fn); }
   /// This node's first IPv4 address (dotted).
-  const std::string& LocalAddress() const { return address_; }
+  const std::string& LocalAddress() const { return m_address; }
 
   /// Handlers: SIP bytes (from, data) and HTTP requests (a server answers synchronously).
   std::function<void(const procedures::Endpoint&, crypto::ByteView)> on_sip;
@@ -75,17 +74,17 @@ class Ns3Host : public procedures::Host {
 
   // procedures::Host
   double Now() const override { return ns3::Simulator::Now().GetSeconds(); }
-  uint64_t UnixTime() const override { return cfg_.start_unix + static_cast<uint64_t>(Now()); }
+  uint64_t UnixTime() const override { return m_cfg.start_unix + static_cast<uint64_t>(Now()); }
   procedures::TimerId Schedule(double delay_s, std::function<void()> fn) override;
   void Cancel(procedures::TimerId timer) override;
-  crypto::Rng& Rng() override { return *drbg_; }
+  crypto::Rng& Rng() override { return *m_drbg; }
   double Uniform() override;
-  void EndJob() override { jobs_.EndJob(); }
+  void EndJob() override { m_jobs.EndJob(); }
   void SendSip(const procedures::Endpoint& to, crypto::Bytes message, bool tcp) override;
   void SendHttp(const procedures::Endpoint& server, procedures::HttpRequest request,
                 std::function<void(crypto::Result<procedures::HttpResponse>)> done) override;
   void SendDatagram(uint16_t local_port, const procedures::Endpoint& to, crypto::Bytes datagram) override;
-  procedures::Endpoint SipSelf() const override { return procedures::Endpoint{address_, cfg_.sip_port}; }
+  procedures::Endpoint SipSelf() const override { return procedures::Endpoint{m_address, m_cfg.sip_port}; }
 
  private:
   struct Conn;
@@ -102,25 +101,25 @@ class Ns3Host : public procedures::Host {
   Conn& Connect(const procedures::Endpoint& to, bool http);
   void HandleStreamBytes(Conn& c, crypto::ByteView data);
 
-  ns3::Ptr<ns3::Node> node_;
-  Config cfg_;
-  std::string address_;
-  std::unique_ptr<crypto::Rng> drbg_;
-  ns3::Ptr<ns3::UniformRandomVariable> uniform_;
-  procedures::JobQueue jobs_;
-  ns3::Ptr<ns3::Socket> udp_, sip_listen_, http_listen_;
+  ns3::Ptr<ns3::Node> m_node;
+  Config m_cfg;
+  std::string m_address;
+  std::unique_ptr<crypto::Rng> m_drbg;
+  ns3::Ptr<ns3::UniformRandomVariable> m_uniform;
+  procedures::JobQueue m_jobs;
+  ns3::Ptr<ns3::Socket> m_udp, m_sipListen, m_httpListen;
   struct DatagramPort {
     ns3::Ptr<ns3::Socket> socket;
     std::function<void(const procedures::Endpoint&, crypto::ByteView)> handler;
   };
-  std::map<uint16_t, DatagramPort> datagram_ports_;
-  std::map<procedures::TimerId, ns3::EventId> timers_;
-  std::set<procedures::TimerId> pending_timers_;  ///< set during a job, armed when it completes
-  procedures::TimerId next_timer_ = 0;
-  std::vector<ns3::EventId> completions_;  ///< job completions releasing deferred sends
+  std::map<uint16_t, DatagramPort> m_datagramPorts;
+  std::map<procedures::TimerId, ns3::EventId> m_timers;
+  std::set<procedures::TimerId> m_pendingTimers;  ///< set during a job, armed when it completes
+  procedures::TimerId m_nextTimer = 0;
+  std::vector<ns3::EventId> m_completions;  ///< job completions releasing deferred sends
   // Connections by socket; outgoing ones also by (endpoint, kind).
-  std::map<ns3::Socket*, std::shared_ptr<Conn>> conns_;
-  std::map<std::pair<std::string, bool>, std::shared_ptr<Conn>> outgoing_;
+  std::map<ns3::Socket*, std::shared_ptr<Conn>> m_conns;
+  std::map<std::pair<std::string, bool>, std::shared_ptr<Conn>> m_outgoing;
 };
 
 }  // namespace mcx::models

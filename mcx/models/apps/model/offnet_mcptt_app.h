@@ -109,20 +109,20 @@ class OffnetMcpttApp : public ns3::Application {
   ns3::Time m_tfg1, m_tfg3, m_refreshInterval;
   bool m_confirmMode = false;
 
-  std::unique_ptr<Ns3Host> host_;
-  ns3::Ptr<DeviceKeyStore> keys_;
-  std::shared_ptr<const security::mikey_sakke::LocalIdentity> identity_;
-  std::unique_ptr<procedures::PrivateCallEndpoint> privateCall_;
-  bool running_ = false;
+  std::unique_ptr<Ns3Host> m_host;
+  ns3::Ptr<DeviceKeyStore> m_keys;
+  std::shared_ptr<const security::mikey_sakke::LocalIdentity> m_identity;
+  std::unique_ptr<procedures::PrivateCallEndpoint> m_privateCall;
+  bool m_running = false;
   ns3::Ipv4Address m_destination;  ///< the group's address, or the peer in a private call
-  std::unique_ptr<security::CallProtection> protection_;
-  std::unique_ptr<procedures::OffnetFloorParticipant> floor_;
-  std::unique_ptr<procedures::GroupCallControl> groupCall_;
-  std::optional<double> pendingTalkS_;  ///< PTT pressed before the group call was set up
-  ns3::Ptr<ns3::ExponentialRandomVariable> gap_, talk_;
-  ns3::Ptr<ns3::UniformRandomVariable> uniform_;
+  std::unique_ptr<security::CallProtection> m_protection;
+  std::unique_ptr<procedures::OffnetFloorParticipant> m_floor;
+  std::unique_ptr<procedures::GroupCallControl> m_groupCall;
+  std::optional<double> m_pendingTalkS;  ///< PTT pressed before the group call was set up
+  ns3::Ptr<ns3::ExponentialRandomVariable> m_gap, m_talk;
+  ns3::Ptr<ns3::UniformRandomVariable> m_uniform;
   ns3::EventId m_pttEvent, m_releaseEvent, m_voiceEvent;
-  uint16_t rtpSeq_ = 0;
+  uint16_t m_rtpSeq = 0;
 
   ns3::TracedCallback<std::string, double> m_outcomeTrace;
   ns3::TracedCallback<uint32_t, ns3::Time> m_mediaRxTrace;

@@ -41,8 +41,8 @@ TypeId UeApp::GetTypeId() {
                           MakeTraceSourceAccessor(&UeApp::m_provisionedTrace), "mcx::UeApp::ProvisionedCallback")
           .AddTraceSource("Registered", "REGISTER accepted.", MakeTraceSourceAccessor(&UeApp::m_registeredTrace),
                           "mcx::UeApp::RegisteredCallback")
-          .AddTraceSource("KeyStored", "A GMK passed every check and was stored (group, GMK-ID).",
-                          MakeTraceSourceAccessor(&UeApp::m_keyStoredTrace), "mcx::UeApp::KeyCallback")
+          .AddTraceSource("GmkStored", "A GMK passed every check and was stored (group, GMK-ID).",
+                          MakeTraceSourceAccessor(&UeApp::m_gmkStoredTrace), "mcx::UeApp::KeyCallback")
           .AddTraceSource("KeyActive", "A stored GMK reached its activation time (group, GMK-ID).",
                           MakeTraceSourceAccessor(&UeApp::m_keyActiveTrace), "mcx::UeApp::KeyCallback");
   return tid;
@@ -53,7 +53,7 @@ UeApp::~UeApp() = default;
 
 void UeApp::DoDispose() {
   NS_LOG_FUNCTION(this);
-  client_.reset();
+  m_client.reset();
   McxKmsClientApp::DoDispose();
 }
 
@@ -68,46 +68,46 @@ void UeApp::StartApplication() {
   cfg.mdsi_uri = m_mdsiUri;
   cfg.gms_uri = m_gmsUri;
   cfg.gms_http = procedures::Endpoint{Ipv4String(m_gmsAddress), m_httpPort};
-  cfg.groups = groups_;
+  cfg.groups = m_groups;
   cfg.transport = m_transport;
   cfg.csk_upload = m_cskUpload;
-  client_ = std::make_unique<procedures::UeClient>(*host_, *sip_, cfg, DeviceKeyStore::Of(GetNode())->keys());
-  client_->on_provisioned = [this](double s) {
+  m_client = std::make_unique<procedures::UeClient>(*m_host, *m_sip, cfg, DeviceKeyStore::Of(GetNode())->keys());
+  m_client->on_provisioned = [this](double s) {
     NS_LOG_INFO(m_userUri << ": provisioned in " << s * 1e3 << " ms");
     m_provisionedTrace(s);
   };
-  client_->on_registered = [this] {
+  m_client->on_registered = [this] {
     NS_LOG_INFO(m_userUri << ": registered" << (m_cskUpload ? " (CSK uploaded to " + m_mdsiUri + ")" : std::string()));
     m_registeredTrace();
   };
-  client_->on_key_stored = [this](const std::string& g, uint32_t id) {
+  m_client->on_key_stored = [this](const std::string& g, uint32_t id) {
     NS_LOG_INFO(m_userUri << ": stored GMK " << std::hex << id << std::dec << " of " << g);
-    m_keyStoredTrace(g, id);
+    m_gmkStoredTrace(g, id);
   };
-  client_->on_key_active = [this](const std::string& g, uint32_t id) {
+  m_client->on_key_active = [this](const std::string& g, uint32_t id) {
     NS_LOG_INFO(m_userUri << ": GMK " << std::hex << id << std::dec << " of " << g << " is active");
     m_keyActiveTrace(g, id);
   };
-  client_->on_error = [this](const std::string& e) {
+  m_client->on_error = [this](const std::string& e) {
     NS_LOG_WARN(m_userUri << ": " << e);
     Fail(e);
   };
-  sip_->SetRequestHandler([this](const procedures::Endpoint& from, const procedures::SipMessage& m) {
+  m_sip->SetRequestHandler([this](const procedures::Endpoint& from, const procedures::SipMessage& m) {
     NS_LOG_INFO(m_userUri << ": " << m.Method() << " from " << m.FromUri());
-    client_->OnSipRequest(from, m);
+    m_client->OnSipRequest(from, m);
   });
-  host_->Start();
+  m_host->Start();
   NS_LOG_INFO(m_userUri << ": starts (provisioning from " << m_kmsUri << ", then REGISTER, affiliation and "
                         << (m_transport == procedures::GmkTransport::kSip ? "GMKs by SIP NOTIFY" : "GMKs by HTTP pull")
                         << ")");
-  host_->Dispatch([&] { client_->Start(); });
+  m_host->Dispatch([&] { m_client->Start(); });
 }
 
 void UeApp::CoverageRestored() {
   NS_LOG_FUNCTION(this);
-  if (!client_) return;
+  if (!m_client) return;
   NS_LOG_INFO(m_userUri << ": back in coverage");
-  host_->Dispatch([&] { client_->Reconnect(); });
+  m_host->Dispatch([&] { m_client->Reconnect(); });
 }
 
 }  // namespace mcx::models

@@ -20,7 +20,7 @@ class UeApp : public McxKmsClientApp {
   UeApp();
   ~UeApp() override;
 
-  void SetGroups(const std::vector<std::string>& groups) { groups_ = groups; }
+  void SetGroups(const std::vector<std::string>& groups) { m_groups = groups; }
   /// The UE is reachable again after a time out of coverage: it registers anew and refreshes its
   /// group subscriptions, so the GMS sends the current GMK (procedures::UeClient::Reconnect).
   void CoverageRestored();
@@ -40,11 +40,11 @@ class UeApp : public McxKmsClientApp {
   ns3::Ipv4Address m_proxyAddress, m_gmsAddress;
   procedures::GmkTransport m_transport = procedures::GmkTransport::kSip;
   bool m_cskUpload = true;
-  std::vector<std::string> groups_;
-  std::unique_ptr<procedures::UeClient> client_;
+  std::vector<std::string> m_groups;
+  std::unique_ptr<procedures::UeClient> m_client;
   ns3::TracedCallback<double> m_provisionedTrace;
   ns3::TracedCallback<> m_registeredTrace;
-  ns3::TracedCallback<std::string, uint32_t> m_keyStoredTrace;
+  ns3::TracedCallback<std::string, uint32_t> m_gmkStoredTrace;
   ns3::TracedCallback<std::string, uint32_t> m_keyActiveTrace;
 };
 

@@ -31,6 +31,7 @@ TypeId O2oPropagationLossModel::GetTypeId() {
   static TypeId tid =
       TypeId("mcx::O2oPropagationLossModel")
           .SetParent<PropagationLossModel>()
+          .SetGroupName("Mcx")
           .AddConstructor<O2oPropagationLossModel>()
           .AddAttribute("Frequency", "Carrier frequency (Hz); NLOS B1 exists only for 758-798 MHz and 1.92-2.17 GHz",
                         DoubleValue(793e6), MakeDoubleAccessor(&O2oPropagationLossModel::m_frequencyHz),

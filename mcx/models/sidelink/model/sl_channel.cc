@@ -34,6 +34,7 @@ TypeId SlChannel::GetTypeId() {
   static TypeId tid =
       TypeId("mcx::SlChannel")
           .SetParent<Channel>()
+          .SetGroupName("Mcx")
           .AddConstructor<SlChannel>()
           .AddAttribute("PropagationLossModel", "Path loss between UEs (default: O2O TR 36.843)",
                         PointerValue(), MakePointerAccessor(&SlChannel::m_loss),
@@ -54,7 +55,7 @@ TypeId SlChannel::GetTypeId() {
                         MakeBooleanChecker())
           .AddTraceSource("Collision", "Two SCIs on one PSCCH resource (0) or two TBs sharing a RB (1), per subframe",
                           MakeTraceSourceAccessor(&SlChannel::m_collisionTrace),
-                          "mcx::SlChannel::CollisionTracedCallback");
+                          "mcx::SlChannel::CollisionCallback");
   return tid;
 }
 

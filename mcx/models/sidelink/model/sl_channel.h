@@ -31,6 +31,9 @@ class SlChannel : public ns3::Channel {
   static ns3::TypeId GetTypeId();
   SlChannel();
 
+  /// Two transmissions shared a resource: kind 0 = a PSCCH resource, 1 = PSSCH RBs; the subframe.
+  typedef void (*CollisionCallback)(uint32_t kind, uint32_t subframe);
+
   void Add(ns3::Ptr<SlNetDevice> device);
   std::size_t GetNDevices() const override { return m_devices.size(); }
   ns3::Ptr<ns3::NetDevice> GetDevice(std::size_t i) const override;

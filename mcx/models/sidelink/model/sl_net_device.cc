@@ -31,9 +31,13 @@ TypeId SlNetDevice::GetTypeId() {
   static TypeId tid =
       TypeId("mcx::SlNetDevice")
           .SetParent<NetDevice>()
+          .SetGroupName("Mcx")
           .AddConstructor<SlNetDevice>()
-          .AddAttribute("ScPeriod", "Sidelink control period (ms): 40, 60, 70, 80, 120, 140, 160, 240, 280 or 320",
-                        UintegerValue(40), MakeUintegerAccessor(&SlNetDevice::m_periodMs),
+          .AddAttribute("ScPeriod",
+                        "Sidelink control period (ms) of the pre-configured pool: 40, 60, 70, 80, 120, 140, 160, "
+                        "240, 280 or 320 (SetPool sets a whole pool instead)",
+                        UintegerValue(40),
+                        MakeUintegerAccessor(&SlNetDevice::SetScPeriod, &SlNetDevice::GetScPeriod),
                         MakeUintegerChecker<uint32_t>(40, 320))
           .AddAttribute("Ktrp", "Ones in the T-RPT (1, 2, 4 or 8): TBs per period", UintegerValue(1),
                         MakeUintegerAccessor(&SlNetDevice::m_ktrp), MakeUintegerChecker<uint32_t>(1, 8))
@@ -55,17 +59,17 @@ TypeId SlNetDevice::GetTypeId() {
           .AddTraceSource("MacTx", "An IP packet was queued for the sidelink",
                           MakeTraceSourceAccessor(&SlNetDevice::m_macTxTrace), "ns3::Packet::TracedCallback")
           .AddTraceSource("MacRx", "An IP packet was reassembled and passed up, with its one-way delay",
-                          MakeTraceSourceAccessor(&SlNetDevice::m_macRxTrace), "mcx::SlNetDevice::RxTracedCallback")
+                          MakeTraceSourceAccessor(&SlNetDevice::m_macRxTrace), "mcx::SlNetDevice::RxCallback")
           .AddTraceSource("PhyTx", "Bytes put on air: a TB copy (harq 1..4) or an SCI copy (harq 0)",
-                          MakeTraceSourceAccessor(&SlNetDevice::m_phyTxTrace), "mcx::SlNetDevice::PhyTxTracedCallback")
+                          MakeTraceSourceAccessor(&SlNetDevice::m_phyTxTrace), "mcx::SlNetDevice::PhyTxCallback")
           .AddTraceSource("PscchRx", "An SCI copy was received (source, decoded, SINR dB)",
-                          MakeTraceSourceAccessor(&SlNetDevice::m_pscchRxTrace), "mcx::SlNetDevice::PscchTracedCallback")
+                          MakeTraceSourceAccessor(&SlNetDevice::m_pscchRxTrace), "mcx::SlNetDevice::PscchRxCallback")
           .AddTraceSource("PsschRx", "A TB copy was received (source, harq, decoded, SINR dB)",
-                          MakeTraceSourceAccessor(&SlNetDevice::m_psschRxTrace), "mcx::SlNetDevice::PsschTracedCallback")
+                          MakeTraceSourceAccessor(&SlNetDevice::m_psschRxTrace), "mcx::SlNetDevice::PsschRxCallback")
           .AddTraceSource("Grant", "A mode-2 grant was chosen (period start subframe, n_PSCCH, I_TRP, rbStart)",
-                          MakeTraceSourceAccessor(&SlNetDevice::m_grantTrace), "mcx::SlNetDevice::GrantTracedCallback")
+                          MakeTraceSourceAccessor(&SlNetDevice::m_grantTrace), "mcx::SlNetDevice::GrantCallback")
           .AddTraceSource("Drop", "A packet was dropped (reason)", MakeTraceSourceAccessor(&SlNetDevice::m_dropTrace),
-                          "mcx::SlNetDevice::DropTracedCallback");
+                          "mcx::SlNetDevice::DropCallback");
   return tid;
 }
 
@@ -110,12 +114,19 @@ void SlNetDevice::SetChannel(Ptr<SlChannel> channel) {
 
 Ptr<Channel> SlNetDevice::GetChannel() const { return m_channel; }
 
+void SlNetDevice::SetScPeriod(uint32_t periodMs) {
+  sidelink::SlCommPool pool = sidelink::SlCommPool::PreconfiguredDefault();
+  pool.periodSubframes = periodMs;
+  SetPool(pool);
+}
+
+uint32_t SlNetDevice::GetScPeriod() const { return m_poolMap->Pool().periodSubframes; }
+
 void SlNetDevice::SetPool(const sidelink::SlCommPool& pool) {
   NS_LOG_FUNCTION(this << pool.periodSubframes);
   // Direct misuse of the model; the scenarios reject such settings first (scenarios::CheckRadio).
   if (auto why = pool.Validate()) NS_FATAL_ERROR("sidelink pool: " << *why);
   m_poolMap = std::make_unique<SlPoolMap>(pool);
-  m_periodMs = pool.periodSubframes;
   m_checkedFit.reset();
 }
 

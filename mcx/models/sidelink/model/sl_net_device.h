@@ -37,9 +37,26 @@ class SlNetDevice : public ns3::NetDevice {
   static ns3::TypeId GetTypeId();
   SlNetDevice();
 
+  /// An IP packet passed up (MacRx), with its one-way delay from the sender's queue.
+  typedef void (*RxCallback)(ns3::Ptr<const ns3::Packet> packet, ns3::Time delay);
+  /// Bytes put on air: a TB copy (harq 1..4) or an SCI copy (harq 0).
+  typedef void (*PhyTxCallback)(uint32_t bytes, uint32_t harq);
+  /// An SCI copy received: its source, whether it decoded, its SINR (dB).
+  typedef void (*PscchRxCallback)(ns3::Mac48Address source, bool decoded, double sinrDb);
+  /// A TB copy received: its source, HARQ copy, whether it decoded, its SINR (dB).
+  typedef void (*PsschRxCallback)(ns3::Mac48Address source, uint32_t harq, bool decoded, double sinrDb);
+  /// A mode-2 grant: period start subframe, n_PSCCH, I_TRP, rbStart.
+  typedef void (*GrantCallback)(uint32_t periodStart, uint32_t nPscch, uint32_t iTrp, uint32_t rbStart);
+  /// A packet dropped, with the reason.
+  typedef void (*DropCallback)(ns3::Ptr<const ns3::Packet> packet, std::string reason);
+
   void SetChannel(ns3::Ptr<SlChannel> channel);
   const sidelink::SlPoolMap& PoolMap() const { return *m_poolMap; }
+  /// The resource pool (its SC period included); by default the pre-configured one.
   void SetPool(const sidelink::SlCommPool& pool);
+  /// The pre-configured pool with another SC period (attribute ScPeriod).
+  void SetScPeriod(uint32_t periodMs);
+  uint32_t GetScPeriod() const;
   std::size_t QueuedBytes() const;
 
   // NetDevice
@@ -119,7 +136,6 @@ class SlNetDevice : public ns3::NetDevice {
   ns3::Ptr<ns3::UniformRandomVariable> m_rng;
 
   // Attributes.
-  uint32_t m_periodMs = 40;
   uint32_t m_ktrp = 1;
   uint32_t m_mcs = 16;
   uint32_t m_rbLen = 5;

@@ -1,6 +1,6 @@
 // ProSe PC5 (Rel-12/13 sidelink communication, UE-autonomous "mode 2") resource pools: SC-period
 // timing, PSCCH and PSSCH resource mapping, T-RPT. No ns-3 here: this is the exact part of the
-// sidelink model (docs/prose-sidelink-model.md section 15 "model exactly"), checked against the
+// sidelink model (the PC5 design brief section 15, see docs/sidelink.md "model exactly"), checked against the
 // psc-ns3 unit vectors.
 #pragma once
 

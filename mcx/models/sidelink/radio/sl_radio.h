@@ -1,4 +1,4 @@
-// The sidelink radio abstraction (docs/prose-sidelink-model.md sections 9 and 11): the
+// The sidelink radio abstraction (the PC5 design brief sections 9 and 11, see docs/sidelink.md): the
 // outdoor-to-outdoor D2D path loss (TR 36.843 via WINNER II / WINNER+ B1, as psc-ns3 implements it)
 // and the per-subframe SINR of every transmission at one receiver. No ns-3 here.
 #pragma once

@@ -1,4 +1,4 @@
-// Validation steps 1 and 2 of docs/prose-sidelink-model.md section 15: the pool unit vectors of
+// Validation steps 1 and 2 of the PC5 design brief section 15, see docs/sidelink.md: the pool unit vectors of
 // psc-ns3's sidelink-comm-pool suite exactly, the T-RPT table, and the BLER lookups.
 #include <cmath>
 #include <fstream>

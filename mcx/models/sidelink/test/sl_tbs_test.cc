@@ -1,4 +1,4 @@
-// Validation steps 2 and 4 (TBS part) of docs/prose-sidelink-model.md section 15: the sidelink
+// Validation steps 2 and 4 (TBS part) of the PC5 design brief section 15, see docs/sidelink.md: the sidelink
 // model takes TBS from ns-3's own LteAmc; it must equal TS 36.213 Table 7.1.7.2.1-1 as psc-ns3 has
 // it, and with our pool mapping give the WNS3 2017 PSSCH rate bounds.
 #include <fstream>
