@@ -22,7 +22,7 @@ std::string OffnetSdp::Text() const {
 
 crypto::Result<OffnetSdp> OffnetSdp::Parse(std::string_view text) {
   OffnetSdp sdp;
-  bool haveC = false, haveAudio = false;
+  bool haveC = false, haveAudio = false, haveFloor = false;
   std::istringstream in{std::string(text)};
   for (std::string line; std::getline(in, line);) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -47,13 +47,18 @@ crypto::Result<OffnetSdp> OffnetSdp::Parse(std::string_view text) {
       auto p = port(line.substr(14));
       if (!p) return Error::kUnsupportedValue;
       sdp.floor_port = *p;
+      haveFloor = true;
     } else if (line.rfind("a=key-mgmt:mikey ", 0) == 0) {
       auto raw = crypto::Base64Decode(line.substr(17));
       if (!raw) return Error::kUnsupportedValue;
       sdp.mikey = std::move(raw).value();
     }
   }
-  if (!haveC || !haveAudio) return Error::kMissingPayload;
+  // TS 24.379 10.2.1.1.2 / 11.2.1.1.2: the offer and the answer carry the floor control media
+  // line (m=application <port> udp MCPTT) as well as the voice one. Without it there is no floor
+  // port, and Text() could only write the port 0 that this parser refuses: parse and write agree
+  // by refusing it here.
+  if (!haveC || !haveAudio || !haveFloor) return Error::kMissingPayload;
   return sdp;
 }
 

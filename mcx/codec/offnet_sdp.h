@@ -18,7 +18,8 @@ struct OffnetSdp {
   uint16_t media_port = 0, floor_port = 0;
   crypto::Bytes mikey;  ///< empty in an answer
   std::string Text() const;
-  /// Errors: kMissingPayload (no c= or m=audio line), kUnsupportedValue (bad base64 or port).
+  /// Errors: kMissingPayload (no c=, m=audio or m=application line), kUnsupportedValue (bad
+  /// base64 or port). What parses is written back by Text() to text that parses to the same.
   static crypto::Result<OffnetSdp> Parse(std::string_view text);
 };
 

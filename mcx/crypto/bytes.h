@@ -60,6 +60,9 @@ class SecretBytes {
   SecretBytes() = default;
   explicit SecretBytes(size_t n) : b_(n, 0) {}
   explicit SecretBytes(ByteView v) : b_(v.begin(), v.end()) {}
+  /// Takes over an ordinary buffer that is going away (no copy of the secret stays behind): a key
+  /// just issued, decoded or parsed becomes a SecretBytes where it is stored.
+  SecretBytes(Bytes&& b) noexcept : b_(std::move(b)) {}  // NOLINT: implicit by design
   SecretBytes(const SecretBytes& o) : b_(o.b_) {}
   SecretBytes(SecretBytes&& o) noexcept : b_(std::move(o.b_)) { o.b_.clear(); }
   SecretBytes& operator=(const SecretBytes& o);

@@ -42,6 +42,9 @@ const char* ErrorName(Error e) {
     case Error::kXmlBadValue: return "xml_bad_value";
     case Error::kKmsError: return "kms_error";
     case Error::kKeyNotFound: return "key_not_found";
+    case Error::kGroupMismatch: return "group_mismatch";
+    case Error::kKeySetRevoked: return "key_set_revoked";
+    case Error::kMessageTooLarge: return "message_too_large";
   }
   return "unknown";
 }

@@ -53,6 +53,11 @@ enum class Error {
   kXmlBadValue,            ///< an element's text is not a valid value
   kKmsError,               ///< the KMS answered with a KmsError
   kKeyNotFound,            ///< no stored key matches
+
+  // Added by the security review (appended so that earlier codes keep their values).
+  kGroupMismatch,          ///< TS 33.180 5.7 / E.6: the GMK's key parameters name another group
+  kKeySetRevoked,          ///< TS 33.180 D.3.3: the KMS marked the user's key set <Revoked>
+  kMessageTooLarge,        ///< a stream message's length exceeds the bound we accept
 };
 
 /// Stable snake_case name of an error, for logs, CLI messages and JSON.

@@ -51,6 +51,11 @@ struct PublicKey::Impl {
 struct ReceiverKey::Impl {
   Impl(PublicKey k, Bytes id, BigInt b_in, Affine r, Affine q)
       : kms(std::move(k)), identifier(std::move(id)), b(std::move(b_in)), rsk(r), bp_plus_z(q) {}
+  /// The RSK is the receiver's secret (RFC 6508 6.1.1): wiped with its key (the line table,
+  /// derived from it, wipes itself).
+  ~Impl() { SecureWipe(&rsk, sizeof rsk); }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
   PublicKey kms;
   Bytes identifier;
   BigInt b;           ///< the identifier as an integer mod q
@@ -245,6 +250,7 @@ Result<ReceiverKey> ReceiverKey::Create(const PublicKey& kms, ByteView identifie
   auto q = BpPlusZ(kms, b);
   if (!q) return q.error();
   auto impl = std::make_shared<Impl>(kms, identifier.ToBytes(), b, *pt, *q);
+  SecureWipe(&*pt, sizeof *pt);  // the decoded RSK now lives only in impl
   if (precompute) impl->lines = std::make_unique<fast::LineTable>(impl->rsk, Fast().q_minus_1);
   if (check_table) impl->check_table = std::make_unique<fast::FixedBaseTable>(impl->bp_plus_z);
   if (validate && impl->lines) {

@@ -70,7 +70,9 @@ class KeyStore {
   /// - The same key ID with another key: kDuplicateKeyId, nothing changes.
   Status Accept(const mikey_sakke::ReceivedKey& r);
   /// 5.7.2 step 2 whole: every receiver check on an I_MESSAGE (mikey_sakke::ProcessIMessage with
-  /// `ctx`), then Accept. The error of the first check that fails, or Accept's.
+  /// `ctx`), then Accept. The error of the first check that fails, or Accept's. A GMK is accepted
+  /// for a group by setting ctx.expected_group (5.7, E.6): one naming another group is refused
+  /// with kGroupMismatch and nothing is stored.
   Status AcceptIMessage(crypto::ByteView i_message, const mikey_sakke::LocalIdentity& me,
                         const mikey_sakke::ReceiveContext& ctx);
   /// Stores a key this entity made or was provisioned with (GMS side, SPK manual keying).

@@ -13,12 +13,12 @@ Result<mikey_sakke::KmsPublicInfo> Certificate::PublicInfo() const {
 }
 
 mikey_sakke::IdentityKeys KeySet::ToIdentityKeys() const {
-  return mikey_sakke::IdentityKeys{user_uri, kms_uri, key_period_no, user_id, rsk, ssk, pvt};
+  return mikey_sakke::IdentityKeys{user_uri, kms_uri, key_period_no, user_id, rsk, ssk, pvt, revoked.value_or(false)};
 }
 
 Status ValidateKeySet(const Certificate& cert, const KeySet& ks) {
   if (ks.kms_uri != cert.kms_uri) return Error::kUnknownKms;
-  if (ks.revoked.value_or(false)) return Error::kKeyRevoked;
+  if (ks.revoked.value_or(false)) return Error::kKeySetRevoked;  // D.3.3
   if (Uid(ks.user_uri, cert.kms_uri, cert.Period(), ks.key_period_no) != ks.user_id)
     return Error::kWrongReceiver;
   auto pub = sakke::PublicKey::Decode(cert.pub_enc_key);

@@ -58,16 +58,17 @@ struct KeySet {
   std::string valid_to;
   uint64_t key_period_no = 0;
   std::optional<bool> revoked;
-  Bytes rsk;         ///< UserDecryptKey
+  SecretBytes rsk;   ///< UserDecryptKey (RFC 6508 RSK): secret, wiped when destroyed
   SecretBytes ssk;   ///< UserSigningKeySSK
   Bytes pvt;         ///< UserPubTokenPVT
 
+  /// Carries `revoked`: LocalIdentity::Create refuses a revoked key set (kKeySetRevoked).
   mikey_sakke::IdentityKeys ToIdentityKeys() const;
 };
 
 /// The client's checks of a key set before use (5.3): the UID follows from the user URI and
 /// the certificate; the RSK (RFC 6508 6.1.2) and SSK (RFC 6507 5.1.2) validate.
-/// Errors: kUnknownKms (other KMS), kWrongReceiver (UID mismatch), kKeyRevoked,
+/// Errors: kUnknownKms (other KMS), kKeySetRevoked (<Revoked>true</Revoked>), kWrongReceiver (UID mismatch),
 /// kInvalidRsk, kInvalidSsk and the point/length errors.
 Status ValidateKeySet(const Certificate& cert, const KeySet& ks);
 

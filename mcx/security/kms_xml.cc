@@ -77,8 +77,11 @@ void WriteKeySet(Writer& w, Node parent, const KeySet& k) {
   w.Optional(n, "ValidTo", k.valid_to);
   w.Text(n, "KeyPeriodNo", std::to_string(k.key_period_no));
   if (k.revoked) w.Text(n, "Revoked", *k.revoked ? "true" : "false");
-  w.Text(n, "UserDecryptKey", UpperHex(k.rsk));
-  w.Text(n, "UserSigningKeySSK", UpperHex(k.ssk));
+  for (auto [name, key] : {std::pair<const char*, ByteView>{"UserDecryptKey", k.rsk}, {"UserSigningKeySSK", k.ssk}}) {
+    std::string hex = UpperHex(key);
+    w.Text(n, name, hex);
+    crypto::SecureWipe(hex.data(), hex.size());  // the document holds it now; no other copy
+  }
   w.Text(n, "UserPubTokenPVT", UpperHex(k.pvt));
 }
 
@@ -86,10 +89,12 @@ void WriteKeySet(Writer& w, Node parent, const KeySet& k) {
 
 /// An element's text without surrounding whitespace.
 std::string Content(Node n) {
-  const std::string s = n.Text();
+  std::string s = n.Text();
   const auto b = s.find_first_not_of(" \t\r\n");
   const auto e = s.find_last_not_of(" \t\r\n");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+  std::string out = b == std::string::npos ? "" : s.substr(b, e - b + 1);
+  crypto::SecureWipe(s.data(), s.size());  // the text may be a key (UserDecryptKey, SSK)
+  return out;
 }
 
 /// Reads elements into a struct, remembering the first error.
@@ -122,12 +127,15 @@ class Reader {
       Fail(Error::kUnsupportedValue);
       return {};
     }
-    auto b = FromHex(Content(c));
+    std::string text = Content(c);
+    auto b = FromHex(text);
+    crypto::SecureWipe(text.data(), text.size());  // the hex of a key (RSK, SSK): no copy left behind
     if (!b || (len && b->size() != len)) {
+      if (b) crypto::SecureWipe(b->data(), b->size());
       Fail(Error::kXmlBadValue);
       return {};
     }
-    return *b;
+    return std::move(*b);  // moved into the KeySet's SecretBytes by the caller
   }
   std::optional<bool> Bool(const char* name) {
     Node c = n_.Child(name, ns_);

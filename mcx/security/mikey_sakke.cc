@@ -97,6 +97,8 @@ Result<Bytes> KmsPublicInfo::UidAt(std::string_view user_uri, uint64_t ntp_secon
 }
 
 Result<LocalIdentity> LocalIdentity::Create(IdentityKeys keys, const KmsPublicInfo& kms) {
+  // TS 33.180 5.3 / D.3.3: a key set the KMS marked revoked is not to be used.
+  if (keys.revoked) return Error::kKeySetRevoked;
   if (keys.kms_uri != kms.kms_uri) return Error::kUnknownKms;
   if (Uid(keys.uri, kms.kms_uri, kms.period, keys.period_no) != keys.uid) return Error::kWrongReceiver;
   auto signer = eccsi::Signer::Create(kms.kpak, keys.uid, keys.ssk, keys.pvt);
@@ -339,6 +341,15 @@ Result<ReceivedKey> ProcessIMessage(ByteView bytes, const LocalIdentity& me, con
       if (kp->expiry_time != 0 && kp->expiry_time <= unix_now) return Error::kKeyExpired;
     }
     out.params = std::move(kp).value();
+  }
+
+  // Group (TS 33.180 5.7, E.6): a GMK is accepted for one group only. When the receiver knows
+  // which group it is accepting the key for, the Group IDs of the key parameters must name that
+  // group and no other; a key that does not say (no or legacy parameters) cannot be bound to it.
+  if (ctx.expected_group && keyparams::CarriesGroupIds(out.purpose)) {
+    if (!out.params || out.legacy_params || out.params->group_ids.empty()) return Error::kGroupMismatch;
+    for (const auto& g : out.params->group_ids)
+      if (g != *ctx.expected_group) return Error::kGroupMismatch;
   }
   return out;
 }

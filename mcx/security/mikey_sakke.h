@@ -36,15 +36,17 @@ struct IdentityKeys {
   std::string kms_uri;
   uint64_t period_no = 0;
   Bytes uid;
-  Bytes rsk;
+  SecretBytes rsk;   ///< RFC 6508 RSK (UserDecryptKey): secret, wiped when destroyed
   SecretBytes ssk;
   Bytes pvt;
+  bool revoked = false;  ///< the KMS marked the key set <Revoked>true</Revoked> (D.3.3)
 };
 
 /// One's own identity, validated once (RSK and SSK checks) and ready to sign and decapsulate.
 class LocalIdentity {
  public:
-  /// Errors: kUnknownKms (kms is not the key set's KMS), kWrongReceiver (UID does not match the
+  /// Errors: kKeySetRevoked (the KMS revoked the key set, TS 33.180 D.3.3: it must not be used),
+  /// kUnknownKms (kms is not the key set's KMS), kWrongReceiver (UID does not match the
   /// URI and period), kInvalidRsk, kInvalidSsk and the point/length errors of the two checks.
   static Result<LocalIdentity> Create(IdentityKeys keys, const KmsPublicInfo& kms);
   const IdentityKeys& keys() const { return keys_; }
@@ -120,6 +122,13 @@ struct ReceiveContext {
   keyparams::StatusConvention status_convention = keyparams::kDefaultStatusConvention;
   /// Accept Streamwide's legacy (v1.1.x, pre-Rel-15) unencrypted GE type 7 content.
   bool accept_legacy_key_parameters = false;
+  /// The group the key is being accepted for, when the receiver knows it (TS 33.180 5.7: a GMK
+  /// belongs to one group; E.6: its key parameters carry the Group IDs). On-network it is the
+  /// group the GMS's group document names; off-network the group the key was provisioned for.
+  /// If set, a GMK, MKFC or MuSiK whose key parameters name any other group, name no group or
+  /// are absent is refused with kGroupMismatch. Unset: no group check (the receiver has no
+  /// group to compare with, e.g. a bare I_MESSAGE).
+  std::optional<std::string> expected_group;
 };
 
 struct ReceivedKey {
@@ -148,7 +157,8 @@ struct ReceivedKey {
 ///  kUnknownKms (sender or receiver KMS not held; answer with a KMS Redirect Response),
 ///  kTimestampOutOfWindow, kKeyPeriodNotCurrent, kWrongReceiver,
 ///  kSignatureInvalid (or a point error of the PVT), kSenderNotAuthorised,
-///  kSakkeIntegrityFailed, kKeyTypeMismatch, kKeyParametersUndecryptable, kKeyExpired.
+///  kSakkeIntegrityFailed, kKeyTypeMismatch, kKeyParametersUndecryptable, kKeyExpired,
+///  kGroupMismatch (ctx.expected_group set and the key parameters do not name only that group).
 Result<ReceivedKey> ProcessIMessage(ByteView message, const LocalIdentity& me,
                                     const ReceiveContext& ctx);
 

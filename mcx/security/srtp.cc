@@ -1,5 +1,7 @@
 #include "mcx/security/srtp.h"
 
+#include <algorithm>
+
 #include "mcx/crypto/aead.h"
 
 namespace mcx::security::srtp {
@@ -146,7 +148,8 @@ Result<Bytes> Sender::AuthenticateRtcp(ByteView rtcp) {
   return out;
 }
 
-Receiver::Receiver(size_t mki_bytes, KeyLookup lookup) : mki_bytes_(mki_bytes), lookup_(std::move(lookup)) {}
+Receiver::Receiver(size_t mki_bytes, KeyLookup lookup, size_t max_senders)
+    : mki_bytes_(mki_bytes), lookup_(std::move(lookup)), max_senders_(max_senders == 0 ? 1 : max_senders) {}
 
 Receiver Receiver::WithSessionKeys(SessionKeys rtp, SessionKeys rtcp) {
   Receiver r(0, nullptr);
@@ -154,16 +157,59 @@ Receiver Receiver::WithSessionKeys(SessionKeys rtp, SessionKeys rtcp) {
   return r;
 }
 
-void Receiver::ForgetMki(ByteView mki) { keys_.erase(mki.ToBytes()); }
+void Receiver::ForgetMki(ByteView mki) { senders_.erase(mki.ToBytes()); }
 
-const Receiver::Keys* Receiver::KeysFor(ByteView mki) {
+size_t Receiver::stream_count() const {
+  size_t n = 0;
+  for (const auto& [mki, s] : senders_) n += s.rtp.size() + s.rtcp.size();
+  return n;
+}
+
+const Receiver::Keys* Receiver::KeysFor(ByteView mki, SenderState*& state, std::optional<Keys>& fresh) {
+  state = nullptr;
+  auto it = senders_.find(mki.ToBytes());
+  if (it != senders_.end()) {
+    state = &it->second;
+    return &it->second.keys;
+  }
   if (fixed_) return &*fixed_;
-  auto it = keys_.find(mki.ToBytes());
-  if (it != keys_.end()) return &it->second;
   auto mk = lookup_ ? lookup_(mki) : std::nullopt;
   if (!mk) return nullptr;
-  return &keys_.emplace(mki.ToBytes(), Keys{DeriveSessionKeys(*mk, false), DeriveSessionKeys(*mk, true)})
-              .first->second;
+  // Derived into a temporary: kept only if the packet authenticates (Keep).
+  fresh.emplace(Keys{DeriveSessionKeys(*mk, false), DeriveSessionKeys(*mk, true)});
+  return &*fresh;
+}
+
+Receiver::SenderState& Receiver::Keep(ByteView mki, SenderState* state, std::optional<Keys>& fresh) {
+  if (state == nullptr) {
+    if (senders_.size() >= max_senders_) {
+      auto lru = std::min_element(senders_.begin(), senders_.end(),
+                                  [](const auto& a, const auto& b) { return a.second.used < b.second.used; });
+      senders_.erase(lru);
+      ++counters_.evicted;
+    }
+    SenderState s;
+    s.keys = fresh ? std::move(*fresh) : *fixed_;
+    state = &senders_.emplace(mki.ToBytes(), std::move(s)).first->second;
+  }
+  state->used = ++tick_;
+  return *state;
+}
+
+template <class Stream>
+Stream& Receiver::StreamOf(std::map<uint32_t, Stream>& streams, uint32_t ssrc) {
+  auto it = streams.find(ssrc);
+  if (it == streams.end()) {
+    if (streams.size() >= kMaxSsrcsPerSender) {
+      auto lru = std::min_element(streams.begin(), streams.end(),
+                                  [](const auto& a, const auto& b) { return a.second.used < b.second.used; });
+      streams.erase(lru);
+      ++counters_.evicted;
+    }
+    it = streams.emplace(ssrc, Stream{}).first;
+  }
+  it->second.used = tick_;
+  return it->second;
 }
 
 Result<Bytes> Receiver::Count(Result<Bytes> r) {
@@ -187,29 +233,38 @@ Result<Bytes> Receiver::UnprotectRtp(ByteView srtp) {
     if (!hl) return hl.error();
     if (srtp.size() < *hl + kTagBytes + mki_bytes_) return Error::kTruncated;
     const ByteView mki = srtp.Sub(srtp.size() - mki_bytes_, mki_bytes_);
-    const Keys* k = KeysFor(mki);
+    SenderState* state = nullptr;
+    std::optional<Keys> fresh;
+    const Keys* k = KeysFor(mki, state, fresh);
     if (k == nullptr) return Error::kUnknownMki;
     const uint16_t seq = static_cast<uint16_t>(srtp[2] << 8 | srtp[3]);
     const uint32_t ssrc = LoadU32(srtp.data() + 8);
-    RtpStream& st = rtp_streams_[{mki.ToBytes(), ssrc}];
+    // The stream's state if held; a new stream starts from the initial state, kept only once
+    // this packet authenticated (RFC 3711 3.3).
+    const RtpStream initial;
+    const RtpStream* st = &initial;
+    if (state != nullptr)
+      if (auto it = state->rtp.find(ssrc); it != state->rtp.end()) st = &it->second;
     // RFC 3711 Appendix A: estimate the ROC from the highest sequence number seen.
-    uint32_t v = st.roc;
-    if (st.s_l) {
-      if (*st.s_l < 0x8000) {
-        if (seq > *st.s_l && seq - *st.s_l > 0x8000) v = st.roc - 1;
-      } else if (*st.s_l - 0x8000 > seq) {
-        v = st.roc + 1;
+    uint32_t v = st->roc;
+    if (st->s_l) {
+      if (*st->s_l < 0x8000) {
+        if (seq > *st->s_l && seq - *st->s_l > 0x8000) v = st->roc - 1;
+      } else if (*st->s_l - 0x8000 > seq) {
+        v = st->roc + 1;
       }
     }
     const uint64_t index = uint64_t{v} << 16 | seq;
-    MCX_TRY(st.window.Check(index));
+    MCX_TRY(st->window.Check(index));
     const ByteView body = srtp.Sub(*hl, srtp.size() - *hl - mki_bytes_);
     auto plain = aead::Aes128GcmOpen(k->rtp.key, RtpIv(k->rtp.salt, ssrc, v, seq), srtp.Sub(0, *hl), body);
     if (!plain) return plain.error();
-    st.window.Add(index);
-    if (!st.s_l || v > st.roc || (v == st.roc && seq > *st.s_l)) {
-      st.roc = v;
-      st.s_l = seq;
+    // Authentic: now the sender and stream get (or update) their state.
+    RtpStream& kept = StreamOf(Keep(mki, state, fresh).rtp, ssrc);
+    kept.window.Add(index);
+    if (!kept.s_l || v > kept.roc || (v == kept.roc && seq > *kept.s_l)) {
+      kept.roc = v;
+      kept.s_l = seq;
     }
     Bytes out = srtp.Sub(0, *hl).ToBytes();
     Append(out, *plain);
@@ -222,13 +277,18 @@ Result<Bytes> Receiver::UnprotectRtcp(ByteView srtcp) {
     if (srtcp.size() < kRtcpHeaderBytes + kTagBytes + kSrtcpIndexBytes + mki_bytes_) return Error::kTruncated;
     const size_t end = srtcp.size() - mki_bytes_;
     const ByteView mki = srtcp.Sub(end, mki_bytes_);
-    const Keys* k = KeysFor(mki);
+    SenderState* state = nullptr;
+    std::optional<Keys> fresh;
+    const Keys* k = KeysFor(mki, state, fresh);
     if (k == nullptr) return Error::kUnknownMki;
     const uint32_t word = LoadU32(srtcp.data() + end - kSrtcpIndexBytes);
     const uint32_t index = word & 0x7fffffffu;
     const uint32_t ssrc = LoadU32(srtcp.data() + 4);
-    ReplayWindow& w = rtcp_windows_[{mki.ToBytes(), ssrc}];
-    MCX_TRY(w.Check(index));
+    const ReplayWindow initial;
+    const ReplayWindow* w = &initial;
+    if (state != nullptr)
+      if (auto it = state->rtcp.find(ssrc); it != state->rtcp.end()) w = &it->second.window;
+    MCX_TRY(w->Check(index));
     const Bytes iv = RtcpIv(k->rtcp.salt, ssrc, index);
     const size_t sealed_end = end - kSrtcpIndexBytes;
     Bytes out;
@@ -247,7 +307,7 @@ Result<Bytes> Receiver::UnprotectRtcp(ByteView srtcp) {
       if (!ok) return ok.error();
       out = srtcp.Sub(0, clear_end).ToBytes();
     }
-    w.Add(index);
+    StreamOf(Keep(mki, state, fresh).rtcp, ssrc).window.Add(index);
     return out;
   }());
 }

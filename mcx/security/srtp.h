@@ -59,6 +59,9 @@ struct Counters {
   uint64_t replayed = 0;
   uint64_t unknown_mki = 0;
   uint64_t malformed = 0;
+  /// Senders (MKIs) or streams (SSRCs of a sender) whose state was dropped, least recently used
+  /// first, to keep the receiver within its bounds.
+  uint64_t evicted = 0;
 };
 
 /// A protected unit's sizes (byte accounting: plaintext packet and what goes on the wire).
@@ -98,24 +101,39 @@ class Sender {
   uint32_t srtcp_index_ = 0;
 };
 
-/// Finds the master key for an MKI (nullptr: unknown). Called once per new MKI; the derived
-/// session keys are cached.
+/// Finds the master key for an MKI (nullptr: unknown). Called for an MKI the receiver holds no
+/// state for; the derived session keys are kept once a packet under them authenticated.
 using KeyLookup = std::function<std::optional<MasterKey>(ByteView mki)>;
 
 /// Receives SRTP and SRTCP from any number of senders; keys by MKI of a fixed length.
+///
+/// State (session keys, ROC, replay windows) is kept per MKI and SSRC only for packets that
+/// authenticated (RFC 3711 3.3: the replay list is updated only after authentication): a packet
+/// under a new MKI has its keys derived into a temporary and checked first, so forged packets
+/// (any GUK-ID after a known GMK-ID names a key, TS 33.180 7.4.2) leave nothing behind. The
+/// state is bounded: at most `max_senders` MKIs and kMaxSsrcsPerSender SSRCs per MKI, the least
+/// recently used one dropped to make room (counted in Counters::evicted; a dropped stream's
+/// replay window is gone, so the bounds are set far above any group's senders).
 class Receiver {
  public:
-  Receiver(size_t mki_bytes, KeyLookup lookup);
+  static constexpr size_t kDefaultMaxSenders = 1024;
+  static constexpr size_t kMaxSsrcsPerSender = 16;
+
+  Receiver(size_t mki_bytes, KeyLookup lookup, size_t max_senders = kDefaultMaxSenders);
   /// For known-answer tests: one fixed pair of session keys, no MKI.
   static Receiver WithSessionKeys(SessionKeys rtp, SessionKeys rtcp);
 
   /// Errors (each counted): kTruncated (malformed), kUnknownMki, kAuthenticationFailed,
-  /// kReplayDetected / kReplayTooOld. The replay state changes only for authentic packets.
+  /// kReplayDetected / kReplayTooOld. The state changes only for authentic packets.
   Result<Bytes> UnprotectRtp(ByteView srtp);
   Result<Bytes> UnprotectRtcp(ByteView srtcp);
   const Counters& counters() const { return counters_; }
-  /// Forgets the cached session keys of an MKI (e.g. after a rekey or revocation).
+  /// Forgets the state of an MKI (its session keys and streams), e.g. after a rekey or revocation.
   void ForgetMki(ByteView mki);
+  /// MKIs the receiver holds state for (each a sender whose packet authenticated).
+  size_t sender_count() const { return senders_.size(); }
+  /// RTP streams and SRTCP replay windows held, over all senders.
+  size_t stream_count() const;
 
  private:
   struct Keys {
@@ -125,16 +143,34 @@ class Receiver {
     uint32_t roc = 0;
     std::optional<uint16_t> s_l;  ///< highest sequence number received
     ReplayWindow window;
+    uint64_t used = 0;
   };
-  const Keys* KeysFor(ByteView mki);
+  struct RtcpStream {
+    ReplayWindow window;
+    uint64_t used = 0;
+  };
+  struct SenderState {
+    Keys keys;
+    std::map<uint32_t, RtpStream> rtp;    ///< by SSRC
+    std::map<uint32_t, RtcpStream> rtcp;  ///< by SSRC
+    uint64_t used = 0;
+  };
+  /// The keys for an MKI: a held sender's (`state` set), else derived into `fresh` (nothing is
+  /// kept). Null: unknown MKI.
+  const Keys* KeysFor(ByteView mki, SenderState*& state, std::optional<Keys>& fresh);
+  /// After a packet authenticated: the sender's state, created if new (evicting the least
+  /// recently used sender when full).
+  SenderState& Keep(ByteView mki, SenderState* state, std::optional<Keys>& fresh);
+  template <class Stream>
+  Stream& StreamOf(std::map<uint32_t, Stream>& streams, uint32_t ssrc);
   Result<Bytes> Count(Result<Bytes> r);
 
   size_t mki_bytes_;
   KeyLookup lookup_;
+  size_t max_senders_;
   std::optional<Keys> fixed_;
-  std::map<Bytes, Keys> keys_;
-  std::map<std::pair<Bytes, uint32_t>, RtpStream> rtp_streams_;     ///< by (MKI, SSRC)
-  std::map<std::pair<Bytes, uint32_t>, ReplayWindow> rtcp_windows_;  ///< by (MKI, SSRC)
+  std::map<Bytes, SenderState> senders_;  ///< by MKI
+  uint64_t tick_ = 0;                     ///< use order, for least-recently-used eviction
   Counters counters_;
 };
 

@@ -26,11 +26,13 @@ Args::Args(const std::vector<std::string>& argv, std::set<std::string> valued, s
         inline_value = name.substr(eq + 1);
         name = name.substr(0, eq);
       }
-      if (valued.count(name)) {
+      const bool repeatable = valued.count(name + "*") > 0;
+      if (valued.count(name) || repeatable) {
         if (!inline_value && i + 1 >= argv.size()) throw UsageError("option --" + name + " needs a value");
+        if (!repeatable && values_.count(name)) throw UsageError("--" + name + " is given twice");
         values_[name].push_back(inline_value ? *inline_value : argv[++i]);
       } else if (flags.count(name) && !inline_value) {
-        flags_set_.insert(name);
+        if (!flags_set_.insert(name).second) throw UsageError("--" + name + " is given twice");
       } else {
         throw UsageError("unknown option --" + name);
       }
@@ -60,6 +62,32 @@ std::optional<double> Args::Number(const std::string& name) const {
   return x;
 }
 
+std::optional<uint64_t> Args::Count(const std::string& name, uint64_t min, uint64_t max) const {
+  auto v = Get(name);
+  if (!v) return std::nullopt;
+  const std::string range = " (a whole number from " + std::to_string(min) + " to " + std::to_string(max) + ")";
+  uint64_t x = 0;
+  bool ok = !v->empty() && v->size() <= 20;
+  for (char c : *v) {
+    if (c < '0' || c > '9') {
+      ok = false;
+      break;
+    }
+    const uint64_t d = static_cast<uint64_t>(c - '0');
+    if (x > (UINT64_MAX - d) / 10) {
+      ok = false;
+      break;
+    }
+    x = x * 10 + d;
+  }
+  if (!ok || x < min || x > max) throw UsageError("--" + name + " is not '" + *v + "'" + range);
+  return x;
+}
+
+void Args::AtMostPositionals(size_t n) const {
+  if (positionals_.size() > n) throw UsageError("unexpected argument '" + positionals_[n] + "'");
+}
+
 std::string Args::Require(const std::string& name) const {
   auto v = Get(name);
   if (!v) throw UsageError("missing --" + name);
@@ -81,19 +109,30 @@ std::string ReadFileOrStdin(const std::string& path) {
 }
 
 void WriteFile(const std::string& path, const std::string& data, bool secret) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, secret ? 0600 : 0644);
+  std::string tmp = path + ".tmp-XXXXXX";
+  const int fd = ::mkstemp(tmp.data());  // O_EXCL, mode 0600 from the start
   if (fd < 0) throw std::runtime_error("cannot write " + path);
-  if (secret) ::fchmod(fd, 0600);  // also when the file existed with wider permissions
+  auto fail = [&]() {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw std::runtime_error("cannot write " + path);
+  };
+  if (!secret && ::fchmod(fd, 0644) != 0) fail();
   size_t done = 0;
   while (done < data.size()) {
     const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      throw std::runtime_error("cannot write " + path);
-    }
+    if (n <= 0) fail();
     done += static_cast<size_t>(n);
   }
-  ::close(fd);
+  if (::fsync(fd) != 0) fail();
+  if (::close(fd) != 0) {
+    ::unlink(tmp.c_str());
+    throw std::runtime_error("cannot write " + path);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    throw std::runtime_error("cannot write " + path);
+  }
 }
 
 uint64_t UnixTimeOrNow(const std::optional<std::string>& iso) {

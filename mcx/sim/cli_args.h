@@ -1,6 +1,7 @@
 // A small command-line option parser for mcxsim verbs: --name value, --flag, positionals.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -17,7 +18,8 @@ struct UsageError : std::runtime_error {
 
 class Args {
  public:
-  /// `valued`: options that take a value (may repeat); `flags`: options without one.
+  /// `valued`: options that take a value ("name*" for one that may repeat; any other given twice is
+  /// an error); `flags`: options without one.
   Args(const std::vector<std::string>& argv, std::set<std::string> valued, std::set<std::string> flags);
 
   bool Help() const { return help_; }
@@ -26,11 +28,11 @@ class Args {
   std::string Require(const std::string& name) const;
   /// --name's value as a number, if given. Throws UsageError when it is not one.
   std::optional<double> Number(const std::string& name) const;
-  /// Sets field from --name's number when the option is given (converted to the field's type).
-  template <typename T>
-  void Set(const std::string& name, T& field) const {
-    if (auto v = Number(name)) field = static_cast<T>(*v);
-  }
+  /// --name's value as a whole number in [min, max], if given; a sign, a fraction, trailing text
+  /// or a value out of range is a UsageError naming the option and the range.
+  std::optional<uint64_t> Count(const std::string& name, uint64_t min, uint64_t max) const;
+  /// The positionals must be at most `n`.
+  void AtMostPositionals(size_t n) const;
   std::vector<std::string> All(const std::string& name) const;
   const std::vector<std::string>& Positionals() const { return positionals_; }
 
@@ -43,7 +45,9 @@ class Args {
 
 /// Reads a whole file ("-" = standard input). Throws std::runtime_error on failure.
 std::string ReadFileOrStdin(const std::string& path);
-/// Writes a file; with secret, creates it with mode 0600. Throws std::runtime_error.
+/// Writes a file whole or not at all: into a new file beside it (mode 0600 from its creation when
+/// `secret`, else 0644) renamed over `path` once written, so a reader never sees half a file and a
+/// symlink planted at `path` is replaced, never followed. Throws std::runtime_error.
 void WriteFile(const std::string& path, const std::string& data, bool secret = false);
 /// Unix seconds from an ISO 8601 UTC time ("2026-09-21T10:00:00Z"), or now when absent.
 uint64_t UnixTimeOrNow(const std::optional<std::string>& iso);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mcx/crypto/eccsi.h"
+#include "mcx/sim/cli_args.h"
 #include "mcx/crypto/hash.h"
 #include "mcx/security/identity.h"
 #include "mcx/crypto/kdf.h"
@@ -64,29 +65,20 @@ struct User {
 }  // namespace
 
 int RunDemo(const std::vector<std::string>& args) {
-  bool seeded = false;
-  uint64_t seed = 0;
-  uint64_t unix_now = static_cast<uint64_t>(std::time(nullptr));
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--help") {
-      std::printf(
-          "usage: mcxsim demo [--seed N] [--time UNIX_SECONDS]\n"
-          "  --seed N    draw all randomness from an HMAC-DRBG seeded with N (repeatable output)\n"
-          "  --time T    the current time, Unix seconds (default: now); selects the key period\n");
-      return 0;
-    } else if (args[i] == "--seed" && i + 1 < args.size()) {
-      seeded = true;
-      seed = std::stoull(args[++i]);
-    } else if (args[i] == "--time" && i + 1 < args.size()) {
-      unix_now = std::stoull(args[++i]);
-    } else {
-      std::fprintf(stderr, "mcxsim demo: unknown option '%s' (see --help)\n", args[i].c_str());
-      return 2;
-    }
+  Args a(args, {"seed", "time"}, {});
+  if (a.Help()) {
+    std::printf(
+        "usage: mcxsim demo [--seed N] [--time UNIX_SECONDS]\n"
+        "  --seed N    draw all randomness from an HMAC-DRBG seeded with N (repeatable output)\n"
+        "  --time T    the current time, Unix seconds (default: now); selects the key period\n");
+    return 0;
   }
+  a.AtMostPositionals(0);
+  // From 1970 to 9999 (the calendar the key periods and xs:dateTime handle).
+  const uint64_t unix_now = a.Count("time", 0, 253402300799).value_or(static_cast<uint64_t>(std::time(nullptr)));
   std::unique_ptr<Rng> rng;
-  if (seeded)
-    rng = std::make_unique<HmacDrbg>(seed, "mcxsim-demo");
+  if (auto seed = a.Count("seed", 0, UINT64_MAX))
+    rng = std::make_unique<HmacDrbg>(*seed, "mcxsim-demo");
   else
     rng = std::make_unique<SystemRng>();
 

@@ -98,12 +98,13 @@ int Create(const std::vector<std::string>& argv) {
         "         csk-download, musik (key download, MCX server -> user)\n");
     return 0;
   }
+  a.AtMostPositionals(0);
   const TypeInfo& type = TypeByName(a.Require("type"));
   const uint64_t unix_now = UnixTimeOrNow(a.Get("time"));
   const uint64_t ntp = UnixToNtpSeconds(unix_now);
   std::unique_ptr<Rng> rng;
-  if (auto s = a.Get("seed"))
-    rng = std::make_unique<HmacDrbg>(std::stoull(*s), "mcxsim-mikey-create");
+  if (auto s = a.Count("seed", 0, UINT64_MAX))
+    rng = std::make_unique<HmacDrbg>(*s, "mcxsim-mikey-create");
   else
     rng = std::make_unique<SystemRng>();
 
@@ -182,7 +183,7 @@ Distribution InferKind(uint32_t csb_id) {
 }
 
 int Inspect(const std::vector<std::string>& argv) {
-  Args a(argv, {"kms-cert", "key-set", "type", "authorised", "time", "status-convention"},
+  Args a(argv, {"kms-cert*", "key-set", "type", "authorised*", "time", "status-convention"},
          {"legacy-key-parameters"});
   if (a.Help()) {
     std::printf(
@@ -195,11 +196,13 @@ int Inspect(const std::vector<std::string>& argv) {
         "  --kms-cert FILE        KMS certificates (repeat for external domains)\n"
         "  --type T               gmk|pck|csk|csk-download|musik (default: from the CSB-ID tag)\n"
         "  --authorised URI       identities allowed to send this key (repeat); default: not checked\n"
-        "  --time ISO8601         the receiver's clock (default: the message's own T payload)\n"
+        "  --time ISO8601|message the receiver's clock (default: now; 'message': the message's own T\n"
+        "                         payload, to read an old message against its own key period)\n"
         "  --status-convention C  in-use (bit 0 = key in use; default) or revoked (bit 0 = revoked)\n"
         "  --legacy-key-parameters  accept Streamwide's pre-Rel-15 plaintext key parameters\n");
     return 0;
   }
+  a.AtMostPositionals(1);
   const std::string path = a.Positionals().empty() ? "-" : a.Positionals().front();
   const Bytes bytes = ParseMessageText(ReadFileOrStdin(path));
   auto decoded = mikey::Decode(bytes);
@@ -218,7 +221,12 @@ int Inspect(const std::vector<std::string>& argv) {
       ctx.kms.push_back(Must(cs.back().PublicInfo(), c));
     }
     const auto* t = decoded->Find<mikey::Timestamp>();
-    ctx.ntp_now = a.Get("time") ? UnixToNtpSeconds(UnixTimeOrNow(a.Get("time"))) : (t ? t->NtpSeconds() : 0);
+    if (a.Get("time") == std::optional<std::string>("message")) {
+      if (!t) throw std::runtime_error("--time message: the message has no T payload");
+      ctx.ntp_now = t->NtpSeconds();
+    } else {
+      ctx.ntp_now = UnixToNtpSeconds(UnixTimeOrNow(a.Get("time")));  // the receiver's clock: now by default
+    }
     ctx.expected = a.Get("type") ? TypeByName(*a.Get("type")).kind : InferKind(decoded->hdr.csb_id);
     ctx.authorised_senders = a.All("authorised");
     ctx.accept_legacy_key_parameters = a.Flag("legacy-key-parameters");

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 #include "mcx/sim/cli_args.h"
@@ -44,14 +45,32 @@ std::vector<Series> ReadSeries(const std::string& spec, const std::string& x, co
   const size_t xi = col(x);
   std::vector<Series> out;
   for (const auto& y : ys) out.push_back({ys.size() > 1 ? label + " " + y : label, {}});
+  // A number, or the one-line reason naming the file, line and column.
+  auto number = [&](const std::string& text, size_t line_no, const std::string& column) {
+    size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != text.size() || !std::isfinite(v))
+      throw std::runtime_error(path + " line " + std::to_string(line_no) + ": " + column + " is not a number: '" +
+                               text + "'");
+    return v;
+  };
+  size_t line_no = 1;
   while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty()) continue;
     const auto f = SplitCsv(line);
     for (size_t k = 0; k < ys.size(); ++k) {
       const size_t yi = col(ys[k]);
       if (xi < f.size() && yi < f.size() && !f[xi].empty() && !f[yi].empty())
-        out[k].points.push_back({std::stod(f[xi]), std::stod(f[yi])});
+        out[k].points.push_back({number(f[xi], line_no, x), number(f[yi], line_no, ys[k])});
     }
   }
+  if (header.empty()) throw std::runtime_error(path + ": empty (no header line)");
   return out;
 }
 
@@ -78,14 +97,16 @@ double TickStep(double span) {
 }  // namespace
 
 int RunPlot(const std::vector<std::string>& argv) {
-  Args a(argv, {"csv", "x", "y", "out", "title", "xlabel", "ylabel", "ymin", "ymax"}, {});
+  Args a(argv, {"csv*", "x", "y", "out", "title", "xlabel", "ylabel", "ymin", "ymax"}, {});
   if (a.Help()) {
     std::printf("usage: mcxsim plot --csv FILE[:label] [--csv FILE[:label] ...] --x COL --y COL[,COL]\n"
                 "          --out FILE.svg [--title T] [--xlabel X] [--ylabel Y] [--ymin V] [--ymax V]\n"
                 "  Draws one line per CSV file and y column as a standalone SVG chart.\n");
     return 0;
   }
+  a.AtMostPositionals(0);
   const std::string x = a.Require("x"), out = a.Require("out");
+  const std::optional<double> ymin = a.Number("ymin"), ymax = a.Number("ymax");
   std::vector<std::string> ys;
   std::stringstream ss(a.Require("y"));
   for (std::string y; std::getline(ss, y, ',');) ys.push_back(y);
@@ -98,8 +119,8 @@ int RunPlot(const std::vector<std::string>& argv) {
   for (const auto& s : series)
     for (const auto& [px, py] : s.points) x0 = std::min(x0, px), x1 = std::max(x1, px), y0 = std::min(y0, py), y1 = std::max(y1, py);
   if (!std::isfinite(x0)) throw UsageError("no data points");
-  if (auto v = a.Get("ymin")) y0 = std::stod(*v);
-  if (auto v = a.Get("ymax")) y1 = std::stod(*v);
+  if (ymin) y0 = *ymin;
+  if (ymax) y1 = *ymax;
   if (x1 == x0) x1 = x0 + 1;
   if (y1 == y0) y1 = y0 + 1;
 

@@ -48,7 +48,7 @@ std::string Default(const ParamSpec& s, const ParamValue& v) {
 // The help and `describe`: what it is, its parameters by section with their defaults and what
 // they accept, and (describe) its metrics and files.
 std::string Describe(const Scenario& s, bool metrics) {
-  std::string out = "usage: mcxsim run " + s.Name() + " [--PARAMETER VALUE ...] --out DIR [--quiet]\n\n" +
+  std::string out = "usage: mcxsim run " + s.Name() + " [--PARAMETER VALUE ...] --out DIR [--quiet] [--force]\n\n" +
                     s.Description() + "\n\nparameters (defaults in brackets):\n";
   const auto values = s.Resolve({});
   std::string section = "\x01";
@@ -92,6 +92,25 @@ std::string ShellQuote(const std::string& a) {
   return q + "'";
 }
 
+/// Results are never overwritten by accident: a non-empty --out must hold an earlier run of this
+/// very command (it is then replaced, and said so), unless --force.
+void RefuseToOverwrite(const std::string& dir, const std::string& command, bool force) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return;
+  if (!fs::is_directory(dir, ec)) throw UsageError("--out " + dir + " is not a directory");
+  if (fs::directory_iterator(dir, ec) == fs::directory_iterator()) return;
+  if (force) return;
+  std::string earlier;
+  try {
+    earlier = json::parse(ReadFileOrStdin(dir + "/run_info.json")).at("command").get<std::string>();
+  } catch (const std::exception&) {
+  }
+  if (earlier != command)
+    throw UsageError("--out " + dir + " is not empty and holds no earlier run of this command (--force writes into it)");
+  std::fprintf(stderr, "mcxsim run: replacing the earlier run of this command in %s\n", dir.c_str());
+}
+
 }  // namespace
 
 int RunScenario(const std::vector<std::string>& argv) {
@@ -106,7 +125,7 @@ int RunScenario(const std::vector<std::string>& argv) {
   scenarios::ParamValues given;
   std::vector<std::pair<std::string, std::string>> ns3_defaults = scenarios::EnvironmentAttributeDefaults();
   std::optional<std::string> out;
-  bool quiet = false;
+  bool quiet = false, force = false;
   std::set<std::string> seen;
   for (size_t i = 1; i < argv.size(); ++i) {
     const std::string& a = argv[i];
@@ -140,6 +159,8 @@ int RunScenario(const std::vector<std::string>& argv) {
     };
     if (name == "quiet" && !value) {
       quiet = true;
+    } else if (name == "force" && !value) {
+      force = true;
     } else if (name == "out") {
       out = take_value();
     } else if (name.find("::") != std::string::npos) {  // an ns-3 attribute default
@@ -186,6 +207,9 @@ int RunScenario(const std::vector<std::string>& argv) {
   }
 
   if (auto why = s.Check(given)) throw UsageError(*why);
+  std::string command = "mcxsim run";
+  for (const auto& a : argv) command += " " + ShellQuote(a);
+  RefuseToOverwrite(*out, command, force);
   std::error_code ec;
   std::filesystem::create_directories(*out, ec);
   if (ec) throw std::runtime_error("cannot create " + *out + ": " + ec.message());
@@ -209,8 +233,6 @@ int RunScenario(const std::vector<std::string>& argv) {
       {"scenario", s.Name()}, {"seed", seed}, {"run", run}, {"params", params}, {"metrics", result.metrics}};
   WriteFile(*out + "/summary.json", summary.dump(2) + "\n");
   for (const auto& t : result.tables) WriteFile(*out + "/" + t.file, t.csv);
-  std::string command = "mcxsim run";
-  for (const auto& a : argv) command += " " + ShellQuote(a);
   const json info = {{"mcxsim_version", kVersion},
                      {"git_commit", kGitCommit},
                      {"command", command},

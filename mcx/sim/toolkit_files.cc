@@ -31,10 +31,22 @@ kms::Kms LoadKmsDirectory(const std::string& dir) {
     const KeyPeriod period{j.at("user_key_period").get<uint64_t>(), j.at("user_key_offset").get<uint64_t>()};
     Bytes z = HexOrThrow(j, "sakke_master_secret_z", path);
     Bytes ksak = HexOrThrow(j, "eccsi_ksak", path);
+    if (period.period_seconds == 0 || period.offset_seconds >= period.period_seconds)
+      throw std::runtime_error(path + ": an impossible user key period");
     auto k = kms::Kms::FromSecrets(j.at("kms_uri").get<std::string>(), period, z, ksak);
     SecureWipe(z.data(), z.size());
     SecureWipe(ksak.data(), ksak.size());
-    return Must(std::move(k), path);
+    kms::Kms loaded = Must(std::move(k), path);
+    // The secrets must be those behind the domain's published certificate: a KMS issuing from
+    // other secrets would hand out key sets no member of the domain can validate.
+    const kms::Certificate published = LoadCertificate(dir + "/" + kKmsCertFile);
+    const kms::Certificate& mine = loaded.certificate();
+    if (published.kms_uri != mine.kms_uri || published.pub_enc_key != mine.pub_enc_key ||
+        published.pub_auth_key != mine.pub_auth_key || published.user_key_period != mine.user_key_period ||
+        published.user_key_offset != mine.user_key_offset)
+      throw std::runtime_error(path + " does not match " + dir + "/" + kKmsCertFile +
+                               " (other master secrets, URI or key period)");
+    return loaded;
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(path + ": " + e.what());
   }

@@ -246,5 +246,29 @@ TEST_F(RunCommand, PlotDrawsEverySeriesOfTheCsv) {
   EXPECT_EQ(Mcx("plot --csv " + csv + " --x x --y gamma --out " + svg).status, 2);  // no such column
 }
 
+
+TEST_F(RunCommand, ResultsAreNeverOverwrittenByAnotherCommand) {
+  const std::string args = " --quiet --out " + Out("keep");
+  ASSERT_EQ(Mcx("run offnet-private-call --calls 1" + args).status, 0);
+  const std::string first = Slurp(Out("keep") + "/summary.json");
+  // The same command again replaces its own earlier run, and says so.
+  const CliRun same = Mcx("run offnet-private-call --calls 1" + args);
+  EXPECT_EQ(same.status, 0);
+  EXPECT_NE(same.err.find("replacing the earlier run"), std::string::npos) << same.err;
+  // Another command is refused, and nothing changes.
+  const CliRun other = Mcx("run offnet-private-call --calls 2" + args);
+  EXPECT_EQ(other.status, 2);
+  EXPECT_NE(other.err.find("not empty"), std::string::npos) << other.err;
+  EXPECT_EQ(Slurp(Out("keep") + "/summary.json"), first);
+  // --force writes into it.
+  EXPECT_EQ(Mcx("run offnet-private-call --calls 2 --force" + args).status, 0);
+  EXPECT_NE(Slurp(Out("keep") + "/summary.json"), first);
+  // A folder of other files is never a run's.
+  std::filesystem::create_directories(Out("notes"));
+  std::ofstream(Out("notes") + "/thesis.tex") << "draft";
+  EXPECT_EQ(Mcx("run offnet-private-call --calls 1 --quiet --out " + Out("notes")).status, 2);
+  EXPECT_EQ(Slurp(Out("notes") + "/thesis.tex"), "draft");
+}
+
 }  // namespace
 }  // namespace mcx::test

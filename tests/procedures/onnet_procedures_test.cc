@@ -3,11 +3,18 @@
 // the GMS, and SIP retransmission over a lossy network.
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+#include <tuple>
+#include <utility>
+
 #include "tests/support/fake_network.h"
 #include "mcx/procedures/onnet/gms_service.h"
 #include "mcx/procedures/onnet/kms_service.h"
 #include "mcx/procedures/onnet/mcx_server.h"
 #include "mcx/procedures/onnet/ue_client.h"
+#include "mcx/procedures/onnet/group_document.h"
+#include "mcx/security/domain.h"
 #include "mcx/security/naming_plan.h"
 
 namespace mcx::testing {
@@ -227,6 +234,78 @@ TEST(Procedures, SipRetransmissionRecoversALostNotify) {
   for (const auto& o : w.outcomes)
     if (o.gmk_id == id) EXPECT_GE(o.answered - o.started, 0.5);  // waited for Timer E (T1)
   EXPECT_GE(w.net.Find("10.0.0.2")->sip().counters().retransmissions, 2u);
+}
+
+// TS 33.180 5.7 / E.6: a GMK is accepted for the group whose document carries it. A GMK the GMS
+// signed for another group, delivered in this group's document, is refused (group_mismatch) and
+// the refusal goes back to the sender; delivered in its own group's document it is accepted.
+TEST(Procedures, GmkOfAnotherGroupInAGroupDocumentIsRefused) {
+  World w(GmkTransport::kSip, 1);
+  const std::string police = security::naming::UserUri("police");
+  FakeHost& gms_node = *w.net.Find("10.0.0.2");
+  // A genuine GMS key set (the KMS issues the GMS identity another one): GMKs it signs pass
+  // every other receiver check.
+  const Provisioned gms = ProvisionOn(w.net, gms_node, security::naming::GmsUri());
+  auto gmk = security::NewGmk(police, gms_node.Rng());
+  ASSERT_TRUE(gmk.ok());
+  auto push = [&](const std::string& document_group) {
+    std::optional<int> status;
+    std::string warning;
+    gms_node.Dispatch([&] {
+      auto msg = security::GmkIMessage(*gmk, *gms.identity, *gms.kms, security::naming::UeUri(0), *gms.kms,
+                                       security::UnixToNtpSeconds(gms_node.UnixTime()), gms_node.Rng());
+      ASSERT_TRUE(msg.ok());
+      const std::string doc = BuildGroupDocument(document_group, {}, {Gktp{crypto::ToHex32(gmk->id), "", *msg}});
+      SipMessage n = SipMessage::Request("NOTIFY", "sip:" + w.UeHost(0).SipSelf().ToString());
+      n.SetFrom("<" + security::naming::GmsUri() + ">;tag=g");
+      n.SetTo("<" + security::naming::UeUri(0) + ">;tag=u");
+      n.SetCallId("forged-doc");
+      n.SetCSeq(1, "NOTIFY");
+      n.SetHeader("Event", "xcap-diff");
+      n.AddBody(kGroupDocContentType, crypto::ByteView(doc));
+      gms_node.sip().SendRequest(w.UeHost(0).SipSelf(), std::move(n), [&](const SipMessage* r) {
+        if (!r) return;
+        status = r->Status();
+        if (auto h = r->Header("Warning")) warning = *h;
+      });
+    });
+    w.net.RunUntil(w.net.now() + 5);
+    return std::make_pair(status.value_or(0), warning);
+  };
+  auto [st, warning] = push(kGroup);
+  EXPECT_EQ(st, 488);
+  EXPECT_NE(warning.find("group_mismatch"), std::string::npos) << warning;
+  EXPECT_EQ(w.ues[0]->key_store().FindByKeyId(gmk->id), nullptr);
+  ASSERT_FALSE(w.ue_errors.empty());
+  EXPECT_EQ(w.ue_errors.back(), "group_mismatch");
+  // In its own group's document the same GMK is accepted, and filed under that group.
+  std::tie(st, warning) = push(police);
+  EXPECT_EQ(st, 200);
+  ASSERT_NE(w.ues[0]->key_store().FindByKeyId(gmk->id), nullptr);
+  EXPECT_EQ(w.ues[0]->key_store().FindByKeyId(gmk->id)->group_uri, police);
+}
+
+TEST(Procedures, PulledDocumentOfAnotherGroupIsRefused) {
+  // 5.7.2.y: the member fetches its group's document; one that names another group (and so
+  // carries that group's GMK) is refused and the refusal reported to the GMS.
+  World w(GmkTransport::kHttp, 1);
+  const std::string police = security::naming::UserUri("police");
+  FakeHost& gms_node = *w.net.Find("10.0.0.2");
+  gms_node.http_handler = [&](const HttpRequest& r) {
+    HttpResponse resp = w.gms->OnHttpRequest(r);
+    for (size_t at; (at = resp.body.find(kGroup)) != std::string::npos;) resp.body.replace(at, kGroup.size(), police);
+    return resp;
+  };
+  w.AtGms([&] { w.gms->Rekey(kGroup); });
+  w.net.RunUntil(w.net.now() + 10);
+  const uint32_t id = w.gms->CurrentGmkId(kGroup);
+  ASSERT_NE(id, 0u);
+  EXPECT_EQ(w.ues[0]->key_store().FindByKeyId(id), nullptr);
+  ASSERT_FALSE(w.ue_errors.empty());
+  EXPECT_EQ(w.ue_errors.back(), "group_mismatch");
+  size_t reported = 0;
+  for (const auto& o : w.outcomes) reported += o.result == "group_mismatch";
+  EXPECT_EQ(reported, 1u);
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
+#include <optional>
 
 #include "mcx/crypto/rng.h"
 #include "mcx/security/call_protection.h"
@@ -33,6 +35,8 @@ struct World {
   std::map<std::string, std::unique_ptr<PrivateCallEndpoint>> eps;
   std::vector<std::string> failures;
   double tfp1_s = 0.040;
+  /// Sees every datagram the endpoints send (source, destination, bytes).
+  std::function<void(const mcx::testing::Endpoint&, const mcx::testing::Endpoint&, const Bytes&)> tap;
 
   World() {
     kms = std::move(Kms::Create(naming::KmsUri(), naming::DefaultKeyPeriod(), rng)).value();
@@ -42,7 +46,10 @@ struct World {
                                 const Bytes& b) {
       if (drop_first > 0) return void(--drop_first);
       const mcx::testing::Endpoint src{from.ip(), port};
-      net.After(delay_s, [this, to, src, b] { net.Find(to.host)->DeliverDatagram(to.port, src, b); });
+      if (tap) tap(src, to, b);
+      net.After(delay_s, [this, to, src, b] {
+        if (auto* h = net.Find(to.host)) h->DeliverDatagram(to.port, src, b);  // none: an attacker's address
+      });
     };
   }
   void Run(double until) { net.RunUntil(until); }
@@ -147,4 +154,84 @@ TEST(PrivateCall, ACalleeOfAnotherKmsRejectsWithE2eSecurityFailure) {
   EXPECT_EQ(w.failures[0], "unknown_kms");
   EXPECT_EQ(w.failures[1], "rejected_e2e_security");
   EXPECT_FALSE(alice.established());
+}
+
+namespace {
+
+const std::string kAlice = "sip:alice@example.org", kBob = "sip:bob@example.org";
+
+/// The call identifier alice's first call will use (her host's DRBG draws the same in every World).
+uint16_t AlicesFirstCallId() {
+  World w;
+  auto& alice = w.Add(kAlice, "10.0.0.1", *w.kms);
+  w.Add(kBob, "10.0.0.2", *w.kms);
+  std::optional<uint16_t> id;
+  w.tap = [&](const mcx::testing::Endpoint& from, const mcx::testing::Endpoint&, const Bytes& b) {
+    auto m = DecodeMonp(b);
+    if (from.host == "10.0.0.1" && m && m->type == MonpType::kPrivateCallSetupRequest && !id) id = m->call_id;
+  };
+  w.Call(alice, "10.0.0.1", kBob, "10.0.0.2");
+  w.Run(1.0);
+  EXPECT_TRUE(id.has_value());
+  return id.value_or(0);
+}
+
+/// A SETUP REQUEST naming alice as the caller, with an offer that carries no key.
+Bytes ForgedSetup(uint16_t call_id) {
+  MonpPrivateCallMessage m;
+  m.type = MonpType::kPrivateCallSetupRequest;
+  m.call_id = call_id;
+  m.caller = kAlice;
+  m.callee = kBob;
+  m.sdp = OffnetSdp{"10.0.0.66", 49150, 49151, {}}.Text();
+  return Encode(m);
+}
+
+}  // namespace
+
+TEST(PrivateCall, ForgedSetupRequestsForEveryCallIdDoNotAnswerTheGenuineCall) {
+  // Mallory sends a SETUP REQUEST in alice's name for every one of the 65,536 call identifiers,
+  // then once more with the very identifier alice is about to use. Before, the callee cached its
+  // REJECT by call identifier alone, forever: alice's genuine request got the cached REJECT.
+  const uint16_t next_id = AlicesFirstCallId();
+  World w;
+  auto& alice = w.Add(kAlice, "10.0.0.1", *w.kms);
+  auto& bob = w.Add(kBob, "10.0.0.2", *w.kms);
+  mcx::testing::FakeHost& bob_host = *w.net.Find("10.0.0.2");
+  const mcx::testing::Endpoint mallory{"10.0.0.66", mcx::codec::kMonpPort};
+  for (uint32_t id = 0; id <= 0xffff; ++id) {
+    bob_host.DeliverDatagram(mcx::codec::kMonpPort, mallory, ForgedSetup(static_cast<uint16_t>(id)));
+    ASSERT_LE(bob.answered_count(), PrivateCallEndpoint::kMaxAnswers);  // bounded throughout
+  }
+  EXPECT_EQ(w.failures.size(), 65536u);  // each forged request rejected ("no_key_in_offer")
+  w.Run(0.100);
+  bob_host.DeliverDatagram(mcx::codec::kMonpPort, mallory, ForgedSetup(next_id));
+  // A retransmission of one request is still answered from the cache (no second rejection).
+  bob_host.DeliverDatagram(mcx::codec::kMonpPort, mallory, ForgedSetup(next_id));
+  EXPECT_EQ(w.failures.size(), 65537u);
+  std::optional<PrivateCallKeys> a, b;
+  int bob_established = 0;
+  alice.on_established = [&](const PrivateCallKeys& k, const std::string&, const OffnetSdp&, bool) { a = k; };
+  bob.on_established = [&](const PrivateCallKeys& k, const std::string&, const OffnetSdp&, bool) {
+    b = k;
+    ++bob_established;
+  };
+  Bytes genuine;
+  w.tap = [&](const mcx::testing::Endpoint& from, const mcx::testing::Endpoint&, const Bytes& bytes) {
+    auto m = DecodeMonp(bytes);
+    if (from.host == "10.0.0.1" && m && m->type == MonpType::kPrivateCallSetupRequest) genuine = bytes;
+  };
+  w.Call(alice, "10.0.0.1", kBob, "10.0.0.2");
+  w.Run(1.0);
+  ASSERT_TRUE(a && b) << w.failures.back();
+  EXPECT_EQ(a->pck_id, b->pck_id);
+  EXPECT_EQ(bob_established, 1);
+  // Answers expire (2 x TFP1 x CFP1), but not the established call's: a repeat of the genuine
+  // request later in the call is answered from the cache, not set up a second time.
+  EXPECT_LE(bob.answered_count(), PrivateCallEndpoint::kMaxAnswers);
+  w.Run(5.0);
+  ASSERT_FALSE(genuine.empty());
+  bob_host.DeliverDatagram(mcx::codec::kMonpPort, mcx::testing::Endpoint{"10.0.0.1", mcx::codec::kMonpPort}, genuine);
+  EXPECT_EQ(bob_established, 1);
+  EXPECT_EQ(bob.answered_count(), 1u);  // every forged answer expired; the call's stays
 }

@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 
 #include "tests/support/testdata.h"
 
@@ -99,7 +100,43 @@ TEST(Kms, ClientRejectsKeySetsThatDoNotFit) {
   EXPECT_EQ(ValidateKeySet(a->certificate(), bad_ssk).error(), Error::kInvalidSsk);
   KeySet revoked = *ks;
   revoked.revoked = true;
-  EXPECT_EQ(ValidateKeySet(a->certificate(), revoked).error(), Error::kKeyRevoked);
+  EXPECT_EQ(ValidateKeySet(a->certificate(), revoked).error(), Error::kKeySetRevoked);
+}
+
+// TS 33.180 5.3 / D.3.3: a key set the KMS marked <Revoked>true</Revoked> never becomes an
+// identity, whichever way it arrives (parsed from the KMS's XML or handed over as a KeySet).
+TEST(Kms, RevokedKeySetIsRefusedAsAnIdentity) {
+  HmacDrbg rng(11, "kms");
+  auto a = Kms::Create("kms.a.org", KeyPeriod{86400, 0}, rng);
+  const uint64_t now = UnixToNtpSeconds(1790000000);
+  auto resp = a->KeyProvResponse("sip:u@a.org", now, rng);
+  ASSERT_TRUE(resp.ok());
+  const auto info = *a->certificate().PublicInfo();
+  ASSERT_TRUE(mikey_sakke::LocalIdentity::Create(resp->key_sets[0].ToIdentityKeys(), info).ok());
+  resp->key_sets[0].revoked = true;
+  auto parsed = ParseResponse(WriteResponse(*resp));
+  ASSERT_TRUE(parsed.ok());
+  ASSERT_EQ(parsed->key_sets[0].revoked, std::optional<bool>(true));
+  auto id = mikey_sakke::LocalIdentity::Create(parsed->key_sets[0].ToIdentityKeys(), info);
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.error(), Error::kKeySetRevoked);
+  EXPECT_STREQ(ErrorName(id.error()), "key_set_revoked");
+  // <Revoked>false</Revoked> is an ordinary key set.
+  resp->key_sets[0].revoked = false;
+  EXPECT_TRUE(mikey_sakke::LocalIdentity::Create(resp->key_sets[0].ToIdentityKeys(), info).ok());
+}
+
+// Secret hygiene: the RSK is held as SecretBytes (wiped when destroyed) in the key set and in the
+// identity keys made from it.
+TEST(Kms, RskIsHeldAsSecretBytes) {
+  static_assert(std::is_same_v<decltype(KeySet::rsk), SecretBytes>);
+  static_assert(std::is_same_v<decltype(mikey_sakke::IdentityKeys::rsk), SecretBytes>);
+  HmacDrbg rng(12, "kms");
+  auto a = Kms::Create("kms.a.org", KeyPeriod{86400, 0}, rng);
+  auto ks = a->Provision("sip:u@a.org", UnixToNtpSeconds(1790000000), rng);
+  ASSERT_TRUE(ks.ok());
+  EXPECT_EQ(ks->rsk.size(), sakke::kPointBytes);
+  EXPECT_EQ(ks->ToIdentityKeys().rsk.Expose(), ks->rsk.Expose());
 }
 
 TEST(Kms, CertCacheCarriesExternalKmss) {

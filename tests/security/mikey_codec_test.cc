@@ -110,7 +110,10 @@ TEST(MikeyCodec, LegacySrtpIdMapRoundTrips) {
 
 TEST(MikeyCodec, EveryTruncationOfEveryVendorMessageIsRejected) {
   for (const char* file : {"streamwide-v5.json", "alea-v3.json"}) {
-    for (const auto& msg : test::LoadJson(file).at("messages")) {
+    // Held by name: a range-for over LoadJson(file).at(...) would iterate a member of a temporary
+    // destroyed before the loop body runs (only the reference at() returns is kept).
+    const nlohmann::json vendor = test::LoadJson(file);
+    for (const auto& msg : vendor.at("messages")) {
       auto bytes = Base64Decode(msg.at("i_message_base64").get<std::string>());
       ASSERT_TRUE(bytes.ok());
       ASSERT_TRUE(Decode(*bytes).ok());

@@ -249,6 +249,40 @@ TEST_F(MikeySakke, KeyTypeMismatch) {
             Error::kKeyTypeMismatch);
 }
 
+// TS 33.180 5.7 / E.6: a GMK is accepted for one group. When the receiver knows the group (the
+// group document's, or the one an off-network member was provisioned for), a GMK whose key
+// parameters name another group, or none, is refused and nothing is stored.
+TEST_F(MikeySakke, GmkForAnotherGroupIsRefused) {
+  const auto& alice = D().Identity(kAlice);
+  Created c = Make(Distribution::kGmk, kGms, kAlice, 0x0123abcd, GroupOpts());
+  ReceiveContext ctx = Ctx(Distribution::kGmk, {kGms});
+  ctx.expected_group = kGroup;
+  EXPECT_TRUE(ProcessIMessage(c.message, alice, ctx).ok());
+  ctx.expected_group = "sip:police@example.org";
+  EXPECT_EQ(ProcessIMessage(c.message, alice, ctx).error(), Error::kGroupMismatch);
+  KeyStore store;
+  EXPECT_EQ(store.AcceptIMessage(c.message, alice, ctx).error(), Error::kGroupMismatch);
+  EXPECT_EQ(store.KeyCount(), 0u);
+  EXPECT_EQ(store.ActiveGmk(kGroup, NtpToUnixSeconds(D().ntp_now())), nullptr);
+  // A GMK whose key parameters name no group cannot be bound to the expected one.
+  SendOptions no_group = GroupOpts();
+  no_group.group_uri.clear();
+  Created anon = Make(Distribution::kGmk, kGms, kAlice, 0x0223abcd, no_group);
+  ctx.expected_group = kGroup;
+  EXPECT_EQ(ProcessIMessage(anon.message, alice, ctx).error(), Error::kGroupMismatch);
+  // Nor can one without key parameters.
+  SendOptions no_params = GroupOpts();
+  no_params.key_parameters = false;
+  Created bare = Make(Distribution::kGmk, kGms, kAlice, 0x0323abcd, no_params);
+  EXPECT_EQ(ProcessIMessage(bare.message, alice, ctx).error(), Error::kGroupMismatch);
+  // Without an expected group (the receiver knows none) nothing changes.
+  ctx.expected_group.reset();
+  EXPECT_TRUE(ProcessIMessage(c.message, alice, ctx).ok());
+  EXPECT_TRUE(ProcessIMessage(anon.message, alice, ctx).ok());
+  EXPECT_TRUE(store.AcceptIMessage(c.message, alice, ctx).ok());
+  EXPECT_STREQ(ErrorName(Error::kGroupMismatch), "group_mismatch");
+}
+
 TEST_F(MikeySakke, ExpiredKey) {
   SendOptions o = GroupOpts();
   o.expiry_time = NtpToUnixSeconds(D().ntp_now()) - 1;

@@ -75,7 +75,8 @@ class Libsrtp {
     EXPECT_TRUE(init);
     std::memcpy(key_, mk.key.data(), 16);
     std::memcpy(key_ + 16, mk.salt.data(), 12);
-    std::memcpy(mki_, mk.mki.data(), mk.mki.size());
+    // Without an MKI, mk.mki.data() may be null, and memcpy from null is undefined even for 0 bytes.
+    if (!mk.mki.empty()) std::memcpy(mki_, mk.mki.data(), mk.mki.size());
     mk_.key = key_;
     mk_.mki_id = mki_;
     mk_.mki_size = static_cast<unsigned>(mk.mki.size());
@@ -234,6 +235,89 @@ TEST(SrtpGroup, EachMemberDecryptsTheOthersByMki) {
   EXPECT_EQ(*at_bob.UnprotectRtp(*a.ProtectRtp(from_a)), from_a);
   EXPECT_EQ(*at_alice.UnprotectRtp(*b.ProtectRtp(from_b)), from_b);
   EXPECT_EQ(*at_bob.UnprotectRtcp(*a.ProtectRtcp(McptApp(0xaaaa0001))), McptApp(0xaaaa0001));
+}
+
+// TS 33.180 7.4.2: any GUK-ID after a known GMK-ID names a key, so anyone can send packets that
+// make a receiver derive keys. RFC 3711 3.3: state is kept only for packets that authenticated.
+TEST(SrtpGroup, ForgedPacketsUnderRandomGukIdsLeaveNoState) {
+  const Bytes gmk = Hex("fcfe65cd967c58d260b603ccb9a887a9");
+  const uint32_t gmk_id = 0x09bf9d37;
+  const Bytes rand = Hex("6819e679461120e10ac458cce67b8024");
+  auto member_key = [&](const std::string& uri) {
+    return GroupSenderMasterKey(gmk, gmk_id, kdf::GukId(gmk, gmk_id, uri), rand, 4);
+  };
+  size_t lookups = 0;
+  auto lookup = [&](ByteView mki) -> std::optional<MasterKey> {
+    ++lookups;
+    auto f = ParseMki(mki);
+    if (!f || f->key_id != gmk_id || !f->guk_id) return std::nullopt;
+    return GroupSenderMasterKey(gmk, gmk_id, *f->guk_id, rand, 4);
+  };
+  Receiver rx(8, lookup);
+  Sender alice(member_key("sip:alice@example.org"));
+  ASSERT_TRUE(rx.UnprotectRtp(*alice.ProtectRtp(RtpPacket(1, 0xaaaa0001, 33))).ok());
+  ASSERT_TRUE(rx.UnprotectRtcp(*alice.ProtectRtcp(McptApp(0xaaaa0001))).ok());
+  EXPECT_EQ(rx.sender_count(), 1u);
+  EXPECT_EQ(rx.stream_count(), 2u);
+
+  // 100k forged packets: a genuine packet's bytes under the MKI GMK-ID || random GUK-ID (and a
+  // random SSRC), RTP and SRTCP alternately. Each derives a key, fails its tag, leaves nothing.
+  HmacDrbg rng(21, "forged-mki");
+  const Bytes rtp = *alice.ProtectRtp(RtpPacket(2, 0xaaaa0001, 33));
+  const Bytes rtcp = *alice.ProtectRtcp(McptApp(0xaaaa0001));
+  constexpr size_t kForged = 100000;
+  for (size_t i = 0; i < kForged; ++i) {
+    Bytes f = i % 2 ? rtcp : rtp;
+    const Bytes r = rng.Generate(8)->Expose();
+    std::memcpy(f.data() + f.size() - 4, r.data(), 4);          // GUK-ID
+    std::memcpy(f.data() + (i % 2 ? 4 : 8), r.data() + 4, 4);   // SSRC
+    auto out = i % 2 ? rx.UnprotectRtcp(f) : rx.UnprotectRtp(f);
+    ASSERT_EQ(out.error(), Error::kAuthenticationFailed) << i;
+  }
+  EXPECT_EQ(rx.counters().auth_failed, kForged);
+  EXPECT_EQ(rx.sender_count(), 1u);
+  EXPECT_EQ(rx.stream_count(), 2u);
+
+  // Genuine packets still decrypt: alice's next ones, and a new sender's.
+  const Bytes next = RtpPacket(3, 0xaaaa0001, 33);
+  EXPECT_EQ(*rx.UnprotectRtp(*alice.ProtectRtp(next)), next);
+  EXPECT_TRUE(rx.UnprotectRtp(rtp).ok());  // the genuine packet the forgeries were made from
+  EXPECT_EQ(rx.UnprotectRtp(rtp).error(), Error::kReplayDetected);
+  Sender bob(member_key("sip:bob@example.org"));
+  const Bytes from_bob = RtpPacket(40, 0xbbbb0002, 20);
+  EXPECT_EQ(*rx.UnprotectRtp(*bob.ProtectRtp(from_bob)), from_bob);
+  EXPECT_EQ(rx.sender_count(), 2u);
+  // Once a sender's keys are held, its packets need no lookup.
+  const size_t before = lookups;
+  EXPECT_TRUE(rx.UnprotectRtp(*bob.ProtectRtp(RtpPacket(41, 0xbbbb0002, 20))).ok());
+  EXPECT_EQ(lookups, before);
+}
+
+// The genuine senders and their SSRCs are bounded too: least recently used first out.
+TEST(SrtpGroup, SendersAndStreamsAreBounded) {
+  const Bytes gmk = Hex("fcfe65cd967c58d260b603ccb9a887a9");
+  const uint32_t gmk_id = 0x09bf9d37;
+  const Bytes rand = Hex("6819e679461120e10ac458cce67b8024");
+  auto member_key = [&](int i) {
+    return GroupSenderMasterKey(gmk, gmk_id, kdf::GukId(gmk, gmk_id, "sip:u" + std::to_string(i) + "@x"), rand, 4);
+  };
+  auto lookup = [&](ByteView mki) -> std::optional<MasterKey> {
+    auto f = ParseMki(mki);
+    if (!f || f->key_id != gmk_id || !f->guk_id) return std::nullopt;
+    return GroupSenderMasterKey(gmk, gmk_id, *f->guk_id, rand, 4);
+  };
+  Receiver rx(8, lookup, /*max_senders=*/4);
+  for (int i = 0; i < 10; ++i) {
+    Sender s(member_key(i));
+    ASSERT_TRUE(rx.UnprotectRtp(*s.ProtectRtp(RtpPacket(1, 100 + i, 10))).ok());
+    EXPECT_LE(rx.sender_count(), 4u);
+  }
+  EXPECT_EQ(rx.sender_count(), 4u);
+  EXPECT_EQ(rx.counters().evicted, 6u);
+  Sender one(member_key(0));
+  for (uint32_t ssrc = 0; ssrc < 3 * Receiver::kMaxSsrcsPerSender; ++ssrc)
+    ASSERT_TRUE(rx.UnprotectRtp(*one.ProtectRtp(RtpPacket(static_cast<uint16_t>(ssrc + 1), ssrc, 10))).ok());
+  EXPECT_LE(rx.stream_count(), 3 + Receiver::kMaxSsrcsPerSender);
 }
 
 // ---- receiver errors ----

@@ -5,6 +5,7 @@
 // its (p + 1)/q = 4 part in PF_p. The line table runs the point arithmetic once for a fixed R.
 #include "mcx/crypto/internal/sakke_pairing.h"
 
+#include "mcx/crypto/bytes.h"
 #include "mcx/crypto/internal/sakke_recoding.h"
 
 namespace mcx::crypto::sakke::fast {
@@ -205,16 +206,28 @@ LineTable::LineTable(const Affine& r_in, const BigInt& e) {
       den.push_back(d_val);
     }
   }
+  // The intermediate numerators and denominators derive from R (an RSK): wiped on every exit.
+  auto wipe_work = [&] {
+    for (auto* v : {&num_a, &num_b, &den}) SecureWipe(v->data(), v->size() * sizeof(Fe));
+    SecureWipe(&c, sizeof c);
+    SecureWipe(&neg_r, sizeof neg_r);
+  };
   for (const Fe& x : den)
     if (F().IsZero(x)) valid_ = false;
-  if (!valid_) return;
+  if (!valid_) {
+    wipe_work();
+    return;
+  }
   BatchInvert(den);
   coeffs_.resize(2 * den.size());
   for (size_t i = 0; i < den.size(); ++i) {
     F().Mul(coeffs_[2 * i], num_a[i], den[i]);
     F().Mul(coeffs_[2 * i + 1], num_b[i], den[i]);
   }
+  wipe_work();
 }
+
+LineTable::~LineTable() { SecureWipe(coeffs_.data(), coeffs_.size() * sizeof(Fe)); }
 
 bool LineTable::Evaluate(const Affine& q, Fe& out) const {
   if (!valid_) return false;

@@ -20,6 +20,10 @@ bool Pairing(const Affine& r, const Affine& q, const BigInt& q_minus_1, Fe& out)
 class LineTable {
  public:
   LineTable(const Affine& r, const BigInt& q_minus_1);
+  /// The lines of an RSK are as secret as the RSK (they give <RSK, Q> for any Q): wiped here.
+  ~LineTable();
+  LineTable(const LineTable&) = default;
+  LineTable& operator=(const LineTable&) = default;
   /// <R, Q> in PF_p representation. False if degenerate.
   bool Evaluate(const Affine& q, Fe& out) const;
   size_t Bytes() const { return coeffs_.size() * sizeof(Fe); }

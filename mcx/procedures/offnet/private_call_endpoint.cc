@@ -19,9 +19,28 @@ void PrivateCallEndpoint::Send(const std::string& address, crypto::Bytes datagra
   host_.SendDatagram(codec::kMonpPort, Endpoint{address, codec::kMonpPort}, std::move(datagram));
 }
 
+void PrivateCallEndpoint::PruneAnswers() {
+  const double now = host_.Now();
+  for (auto it = answered_.begin(); it != answered_.end();) {
+    if (!it->second.call_up && it->second.expires <= now)
+      it = answered_.erase(it);
+    else
+      ++it;
+  }
+}
+
+void PrivateCallEndpoint::EndAnsweredCall() {
+  for (auto& [key, a] : answered_)
+    if (a.call_up) {
+      a.call_up = false;
+      a.expires = host_.Now() + AnswerHoldS();
+    }
+}
+
 void PrivateCallEndpoint::Call(const std::string& callee, const std::string& callee_address) {
   namespace ms = security::mikey_sakke;
   // A new call: forget the previous one's state.
+  EndAnsweredCall();
   if (tfp1_) host_.Cancel(tfp1_);
   tfp1_ = 0;
   keys_.reset();
@@ -110,8 +129,10 @@ void PrivateCallEndpoint::Receive(const std::string& from, ByteView datagram) {
 void PrivateCallEndpoint::OnSetup(const std::string& from, const codec::MonpPrivateCallMessage& m) {
   namespace ms = security::mikey_sakke;
   if (m.callee != cfg_.user_id) return;
-  if (auto it = answered_.find(m.call_id); it != answered_.end()) {
-    Send(from, it->second);  // the caller missed our answer: repeat it
+  PruneAnswers();
+  AnswerKey request{from, m.caller, m.call_id, m.sdp};
+  if (auto it = answered_.find(request); it != answered_.end()) {
+    Send(from, it->second.wire);  // the caller missed our answer to this very request: repeat it
     return;
   }
   codec::MonpPrivateCallMessage answer;
@@ -142,7 +163,16 @@ void PrivateCallEndpoint::OnSetup(const std::string& from, const codec::MonpPriv
     answer.reason = static_cast<uint8_t>(codec::PrivateCallRejectReason::kE2eSecurityContextFailure);
   }
   const Bytes wire = Encode(answer);
-  answered_[m.call_id] = wire;
+  // Held for the retransmissions of this request only; at most kMaxAnswers, the one that
+  // expires first dropped to make room (never the call that is up).
+  if (key) EndAnsweredCall();  // the call this accept sets up replaces the previous one
+  if (answered_.size() >= kMaxAnswers) {
+    auto drop = answered_.end();
+    for (auto it = answered_.begin(); it != answered_.end(); ++it)
+      if (!it->second.call_up && (drop == answered_.end() || it->second.expires < drop->second.expires)) drop = it;
+    if (drop != answered_.end()) answered_.erase(drop);
+  }
+  answered_[std::move(request)] = Answer{wire, host_.Now() + AnswerHoldS(), key.has_value()};
   // The answer leaves once the checks' crypto is done; the call is established here.
   Send(from, wire);
   if (key) {

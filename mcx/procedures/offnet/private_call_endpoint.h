@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "mcx/codec/monp.h"
@@ -55,6 +56,9 @@ class PrivateCallEndpoint {
   /// The call failed: reason (e.g. "rejected_e2e_security", "no_answer", an ErrorName).
   std::function<void(const std::string&)> on_failed;
   bool established() const { return keys_.has_value(); }
+  /// Answers held for repeated setup requests (bounded by kMaxAnswers).
+  size_t answered_count() const { return answered_.size(); }
+  static constexpr size_t kMaxAnswers = 64;
   /// Seconds from Call() to ACCEPT received (caller side).
   std::optional<double> setup_s() const { return setup_s_; }
 
@@ -63,6 +67,12 @@ class PrivateCallEndpoint {
   void OnSetup(const std::string& from, const codec::MonpPrivateCallMessage& m);
   uint64_t NtpNow() const;
   void Send(const std::string& address, crypto::Bytes datagram);
+  /// How long an answer is held for the caller's retransmissions: 2 x TFP1 x CFP1 (the caller
+  /// sends CFP1 requests TFP1 apart, TS 24.379 11.2.2.x); the established call's while it lasts.
+  double AnswerHoldS() const { return 2 * cfg_.tfp1_s * cfg_.cfp1; }
+  void PruneAnswers();
+  /// The current call ended (a new one starts): its answer now expires like the others.
+  void EndAnsweredCall();
 
   Config cfg_;
   const security::mikey_sakke::LocalIdentity& me_;
@@ -77,8 +87,25 @@ class PrivateCallEndpoint {
   uint32_t sent_ = 0;
   TimerId tfp1_ = 0;
   PrivateCallKeys pending_;
-  // Callee: the call identifiers already answered (a repeated request is answered again).
-  std::map<uint16_t, crypto::Bytes> answered_;
+  // Callee: requests already answered, so that a repeated request (the caller's retransmission
+  // on TFP1, byte for byte the same) gets the same answer. Keyed by who asked (address and
+  // caller MCPTT ID), the call identifier and the offer itself: a request from anyone else, or
+  // another request under the same call identifier, is processed on its own and never gets an
+  // answer made for another (a 16-bit call identifier alone is trivially forged).
+  struct AnswerKey {
+    std::string from, caller;
+    uint16_t call_id = 0;
+    std::string sdp;
+    bool operator<(const AnswerKey& o) const {
+      return std::tie(from, caller, call_id, sdp) < std::tie(o.from, o.caller, o.call_id, o.sdp);
+    }
+  };
+  struct Answer {
+    crypto::Bytes wire;
+    double expires = 0;    ///< host time after which it is dropped (unless call_up)
+    bool call_up = false;  ///< it accepted the call that is up now: held while the call lasts
+  };
+  std::map<AnswerKey, Answer> answered_;
 };
 
 }  // namespace mcx::procedures

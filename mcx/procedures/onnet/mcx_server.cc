@@ -50,6 +50,9 @@ void McxServer::OnSipRequest(const Endpoint& from, const SipMessage& req) {
     if (auto aff = req.Body(kAffiliationContentType)) {
       affiliations_[req.FromUri()] = ParseAffiliation(std::string(aff->begin(), aff->end()));
     } else if (auto mikey = req.Body(kMikeyContentType)) {  // a GMK for media mixing
+      // The MESSAGE carries a bare I_MESSAGE and names no group, so there is no expected group to
+      // hold the key parameters to (ReceiveContext::expected_group stays unset, TS 33.180 5.7):
+      // the key is filed under the group its own parameters name.
       if (!store_
                .AcceptIMessage(*mikey, *id_.identity,
                                id_.ReceiveContextFor(host_.UnixTime(), mikey_sakke::Distribution::kGmk, {cfg_.gms_uri}))

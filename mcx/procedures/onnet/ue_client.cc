@@ -111,21 +111,35 @@ void UeClient::Subscribe(const std::string& group) {
   });
 }
 
-std::string UeClient::ProcessGmk(const Bytes& i_message) {
+std::string UeClient::ProcessGmk(const Bytes& i_message, const std::optional<std::string>& group) {
   if (!provisioned()) return "not_provisioned";
-  const Status st = store_.AcceptIMessage(
-      i_message, *id_.identity, id_.ReceiveContextFor(host_.UnixTime(), mikey_sakke::Distribution::kGmk, {cfg_.gms_uri}));
+  auto ctx = id_.ReceiveContextFor(host_.UnixTime(), mikey_sakke::Distribution::kGmk, {cfg_.gms_uri});
+  ctx.expected_group = group;  // TS 33.180 5.7: the GMK must be the document's group's
+  const Status st = store_.AcceptIMessage(i_message, *id_.identity, ctx);
   if (!st.ok()) return ErrorName(st.error());  // includes key_revoked for a revocation
   return "ok";
 }
 
-std::string UeClient::ProcessDocument(const std::string& xml, std::string* group, uint32_t* gmk_id) {
+std::string UeClient::ProcessDocument(const std::string& xml, std::string* group, uint32_t* gmk_id,
+                                      const std::string* requested) {
   auto gktps = ParseGroupDocument(xml, group);
   if (!gktps) return "malformed_group_document";
+  // Pull (5.7.2.y): the document fetched for a group must be that group's.
+  if (requested && *group != *requested) {
+    if (!gktps->empty()) {  // the refusal names the GMK it refused
+      auto id = FromHex(gktps->front().id);
+      *gmk_id = id && id->size() == 4 ? LoadU32(id->data()) : 0;
+    }
+    Error(ErrorName(crypto::Error::kGroupMismatch));
+    return ErrorName(crypto::Error::kGroupMismatch);
+  }
   if (gktps->empty()) return "no_gktp";
+  // The group the document names is the one its GMKs are accepted for (TS 33.180 5.7, E.6); a
+  // document naming none gives nothing to check against.
+  const std::optional<std::string> expected = group->empty() ? std::nullopt : std::optional<std::string>(*group);
   std::string result;
   for (const auto& g : *gktps) {
-    result = ProcessGmk(g.i_message);
+    result = ProcessGmk(g.i_message, expected);
     if (result != "ok" && result != "key_revoked") {
       Error(result);
       return result;
@@ -185,7 +199,7 @@ void UeClient::Fetch(const std::string& group) {
     if (!r || r->status != 200) return Error("group_document_fetch_failed");
     std::string g;
     uint32_t gmk_id = 0;
-    const std::string result = ProcessDocument(r->body, &g, &gmk_id);
+    const std::string result = ProcessDocument(r->body, &g, &gmk_id, &group);
     // 5.7.2.y: an error goes back to the GMS; we report success too, as the member's answer.
     HttpRequest report;
     report.method = "POST";

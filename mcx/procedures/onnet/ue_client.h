@@ -4,6 +4,9 @@
 // pull) every receiver check, storage, activation and the answer to the GMS.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "mcx/procedures/onnet/group_document.h"
 #include "mcx/procedures/onnet/kms_client.h"
 #include "mcx/procedures/transport/sip_stack.h"
@@ -53,8 +56,12 @@ class UeClient {
   void Affiliate();
   void Subscribe(const std::string& group);
   /// Runs the receiver checks on one I_MESSAGE and stores the key; returns "ok" or an error.
-  std::string ProcessGmk(const Bytes& i_message);
-  std::string ProcessDocument(const std::string& xml, std::string* group, uint32_t* gmk_id);
+  /// `group`: the group the key is accepted for (TS 33.180 5.7), if known.
+  std::string ProcessGmk(const Bytes& i_message, const std::optional<std::string>& group);
+  /// The GMKs of a group document, each accepted for the group the document names. `requested`:
+  /// the group whose document was fetched (pull), which the document must name.
+  std::string ProcessDocument(const std::string& xml, std::string* group, uint32_t* gmk_id,
+                              const std::string* requested = nullptr);
   void Fetch(const std::string& group);
   void Error(const std::string& kind);
 

@@ -2,7 +2,10 @@
 
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
+#include <string_view>
 
 namespace mcx::procedures {
 
@@ -76,20 +79,91 @@ Result<HttpResponse> ParseHttpResponse(ByteView bytes) {
   return r;
 }
 
+namespace {
+
+bool IsSpace(char c) { return c == ' ' || c == '\t'; }
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+/// The body length a header block announces: 0 without Content-Length (our peers send one with
+/// every body). Content-Length (RFC 7230 3.3.2; RFC 3261 20.14, compact form "l") must be one
+/// decimal number, the same in every occurrence, and at most `limit`: a sign, a bad digit or a
+/// value that differs is kUnsupportedValue (RFC 7230 3.3.3 item 4: unrecoverable), a value
+/// above the limit kMessageTooLarge. The value is compared with the limit digit by digit, so it
+/// never overflows however long it is.
+crypto::Result<size_t> ContentLength(std::string_view head, size_t limit) {
+  std::optional<size_t> found;
+  size_t pos = head.find("\r\n");  // skip the start line
+  while (pos != std::string_view::npos && pos + 2 < head.size()) {
+    const size_t start = pos + 2;
+    const size_t end = head.find("\r\n", start);
+    const std::string_view line = head.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    pos = end;
+    const size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    std::string_view name = line.substr(0, colon);
+    while (!name.empty() && IsSpace(name.back())) name.remove_suffix(1);
+    if (!IEquals(name, "Content-Length") && !IEquals(name, "l")) continue;
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && IsSpace(value.front())) value.remove_prefix(1);
+    while (!value.empty() && IsSpace(value.back())) value.remove_suffix(1);
+    if (value.empty()) return crypto::Error::kUnsupportedValue;
+    size_t n = 0;
+    for (char c : value) {
+      if (c < '0' || c > '9') return crypto::Error::kUnsupportedValue;  // "-1", "+5", "1e9", "0x10"
+      n = n * 10 + static_cast<size_t>(c - '0');
+      if (n > limit) return crypto::Error::kMessageTooLarge;
+    }
+    if (found && *found != n) return crypto::Error::kUnsupportedValue;
+    found = n;
+  }
+  return found.value_or(0);
+}
+
+}  // namespace
+
+void HttpStreamFramer::Fail(crypto::Error e) {
+  error_ = e;
+  buffer_.clear();
+  buffer_.shrink_to_fit();
+}
+
+void HttpStreamFramer::Feed(ByteView data) {
+  if (!error_) crypto::Append(buffer_, data);
+}
+
 std::optional<Bytes> HttpStreamFramer::Next() {
+  if (error_) return std::nullopt;
   static const char kEnd[] = "\r\n\r\n";
   auto it = std::search(buffer_.begin(), buffer_.end(), kEnd, kEnd + 4);
-  if (it == buffer_.end()) return std::nullopt;
-  const size_t header_len = static_cast<size_t>(it - buffer_.begin()) + 4;
-  std::string head(buffer_.begin(), buffer_.begin() + static_cast<long>(header_len));
-  size_t body_len = 0;
-  for (const char* name : {"\r\nContent-Length:", "\r\ncontent-length:"}) {
-    auto pos = head.find(name);
-    if (pos != std::string::npos) body_len = std::strtoul(head.c_str() + pos + std::strlen(name), nullptr, 10);
+  if (it == buffer_.end()) {
+    // Still no end of the header block: a peer that sends more than any header block we accept
+    // is not going to send a message we can frame.
+    if (buffer_.size() > kMaxHeaderBytes) Fail(crypto::Error::kMessageTooLarge);
+    return std::nullopt;
   }
-  if (buffer_.size() < header_len + body_len) return std::nullopt;
-  Bytes msg(buffer_.begin(), buffer_.begin() + static_cast<long>(header_len + body_len));
-  buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<long>(header_len + body_len));
+  const size_t header_len = static_cast<size_t>(it - buffer_.begin()) + 4;
+  if (header_len > kMaxHeaderBytes) {
+    Fail(crypto::Error::kMessageTooLarge);
+    return std::nullopt;
+  }
+  const std::string_view head(reinterpret_cast<const char*>(buffer_.data()), header_len);
+  auto body_len = ContentLength(head, kMaxBodyBytes);
+  if (!body_len) {
+    Fail(body_len.error());
+    return std::nullopt;
+  }
+  // header_len <= kMaxHeaderBytes and *body_len <= kMaxBodyBytes: the sum cannot wrap, and a
+  // message is never shorter than its header block, so every message consumes input.
+  const size_t total = header_len + *body_len;
+  if (buffer_.size() < total) return std::nullopt;
+  Bytes msg(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(total));
+  buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(total));
   return msg;
 }
 

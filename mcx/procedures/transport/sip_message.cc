@@ -48,6 +48,62 @@ std::string Param(osip_list_t* params, const char* name) {
   return "";
 }
 
+/// True if some header block of the message (its own, or a MIME part's) has two Content-Type
+/// headers. libosip2 5.3 parses a multipart body part by part (osip_body_parse_mime) and stores
+/// each part's Content-Type with osip_body_set_contenttype, which overwrites the part's earlier
+/// one without freeing it: every such part leaks. We refuse such messages before libosip2 sees
+/// them (RFC 3261 20.15 and RFC 2045 5: one Content-Type per header block).
+///
+/// The scan is deliberately wider than libosip2's parser, so that anything it would parse as a
+/// second Content-Type of one part is caught whatever the boundary: lines end at CRLF, CR or LF;
+/// a line starting with a space or tab continues the previous one (libosip2 unfolds before
+/// parsing); a header block ends at an empty line; a line "counts" if "content-type" (any case)
+/// occurs in it with a ':' after it (libosip2 takes any name that starts with "content-type", and
+/// a part's first line may follow the boundary on the boundary's own line).
+bool HasDuplicateContentType(ByteView bytes) {
+  static constexpr char kName[] = "content-type";
+  constexpr size_t kNameLen = sizeof kName - 1;
+  const uint8_t* p = bytes.data();
+  const size_t n = bytes.size();
+  auto lower = [](uint8_t c) { return static_cast<uint8_t>(c >= 'A' && c <= 'Z' ? c + 32 : c); };
+  auto counts = [&](size_t begin, size_t end) {  // "content-type" then ':' within [begin, end)
+    for (size_t i = begin; i + kNameLen <= end; ++i) {
+      size_t k = 0;
+      while (k < kNameLen && lower(p[i + k]) == static_cast<uint8_t>(kName[k])) ++k;
+      if (k < kNameLen) continue;
+      for (size_t j = i + kNameLen; j < end; ++j)
+        if (p[j] == ':') return true;
+      return false;
+    }
+    return false;
+  };
+  int in_block = 0;  // Content-Type lines in the current header block
+  size_t i = 0;
+  while (i < n) {
+    // One logical line [start, end): up to a line end not followed by a space or tab.
+    const size_t start = i;
+    size_t end = i;
+    for (;;) {
+      while (end < n && p[end] != '\r' && p[end] != '\n') ++end;
+      size_t next = end;
+      if (next < n && p[next] == '\r') ++next;
+      if (next < n && p[next] == '\n' && (next == end || p[next - 1] == '\r')) ++next;
+      if (next < n && next > end && (p[next] == ' ' || p[next] == '\t')) {
+        end = next;  // folded: the next physical line continues this one
+        continue;
+      }
+      i = next == end ? n : next;
+      break;
+    }
+    if (end == start) {  // an empty line ends a header block
+      in_block = 0;
+      continue;
+    }
+    if (counts(start, end) && ++in_block >= 2) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 SipMessage::SipMessage(osip_message* m) : m_(m, &Free) {}
@@ -110,6 +166,7 @@ SipMessage SipMessage::Response(int status, const std::string& reason, const Sip
 
 Result<SipMessage> SipMessage::Parse(ByteView bytes) {
   InitParser();
+  if (HasDuplicateContentType(bytes)) return Error::kUnsupportedValue;  // libosip2 5.3 would leak
   osip_message_t* m = nullptr;
   osip_message_init(&m);
   if (osip_message_parse(m, reinterpret_cast<const char*>(bytes.data()), bytes.size()) != 0 ||
@@ -224,7 +281,14 @@ std::optional<std::string> SipMessage::Header(const std::string& name) const {
   return std::string(h->hvalue ? h->hvalue : "");
 }
 
-void SipMessage::AddBody(const std::string& content_type, ByteView data) { parts_.push_back({content_type, data.ToBytes()}); }
+void SipMessage::AddBody(const std::string& content_type, ByteView data) {
+  // The type becomes a MIME part's header line (Serialize): a CR or LF in it would start another
+  // header (a second Content-Type, which libosip2 5.3 leaks), so line breaks become spaces.
+  std::string type = content_type;
+  for (char& c : type)
+    if (c == '\r' || c == '\n') c = ' ';
+  parts_.push_back({std::move(type), data.ToBytes()});
+}
 
 std::vector<SipBodyPart> SipMessage::Bodies() const {
   if (!parts_.empty()) return parts_;

@@ -35,6 +35,7 @@ void AcceptGmk(crypto::ByteView message, const security::mikey_sakke::LocalIdent
   ctx.ntp_now = ntp_now;
   ctx.kms = {kms};
   ctx.authorised_senders = {gms_uri};
+  ctx.expected_group = OffnetGroupUri();  // a GMK for another group is refused (TS 33.180 5.7)
   if (auto st = store.AcceptIMessage(message, me, ctx); !st.ok())
     throw std::runtime_error(std::string("GMK rejected: ") + crypto::ErrorName(st.error()));
 }

@@ -209,6 +209,8 @@ OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& given) {
       std::sort(edges.begin(), edges.end());
       for (size_t e = 0; e + 1 < edges.size(); ++e) {
         const double mid = (edges[e] + edges[e + 1]) / 2;
+        // Usable as StoredKey::CheckUsable(kSend) decides at an instant (held, active, unexpired;
+        // no GMK here is revoked), applied to the time between two edges.
         bool usable = false;
         for (const GmkTimeline& k : c.issued)
           usable = usable || (heldAt(k.gmk_id) <= mid && k.active_s <= mid && mid < k.expiry_s);

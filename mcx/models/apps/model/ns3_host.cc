@@ -327,6 +327,18 @@ void Ns3Host::OnTcpRead(Ptr<Socket> s) {
   }
 }
 
+void Ns3Host::DropBrokenConnection(Socket* s) {
+  auto it = m_conns.find(s);
+  if (it == m_conns.end()) return;
+  auto c = it->second;
+  NS_LOG_WARN(m_address << ": drops the connection with " << c->peer.ToString() << ": "
+                        << crypto::ErrorName(*c->framer.error()));
+  for (auto& w : c->waiting) m_jobs.Dispatch([&] { w(*c->framer.error()); });
+  m_outgoing.erase(std::make_pair(c->peer.ToString(), c->http));
+  if (c->socket) c->socket->Close();
+  m_conns.erase(it);
+}
+
 void Ns3Host::HandleStreamBytes(Conn& c, crypto::ByteView data) {
   c.framer.Feed(data);
   while (auto msg = c.framer.Next()) {
@@ -359,6 +371,12 @@ void Ns3Host::HandleStreamBytes(Conn& c, crypto::ByteView data) {
         });
       });
     }
+  }
+  if (c.framer.failed()) {
+    // A stream that cannot be framed (an absurd Content-Length...) is closed, as a server would;
+    // after this event, since the connection's own callbacks are on the stack now.
+    Socket* sock = PeekPointer(c.socket);
+    m_completions.push_back(Simulator::ScheduleNow([this, sock] { DropBrokenConnection(sock); }));
   }
 }
 

@@ -100,6 +100,8 @@ class Ns3Host : public procedures::Host {
   void OnConnectFailed(ns3::Ptr<ns3::Socket> s);
   Conn& Connect(const procedures::Endpoint& to, bool http);
   void HandleStreamBytes(Conn& c, crypto::ByteView data);
+  /// Closes a connection whose byte stream could not be framed and fails what waits on it.
+  void DropBrokenConnection(ns3::Socket* s);
 
   ns3::Ptr<ns3::Node> m_node;
   Config m_cfg;
