@@ -45,6 +45,7 @@ const char* ErrorName(Error e) {
     case Error::kGroupMismatch: return "group_mismatch";
     case Error::kKeySetRevoked: return "key_set_revoked";
     case Error::kMessageTooLarge: return "message_too_large";
+    case Error::kTimeout: return "timeout";
   }
   return "unknown";
 }

@@ -58,6 +58,7 @@ enum class Error {
   kGroupMismatch,          ///< TS 33.180 5.7 / E.6: the GMK's key parameters name another group
   kKeySetRevoked,          ///< TS 33.180 D.3.3: the KMS marked the user's key set <Revoked>
   kMessageTooLarge,        ///< a stream message's length exceeds the bound we accept
+  kTimeout,                ///< no answer in time (a request's timeout)
 };
 
 /// Stable snake_case name of an error, for logs, CLI messages and JSON.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "mcx/scenarios/group_rekey/group_rekey.h"
+#include "mcx/scenarios/registry/scenario.h"
 
 namespace mcx::scenarios {
 namespace {
@@ -113,6 +114,83 @@ TEST(GroupRekeyIdeal, SameSeedSameResult) {
   other.seeds.run = 4;
   EXPECT_NE(RunGroupRekey(other).rekey_gmk_ids, a.rekey_gmk_ids);
 }
+
+// ---- Faults: every reachable member ends with the current GMK (issue: robustness) ----
+
+namespace faults {
+
+nlohmann::json RunRekey(ParamValues extra) {
+  ParamValues v = {{"members", 5.0}, {"rekeys", 2.0}};
+  for (auto& [k, x] : extra) v[k] = x;
+  return FindScenario("group-rekey")->Run(v).metrics;
+}
+
+TEST(GroupRekeyFaults, SignallingLossIsOvercomeByRetransmissionsAndRetries) {
+  const auto m = RunRekey({{"signalling-loss", 0.15}});
+  EXPECT_EQ(m.at("members_rekeyed"), 5);
+  EXPECT_TRUE(m.at("unreached_members").empty()) << m.at("unreached_members");
+  EXPECT_TRUE(m.at("converged_ms").is_number());
+  // Without the faults the same run converges at once: the loss is what cost the time.
+  EXPECT_GT(m.at("converged_ms").get<double>(), RunRekey({}).at("converged_ms").get<double>());
+}
+
+TEST(GroupRekeyFaults, AGmsOutageLongerThanTimerFIsBridgedByTheGmsRetrying) {
+  const auto m = RunRekey({{"gms-outage", std::vector<double>{5, 60}}});  // the rekeys at ~3.1 s and ~6.1 s
+  EXPECT_EQ(m.at("members_rekeyed"), 5);
+  EXPECT_TRUE(m.at("unreached_members").empty());
+  EXPECT_GT(m.at("retries").value("gmk_notify", 0), 0);
+  EXPECT_GT(m.at("errors").value("member_timeout", 0), 0);  // the GMS's record of the lost NOTIFYs
+}
+
+TEST(GroupRekeyFaults, AKmsUnreachableAtStartDelaysButDoesNotStopAnyone) {
+  const auto m = RunRekey({{"kms-outage", std::vector<double>{0, 20}}});
+  EXPECT_EQ(m.at("members_registered"), 5);
+  EXPECT_EQ(m.at("members_rekeyed"), 5);  // the GMS ran the rekeys asked for while it waited
+  EXPECT_GT(m.at("provisioning_ms").at("p50").get<double>(), 19000);
+}
+
+TEST(GroupRekeyFaults, MembersThatCannotBeReachedAreListedWithTheReason) {
+  const auto m = RunRekey({{"kms-outage", std::vector<double>{0, 1000}}});
+  EXPECT_EQ(m.at("members_rekeyed"), 0);
+  ASSERT_EQ(m.at("unreached_members").size(), 5u);
+  for (const auto& u : m.at("unreached_members")) EXPECT_EQ(u.at("reason"), "provisioning_kms_error") << u;
+  EXPECT_GT(m.at("retries").value("kms_provisioning", 0), 5 * 6 - 1);  // every UE retried by the policy
+}
+
+}  // namespace faults
+
+// ---- Attacks: every honest member refuses with the named check and keeps the current key ----
+
+namespace attacks {
+
+TEST(GroupRekeyAttacks, EachForgedGmkIsRefusedByItsCheckAndNobodyLosesTheKey) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"rogue", "sender_not_authorised"},         // signed by a user of the domain, not the GMS
+      {"stale", "timestamp_out_of_window"},       // stamped a key period ago
+      {"tampered", "signature_invalid"},          // the GMS's own message, one byte changed
+  };
+  for (const auto& [kind, check] : cases) {
+    const auto m = faults::RunRekey({{"attack", std::string(kind)}});
+    ASSERT_TRUE(m.at("attack").is_object()) << kind;
+    EXPECT_EQ(m.at("attack").at("sent"), 5) << kind;
+    EXPECT_EQ(m.at("attack").at("answers"), nlohmann::json({{check, 5}})) << kind;
+    EXPECT_EQ(m.at("members_rekeyed"), 5) << kind;  // the GMS's keys still reach everyone
+    EXPECT_TRUE(m.at("unreached_members").empty()) << kind;
+  }
+}
+
+TEST(GroupRekeyAttacks, AReplayIsHarmlessAtOnceAndRefusedOutsideTheClockWindow) {
+  // Soon after: the member already holds that (older) GMK, so it is accepted once more and changes
+  // nothing; the current key stays the newer one.
+  const auto soon = faults::RunRekey({{"attack", std::string("replay")}});
+  EXPECT_EQ(soon.at("attack").at("answers"), nlohmann::json({{"ok", 5}}));
+  EXPECT_EQ(soon.at("members_rekeyed"), 5);
+  // Minutes later the T payload is out of the 300 s window.
+  const auto late = faults::RunRekey({{"attack", std::string("replay")}, {"attack-at", 400.0}});
+  EXPECT_EQ(late.at("attack").at("answers"), nlohmann::json({{"timestamp_out_of_window", 5}}));
+}
+
+}  // namespace attacks
 
 }  // namespace
 }  // namespace mcx::scenarios

@@ -10,6 +10,7 @@
 #include "mcx/models/apps/model/offnet_mcptt_app.h"
 #include "mcx/scenarios/offnet_group_call/offnet_group_call.h"
 #include "mcx/scenarios/offnet_private_call/offnet_private_call.h"
+#include "mcx/scenarios/registry/scenario.h"
 #include "mcx/models/sidelink/helper/sl_helper.h"
 
 using namespace ns3;
@@ -172,4 +173,25 @@ TEST(OffnetCall, ACalleeThatCannotOpenThePckRejectsTheCall) {
   EXPECT_EQ(r.stats.errors.at("private_call_unknown_kms"), 2u);         // at the callee
   EXPECT_EQ(r.stats.errors.at("private_call_rejected_e2e_security"), 2u);  // at the caller
   EXPECT_EQ(r.stats.floor_messages, 0u);
+}
+
+// An attacker UE in range without the GMK: every packet it alters, replays or makes up is refused
+// with a named, counted error, and the call goes on.
+TEST(OffnetCall, AnAttackerInRangeIsRefusedPacketByPacketAndTheCallGoesOn) {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"tamper", {"floor_authentication_failed", "media_authentication_failed"}},
+      {"replay", {"floor_replay_detected", "media_replay_detected"}},
+      {"flood", {"floor_unknown_mki"}},
+  };
+  for (const auto& [kind, errors] : cases) {
+    const auto out =
+        mcx::scenarios::FindScenario("offnet-group-call")->Run({{"duration", 40.0}, {"attack", kind}});
+    const auto& m = out.metrics;
+    EXPECT_GT(m.at("attack").at("sent").get<int>(), 0) << kind;
+    for (const auto& e : errors) EXPECT_GT(m.at("errors").value(e, 0), 0) << kind << " " << e;
+    for (const auto& [e, n] : m.at("errors").items())  // nothing but the protection's refusals
+      EXPECT_TRUE(e.rfind("floor_", 0) == 0 || e.rfind("media_", 0) == 0) << kind << " " << e;
+    EXPECT_GT(m.at("floor_outcomes").at("taken").at("count").get<int>(), 0) << kind;
+    EXPECT_GT(m.at("mouth_to_ear_ms").at("count").get<int>(), 0) << kind;  // voice still heard
+  }
 }

@@ -58,20 +58,31 @@ void GmsService::Notify(const std::string& member, const std::string& content_ty
   sip_.SendRequest(s.contact, std::move(n), std::move(done));
 }
 
-void GmsService::SendKey(const std::string& group_uri, const std::string& member) {
+void GmsService::SendKey(const std::string& group_uri, const std::string& member, uint32_t attempt) {
   Group& g = groups_[group_uri];
   if (g.gmk.id == 0 || !subs_.count(member)) return;
   if (cfg_.transport == GmkTransport::kSip) {
     // 5.7.2.x: the member's GMK I_MESSAGE in the group document carried by the NOTIFY.
     auto msg = MakeIMessage(g, member);
     if (!msg) return Record(group_uri, member, ErrorName(msg.error()));
+    if (on_key_message) on_key_message(group_uri, member, *msg);
     const std::string doc =
         BuildGroupDocument(group_uri, cfg_.full_documents ? g.members : std::vector<std::string>{},
                            {Gktp{ToHex32(g.gmk.id), "", *msg}});
     const uint32_t rekey = g.rekey;
-    Notify(member, kGroupDocContentType, doc, [this, group_uri, member, rekey](const SipMessage* r) {
+    Notify(member, kGroupDocContentType, doc, [this, group_uri, member, rekey, attempt](const SipMessage* r) {
       if (groups_[group_uri].rekey != rekey) return;  // a newer key superseded this one
-      if (!r) return Record(group_uri, member, "timeout");
+      if (!r) {
+        Record(group_uri, member, "timeout");
+        if (cfg_.retry.MayRetry(attempt)) {
+          if (on_retry) on_retry("gmk_notify");
+          host_.Schedule(cfg_.retry.Delay(attempt), [this, group_uri, member, rekey, attempt] {
+            if (groups_[group_uri].rekey == rekey && !groups_[group_uri].answered.count(member))
+              SendKey(group_uri, member, attempt + 1);
+          });
+        }
+        return;
+      }
       if (r->Status() / 100 == 2) return Record(group_uri, member, "ok");
       const auto w = r->Header("Warning");
       Record(group_uri, member, WarningOrStatus(w ? &*w : nullptr, r->Status()));

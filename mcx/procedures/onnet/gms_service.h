@@ -26,6 +26,9 @@ struct GmsConfig {
   /// Send full group documents (with the member list) instead of partial ones carrying only the
   /// member's GKTP (5.7.2.y allows either). Full documents grow with the group: O(N) per member.
   bool full_documents = false;
+  /// A member's NOTIFY that timed out (Timer F) is sent again (a fresh I_MESSAGE) with this
+  /// back-off while the key is current: a GMS unreachable for a while still reaches everyone.
+  RetryPolicy retry;
 };
 
 struct RekeyOutcome {
@@ -52,6 +55,10 @@ class GmsService {
   HttpResponse OnHttpRequest(const HttpRequest& req);
 
   std::function<void(const RekeyOutcome&)> on_outcome;
+  /// Each member's GMK I_MESSAGE as it leaves (what an observer on the path could record).
+  std::function<void(const std::string& group, const std::string& member, const Bytes& i_message)> on_key_message;
+  /// A member's message is sent again after a timeout ("gmk_notify").
+  std::function<void(const std::string& what)> on_retry;
   /// A new GMK is being distributed: the group, the GMK as issued (ID, activation and expiry in
   /// Unix seconds) and the rekey's sequence number (0 = the group's first key).
   std::function<void(const std::string& group, const security::IssuedGmk& gmk, uint32_t rekey)> on_rekey_started;
@@ -77,7 +84,7 @@ class GmsService {
     std::set<std::string> answered;  ///< members that answered the current GMK
   };
   crypto::Result<Bytes> MakeIMessage(const Group& g, const std::string& member);
-  void SendKey(const std::string& group_uri, const std::string& member);
+  void SendKey(const std::string& group_uri, const std::string& member, uint32_t attempt = 0);
   void Notify(const std::string& member, const std::string& content_type, const std::string& body,
               std::function<void(const SipMessage*)> done);
   void CountBytes(const std::string& procedure, size_t bytes);

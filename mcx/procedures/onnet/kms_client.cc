@@ -34,15 +34,23 @@ HttpRequest KmsClient::Request(const char* path) const {
   return r;
 }
 
-void KmsClient::Provision(Done done) {
-  host_.SendHttp(server_, Request(kms::kPathInit), [this, done](Result<HttpResponse> init) {
-    if (!init || init->status != 200) return done(Error::kKmsError);
+void KmsClient::Provision(Done done) { Attempt(0, std::move(done)); }
+
+void KmsClient::RetryOrFail(uint32_t attempt, Done done) {
+  if (!retry_.MayRetry(attempt)) return done(Error::kKmsError);
+  if (on_retry) on_retry("kms_provisioning");
+  host_.Schedule(retry_.Delay(attempt), [this, attempt, done] { Attempt(attempt + 1, done); });
+}
+
+void KmsClient::Attempt(uint32_t attempt, Done done) {
+  host_.SendHttp(server_, Request(kms::kPathInit), [this, attempt, done](Result<HttpResponse> init) {
+    if (!init || init->status != 200) return RetryOrFail(attempt, done);
     auto ir = kms::ParseResponse(init->body);
     if (!ir) return done(ir.error());
     if (ir->error || ir->certificates.empty()) return done(Error::kKmsError);
     auto cert = std::make_shared<kms::Certificate>(ir->certificates.front());
-    host_.SendHttp(server_, Request(kms::kPathKeyProv), [this, done, cert](Result<HttpResponse> prov) {
-      if (!prov || prov->status != 200) return done(Error::kKmsError);
+    host_.SendHttp(server_, Request(kms::kPathKeyProv), [this, attempt, done, cert](Result<HttpResponse> prov) {
+      if (!prov || prov->status != 200) return RetryOrFail(attempt, done);
       auto pr = kms::ParseResponse(prov->body);
       if (!pr) return done(pr.error());
       if (pr->error || pr->key_sets.empty()) return done(Error::kKmsError);

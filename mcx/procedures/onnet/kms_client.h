@@ -8,6 +8,7 @@
 #include <string>
 
 #include "mcx/procedures/host.h"
+#include "mcx/procedures/retry_policy.h"
 #include "mcx/security/kms.h"
 #include "mcx/security/mikey_sakke.h"
 
@@ -28,17 +29,28 @@ struct Provisioned {
 class KmsClient {
  public:
   using Done = std::function<void(crypto::Result<Provisioned>)>;
-  KmsClient(Host& host, Endpoint kms_server, std::string kms_uri, std::string user_uri)
-      : host_(host), server_(std::move(kms_server)), kms_uri_(std::move(kms_uri)), user_uri_(std::move(user_uri)) {}
-  /// init, then keyprov, then the client checks (UID, RSK, SSK). Errors: kKmsError (HTTP or
-  /// KmsError), the XML errors, and those of ValidateKeySet / LocalIdentity::Create.
+  KmsClient(Host& host, Endpoint kms_server, std::string kms_uri, std::string user_uri, RetryPolicy retry = {})
+      : host_(host),
+        server_(std::move(kms_server)),
+        kms_uri_(std::move(kms_uri)),
+        user_uri_(std::move(user_uri)),
+        retry_(retry) {}
+  /// init, then keyprov, then the client checks (UID, RSK, SSK). A request without an answer
+  /// (the KMS unreachable, busy or failing) is retried by the policy, each retry reported to
+  /// on_retry. Errors: kKmsError (HTTP or KmsError, retries exhausted), the XML errors, and those
+  /// of ValidateKeySet / LocalIdentity::Create (not retried: the same keys would fail again).
   void Provision(Done done);
+  std::function<void(const std::string& what)> on_retry;
 
  private:
+  void Attempt(uint32_t attempt, Done done);
+  /// After a failed attempt: schedules the next one, or gives up with kKmsError.
+  void RetryOrFail(uint32_t attempt, Done done);
   HttpRequest Request(const char* path) const;
   Host& host_;
   Endpoint server_;
   std::string kms_uri_, user_uri_;
+  RetryPolicy retry_;
 };
 
 }  // namespace mcx::procedures

@@ -17,9 +17,19 @@ void UeClient::Error(const std::string& kind) {
   if (on_error) on_error(kind);
 }
 
+void UeClient::RetryOr(uint32_t failed_attempt, const std::string& what, const std::string& error,
+                       std::function<void()> again) {
+  if (!cfg_.retry.MayRetry(failed_attempt)) return Error(error);
+  if (on_retry) on_retry(what);
+  host_.Schedule(cfg_.retry.Delay(failed_attempt), std::move(again));
+}
+
 void UeClient::Start() {
   started_ = host_.Now();
-  auto client = std::make_shared<KmsClient>(host_, cfg_.kms, cfg_.kms_uri, cfg_.user_uri);
+  auto client = std::make_shared<KmsClient>(host_, cfg_.kms, cfg_.kms_uri, cfg_.user_uri, cfg_.retry);
+  client->on_retry = [this](const std::string& what) {
+    if (on_retry) on_retry(what);
+  };
   client->Provision([this, client](Result<Provisioned> p) {
     if (!p) return Error(std::string("provisioning_") + ErrorName(p.error()));
     id_ = std::move(p).value();
@@ -34,7 +44,7 @@ void UeClient::Reconnect() {
   if (provisioned()) Register();
 }
 
-void UeClient::Register() {
+void UeClient::Register(uint32_t attempt) {
   from_tag_ = sip_.NewToken();
   SipMessage r = SipMessage::Request("REGISTER", "sip:" + cfg_.sip_proxy.host);
   r.SetFrom("<" + cfg_.user_uri + ">;tag=" + from_tag_);
@@ -69,8 +79,11 @@ void UeClient::Register() {
       }
     }
   }
-  sip_.SendRequest(cfg_.sip_proxy, std::move(r), [this](const SipMessage* resp) {
-    if (!resp) return Error("register_timeout");
+  sip_.SendRequest(cfg_.sip_proxy, std::move(r), [this, attempt](const SipMessage* resp) {
+    if (!resp) return RetryOr(attempt, "register", "register_timeout", [this, attempt] { Register(attempt + 1); });
+    if (resp->Status() == 503 || resp->Status() == 500 || resp->Status() == 408)  // try again later
+      return RetryOr(attempt, "register", "register_" + std::to_string(resp->Status()),
+                     [this, attempt] { Register(attempt + 1); });
     if (resp->Status() / 100 != 2) {
       const auto w = resp->Header("Warning");
       return Error("register_" + WarningOrStatus(w ? &*w : nullptr, resp->Status()));
@@ -94,7 +107,7 @@ void UeClient::Affiliate() {
   });
 }
 
-void UeClient::Subscribe(const std::string& group) {
+void UeClient::Subscribe(const std::string& group, uint32_t attempt) {
   SipMessage s = SipMessage::Request("SUBSCRIBE", cfg_.gms_uri);
   s.SetFrom("<" + cfg_.user_uri + ">;tag=" + sip_.NewToken());
   s.SetTo("<" + cfg_.gms_uri + ">");
@@ -105,8 +118,12 @@ void UeClient::Subscribe(const std::string& group) {
   s.SetHeader("Expires", "3600");
   s.SetHeader("Accept", kXcapDiffContentType);
   s.AddBody(kResourceListsContentType, ByteView(BuildResourceLists({GroupDocumentSelector(group)})));
-  sip_.SendRequest(cfg_.sip_proxy, std::move(s), [this](const SipMessage* resp) {
-    if (!resp) return Error("subscribe_timeout");
+  sip_.SendRequest(cfg_.sip_proxy, std::move(s), [this, group, attempt](const SipMessage* resp) {
+    if (!resp)
+      return RetryOr(attempt, "subscribe", "subscribe_timeout", [this, group, attempt] { Subscribe(group, attempt + 1); });
+    if (resp->Status() == 503 || resp->Status() == 500 || resp->Status() == 408)  // the GMS not ready: later
+      return RetryOr(attempt, "subscribe", "subscribe_" + std::to_string(resp->Status()),
+                     [this, group, attempt] { Subscribe(group, attempt + 1); });
     if (resp->Status() / 100 != 2) Error("subscribe_" + std::to_string(resp->Status()));
   });
 }
@@ -188,15 +205,17 @@ void UeClient::OnSipRequest(const Endpoint& from, const SipMessage& req) {
   }
 }
 
-void UeClient::Fetch(const std::string& group) {
+void UeClient::Fetch(const std::string& group, uint32_t attempt) {
   HttpRequest get;
   get.method = "GET";
   get.target = "/xcap-root/" + GroupDocumentSelector(group);
   get.headers["Host"] = cfg_.gms_http.host;
   get.headers["Authorization"] = "Bearer " + cfg_.user_uri;  // modelled access token: the user
   get.headers["Accept"] = kGroupDocContentType;
-  host_.SendHttp(cfg_.gms_http, get, [this, group](Result<HttpResponse> r) {
-    if (!r || r->status != 200) return Error("group_document_fetch_failed");
+  host_.SendHttp(cfg_.gms_http, get, [this, group, attempt](Result<HttpResponse> r) {
+    if (!r || r->status != 200)
+      return RetryOr(attempt, "group_document_fetch", "group_document_fetch_failed",
+                     [this, group, attempt] { Fetch(group, attempt + 1); });
     std::string g;
     uint32_t gmk_id = 0;
     const std::string result = ProcessDocument(r->body, &g, &gmk_id, &group);

@@ -9,6 +9,7 @@
 
 #include "mcx/procedures/onnet/group_document.h"
 #include "mcx/procedures/onnet/kms_client.h"
+#include "mcx/procedures/retry_policy.h"
 #include "mcx/procedures/transport/sip_stack.h"
 #include "mcx/security/key_store.h"
 #include "mcx/security/naming_plan.h"
@@ -26,6 +27,9 @@ struct UeConfig {
   std::vector<std::string> groups;
   GmkTransport transport = GmkTransport::kSip;
   bool csk_upload = true;
+  /// Requests that get no answer (provisioning, REGISTER, SUBSCRIBE, the document GET) are
+  /// retried with this back-off before the client gives up and reports the error.
+  RetryPolicy retry;
 };
 
 class UeClient {
@@ -50,11 +54,14 @@ class UeClient {
   std::function<void(const std::string& group, uint32_t gmk_id)> on_key_stored;
   std::function<void(const std::string& group, uint32_t gmk_id)> on_key_active;
   std::function<void(const std::string& kind)> on_error;
+  /// A request is tried again after a failure ("kms_provisioning", "register", "subscribe",
+  /// "group_document_fetch").
+  std::function<void(const std::string& what)> on_retry;
 
  private:
-  void Register();
+  void Register(uint32_t attempt = 0);
   void Affiliate();
-  void Subscribe(const std::string& group);
+  void Subscribe(const std::string& group, uint32_t attempt = 0);
   /// Runs the receiver checks on one I_MESSAGE and stores the key; returns "ok" or an error.
   /// `group`: the group the key is accepted for (TS 33.180 5.7), if known.
   std::string ProcessGmk(const Bytes& i_message, const std::optional<std::string>& group);
@@ -62,8 +69,11 @@ class UeClient {
   /// the group whose document was fetched (pull), which the document must name.
   std::string ProcessDocument(const std::string& xml, std::string* group, uint32_t* gmk_id,
                               const std::string* requested = nullptr);
-  void Fetch(const std::string& group);
+  void Fetch(const std::string& group, uint32_t attempt = 0);
   void Error(const std::string& kind);
+  /// Runs `again` after the policy's wait if the attempt that failed may be retried (reporting
+  /// `what` to on_retry); otherwise reports `error`.
+  void RetryOr(uint32_t failed_attempt, const std::string& what, const std::string& error, std::function<void()> again);
 
   Host& host_;
   SipStack& sip_;

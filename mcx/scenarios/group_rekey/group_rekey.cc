@@ -9,6 +9,7 @@
 #include "mcx/crypto/op_count.h"
 #include "mcx/models/apps/model/device_key_store.h"
 #include "mcx/procedures/cost_model.h"
+#include "mcx/models/apps/helper/mcx_app_helper.h"
 #include "mcx/scenarios/shared/onnet_world.h"
 
 namespace mcx::scenarios {
@@ -38,6 +39,27 @@ GroupRekeyResult RunGroupRekey(const GroupRekeyParams& p) {
   RunStreams streams(p.seeds);
   OnnetTopology t = BuildOnnetTopology(w, streams);
   OnnetApps apps = InstallOnnetApps(t, w, streams);
+  Ptr<RogueGmsApp> rogue;
+  if (p.attack != "none") {
+    // A node of the network's own (a compromised or malicious user of the domain) on the core.
+    Ptr<Node> node = CreateObject<Node>();
+    AttachToCore(t, node, w);
+    RogueGmsHelper helper;
+    helper.SetAttribute("Kind", StringValue(p.attack));
+    helper.SetAttribute("KmsAddress", Ipv4AddressValue(t.kms_ip));
+    helper.SetAttribute("StartUnixTime", UintegerValue(w.start_unix));
+    helper.SetAttribute("Tls", BooleanValue(w.tls));
+    rogue = helper.Install(node);
+    streams.Used(rogue->AssignStreams(streams.next()));
+    rogue->SetStartTime(Seconds(0.5));
+    for (uint32_t i = 0; i < w.members; ++i)
+      rogue->AddTarget(UeUri(i), GroupUri(i % w.groups), t.ues.Get(i)->GetObject<Ipv4>()->GetAddress(1, 0).GetLocal());
+    apps.gms->TraceConnectWithoutContext("GmkMessage", MakeCallback(&RogueGmsApp::Capture, rogue));
+    rogue->TraceConnectWithoutContext("Answer", Callback<void, std::string, std::string>([&r](std::string, std::string res) {
+                                        ++r.attack_answers[res];
+                                      }));
+  }
+  ApplyOnnetFaults(t, w, streams);
   streams.AssignInternetStacks();
   Ptr<KmsApp> kms = apps.kms;
   Ptr<GmsApp> gms = apps.gms;
@@ -60,11 +82,16 @@ GroupRekeyResult RunGroupRekey(const GroupRekeyParams& p) {
   gms->TraceConnectWithoutContext("RekeyStarted", Callback<void, std::string, uint32_t, uint32_t, uint64_t, uint64_t>(
                                                       [&r](std::string g, uint32_t id, uint32_t, uint64_t, uint64_t) {
                                                         if (g == GroupUri(0)) r.rekey_gmk_ids.push_back(id);
+                                                        r.last_gmk_id[g] = id;
                                                       }));
   gms->TraceConnectWithoutContext("SignallingBytes", Callback<void, std::string, uint32_t>([&r](std::string k, uint32_t b) {
                                     r.signalling_bytes[k] += b;
                                   }));
   mcx->TraceConnectWithoutContext("Error", Callback<void, std::string>([&r](std::string e) { ++r.errors["mcx_server_" + e]; }));
+  auto retried = Callback<void, std::string>([&r](std::string what) { ++r.retries[what]; });
+  gms->TraceConnectWithoutContext("Retry", retried);
+  mcx->TraceConnectWithoutContext("Retry", retried);
+  for (const auto& ue : ues) ue->TraceConnectWithoutContext("Retry", retried);
   kms->TraceConnectWithoutContext("Tx", Callback<void, uint32_t>([&c](uint32_t b) { c.kms_bytes += b; }));
   gms->TraceConnectWithoutContext("Tx", Callback<void, uint32_t>([&c](uint32_t b) { c.gms_bytes += b; }));
   mcx->TraceConnectWithoutContext("Tx", Callback<void, uint32_t>([&c](uint32_t b) { c.mcx_bytes += b; }));
@@ -83,7 +110,10 @@ GroupRekeyResult RunGroupRekey(const GroupRekeyParams& p) {
                                          ++r.keys_activated;
                                        }));
     ues[i]->TraceConnectWithoutContext("Registered", Callback<void>([&r]() { ++r.registered; }));
-    ues[i]->TraceConnectWithoutContext("Error", Callback<void, std::string>([&r](std::string e) { ++r.errors["ue_" + e]; }));
+    ues[i]->TraceConnectWithoutContext("Error", Callback<void, std::string>([&r, member](std::string e) {
+                                         ++r.errors["ue_" + e];
+                                         r.last_error[member] = e;
+                                       }));
     ues[i]->TraceConnectWithoutContext("GmkStored", Callback<void, std::string, uint32_t>([&r, member](std::string, uint32_t id) {
                                          ++r.keys_stored[member][id];
                                        }));
@@ -116,6 +146,10 @@ GroupRekeyResult RunGroupRekey(const GroupRekeyParams& p) {
   r.rekey_interval_s =
       p.rekey_interval_s > 0 ? p.rekey_interval_s : whole_ms(3.0 + gms_all_s + (w.transport == "http" ? 1 : 0));
   for (uint32_t g = 0; g < w.groups; ++g) Simulator::Schedule(Seconds(0.9), &GmsApp::Rekey, gms, GroupUri(g));
+  for (const auto& group : members)
+    for (const auto& m : group)
+      if (!(p.leave_before_last_rekey && p.rekeys > 0 && &group == &members[0] && m == members[0].back()))
+        r.final_members.push_back({m, GroupUri(static_cast<uint32_t>(&group - &members[0]))});
   for (uint32_t k = 0; k < p.rekeys; ++k) {
     const double at = r.rekey_start_s + k * r.rekey_interval_s;
     if (p.leave_before_last_rekey && k + 1 == p.rekeys && !members[0].empty()) {
@@ -125,11 +159,26 @@ GroupRekeyResult RunGroupRekey(const GroupRekeyParams& p) {
     }
     for (uint32_t g = 0; g < w.groups; ++g) Simulator::Schedule(Seconds(at), &GmsApp::Rekey, gms, GroupUri(g));
   }
-  r.sim_end_s = r.rekey_start_s + p.rekeys * r.rekey_interval_s + 2.0;
+  // The run ends `drain` after the last rekey's interval (and the last outage): 2 s, or with faults
+  // 120 s, so that retransmissions (Timer F is 64 T1) and retries can bring everyone the key.
+  const bool faults = w.signalling_loss > 0 || !w.kms_outage_s.empty() || !w.gms_outage_s.empty();
+  const double drain = p.drain_s > 0 ? p.drain_s : faults ? 120.0 : 2.0;
+  double last_event = r.rekey_start_s + p.rekeys * r.rekey_interval_s;  // one interval past the last rekey
+  for (const auto* o : {&w.kms_outage_s, &w.gms_outage_s})
+    if (o->size() == 2) last_event = std::max(last_event, (*o)[0] + (*o)[1]);
+  if (rogue) {
+    // By default half an interval after the first rekey: the members hold the current GMK, and the
+    // GMS's earlier messages (the initial key's) are on record for a replay.
+    const double at = p.attack_at_s > 0 ? p.attack_at_s : r.rekey_start_s + r.rekey_interval_s / 2;
+    rogue->SetAttribute("AttackTime", TimeValue(Seconds(at)));
+    last_event = std::max(last_event, at + 2.0);
+  }
+  r.sim_end_s = last_event + drain;
   Simulator::Stop(Seconds(r.sim_end_s));
   Simulator::Run();
 
   // Totals.
+  if (rogue) r.attack_sent = rogue->Sent();
   r.signalling_bytes["kms_total"] = c.kms_bytes;
   r.signalling_bytes["gms_total"] = c.gms_bytes;
   r.signalling_bytes["mcx_server_total"] = c.mcx_bytes;

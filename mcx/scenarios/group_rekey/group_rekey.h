@@ -20,6 +20,11 @@ struct GroupRekeyParams {
   double rekey_start_s = 0;        ///< 0 = chosen from the population size
   double rekey_interval_s = 0;     ///< 0 = chosen from the population size
   bool leave_before_last_rekey = false;  ///< one member leaves; the last rekey must exclude it
+  double drain_s = 0;              ///< the run goes on this long after the last rekey (0: 2 s, 120 s with faults)
+  /// An attacker node sends every member a GMK the GMS did not issue: none | rogue | stale |
+  /// replay | tampered (procedures::RogueGms).
+  std::string attack = "none";
+  double attack_at_s = 0;          ///< when (0: half an interval after the first rekey)
   RunSeeds seeds;
 };
 
@@ -42,6 +47,13 @@ struct GroupRekeyResult {
   uint32_t mcx_server_gmks = 0;                  ///< GMKs the MCX server holds (mixing option)
   uint32_t keys_activated = 0;                   ///< KeyActive events at the UEs
   std::vector<uint32_t> rekey_gmk_ids;           ///< GMK-ID of each rekey (group 0), initial first
+  std::map<std::string, uint64_t> retries;       ///< requests the clients tried again, by what
+  /// Who should hold their group's last GMK: (member, group).
+  std::vector<std::pair<std::string, std::string>> final_members;
+  std::map<std::string, uint32_t> last_gmk_id;   ///< by group: the last GMK the GMS issued
+  std::map<std::string, std::string> last_error; ///< by member: the last failure it reported
+  uint64_t attack_sent = 0;                      ///< attack messages sent
+  std::map<std::string, uint64_t> attack_answers; ///< the members' answers to them, by result
 };
 
 GroupRekeyResult RunGroupRekey(const GroupRekeyParams& p);

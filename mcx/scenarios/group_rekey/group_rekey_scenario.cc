@@ -18,7 +18,6 @@ namespace {
 json Metrics(const GroupRekeyResult& r) {
   std::vector<double> lat;
   std::map<std::pair<std::string, uint32_t>, double> completion;
-  std::map<std::string, uint32_t> last_ok_rekey;
   for (const auto& a : r.answers) {
     if (a.result != "ok") continue;
     if (a.rekey >= 1) {
@@ -26,12 +25,19 @@ json Metrics(const GroupRekeyResult& r) {
       double& c = completion[{a.group, a.rekey}];
       c = std::max(c, a.latency_s);
     }
-    last_ok_rekey[a.member] = std::max(last_ok_rekey[a.member], a.rekey);
   }
   std::vector<double> comp;
   for (const auto& [k, v] : completion) comp.push_back(v);
+  // Members holding their group's last GMK (rekeys the GMS had to postpone count as one).
   uint32_t rekeyed = 0;
-  for (const auto& [m, n] : last_ok_rekey) rekeyed += n >= r.params.rekeys && r.params.rekeys > 0 ? 1 : 0;
+  if (r.params.rekeys > 0)
+    for (const auto& [member, group] : r.final_members) {
+      const auto last = r.last_gmk_id.find(group);
+      bool ok = false;
+      for (const auto& a : r.answers)
+        ok = ok || (last != r.last_gmk_id.end() && a.member == member && a.gmk_id == last->second && a.result == "ok");
+      rekeyed += ok ? 1 : 0;
+    }
   json m;
   m["rekey_latency_ms"] = Percentiles(lat, 1000);
   m["rekey_completion_ms"] = Percentiles(comp, 1000);
@@ -49,6 +55,31 @@ json Metrics(const GroupRekeyResult& r) {
   for (const auto& [k, v] : r.crypto_seconds) crypto[k] = std::round(v * 1e6) / 1e3;
   m["crypto_time_ms"] = crypto;
   m["schedule_s"] = {{"rekey_start", r.rekey_start_s}, {"rekey_interval", r.rekey_interval_s}, {"end", r.sim_end_s}};
+  m["retries"] = r.retries;
+  m["attack"] = r.params.attack == "none"
+                    ? json()
+                    : json{{"kind", r.params.attack}, {"sent", r.attack_sent}, {"answers", r.attack_answers}};
+  // Who does not hold its group's last GMK, and why: the GMS's record of the member's answer, else
+  // the last failure the member reported, else no answer at all.
+  json unreached = json::array();
+  double converged = 0;
+  for (const auto& [member, group] : r.final_members) {
+    const auto last = r.last_gmk_id.find(group);
+    std::string why = last == r.last_gmk_id.end() ? "no_gmk_issued" : "no_answer";
+    for (const auto& a : r.answers)
+      if (last != r.last_gmk_id.end() && a.member == member && a.gmk_id == last->second) {
+        why = a.result;
+        if (a.result == "ok") converged = std::max(converged, a.start_s + a.latency_s);
+      }
+    if ((why == "no_answer" || why == "no_gmk_issued") && r.last_error.count(member)) why = r.last_error.at(member);
+    if (why != "ok") unreached.push_back({{"member", member}, {"reason", why}});
+  }
+  m["unreached_members"] = unreached;
+  // From the last rekey's start (as scheduled) to the last answer to the last GMKs.
+  const double last_rekey_s = r.rekey_start_s + (r.params.rekeys - 1.0) * r.rekey_interval_s;
+  m["converged_ms"] = r.params.rekeys > 0 && unreached.empty()
+                          ? json(std::round(std::max(0.0, converged - last_rekey_s) * 1e6) / 1e3)
+                          : json();
   return m;
 }
 
@@ -92,7 +123,15 @@ ParamList<GroupRekeyParams> Params() {
       .Count("rekeys", &P::rekeys, 0, 100000, "", "rekeys after the initial GMK")
       .Real("rekey-start", &P::rekey_start_s, 0, 1e7, "s", "the first rekey (0: chosen from the population size)")
       .Real("rekey-interval", &P::rekey_interval_s, 0, 1e7, "s", "between rekeys (0: chosen from the population size)")
-      .Flag("leave", &P::leave_before_last_rekey, "a member leaves before the last rekey, which must exclude it");
+      .Flag("leave", &P::leave_before_last_rekey, "a member leaves before the last rekey, which must exclude it")
+      .Choice("attack", &P::attack, {"none", "rogue", "stale", "replay", "tampered"},
+              "an attacker node (a user of the domain) sends every member a GMK: its own (rogue), its own "
+              "stamped a key period ago (stale), one the GMS sent earlier (replay), or that one altered (tampered)")
+      .Sets({"mcx::RogueGmsApp::Kind"})
+      .Real("attack-at", &P::attack_at_s, 0, 1e7, "s", "when the attack messages go out (0: half an interval after the first rekey)")
+      .Sets({"mcx::RogueGmsApp::AttackTime"})
+      .Real("drain", &P::drain_s, 0, 1e7, "s",
+            "the run goes on this long after the last rekey (0: 2 s, or 120 s with faults, for retries)");
   return l;
 }
 
@@ -119,7 +158,11 @@ const Scenario& GroupRekeyScenario() {
        {"signalling_bytes", "bytes", "by GMK procedure, and by node kind (*_total)"},
        {"errors", "", "failures by kind (ue_*, mcx_server_*, member_* answers)"},
        {"crypto_time_ms", "ms", "simulated crypto time by role"},
-       {"schedule_s", "s", "the rekey schedule: first rekey, interval, end of the run"}},
+       {"schedule_s", "s", "the rekey schedule: first rekey, interval, end of the run"},
+       {"retries", "", "requests the clients tried again after a failure, by what (faults)"},
+       {"attack", "", "with --attack: messages sent and the members' answers by result (null without)"},
+       {"unreached_members", "", "members without the last rekey's GMK, with the reason (the GMS's record)"},
+       {"converged_ms", "ms", "last rekey's start to the last member's answer; null if some member is unreached"}},
       {"rekey_events.csv"},
       [](const GroupRekeyParams& p) { return CheckOnnetWorld(p.world); },
       [](const GroupRekeyParams& p) {

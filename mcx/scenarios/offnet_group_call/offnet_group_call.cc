@@ -110,16 +110,19 @@ OffnetGroupCallResult RunOffnetGroupCall(const OffnetGroupCallParams& p) {
 
   NodeContainer nodes;
   nodes.Create(n);
+  NodeContainer attacker;  // in the same disc, after the members (their positions stay as they were)
+  if (p.attack != "none") attacker.Create(1);
+  const NodeContainer all(nodes, attacker);
   MobilityHelper mobility;
   auto disc = CreateObject<UniformDiscPositionAllocator>();
   disc->SetRho(p.radius_m);
   disc->SetZ(1.5);
   streams.Used(disc->AssignStreams(streams.next()));
   mobility.SetPositionAllocator(disc);
-  mobility.Install(nodes);
+  mobility.Install(all);
 
   Ptr<models::SlChannel> channel;
-  NetDeviceContainer devices = InstallSidelinkIpv4(nodes, p.radio, streams, &channel);
+  NetDeviceContainer devices = InstallSidelinkIpv4(all, p.radio, streams, &channel);
 
   // The date the keys are checked at, and the call happens at.
   const uint64_t unix_now = p.key_dir.empty() ? security::naming::kEpochUnix
@@ -154,6 +157,16 @@ OffnetGroupCallResult RunOffnetGroupCall(const OffnetGroupCallParams& p) {
       ++(message == "probe" ? r.probes : r.announcements);
     }));
   }
+  Ptr<models::OffnetAttackerApp> attack;
+  if (p.attack != "none") {
+    models::OffnetAttackerHelper ah;
+    ah.SetAttribute("Kind", StringValue(p.attack));
+    ah.SetAttribute("FloodRate", DoubleValue(p.flood_rate_pps));
+    attack = ah.Install(attacker.Get(0));
+    streams.Used(attack->AssignStreams(streams.next()));
+    attack->SetStartTime(Seconds(0.5));
+    attack->SetStopTime(Seconds(p.duration_s));
+  }
   streams.AssignInternetStacks();
   channel->TraceConnectWithoutContext("Collision", Callback<void, uint32_t, uint32_t>([&r](uint32_t kind, uint32_t) {
     ++(kind == 0 ? r.collisions_pscch : r.collisions_pssch);
@@ -161,6 +174,7 @@ OffnetGroupCallResult RunOffnetGroupCall(const OffnetGroupCallParams& p) {
 
   Simulator::Stop(Seconds(p.duration_s + 0.5));
   Simulator::Run();
+  if (attack) r.attack_sent = attack->Sent();
   Simulator::Destroy();
   r.sim_end_s = p.duration_s + 0.5;
   return r;

@@ -39,6 +39,10 @@ struct OffnetGroupCallParams {
   double arrival_window_s = 0;
   bool queueing = false;  ///< the talker queues floor requests and grants them in turn
   uint32_t members_without_gmk = 0;  ///< extra UEs in range that never received the GMK
+  /// An attacker UE in the disc, without the GMK: none | tamper | replay | flood
+  /// (procedures::PacketAttacker).
+  std::string attack = "none";
+  double flood_rate_pps = 50;       ///< flood: random datagrams per second to the floor port
   /// Load the keys from offline-provisioned files instead of the set-up exchange: DIR/kms-init.xml
   /// (mcxsim kms init), DIR/ue<i>.xml (mcxsim kms provision for sip:ue<i>@mcx.example.org) and
   /// DIR/ue<i>-gmk.b64 (mcxsim mikey create --type gmk from `gms_uri`); a member without its
@@ -55,6 +59,7 @@ struct OffnetGroupCallResult {
   uint64_t duplicate_arbitrators = 0;
   uint64_t probes = 0, announcements = 0;  ///< MONP group call control sent
   OffnetCallStats stats;
+  uint64_t attack_sent = 0;  ///< packets the attacker sent
   double sim_end_s = 0;
 };
 

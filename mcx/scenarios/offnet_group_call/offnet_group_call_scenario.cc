@@ -35,7 +35,13 @@ ParamList<OffnetGroupCallParams> Params() {
       .Real("arrival-window", &P::arrival_window_s, 0, 1e6, "s", "members other than ue0 switch on at 0.5 s + U(0, this)")
       .Flag("queueing", &P::queueing, "the talker queues requests and grants them in turn (default: it denies them)")
       .Sets({"mcx::OffnetMcpttApp::Queueing"})
-      .Count("without-gmk", &P::members_without_gmk, 0, 10000, "", "extra UEs in range that never received the GMK");
+      .Count("without-gmk", &P::members_without_gmk, 0, 10000, "", "extra UEs in range that never received the GMK")
+      .Choice("attack", &P::attack, {"none", "tamper", "replay", "flood"},
+              "an attacker UE in the disc without the GMK sends what it hears back altered (tamper), again 2 s "
+              "later (replay), or random bytes to the floor port (flood)")
+      .Sets({"mcx::OffnetAttackerApp::Kind"})
+      .Real("flood-rate", &P::flood_rate_pps, 0, 10000, "packets/s", "flood: random datagrams per second")
+      .Sets({"mcx::OffnetAttackerApp::FloodRate"});
   l.Include(&P::radio, RadioParamList());
   l.Section("keys")
       .Text("keys", &P::key_dir,
@@ -53,6 +59,7 @@ RunOutput Output(const OffnetGroupCallResult& r) {
   m["collisions"] = {{"pscch", r.collisions_pscch}, {"pssch", r.collisions_pssch}};
   m["duplicate_arbitrators"] = r.duplicate_arbitrators;
   m["call_control_messages"] = {{"probes", r.probes}, {"announcements", r.announcements}};
+  m["attack"] = p.attack == "none" ? json() : json{{"kind", p.attack}, {"sent", r.attack_sent}};
   RunOutput out;
   out.metrics = m;
   out.simulated_s = r.sim_end_s;
@@ -99,6 +106,7 @@ const Scenario& OffnetGroupCallScenario() {
        {"errors", "", "by kind (no_gmk, floor_*, media_*...)"},
        {"collisions", "", "PSCCH and PSSCH resources two UEs used at once"},
        {"duplicate_arbitrators", "", "Floor Taken heard while holding the floor (two talkers arbitrating)"},
+       {"attack", "", "with --attack: its kind and the packets it sent (the members' refusals are in errors)"},
        {"call_control_messages", "", "GROUP CALL PROBEs and ANNOUNCEMENTs sent"}},
       {},
       [](const OffnetGroupCallParams& p) -> std::optional<std::string> {

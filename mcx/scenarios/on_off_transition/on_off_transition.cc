@@ -29,17 +29,6 @@ std::optional<std::string> KeyFailure(const std::string& error) {
   return std::nullopt;
 }
 
-// Out of coverage: every packet on the UE's access link is lost, both ways.
-Ptr<RateErrorModel> CoverageSwitch(const NetDeviceContainer& link, RunStreams& streams) {
-  auto loss = CreateObject<RateErrorModel>();
-  streams.Used(loss->AssignStreams(streams.next()));
-  loss->SetAttribute("ErrorRate", DoubleValue(1.0));
-  loss->SetAttribute("ErrorUnit", EnumValue(RateErrorModel::ERROR_UNIT_PACKET));
-  loss->Disable();
-  for (uint32_t d = 0; d < link.GetN(); ++d) link.Get(d)->SetAttribute("ReceiveErrorModel", PointerValue(loss));
-  return loss;
-}
-
 struct GmkTimeline {
   uint32_t gmk_id;
   double issued_s;
@@ -155,14 +144,15 @@ OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& given) {
       dev->TraceConnectWithoutContext("MacTx", Callback<void, Ptr<const Packet>>([&c](Ptr<const Packet>) {
         c.expected_receptions += c.away_now.size() - 1.0;
       }));
-      // Leaving and coming back: the access link goes dark, then the client reconnects.
-      Ptr<RateErrorModel> coverage = CoverageSwitch(t.ue_access[i], streams);
+      // Leaving and coming back: the access link goes dark (every packet lost, both ways), then
+      // the client reconnects.
+      LinkFaults* coverage = &t.Faults("ue" + std::to_string(i), streams);
       Simulator::Schedule(Seconds(m.left_s), [coverage, &c, i]() {
-        coverage->Enable();
+        coverage->Down();
         c.away_now.push_back(i);
       });
       Simulator::Schedule(Seconds(m.returned_s), [coverage, ue, &c, i]() {
-        coverage->Disable();
+        coverage->Up();
         c.away_now.erase(std::remove(c.away_now.begin(), c.away_now.end(), i), c.away_now.end());
         ue->CoverageRestored();
       });
@@ -177,6 +167,7 @@ OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& given) {
     ++(kind == 0 ? r.collisions_pscch : r.collisions_pssch);
   }));
 
+  ApplyOnnetFaults(t, net, streams);
   streams.AssignInternetStacks();
   Simulator::Schedule(Seconds(0.9), &GmsApp::Rekey, apps.gms, group);  // the initial GMK
   for (double at : p.rekeys_s) Simulator::Schedule(Seconds(at), &GmsApp::Rekey, apps.gms, group);

@@ -57,11 +57,23 @@ ParamList<OnnetWorldParams> OnnetWorldParamList(OnnetWorldChoices choices) {
       .Count("tcp-segment-size", &P::tcp_segment_bytes, 100, 65495, "bytes",
              "TCP maximum segment size of every node (ns-3's 536 is a dial-up value)")
       .Sets({"ns3::TcpSocket::SegmentSize"});
+  l.Section("faults")
+      .Real("signalling-loss", &P::signalling_loss, 0, 0.3, "",
+            "packet loss probability on the links --loss-on names, both ways")
+      .Choice("loss-on", &P::loss_on, {"ue-links", "server-links", "all"},
+              "where --signalling-loss applies: each UE's access link (ideal access), each server's link, or both")
+      .RealList("kms-outage", &P::kms_outage_s, 0, 1e7, "s", "START,DURATION: the KMS cannot be reached")
+      .RealList("gms-outage", &P::gms_outage_s, 0, 1e7, "s", "START,DURATION: the GMS cannot be reached");
   return l;
 }
 
 std::optional<std::string> CheckOnnetWorld(const OnnetWorldParams& p) {
   if (p.groups > p.members) return "--groups must not exceed --members (each group needs a member)";
+  if (!p.kms_outage_s.empty() && p.kms_outage_s.size() != 2) return "--kms-outage is START,DURATION";
+  if (p.signalling_loss > 0 && p.access == "lte" && p.loss_on == "ue-links")
+    return "with --access lte the UEs have no access links to lose packets on (the radio has its own losses): "
+           "--loss-on server-links";
+  if (!p.gms_outage_s.empty() && p.gms_outage_s.size() != 2) return "--gms-outage is START,DURATION";
   return std::nullopt;
 }
 
@@ -69,14 +81,17 @@ namespace {
 
 /// Servers on their own point-to-point links to `router`, each a /24 under 10.10.0.0/16.
 void AttachServers(OnnetTopology& t, Ptr<Node> router, const OnnetWorldParams& p, Ipv4AddressHelper& addr) {
+  t.router = router;
   PointToPointHelper link;
   link.SetDeviceAttribute("DataRate", StringValue(p.core_link_rate));
   link.SetChannelAttribute("Delay", TimeValue(MilliSeconds(p.core_link_delay_ms)));
   Ipv4StaticRoutingHelper routing;
   Ipv4Address* ips[] = {&t.kms_ip, &t.gms_ip, &t.mcx_ip};
+  NetDeviceContainer* links[] = {&t.kms_link, &t.gms_link, &t.mcx_link};
   Ptr<Node> nodes[] = {t.kms, t.gms, t.mcx};
   for (int i = 0; i < 3; ++i) {
     NetDeviceContainer d = link.Install(nodes[i], router);
+    *links[i] = d;
     Ipv4InterfaceContainer ifc = addr.Assign(d);
     addr.NewNetwork();
     *ips[i] = ifc.GetAddress(0);
@@ -216,6 +231,47 @@ OnnetTopology BuildLte(const OnnetWorldParams& p, RunStreams& streams) {
 OnnetTopology BuildOnnetTopology(const OnnetWorldParams& p, RunStreams& streams) {
   Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(p.tcp_segment_bytes));
   return p.access == "lte" ? BuildLte(p, streams) : BuildIdeal(p, streams);
+}
+
+Ipv4Address AttachToCore(OnnetTopology& t, Ptr<Node> node, const OnnetWorldParams& p) {
+  // 10.10.200.0/24 upwards: inside 10.10.0.0/16, which the LTE PGW routes to the core router.
+  const std::string net = "10.10." + std::to_string(200 + t.extra_nodes++) + ".0";
+  InternetStackHelper().Install(node);
+  PointToPointHelper link;
+  link.SetDeviceAttribute("DataRate", StringValue(p.core_link_rate));
+  link.SetChannelAttribute("Delay", TimeValue(MilliSeconds(p.core_link_delay_ms)));
+  Ipv4AddressHelper addr(net.c_str(), "255.255.255.0");
+  Ipv4InterfaceContainer ifc = addr.Assign(link.Install(node, t.router));
+  Ipv4StaticRoutingHelper().GetStaticRouting(node->GetObject<Ipv4>())->SetDefaultRoute(ifc.GetAddress(1), 1);
+  return ifc.GetAddress(0);
+}
+
+LinkFaults& OnnetTopology::Faults(const std::string& link, RunStreams& streams) {
+  auto& f = faults_[link];
+  if (!f) {
+    NetDeviceContainer devices;
+    if (link == "kms") devices = kms_link;
+    else if (link == "gms") devices = gms_link;
+    else if (link == "mcx") devices = mcx_link;
+    else if (link.rfind("ue", 0) == 0 && std::stoul(link.substr(2)) < ue_access.size())
+      devices = ue_access[std::stoul(link.substr(2))];
+    else
+      throw std::invalid_argument("no link " + link + " to put faults on");
+    f = std::make_unique<LinkFaults>(devices, streams);
+  }
+  return *f;
+}
+
+void ApplyOnnetFaults(OnnetTopology& t, const OnnetWorldParams& p, RunStreams& streams) {
+  if (p.signalling_loss > 0) {
+    if (p.loss_on != "ue-links")
+      for (const char* server : {"kms", "gms", "mcx"}) t.Faults(server, streams).SetLoss(p.signalling_loss);
+    if (p.loss_on != "server-links")
+      for (size_t i = 0; i < t.ue_access.size(); ++i)
+        t.Faults("ue" + std::to_string(i), streams).SetLoss(p.signalling_loss);
+  }
+  if (p.kms_outage_s.size() == 2) t.Faults("kms", streams).ScheduleOutage(p.kms_outage_s[0], p.kms_outage_s[1]);
+  if (p.gms_outage_s.size() == 2) t.Faults("gms", streams).ScheduleOutage(p.gms_outage_s[0], p.gms_outage_s[1]);
 }
 
 OnnetApps InstallOnnetApps(const OnnetTopology& t, const OnnetWorldParams& p, RunStreams& streams) {

@@ -8,12 +8,15 @@
 #include <ns3/node-container.h>
 #include <ns3/point-to-point-epc-helper.h>
 
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "mcx/models/apps/helper/mcx_app_helper.h"
 #include "mcx/scenarios/shared/onnet_world_params.h"
+#include "mcx/scenarios/shared/link_faults.h"
 #include "mcx/scenarios/shared/run_streams.h"
 
 namespace mcx::scenarios {
@@ -22,10 +25,20 @@ struct OnnetTopology {
   ns3::Ptr<ns3::Node> kms, gms, mcx;
   ns3::NodeContainer ues;
   ns3::Ipv4Address kms_ip, gms_ip, mcx_ip;
+  /// Each server's link to the core router: KMS, GMS, MCX server (the server's device first).
+  ns3::NetDeviceContainer kms_link, gms_link, mcx_link;
   /// Ideal access: UE i's link to its access router (the UE's device first).
   std::vector<ns3::NetDeviceContainer> ue_access;
   ns3::Ptr<ns3::LteHelper> lte;
   ns3::Ptr<ns3::PointToPointEpcHelper> epc;
+  ns3::Ptr<ns3::Node> router;  ///< the core router the servers hang off
+  uint32_t extra_nodes = 0;    ///< nodes attached with AttachToCore
+
+  /// The faults of a link ("kms", "gms", "mcx" or "ue<i>", ideal access only), made on first use.
+  LinkFaults& Faults(const std::string& link, RunStreams& streams);
+
+ private:
+  std::map<std::string, std::unique_ptr<LinkFaults>> faults_;
 };
 
 /// p.access "ideal": a two-level point-to-point tree; "lte": eNBs on a line with an EPC. Fixes
@@ -45,5 +58,13 @@ struct OnnetApps {
 /// from `p`, each on its own stream; the GMS knows the groups. Nothing is scheduled beyond the
 /// applications' start times.
 OnnetApps InstallOnnetApps(const OnnetTopology& t, const OnnetWorldParams& p, RunStreams& streams);
+
+/// Puts `node` (internet stack included) on its own link to the core router, like a server;
+/// returns its address.
+ns3::Ipv4Address AttachToCore(OnnetTopology& t, ns3::Ptr<ns3::Node> node, const OnnetWorldParams& p);
+
+/// The world's faults from `p`: signalling loss on every server link (and every UE access link of
+/// the ideal access network), and the KMS's and GMS's outages.
+void ApplyOnnetFaults(OnnetTopology& t, const OnnetWorldParams& p, RunStreams& streams);
 
 }  // namespace mcx::scenarios

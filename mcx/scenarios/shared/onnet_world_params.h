@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "mcx/procedures/transport/sip_stack.h"
 #include "mcx/scenarios/registry/params.h"
@@ -43,6 +44,11 @@ struct OnnetWorldParams {
   double rekey_period_s = 0;        ///< the GMS also rekeys on its own every this many seconds
   uint64_t start_unix = security::naming::kEpochUnix;
   uint32_t tcp_segment_bytes = 1400;
+  // Faults.
+  double signalling_loss = 0;        ///< packet loss probability on the links `loss_on` names
+  std::string loss_on = "ue-links";  ///< ue-links (ideal access) | server-links | all
+  std::vector<double> kms_outage_s;  ///< {start, duration}, or empty
+  std::vector<double> gms_outage_s;
 };
 
 /// Which of the world's parameters a scenario lets the user set (the others keep their defaults

@@ -12,6 +12,8 @@
 #include "mcx/models/apps/model/kms_app.h"
 #include "mcx/models/apps/model/mcx_server_app.h"
 #include "mcx/models/apps/model/offnet_mcptt_app.h"
+#include "mcx/models/apps/model/offnet_attacker_app.h"
+#include "mcx/models/apps/model/rogue_gms_app.h"
 #include "mcx/models/apps/model/ue_app.h"
 
 namespace mcx::models {
@@ -47,6 +49,8 @@ using KmsHelper = McxAppHelper<KmsApp>;
 using GmsHelper = McxAppHelper<GmsApp>;
 using McxServerHelper = McxAppHelper<McxServerApp>;
 using UeClientHelper = McxAppHelper<UeApp>;
+using RogueGmsHelper = McxAppHelper<RogueGmsApp>;
+using OffnetAttackerHelper = McxAppHelper<OffnetAttackerApp>;
 using OffnetMcpttHelper = McxAppHelper<OffnetMcpttApp>;
 
 }  // namespace mcx::models

@@ -1,5 +1,7 @@
 #include "mcx/models/apps/model/gms_app.h"
 
+#include <algorithm>
+
 #include <ns3/boolean.h>
 #include <ns3/enum.h>
 #include <ns3/log.h>
@@ -44,7 +46,9 @@ TypeId GmsApp::GetTypeId() {
                           MakeTraceSourceAccessor(&GmsApp::m_outcomeTrace), "mcx::GmsApp::RekeyOutcomeCallback")
           .AddTraceSource("SignallingBytes", "Bytes of a GMK distribution procedure (procedure, bytes).",
                           MakeTraceSourceAccessor(&GmsApp::m_signallingBytesTrace),
-                          "mcx::GmsApp::SignallingBytesCallback");
+                          "mcx::GmsApp::SignallingBytesCallback")
+          .AddTraceSource("GmkMessage", "A member's GMK I_MESSAGE as it leaves (group, member, message).",
+                          MakeTraceSourceAccessor(&GmsApp::m_gmkMessageTrace), "mcx::GmsApp::GmkMessageCallback");
   return tid;
 }
 
@@ -86,7 +90,13 @@ void GmsApp::PeriodicRekey() {
 
 void GmsApp::Rekey(const std::string& group) {
   NS_LOG_FUNCTION(this << group);
-  if (!m_service) return Fail("rekey_before_provisioning");
+  if (!m_service) {
+    // Not provisioned yet (the KMS unreachable): the rekey waits, one per group.
+    NS_LOG_INFO(m_gmsUri << ": rekey of " << group << " waits for provisioning");
+    if (std::find(m_pendingRekeys.begin(), m_pendingRekeys.end(), group) == m_pendingRekeys.end())
+      m_pendingRekeys.push_back(group);
+    return;
+  }
   NS_LOG_INFO(m_gmsUri << ": rekey of " << group);
   m_host->Dispatch([&] { m_service->Rekey(group); });
 }
@@ -128,7 +138,8 @@ void GmsApp::StartApplication() {
       m_sip->SendResponse(from, procedures::SipMessage::Response(503, "Service Unavailable", m));
   });
   m_host->Start();
-  auto client = std::make_shared<procedures::KmsClient>(*m_host, KmsEndpoint(), m_kmsUri, m_gmsUri);
+  auto client = std::make_shared<procedures::KmsClient>(*m_host, KmsEndpoint(), m_kmsUri, m_gmsUri, Retry());
+  client->on_retry = [this](const std::string& what) { Retried(what); };
   m_host->Dispatch([&] {
     client->Provision([this, client](crypto::Result<procedures::Provisioned> p) {
       if (!p) {
@@ -143,6 +154,7 @@ void GmsApp::StartApplication() {
       cfg.key_lifetime_s = m_keyLifetime.GetSeconds();
       cfg.mixing_servers = m_mixing;
       cfg.full_documents = m_fullDocuments;
+      cfg.retry = Retry();
       m_service = std::make_unique<procedures::GmsService>(*m_host, *m_sip, cfg, std::move(p).value());
       m_service->on_outcome = [this](const procedures::RekeyOutcome& o) {
         NS_LOG_INFO(m_gmsUri << ": " << o.member << " answered GMK " << std::hex << o.gmk_id << std::dec << ": "
@@ -159,6 +171,10 @@ void GmsApp::StartApplication() {
                              << (m_transport == procedures::GmkTransport::kSip ? "SIP NOTIFY" : "HTTP pull"));
         m_rekeyStartedTrace(g, k.id, n, k.activation_time, k.expiry_time);
       };
+      m_service->on_retry = [this](const std::string& what) { Retried(what); };
+      m_service->on_key_message = [this](const std::string& g, const std::string& member, const crypto::Bytes& m) {
+        m_gmkMessageTrace(g, member, m);
+      };
       m_service->on_signalling_bytes = [this](const std::string& procedure, size_t bytes) {
         NS_LOG_LOGIC(m_gmsUri << ": " << procedure << ": " << bytes << " bytes");
         m_signallingBytesTrace(procedure, static_cast<uint32_t>(bytes));
@@ -168,6 +184,9 @@ void GmsApp::StartApplication() {
                            << (m_rekeyPeriod > Seconds(0) ? ", rekeys every " + std::to_string(m_rekeyPeriod.GetSeconds()) + " s"
                                                           : std::string()));
       if (m_rekeyPeriod > Seconds(0)) m_periodicEvent = Simulator::Schedule(m_rekeyPeriod, &GmsApp::PeriodicRekey, this);
+      const std::vector<std::string> pending = std::move(m_pendingRekeys);
+      m_pendingRekeys.clear();
+      for (const auto& g : pending) m_service->Rekey(g);  // asked for before provisioning
     });
   });
 }

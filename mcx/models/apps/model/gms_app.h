@@ -23,7 +23,8 @@ class GmsApp : public McxKmsClientApp {
   ~GmsApp() override;
 
   void AddGroup(const std::string& group, const std::vector<std::string>& members);
-  /// A new GMK for the group, to every member (5.7.2); nothing before the GMS is provisioned.
+  /// A new GMK for the group, to every member (5.7.2); asked for before the GMS is provisioned
+  /// (the KMS unreachable), it runs once it is, one per group.
   void Rekey(const std::string& group);
   void RemoveMember(const std::string& group, const std::string& member);
   void Revoke(const std::string& group);
@@ -41,6 +42,9 @@ class GmsApp : public McxKmsClientApp {
   /// Signalling of one GMK procedure ("gmk_notify", "subscribe", "gmk_http_get", "key_status",
   /// "gmk_to_mcx_server") and its bytes.
   typedef void (*SignallingBytesCallback)(std::string procedure, uint32_t bytes);
+  /// A member's GMK I_MESSAGE as it leaves: group, member, the message (what an observer on the
+  /// path could record).
+  typedef void (*GmkMessageCallback)(std::string group, std::string member, crypto::Bytes iMessage);
 
  private:
   void StartApplication() override;
@@ -56,11 +60,13 @@ class GmsApp : public McxKmsClientApp {
   bool m_fullDocuments = false;
   std::vector<std::pair<std::string, std::vector<std::string>>> m_groups;
   std::vector<std::pair<std::string, procedures::Endpoint>> m_mixing;
+  std::vector<std::string> m_pendingRekeys;  ///< asked for before provisioning, run after it
   std::unique_ptr<procedures::GmsService> m_service;
   ns3::EventId m_periodicEvent;
   ns3::TracedCallback<std::string, uint32_t, uint32_t, uint64_t, uint64_t> m_rekeyStartedTrace;
   ns3::TracedCallback<std::string, std::string, uint32_t, uint32_t, double, std::string> m_outcomeTrace;
   ns3::TracedCallback<std::string, uint32_t> m_signallingBytesTrace;
+  ns3::TracedCallback<std::string, std::string, crypto::Bytes> m_gmkMessageTrace;
 };
 
 }  // namespace mcx::models

@@ -45,8 +45,22 @@ TypeId McxApp::GetTypeId() {
                           MakeTraceSourceAccessor(&McxApp::m_txTrace), "mcx::McxApp::TxCallback")
           .AddTraceSource("CryptoJob", "A job that computed crypto: its simulated seconds on the node's cores.",
                           MakeTraceSourceAccessor(&McxApp::m_cryptoJobTrace), "mcx::McxApp::CryptoJobCallback")
+          .AddAttribute("HttpTimeout", "An HTTPS request without a response by then fails (the client may retry).",
+                        TimeValue(Seconds(Ns3Host::Config{}.http_timeout_s)), MakeTimeAccessor(&McxApp::m_httpTimeout),
+                        MakeTimeChecker(MilliSeconds(1)))
+          .AddAttribute("RetryFirst", "Wait before a client's first retry of a request without an answer.",
+                        TimeValue(Seconds(procedures::RetryPolicy{}.first_s)), MakeTimeAccessor(&McxApp::m_retryFirst),
+                        MakeTimeChecker(MilliSeconds(1)))
+          .AddAttribute("RetryMax", "Longest wait between retries (the waits double up to it).",
+                        TimeValue(Seconds(procedures::RetryPolicy{}.max_s)), MakeTimeAccessor(&McxApp::m_retryMax),
+                        MakeTimeChecker(MilliSeconds(1)))
+          .AddAttribute("Retries", "Retries of a request without an answer before the client gives up.",
+                        UintegerValue(procedures::RetryPolicy{}.retries), MakeUintegerAccessor(&McxApp::m_retries),
+                        MakeUintegerChecker<uint32_t>(0, 1000))
           .AddTraceSource("Error", "A failed procedure or check (its name).",
-                          MakeTraceSourceAccessor(&McxApp::m_errorTrace), "mcx::McxApp::ErrorCallback");
+                          MakeTraceSourceAccessor(&McxApp::m_errorTrace), "mcx::McxApp::ErrorCallback")
+          .AddTraceSource("Retry", "A request tried again after a failure (what).",
+                          MakeTraceSourceAccessor(&McxApp::m_retryTrace), "mcx::McxApp::RetryCallback");
   return tid;
 }
 
@@ -66,6 +80,19 @@ void McxApp::Fail(const std::string& error) {
   m_errorTrace(error);
 }
 
+void McxApp::Retried(const std::string& what) {
+  NS_LOG_INFO(Name() << ": retries " << what);
+  m_retryTrace(what);
+}
+
+procedures::RetryPolicy McxApp::Retry() const {
+  procedures::RetryPolicy p;
+  p.first_s = m_retryFirst.GetSeconds();
+  p.max_s = m_retryMax.GetSeconds();
+  p.retries = m_retries;
+  return p;
+}
+
 void McxApp::StartHost(bool http) {
   NS_LOG_FUNCTION(this << http);
   Ns3Host::Config c;
@@ -75,6 +102,7 @@ void McxApp::StartHost(bool http) {
   c.cost.device_factor = m_deviceFactor;
   c.tls.enabled = m_tls;
   c.start_unix = m_startUnix;
+  c.http_timeout_s = m_httpTimeout.GetSeconds();
   m_host = std::make_unique<Ns3Host>(GetNode(), c, m_random, Name());
   m_host->on_sent = [this](uint32_t bytes) { m_txTrace(bytes); };
   m_host->on_crypto_job = [this](double seconds, const crypto::OpCounts&) { m_cryptoJobTrace(seconds); };

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "mcx/models/apps/model/ns3_host.h"
+#include "mcx/procedures/retry_policy.h"
 #include "mcx/procedures/transport/sip_stack.h"
 
 namespace mcx::models {
@@ -28,6 +29,8 @@ class McxApp : public ns3::Application {
   typedef void (*CryptoJobCallback)(double seconds);
   /// A failed procedure or check (its name, e.g. "csk_upload_signature_invalid").
   typedef void (*ErrorCallback)(std::string error);
+  /// A request tried again after a failure (what: "kms_provisioning", "register", ...).
+  typedef void (*RetryCallback)(std::string what);
 
   /// Fixes the stream of the node's randomness (the host's draws and the seed of its crypto
   /// DRBG); returns how many streams it used.
@@ -42,6 +45,10 @@ class McxApp : public ns3::Application {
   std::string Name() const;
   /// Reports a failure on the Error trace (and the log).
   void Fail(const std::string& error);
+  /// Reports a retry on the Retry trace (and the log).
+  void Retried(const std::string& what);
+  /// The clients' retry policy, from the attributes.
+  procedures::RetryPolicy Retry() const;
 
   uint16_t m_sipPort = 5060;
   uint16_t m_httpPort = 443;
@@ -58,6 +65,11 @@ class McxApp : public ns3::Application {
   ns3::TracedCallback<uint32_t> m_txTrace;
   ns3::TracedCallback<double> m_cryptoJobTrace;
   ns3::TracedCallback<std::string> m_errorTrace;
+  ns3::TracedCallback<std::string> m_retryTrace;
+  ns3::Time m_httpTimeout;
+  ns3::Time m_retryFirst;
+  ns3::Time m_retryMax;
+  uint32_t m_retries = 6;
 };
 
 }  // namespace mcx::models

@@ -56,7 +56,8 @@ void McxServerApp::StartApplication() {
     if (m_server) m_server->OnRelayedResponse(r);
   });
   m_host->Start();
-  auto client = std::make_shared<procedures::KmsClient>(*m_host, KmsEndpoint(), m_kmsUri, m_mdsiUri);
+  auto client = std::make_shared<procedures::KmsClient>(*m_host, KmsEndpoint(), m_kmsUri, m_mdsiUri, Retry());
+  client->on_retry = [this](const std::string& what) { Retried(what); };
   m_host->Dispatch([&] {
     client->Provision([this, client](crypto::Result<procedures::Provisioned> p) {
       if (!p) {

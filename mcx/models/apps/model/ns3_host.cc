@@ -47,6 +47,7 @@ struct Ns3Host::Conn {
   procedures::HttpStreamFramer framer;
   std::unique_ptr<procedures::TlsStream> tls;
   std::deque<std::function<void(crypto::Result<HttpResponse>)>> waiting;  ///< client: responses owed
+  EventId timeout;  ///< client: the oldest outstanding request's
 };
 
 std::unique_ptr<crypto::HmacDrbg> DrbgFromStream(Ptr<UniformRandomVariable> stream, std::string_view personalization) {
@@ -127,8 +128,10 @@ void Ns3Host::Stop() {
   m_pendingTimers.clear();
   for (EventId& e : m_completions) Simulator::Cancel(e);
   m_completions.clear();
-  for (auto& [s, c] : m_conns)
+  for (auto& [s, c] : m_conns) {
+    c->timeout.Cancel();
     if (c->socket) c->socket->Close();
+  }
   m_conns.clear();
   m_outgoing.clear();
   for (Ptr<Socket>* s : {&m_udp, &m_sipListen, &m_httpListen})
@@ -200,6 +203,7 @@ void Ns3Host::SendHttp(const Endpoint& server, HttpRequest request,
   m_jobs.Defer([this, server, request, done] {
     Conn& c = Connect(server, true);
     c.waiting.push_back(done);
+    if (c.waiting.size() == 1) ArmRequestTimeout(c);
     c.tls->Write(request.Serialize());
   });
 }
@@ -283,6 +287,7 @@ void Ns3Host::OnConnectFailed(Ptr<Socket> s) {
   if (it == m_conns.end()) return;
   auto c = it->second;
   NS_LOG_WARN(m_address << ": connection to " << c->peer.ToString() << " failed");
+  c->timeout.Cancel();
   for (auto& w : c->waiting) m_jobs.Dispatch([&] { w(crypto::Error::kKmsError); });
   m_outgoing.erase(std::make_pair(c->peer.ToString(), c->http));
   m_conns.erase(it);
@@ -327,13 +332,20 @@ void Ns3Host::OnTcpRead(Ptr<Socket> s) {
   }
 }
 
-void Ns3Host::DropBrokenConnection(Socket* s) {
+void Ns3Host::ArmRequestTimeout(Conn& c) {
+  c.timeout.Cancel();
+  if (c.waiting.empty()) return;
+  Socket* s = PeekPointer(c.socket);
+  c.timeout = Simulator::Schedule(Seconds(m_cfg.http_timeout_s), [this, s] { DropConnection(s, crypto::Error::kTimeout); });
+}
+
+void Ns3Host::DropConnection(Socket* s, crypto::Error why) {
   auto it = m_conns.find(s);
   if (it == m_conns.end()) return;
   auto c = it->second;
-  NS_LOG_WARN(m_address << ": drops the connection with " << c->peer.ToString() << ": "
-                        << crypto::ErrorName(*c->framer.error()));
-  for (auto& w : c->waiting) m_jobs.Dispatch([&] { w(*c->framer.error()); });
+  NS_LOG_WARN(m_address << ": drops the connection with " << c->peer.ToString() << ": " << crypto::ErrorName(why));
+  c->timeout.Cancel();
+  for (auto& w : c->waiting) m_jobs.Dispatch([&] { w(why); });
   m_outgoing.erase(std::make_pair(c->peer.ToString(), c->http));
   if (c->socket) c->socket->Close();
   m_conns.erase(it);
@@ -350,6 +362,7 @@ void Ns3Host::HandleStreamBytes(Conn& c, crypto::ByteView data) {
       if (c.waiting.empty()) continue;
       auto done = std::move(c.waiting.front());
       c.waiting.pop_front();
+      ArmRequestTimeout(c);
       auto resp = procedures::ParseHttpResponse(*msg);
       m_jobs.Dispatch([&] { done(resp); });
     } else {
@@ -376,7 +389,8 @@ void Ns3Host::HandleStreamBytes(Conn& c, crypto::ByteView data) {
     // A stream that cannot be framed (an absurd Content-Length...) is closed, as a server would;
     // after this event, since the connection's own callbacks are on the stack now.
     Socket* sock = PeekPointer(c.socket);
-    m_completions.push_back(Simulator::ScheduleNow([this, sock] { DropBrokenConnection(sock); }));
+    const crypto::Error why = *c.framer.error();
+    m_completions.push_back(Simulator::ScheduleNow([this, sock, why] { DropConnection(sock, why); }));
   }
 }
 

@@ -42,6 +42,7 @@ class Ns3Host : public procedures::Host {
     procedures::CostModel cost;
     procedures::TlsModelConfig tls;
     uint64_t start_unix = security::naming::kEpochUnix;
+    double http_timeout_s = 30;  ///< a request without a response by then fails (kTimeout)
   };
   /// `random` is the node's ns-3 stream (its application fixes its number): Uniform() draws from
   /// it and the node's crypto DRBG, personalised with `drbg_name`, is seeded from it.
@@ -100,8 +101,11 @@ class Ns3Host : public procedures::Host {
   void OnConnectFailed(ns3::Ptr<ns3::Socket> s);
   Conn& Connect(const procedures::Endpoint& to, bool http);
   void HandleStreamBytes(Conn& c, crypto::ByteView data);
-  /// Closes a connection whose byte stream could not be framed and fails what waits on it.
-  void DropBrokenConnection(ns3::Socket* s);
+  /// Closes a connection (a byte stream that could not be framed, a request that timed out) and
+  /// fails what waits on it with `why`.
+  void DropConnection(ns3::Socket* s, crypto::Error why);
+  /// (Re)arms the connection's timer for its oldest outstanding request.
+  void ArmRequestTimeout(Conn& c);
 
   ns3::Ptr<ns3::Node> m_node;
   Config m_cfg;

@@ -71,6 +71,7 @@ void UeApp::StartApplication() {
   cfg.groups = m_groups;
   cfg.transport = m_transport;
   cfg.csk_upload = m_cskUpload;
+  cfg.retry = Retry();
   m_client = std::make_unique<procedures::UeClient>(*m_host, *m_sip, cfg, DeviceKeyStore::Of(GetNode())->keys());
   m_client->on_provisioned = [this](double s) {
     NS_LOG_INFO(m_userUri << ": provisioned in " << s * 1e3 << " ms");
@@ -88,6 +89,7 @@ void UeApp::StartApplication() {
     NS_LOG_INFO(m_userUri << ": GMK " << std::hex << id << std::dec << " of " << g << " is active");
     m_keyActiveTrace(g, id);
   };
+  m_client->on_retry = [this](const std::string& what) { Retried(what); };
   m_client->on_error = [this](const std::string& e) {
     NS_LOG_WARN(m_userUri << ": " << e);
     Fail(e);
