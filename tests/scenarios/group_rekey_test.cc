@@ -157,6 +157,22 @@ TEST(GroupRekeyFaults, MembersThatCannotBeReachedAreListedWithTheReason) {
   EXPECT_GT(m.at("retries").value("kms_provisioning", 0), 5 * 6 - 1);  // every UE retried by the policy
 }
 
+TEST(GroupRekeyFaults, AMemberStillSettingUpWhenTheRunEndsSaysWhereItWas) {
+  // The run ends 1 s after a 60 s KMS outage: every UE's second provisioning request (sent at
+  // ~32 s, after the first timed out) is lost and still waiting for its timeout, so no UE has
+  // failed or answered.
+  const auto m = RunRekey({{"kms-outage", std::vector<double>{0, 60}}, {"drain", 1.0}});
+  ASSERT_EQ(m.at("unreached_members").size(), 5u);
+  for (const auto& u : m.at("unreached_members")) EXPECT_EQ(u.at("reason"), "run_ended_provisioning") << u;
+  EXPECT_TRUE(m.at("converged_ms").is_null());
+}
+
+TEST(GroupRekeyFaults, HeavyLossOnEveryLinkConvergesGivenTime) {
+  const auto m = RunRekey({{"signalling-loss", 0.2}, {"loss-on", std::string("all")}, {"drain", 400.0}});
+  EXPECT_EQ(m.at("members_rekeyed"), 5);
+  EXPECT_TRUE(m.at("unreached_members").empty()) << m.at("unreached_members");
+}
+
 }  // namespace faults
 
 // ---- Attacks: every honest member refuses with the named check and keeps the current key ----

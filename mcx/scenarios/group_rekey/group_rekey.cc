@@ -105,11 +105,17 @@ GroupRekeyResult RunGroupRekey(const GroupRekeyParams& p) {
                        }));
   for (uint32_t i = 0; i < w.members; ++i) {
     const std::string member = UeUri(i);
-    ues[i]->TraceConnectWithoutContext("Provisioned", Callback<void, double>([&r](double s) { r.provisioning_s.push_back(s); }));
+    ues[i]->TraceConnectWithoutContext("Provisioned", Callback<void, double>([&r, member](double s) {
+                                         r.provisioning_s.push_back(s);
+                                         r.provisioned_members.insert(member);
+                                       }));
     ues[i]->TraceConnectWithoutContext("KeyActive", Callback<void, std::string, uint32_t>([&r](std::string, uint32_t) {
                                          ++r.keys_activated;
                                        }));
-    ues[i]->TraceConnectWithoutContext("Registered", Callback<void>([&r]() { ++r.registered; }));
+    ues[i]->TraceConnectWithoutContext("Registered", Callback<void>([&r, member]() {
+                                         ++r.registered;
+                                         r.registered_members.insert(member);
+                                       }));
     ues[i]->TraceConnectWithoutContext("Error", Callback<void, std::string>([&r, member](std::string e) {
                                          ++r.errors["ue_" + e];
                                          r.last_error[member] = e;

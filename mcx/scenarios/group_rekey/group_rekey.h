@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,7 @@ struct GroupRekeyResult {
   std::vector<std::pair<std::string, std::string>> final_members;
   std::map<std::string, uint32_t> last_gmk_id;   ///< by group: the last GMK the GMS issued
   std::map<std::string, std::string> last_error; ///< by member: the last failure it reported
+  std::set<std::string> provisioned_members, registered_members;  ///< by their traces
   uint64_t attack_sent = 0;                      ///< attack messages sent
   std::map<std::string, uint64_t> attack_answers; ///< the members' answers to them, by result
 };

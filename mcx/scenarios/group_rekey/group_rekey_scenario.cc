@@ -72,6 +72,11 @@ json Metrics(const GroupRekeyResult& r) {
         if (a.result == "ok") converged = std::max(converged, a.start_s + a.latency_s);
       }
     if ((why == "no_answer" || why == "no_gmk_issued") && r.last_error.count(member)) why = r.last_error.at(member);
+    // No answer and no failure: the member was still working through its set-up when the run
+    // ended (a longer --drain may see it through).
+    const bool silent = why == "no_answer" || why == "no_gmk_issued";
+    if (silent && !r.provisioned_members.count(member)) why = "run_ended_provisioning";
+    else if (silent && !r.registered_members.count(member)) why = "run_ended_registering";
     if (why != "ok") unreached.push_back({{"member", member}, {"reason", why}});
   }
   m["unreached_members"] = unreached;
@@ -161,7 +166,7 @@ const Scenario& GroupRekeyScenario() {
        {"schedule_s", "s", "the rekey schedule: first rekey, interval, end of the run"},
        {"retries", "", "requests the clients tried again after a failure, by what (faults)"},
        {"attack", "", "with --attack: messages sent and the members' answers by result (null without)"},
-       {"unreached_members", "", "members without the last rekey's GMK, with the reason (the GMS's record)"},
+       {"unreached_members", "", "members without the last rekey's GMK, with the reason: the member's answer, else its last failure, else run_ended_provisioning / run_ended_registering / no_answer / no_gmk_issued (still setting up or waiting when the run ended)"},
        {"converged_ms", "ms", "last rekey's start to the last member's answer; null if some member is unreached"}},
       {"rekey_events.csv"},
       [](const GroupRekeyParams& p) { return CheckOnnetWorld(p.world); },
