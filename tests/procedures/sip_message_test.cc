@@ -132,6 +132,41 @@ TEST(SipMessage, MimePartWithTwoContentTypesIsRefusedAndNothingLeaks) {
   }
 }
 
+TEST(SipMessage, OnlyWhatWritesBackAndParsesAgainIsTaken) {
+  // Found by tests/fuzz/sip_message (corpus finding-*): libosip2 parsed each of these, then wrote
+  // no bytes (a status code outside 100-699, RFC 3261 7.2; a MIME part's Content-Type parameter
+  // without a value) or bytes it does not parse (the Contact "ip:>v" written as "<ip:>v>"): a
+  // server relaying them would send what nobody can read.
+  const std::string head = "From: <sip:a@example.org>;tag=1\r\nTo: <sip:b@example.org>\r\nCall-ID: c1\r\n";
+  const std::vector<std::string> refused = {
+      "SIP/2.0 7 Odd\r\n" + head + "CSeq: 1 MESSAGE\r\n\r\n",
+      "SIP/2.0 700 Odd\r\n" + head + "CSeq: 1 MESSAGE\r\n\r\n",
+      "SIP/2.0 200 OK\r\nm: ip:>v\r\n" + head + "CSeq: 1 MESSAGE\r\n\r\n",
+      "MESSAGE sip:b@example.org SIP/2.0\r\n" + head +
+          "CSeq: 1 MESSAGE\r\nContent-Type: multipart/mixed;boundary=b1\r\n\r\n"
+          "--b1\r\nContent-Type: n/m;ey\r\n\r\nX\r\n--b1--\r\n",
+  };
+  for (const auto& m : refused) {
+    SCOPED_TRACE(m);
+    CountOsipAllocations count;
+    {
+      auto p = SipMessage::Parse(ByteView(m));
+      ASSERT_FALSE(p.ok());
+      EXPECT_EQ(p.error(), crypto::Error::kUnsupportedValue);
+    }
+    EXPECT_EQ(count.live(), 0);
+  }
+  // The edges of the range, and a well-formed Contact, are taken.
+  for (const char* status : {"100 Trying", "699 Odd"}) {
+    const std::string m = std::string("SIP/2.0 ") + status + "\r\n" + head + "CSeq: 1 MESSAGE\r\n\r\n";
+    EXPECT_TRUE(SipMessage::Parse(ByteView(m)).ok()) << m;
+  }
+  const std::string ok = "SIP/2.0 200 OK\r\nm: <sip:ue@10.0.0.1:5060>\r\n" + head + "CSeq: 1 MESSAGE\r\n\r\n";
+  auto p = SipMessage::Parse(ByteView(ok));
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->ContactUri(), "sip:ue@10.0.0.1:5060");
+}
+
 TEST(SipMessage, MultipartParsesWithoutLeaks) {
   CountOsipAllocations count;
   {

@@ -71,6 +71,9 @@ Result<HttpResponse> ParseHttpResponse(ByteView bytes) {
   p.body_limit(64 * 1024 * 1024);
   if (!Feed(p, bytes)) return crypto::Error::kUnsupportedValue;
   const auto& m = p.get();
+  // RFC 9110 15: a status code is three digits from 100 to 599. Beast reads any three digits
+  // ("044"), which we would write back with two.
+  if (m.result_int() < 100 || m.result_int() > 599) return crypto::Error::kUnsupportedValue;
   HttpResponse r;
   r.status = static_cast<int>(m.result_int());
   r.reason = std::string(m.reason());
