@@ -181,3 +181,18 @@ TEST(GroupCallControl, AMemberOfTheEarlierCallAnswersALaterCallsAnnouncementAtOn
   EXPECT_EQ(a.merges, 1u);
   EXPECT_EQ(a.control->call_id(), earlier.call_id);
 }
+
+TEST(GroupCallControl, AnAnnouncedRefreshIntervalOfZeroDoesNotMakeAnAnnouncementLoop) {
+  // Found by tests/fuzz/offnet_state: a member adopting a call announced with refresh interval 0
+  // re-announced with zero delay, forever, at one instant of simulated time.
+  Medium g;
+  auto& a = g.Add("sip:a@x");
+  MonpGroupCallMessage forged = Announcement();
+  forged.refresh_interval_ms = 0;
+  a.control->Receive(Encode(forged));
+  ASSERT_EQ(a.control->state(), GroupCallState::kS3PartOfCall);
+  g.net.RunUntil(10.0);
+  // At most one announcement per 2/3 of kMinRefreshIntervalMs, plus the answer to the call.
+  EXPECT_LE(a.control->announcements_sent(), 10.0 / (kMinRefreshIntervalMs / 1000.0 * 2 / 3) + 2);
+  EXPECT_GT(a.control->announcements_sent(), 10u);
+}

@@ -1,5 +1,7 @@
 #include "mcx/procedures/offnet/group_call_control.h"
 
+#include <algorithm>
+
 namespace mcx::procedures {
 
 const char* GroupCallStateName(GroupCallState s) {
@@ -90,7 +92,8 @@ void GroupCallControl::Announce(bool probe_response) {
 
 double GroupCallControl::PeriodicDelay() {
   // The call's refresh interval x U(2/3, 4/3): periodic announcements of members spread out.
-  const double refresh_s = (call_ ? call_->refresh_interval_ms : cfg_.refresh_interval_ms) / 1000.0;
+  const uint16_t refresh_ms = call_ ? call_->refresh_interval_ms : cfg_.refresh_interval_ms;
+  const double refresh_s = std::max(refresh_ms, kMinRefreshIntervalMs) / 1000.0;
   return refresh_s * (2.0 / 3 + 2.0 / 3 * host_.Uniform());
 }
 

@@ -30,6 +30,12 @@ const char* GroupCallStateName(GroupCallState s);
 enum class GroupCallJoin { kOriginated, kJoinedAfterProbe, kJoined };
 const char* GroupCallJoinName(GroupCallJoin j);
 
+/// The shortest refresh interval a member announces with, whatever the call's announcement says:
+/// TS 24.379 gives the refresh interval IE no lower bound, and a (forged) 0 made every member
+/// announce in a zero-delay loop (found by tests/fuzz/offnet_state). 100 ms is the smallest
+/// value the offnet-group-call scenario accepts for its own calls.
+constexpr uint16_t kMinRefreshIntervalMs = 100;
+
 struct GroupCallConfig {
   std::string user_id;
   std::string group_id;
