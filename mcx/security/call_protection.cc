@@ -74,6 +74,9 @@ Status CallProtection::CheckReceivedKey(ByteView wire) const {
   if (!group_ || wire.size() < 8) return Status::Ok();  // the receiver reports the rest
   const StoredKey* k = group_->store->FindByMki(wire.Sub(wire.size() - 8, 8));
   if (k == nullptr) return Error::kUnknownMki;
+  // TS 33.180 5.7, 7.4.2: the call's group's GMK only. A device in two groups holds both GMKs;
+  // a member of the other group must not be heard in this group's call.
+  if (k->group_uri != group_->group_uri) return Error::kGroupMismatch;
   return k->CheckUsable(group_->unix_now(), KeyUse::kReceive);
 }
 

@@ -35,8 +35,9 @@ class CallProtection {
 
   /// Errors: kKeyNotFound (no GMK of the group is active now), those of srtp::Sender::ProtectRtcp.
   Result<ProtectedFloorMessage> Protect(const codec::FloorMessage& m);
-  /// Errors: kUnknownMki (a key we do not hold), kKeyExpired, kKeyRevoked (group calls: the
-  /// GMK the MKI names), kAuthenticationFailed, replays (counted in counters()), Decode's errors.
+  /// Errors: kUnknownMki (a key we do not hold), kGroupMismatch, kKeyExpired, kKeyRevoked (group
+  /// calls: the GMK the MKI names, which must be of the call's group), kAuthenticationFailed,
+  /// replays (counted in counters()), Decode's errors.
   Result<codec::FloorMessage> Unprotect(ByteView wire);
   /// The call's media under the same key (SRTP). Errors: as Protect / Unprotect.
   Result<Bytes> ProtectMedia(ByteView rtp);

@@ -2,6 +2,8 @@
 // replayed and wrong-key packets rejected with counted errors while the receiver keeps working.
 #include "mcx/security/floor_protection.h"
 
+#include "mcx/security/call_protection.h"
+
 #include <gtest/gtest.h>
 
 #include "mcx/crypto/rng.h"
@@ -39,6 +41,36 @@ TEST(ProtectedFloor, SrtcpOverheadAndRejections) {
   EXPECT_EQ(rx.counters().ok, 2u);
   EXPECT_EQ(rx.counters().auth_failed, 2u);
   EXPECT_EQ(rx.counters().replayed, 1u);
+}
+
+TEST(CallProtection, AGroupCallOpensOnlyItsGroupsGmk) {
+  // A device in two groups holds both GMKs: a packet under the other group's GMK is refused in
+  // this group's call, as are those under a revoked or expired GMK of the group.
+  auto store = std::make_shared<KeyStore>();
+  auto gmk = [&](uint32_t id, uint8_t fill, const char* group) {
+    StoredKey k;
+    k.purpose = KeyPurpose::kGmk;
+    k.key_id = id;
+    k.key = SecretBytes(Bytes(16, fill));
+    k.rand = Bytes(16, static_cast<uint8_t>(fill + 1));
+    k.group_uri = group;
+    return k;
+  };
+  ASSERT_TRUE(store->Put(gmk(0x01000001, 1, "sip:g@x")).ok());
+  ASSERT_TRUE(store->Put(gmk(0x01000002, 2, "sip:h@x")).ok());
+  auto now = [] { return uint64_t{1790000000}; };
+  CallProtection in_g = CallProtection::ForGroup(store, "sip:g@x", "sip:a@x", now);
+  CallProtection g_sender = CallProtection::ForGroup(store, "sip:g@x", "sip:b@x", now);
+  CallProtection h_sender = CallProtection::ForGroup(store, "sip:h@x", "sip:b@x", now);
+  const auto from_g = g_sender.Protect(codec::FloorRequest(0x1001, 5));
+  const auto from_h = h_sender.Protect(codec::FloorRequest(0x1002, 5));
+  ASSERT_TRUE(from_g.ok() && from_h.ok());
+  EXPECT_TRUE(in_g.Unprotect(from_g->wire).ok());
+  EXPECT_EQ(in_g.Unprotect(from_h->wire).error(), Error::kGroupMismatch);
+  const Bytes rtp = {0x80, 0x60, 0, 1, 0, 0, 0, 1, 0, 0, 0x10, 0x02, 0xaa};
+  auto media_h = h_sender.ProtectMedia(rtp);
+  ASSERT_TRUE(media_h.ok());
+  EXPECT_EQ(in_g.UnprotectMedia(*media_h).error(), Error::kGroupMismatch);
 }
 
 }  // namespace
