@@ -48,7 +48,7 @@ std::string Default(const ParamSpec& s, const ParamValue& v) {
 // The help and `describe`: what it is, its parameters by section with their defaults and what
 // they accept, and (describe) its metrics and files.
 std::string Describe(const Scenario& s, bool metrics) {
-  std::string out = "usage: mcxsim run " + s.Name() + " [--PARAMETER VALUE ...] --out DIR [--quiet] [--force]\n\n" +
+  std::string out = "usage: mcxsim run " + s.Name() + " [--PARAMETER VALUE ...] --out DIR [--quiet] [--force] [--allow-empty]\n\n" +
                     s.Description() + "\n\nparameters (defaults in brackets):\n";
   const auto values = s.Resolve({});
   std::string section = "\x01";
@@ -125,7 +125,7 @@ int RunScenario(const std::vector<std::string>& argv) {
   scenarios::ParamValues given;
   std::vector<std::pair<std::string, std::string>> ns3_defaults = scenarios::EnvironmentAttributeDefaults();
   std::optional<std::string> out;
-  bool quiet = false, force = false;
+  bool quiet = false, force = false, allow_empty = false;
   std::set<std::string> seen;
   for (size_t i = 1; i < argv.size(); ++i) {
     const std::string& a = argv[i];
@@ -161,6 +161,8 @@ int RunScenario(const std::vector<std::string>& argv) {
       quiet = true;
     } else if (name == "force" && !value) {
       force = true;
+    } else if (name == "allow-empty" && !value) {
+      allow_empty = true;
     } else if (name == "out") {
       out = take_value();
     } else if (name.find("::") != std::string::npos) {  // an ns-3 attribute default
@@ -233,17 +235,23 @@ int RunScenario(const std::vector<std::string>& argv) {
       {"scenario", s.Name()}, {"seed", seed}, {"run", run}, {"params", params}, {"metrics", result.metrics}};
   WriteFile(*out + "/summary.json", summary.dump(2) + "\n");
   for (const auto& t : result.tables) WriteFile(*out + "/" + t.file, t.csv);
-  const json info = {{"mcxsim_version", kVersion},
-                     {"git_commit", kGitCommit},
-                     {"command", command},
-                     {"status", "completed"},
-                     {"wall_clock_s", std::round(cost.wall_s * 1000) / 1000},
-                     {"peak_rss_mb", std::round(cost.peak_rss_mb * 10) / 10},
-                     {"simulated_s", result.simulated_s}};
+  json info = {{"mcxsim_version", kVersion},
+               {"git_commit", kGitCommit},
+               {"command", command},
+               {"status", result.nothing_happened.empty() ? "completed" : "nothing_happened"},
+               {"wall_clock_s", std::round(cost.wall_s * 1000) / 1000},
+               {"peak_rss_mb", std::round(cost.peak_rss_mb * 10) / 10},
+               {"simulated_s", result.simulated_s}};
+  if (!result.nothing_happened.empty()) info["nothing_happened"] = result.nothing_happened;
   WriteFile(*out + "/run_info.json", info.dump(2) + "\n");
   if (!quiet) {
     std::printf("%s", result.report.c_str());
     std::printf("  wall clock %.2f s, peak memory %.1f MB; results in %s\n", cost.wall_s, cost.peak_rss_mb, out->c_str());
+  }
+  if (!result.nothing_happened.empty()) {
+    std::fprintf(stderr, "mcxsim: run %s: nothing to measure: %s (results in %s; --allow-empty if that was the point)\n",
+                 s.Name().c_str(), result.nothing_happened.c_str(), out->c_str());
+    if (!allow_empty) return 3;
   }
   return 0;
 }

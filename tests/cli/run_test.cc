@@ -213,6 +213,19 @@ TEST_F(RunCommand, UsageErrorsAreOneLineWithStatusTwoAndWriteNothing) {
   EXPECT_FALSE(fs::exists(Out("never")));
 }
 
+TEST_F(RunCommand, ARunInWhichNothingCouldHappenSaysSoAndExitsThree) {
+  // The KMS is never reachable: no member is provisioned, so no member can hold a GMK.
+  const std::string args = "run group-rekey --members 2 --rekeys 1 --kms-outage 0,1000 --quiet --out ";
+  const CliRun r = Mcx(args + Out("nothing"));
+  EXPECT_EQ(r.status, 3) << r.err;
+  EXPECT_NE(r.err.find("no member holds its group's last GMK"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  const auto info = nlohmann::json::parse(std::ifstream(Out("nothing") + "/run_info.json"));
+  EXPECT_EQ(info.at("status"), "nothing_happened");
+  EXPECT_TRUE(fs::exists(Out("nothing") + "/summary.json"));  // the results are written all the same
+  EXPECT_EQ(Mcx(args + Out("nothing-allowed") + " --allow-empty").status, 0);
+}
+
 TEST_F(RunCommand, OneSeedAndRunGiveIdenticalFilesAnotherRunDoesNot) {
   const std::string args = "run offnet-group-call --members 3 --duration 20 --quiet --out ";
   ASSERT_EQ(Mcx(args + Out("a")).status, 0);

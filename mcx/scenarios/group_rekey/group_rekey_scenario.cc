@@ -177,6 +177,8 @@ const Scenario& GroupRekeyScenario() {
         out.tables.push_back({"rekey_events.csv", EventsCsv(r)});
         out.simulated_s = r.sim_end_s;
         out.report = Report(r, out.metrics);
+        if (p.rekeys > 0 && out.metrics.at("members_rekeyed") == 0)
+          out.nothing_happened = "no member holds its group's last GMK (unreached_members says why)";
         return out;
       },
       /*quick=*/{"--members", "3", "--rekeys", "1"}});

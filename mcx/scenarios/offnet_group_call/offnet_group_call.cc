@@ -132,6 +132,13 @@ OffnetGroupCallResult RunOffnetGroupCall(const OffnetGroupCallParams& p) {
   else
     KeysFromFiles(p, nodes, unix_now);
 
+  for (uint32_t i = 0; i < n; ++i) {
+    bool holds = false;
+    for (const security::StoredKey* k : models::DeviceKeyStore::Of(nodes.Get(i))->keys().Keys(security::KeyPurpose::kGmk))
+      holds = holds || k->group_uri == OffnetGroupUri();
+    r.members_with_gmk += holds;
+  }
+
   Ptr<UniformRandomVariable> arrival = streams.NewUniform();
   models::OffnetMcpttHelper helper;
   helper.SetAttribute("GroupUri", StringValue(OffnetGroupUri()));

@@ -60,6 +60,7 @@ struct OffnetGroupCallResult {
   uint64_t probes = 0, announcements = 0;  ///< MONP group call control sent
   OffnetCallStats stats;
   uint64_t attack_sent = 0;  ///< packets the attacker sent
+  uint32_t members_with_gmk = 0;  ///< members holding a GMK of the group when the call starts
   double sim_end_s = 0;
 };
 

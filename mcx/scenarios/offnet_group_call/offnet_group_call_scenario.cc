@@ -81,6 +81,11 @@ RunOutput Output(const OffnetGroupCallResult& r) {
                 m["sidelink_prr"].dump().c_str(), (unsigned long long)r.collisions_pscch,
                 (unsigned long long)r.collisions_pssch, r.stats.errors.empty() ? "none" : m["errors"].dump().c_str());
   out.report = b;
+  // TS 33.180 5.7: without the GMK no member can protect or open group media or floor control.
+  if (r.members_with_gmk < 2)
+    out.nothing_happened = std::to_string(r.members_with_gmk) + " of " + std::to_string(p.members + p.members_without_gmk) +
+                           " members hold a GMK of " + OffnetGroupUri() + ": no member can open another's media or floor messages" +
+                           (p.key_dir.empty() ? "" : " (check the GMK files of --keys: the group, the receiver, --time)");
   return out;
 }
 

@@ -35,6 +35,10 @@ struct RunOutput {
   std::vector<Table> tables;
   double simulated_s = 0;
   std::string report;  ///< a few lines for the terminal (not written with --quiet)
+  /// Why nothing the scenario studies could happen in this run (e.g. no two members hold the
+  /// group's key, so no member can open anything), or empty. `mcxsim run` writes the results,
+  /// says so on stderr and exits 3, unless --allow-empty says that was the point of the run.
+  std::string nothing_happened;
 };
 
 /// Parameters a scenario cannot run with (checked before anything runs): a usage error.
