@@ -1,5 +1,7 @@
 #include "mcx/procedures/transport/sip_message.h"
 
+#include "tests/support/fake_network.h"
+
 #include <gtest/gtest.h>
 #include <osipparser2/osip_port.h>
 
@@ -193,4 +195,24 @@ TEST(SipMessage, MultipartParsesWithoutLeaks) {
 }
 
 }  // namespace
+TEST(SipStack, RequestsNeverAnsweredAreForgottenLikeAnsweredOnes) {
+  // A handler that drops what it gets (a forged request): each new branch was kept for good.
+  mcx::testing::FakeNetwork net;
+  auto& sender = net.Add("10.0.0.1", 1);
+  auto& server = net.Add("10.0.0.2", 2);
+  uint32_t handled = 0;
+  server.sip_handler = [&](const procedures::Endpoint&, const SipMessage&) { ++handled; };
+  for (int i = 0; i < 200; ++i) {
+    const std::string m = "MESSAGE sip:b@10.0.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKf" +
+                          std::to_string(i) + "\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c" +
+                          std::to_string(i) + "\r\nCSeq: 1 MESSAGE\r\n\r\n";
+    sender.Dispatch([&] { sender.SendSip({"10.0.0.2", 5060}, Bytes(m.begin(), m.end()), false); });
+  }
+  net.RunUntil(1.0);
+  EXPECT_EQ(handled, 200u);
+  EXPECT_EQ(server.sip().server_transactions(), 200u);  // absorbing retransmissions meanwhile
+  net.RunUntil(1.0 + 64 * procedures::SipTimers{}.t1);
+  EXPECT_EQ(server.sip().server_transactions(), 0u);
+}
+
 }  // namespace mcx::models

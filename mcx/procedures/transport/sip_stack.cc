@@ -96,10 +96,19 @@ void SipStack::OnBytes(const Endpoint& from, ByteView data) {
   auto last = server_last_.find(key);
   if (last != server_last_.end()) {  // a retransmitted request: resend the response (if any yet)
     ++counters_.retransmissions_absorbed;
-    if (!last->second.empty()) Transmit(server_peer_[key], last->second);
+    if (auto peer = server_peer_.find(key); !last->second.empty() && peer != server_peer_.end())
+      Transmit(peer->second, last->second);
     return;
   }
-  if (!tcp_) server_last_[key] = Bytes();  // in progress: absorb retransmissions meanwhile
+  if (!tcp_) {
+    server_last_[key] = Bytes();  // in progress: absorb retransmissions meanwhile
+    // A request never answered (dropped by its handler, or forged) is forgotten after 64 T1 as
+    // an answered one is (Timer J): else every new branch would be kept for good.
+    host_.Schedule(64 * timers_.t1, [this, key] {
+      auto it = server_last_.find(key);
+      if (it != server_last_.end() && it->second.empty()) server_last_.erase(it);
+    });
+  }
   if (on_request_) on_request_(from, *msg);
 }
 

@@ -46,6 +46,8 @@ class SipStack {
   /// A response matching no client transaction (e.g. one a stateless proxy relays).
   void SetStrayResponseHandler(std::function<void(const SipMessage&)> fn) { on_stray_response_ = std::move(fn); }
   const SipCounters& counters() const { return counters_; }
+  /// Server transactions kept to absorb retransmitted requests (each for 64 T1).
+  size_t server_transactions() const { return server_last_.size(); }
   bool tcp() const { return tcp_; }
   std::string NewToken();
 
