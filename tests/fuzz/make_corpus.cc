@@ -56,17 +56,8 @@ void Write(const std::string& target, const std::string& name, ByteView data) {
 void Write(const std::string& target, const std::string& name, const std::string& s) { Write(target, name, ByteView(s)); }
 
 Bytes B(const std::string& s) { return Bytes(s.begin(), s.end()); }
-void U8(Bytes& b, uint8_t v) { b.push_back(v); }
-void U16(Bytes& b, uint16_t v) {
-  b.push_back(static_cast<uint8_t>(v >> 8));
-  b.push_back(static_cast<uint8_t>(v));
-}
-void U32(Bytes& b, uint32_t v) {
-  U16(b, static_cast<uint16_t>(v >> 16));
-  U16(b, static_cast<uint16_t>(v));
-}
 void Lv16(Bytes& b, ByteView v) {
-  U16(b, static_cast<uint16_t>(v.size()));
+  crypto::AppendU16(b, static_cast<uint16_t>(v.size()));
   crypto::Append(b, v);
 }
 
@@ -421,16 +412,16 @@ void Srtp() {
   const Bytes rtcp_plain = hex("srtcp", "plaintext_packet");
   auto raw = [](uint8_t rx, bool rtcp, const Bytes& p) {
     Bytes b;
-    U8(b, static_cast<uint8_t>(rx | (rtcp ? 4 : 0)));
+    crypto::AppendU8(b, static_cast<uint8_t>(rx | (rtcp ? 4 : 0)));
     Lv16(b, p);
     return b;
   };
   auto protect = [](uint8_t rx, bool rtcp, uint8_t sender, const Bytes& plain, bool tamper = false, bool auth_only = false) {
     Bytes b;
-    U8(b, static_cast<uint8_t>(rx | (rtcp ? 4 : 0) | 1 << 3 | (tamper ? 0x20 : 0) | (auth_only ? 0x40 : 0)));
-    U8(b, sender);
+    crypto::AppendU8(b, static_cast<uint8_t>(rx | (rtcp ? 4 : 0) | 1 << 3 | (tamper ? 0x20 : 0) | (auth_only ? 0x40 : 0)));
+    crypto::AppendU8(b, sender);
     Lv16(b, plain);
-    U16(b, 5);
+    crypto::AppendU16(b, 5);
     return b;
   };
   auto replay = [](uint8_t rx, uint8_t which) { return Bytes{static_cast<uint8_t>(rx | 2 << 3), which}; };
@@ -458,15 +449,45 @@ void Srtp() {
     pkt[3] = static_cast<uint8_t>(s);
     crypto::Append(wrap, protect(2, false, 3, pkt));
   }
-  U8(wrap, static_cast<uint8_t>(2 | 3 << 3 | 1 << 5));  // set_roc
-  U8(wrap, 3);
-  U32(wrap, 0xffffffff);
+  crypto::AppendU8(wrap, static_cast<uint8_t>(2 | 3 << 3 | 1 << 5));  // set_roc
+  crypto::AppendU8(wrap, 3);
+  crypto::AppendU32(wrap, 0xffffffff);
   crypto::Append(wrap, protect(2, false, 3, pkt));
-  U8(wrap, static_cast<uint8_t>(2 | 3 << 3));  // ForgetMki
-  U8(wrap, 3);
-  U32(wrap, 0);
+  crypto::AppendU8(wrap, static_cast<uint8_t>(2 | 3 << 3));  // ForgetMki
+  crypto::AppendU8(wrap, 3);
+  crypto::AppendU32(wrap, 0);
   crypto::Append(wrap, replay(2, 0));
   Write("srtp_unprotect", "roc-wrap-forget", wrap);
+}
+
+// ---- SIP transaction sequences (sip_stack.cc's format) ----
+
+void SipStackSeeds() {
+  auto request = [](bool answer, uint8_t method, uint8_t branch, uint8_t call) {
+    return Bytes{static_cast<uint8_t>(1 | (answer ? 4 : 0)), method, branch, call};
+  };
+  auto wait = [](uint8_t tenths) { return Bytes{2, tenths}; };
+  Bytes retransmit = request(true, 0, 1, 1);
+  crypto::Append(retransmit, request(true, 0, 1, 1));  // absorbed: the same response again
+  crypto::Append(retransmit, wait(50));
+  crypto::Append(retransmit, request(true, 0, 1, 1));
+  crypto::Append(retransmit, request(false, 1, 1, 2));  // same branch, another method
+  Write("sip_stack", "retransmit-answered", retransmit);
+  Bytes unanswered;
+  for (uint8_t b = 0; b < 8; ++b) crypto::Append(unanswered, request(false, b % 6, b, b));
+  crypto::Append(unanswered, wait(255));
+  crypto::Append(unanswered, request(false, 0, 0, 0));  // after its transaction: handled again
+  Write("sip_stack", "unanswered", unanswered);
+  Bytes own = {7, 1};                     // the peer answers 200
+  crypto::Append(own, Bytes{3 | 8, 0});   // no answer: Timer F
+  crypto::Append(own, Bytes{7 | 16, 0});  // only 100 Trying: Timer F
+  crypto::Append(own, Bytes{7, 4});       // 500
+  Write("sip_stack", "own-requests", own);
+  Bytes raw = {0};
+  const std::string reg = "REGISTER sip:10.0.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKraw\r\n"
+                          "From: <sip:peer@x>;tag=r\r\nTo: <sip:peer@x>\r\nCall-ID: raw\r\nCSeq: 7 REGISTER\r\n\r\n";
+  Lv16(raw, ByteView(reg));
+  Write("sip_stack", "raw-request", raw);
 }
 
 // ---- Call protection operation sequences (call_protection.cc's format) ----
@@ -485,9 +506,9 @@ void CallProtectionSeeds() {
   };
   const Bytes replay = {5};
   Bytes later = {4};
-  U16(later, 700);  // the second GMK becomes active
+  crypto::AppendU16(later, 700);  // the second GMK becomes active
   Bytes expired = {4};
-  U16(expired, 3000);  // ... and expires
+  crypto::AppendU16(expired, 3000);  // ... and expires
   Bytes members;
   for (uint8_t s = 0; s < 3; ++s) crypto::Append(members, group(s, s == 1, false, s));
   crypto::Append(members, replay);
@@ -567,7 +588,7 @@ void Offnet() {
   crypto::Append(raw, fr);
   raw.push_back(0x19);
   const Bytes an = codec::Encode(testing::Announcement());
-  U16(raw, static_cast<uint16_t>(an.size()));
+  crypto::AppendU16(raw, static_cast<uint16_t>(an.size()));
   crypto::Append(raw, an);
   raw.push_back(0x05);
   raw.push_back(200);
@@ -593,6 +614,7 @@ int main(int argc, char** argv) {
   Sdp();
   Rtp();
   Srtp();
+  SipStackSeeds();
   CallProtectionSeeds();
   XmlProtect();
   Offnet();
