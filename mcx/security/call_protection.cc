@@ -29,7 +29,7 @@ srtp::MasterKey GroupKey(const StoredKey& gmk, uint32_t guk_id) {
 CallProtection CallProtection::ForGroup(std::shared_ptr<const KeyStore> gmks, std::string group_uri,
                                         std::string user_uri, std::function<uint64_t()> unix_now) {
   CallProtection c;
-  c.group_ = GroupKeys{gmks, std::move(group_uri), std::move(user_uri), std::move(unix_now), 0};
+  c.group_ = GroupKeys{gmks, std::move(group_uri), std::move(user_uri), std::move(unix_now), 0, {}};
   // TS 33.180 7.4.2: the receiver derives each sender's key from the GMK-ID and GUK-ID in its MKI.
   c.receiver_ = std::make_unique<srtp::Receiver>(8, [gmks](ByteView mki) -> std::optional<srtp::MasterKey> {
     const auto fields = ParseMki(mki);
@@ -63,9 +63,11 @@ Status CallProtection::UseActiveGmk() {
   const StoredKey* k = group_->store->ActiveGmk(group_->group_uri, group_->unix_now());
   if (k == nullptr) return Error::kKeyNotFound;
   if (sender_ && group_->sender_key_id == k->key_id) return Status::Ok();
-  // A new GMK became active (5.2.4): the own per-sender key is rebuilt from it.
-  const uint32_t guk = kdf::GukId(k->key.view(), k->key_id, group_->user_uri);
-  sender_ = std::make_unique<srtp::Sender>(GroupKey(*k, guk));
+  // Another GMK became active (5.2.4): the own per-sender key is built from it, or its context
+  // taken up again where it was left.
+  auto& s = group_->used[k->key_id];
+  if (!s) s = std::make_unique<srtp::Sender>(GroupKey(*k, kdf::GukId(k->key.view(), k->key_id, group_->user_uri)));
+  sender_ = s.get();
   group_->sender_key_id = k->key_id;
   return Status::Ok();
 }
@@ -87,7 +89,8 @@ CallProtection CallProtection::ForPrivate(ByteView pck, uint32_t pck_id, ByteVie
     return PrivateCallMasterKey(pck, pck_id, rand, OffnetCsId(policy::CallType::kPrivate, caller));
   };
   CallProtection c;
-  c.sender_ = std::make_unique<srtp::Sender>(session(initiator));
+  c.private_sender_ = std::make_unique<srtp::Sender>(session(initiator));
+  c.sender_ = c.private_sender_.get();
   const srtp::MasterKey peer = session(!initiator);
   c.receiver_ = std::make_unique<srtp::Receiver>(4, [peer](ByteView mki) -> std::optional<srtp::MasterKey> {
     if (mki != ByteView(peer.mki)) return std::nullopt;

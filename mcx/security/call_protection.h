@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,13 +56,18 @@ class CallProtection {
     std::string group_uri, user_uri;
     std::function<uint64_t()> unix_now;
     uint32_t sender_key_id = 0;  ///< the GMK sender_ was made from
+    /// The sender context of every GMK used so far, kept when another one becomes active: a GMK
+    /// active again (a later one expired) continues its SRTP/SRTCP indices, so no AEAD nonce is
+    /// used twice under one key (RFC 7714 8.1) and receivers do not see a replay.
+    std::map<uint32_t, std::unique_ptr<srtp::Sender>> used;
   };
   CallProtection() = default;
   /// Group calls: makes sender_ follow the active GMK. Errors: kKeyNotFound.
   Status UseActiveGmk();
   /// Group calls: the GMK the packet's MKI names must be held and usable now.
   Status CheckReceivedKey(ByteView wire) const;
-  std::unique_ptr<srtp::Sender> sender_;
+  srtp::Sender* sender_ = nullptr;  ///< group calls: in group_->used; private calls: private_sender_
+  std::unique_ptr<srtp::Sender> private_sender_;
   std::unique_ptr<srtp::Receiver> receiver_;
   std::optional<GroupKeys> group_;
 };

@@ -73,5 +73,50 @@ TEST(CallProtection, AGroupCallOpensOnlyItsGroupsGmk) {
   EXPECT_EQ(in_g.UnprotectMedia(*media_h).error(), Error::kGroupMismatch);
 }
 
+TEST(CallProtection, AGmkActiveAgainContinuesItsIndices) {
+  // GMK A (no expiry) is replaced by B for a while; when B expires A is the active one again.
+  // The sender must go on with A's SRTCP index and RTP ROC where it left them: starting over would
+  // use AES-GCM nonces twice under one key (RFC 7714 8.1) and receivers would refuse the packets
+  // as replays. (Found by tests/fuzz/call_protection.)
+  constexpr uint64_t kT0 = 1790000000;
+  auto store = std::make_shared<KeyStore>();
+  auto gmk = [&](uint32_t id, uint8_t fill, uint64_t activation, uint64_t expiry) {
+    StoredKey k;
+    k.purpose = KeyPurpose::kGmk;
+    k.key_id = id;
+    k.key = SecretBytes(Bytes(16, fill));
+    k.rand = Bytes(16, static_cast<uint8_t>(fill + 1));
+    k.group_uri = "sip:g@x";
+    k.activation_time = activation;
+    k.expiry_time = expiry;
+    return k;
+  };
+  ASSERT_TRUE(store->Put(gmk(0x01000001, 1, 0, 0)).ok());
+  ASSERT_TRUE(store->Put(gmk(0x01000002, 2, kT0 + 10, kT0 + 20)).ok());
+  uint64_t t = kT0;
+  auto now = [&t] { return t; };
+  CallProtection rx = CallProtection::ForGroup(store, "sip:g@x", "sip:a@x", now);
+  CallProtection tx = CallProtection::ForGroup(store, "sip:g@x", "sip:b@x", now);
+  auto send = [&](uint16_t seq) {
+    auto floor = tx.Protect(codec::FloorIdle(0x1001, seq));
+    const Bytes rtp = {0x80, 0x60, 0, static_cast<uint8_t>(seq), 0, 0, 0, 1, 0, 0, 0x10, 0x01, 0xaa};
+    auto media = tx.ProtectMedia(rtp);
+    ASSERT_TRUE(floor.ok() && media.ok());
+    EXPECT_TRUE(rx.Unprotect(floor->wire).ok()) << "seq " << seq;
+    EXPECT_TRUE(rx.UnprotectMedia(*media).ok()) << "seq " << seq;
+  };
+  send(1);
+  send(2);
+  t = kT0 + 15;
+  EXPECT_EQ(tx.SendingKeyId(), 0x01000002u);
+  send(3);
+  t = kT0 + 25;
+  EXPECT_EQ(tx.SendingKeyId(), 0x01000001u);
+  send(4);
+  send(5);
+  EXPECT_EQ(rx.counters().replayed, 0u);
+  EXPECT_EQ(rx.counters().ok, 10u);
+}
+
 }  // namespace
 }  // namespace mcx::security
