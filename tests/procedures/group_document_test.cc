@@ -38,5 +38,19 @@ TEST(GroupDocument, ADoctypeIsRefusedByEveryParser) {
   EXPECT_TRUE(ParseGroupDocument(doc).has_value());
 }
 
+TEST(GroupDocument, WhiteSpaceInAttributesAndTextReadsBackAsWritten) {
+  // XML 1.0 normalises a raw TAB, LF or CR in an attribute to a space and a raw CR anywhere to
+  // LF; the builders write them as character references. (Found by tests/fuzz/group_document.)
+  for (const std::string s : {"a\tb", "a\nb", "a\rb", "a\r\nb", " a  b "}) {
+    auto sel = ParseXcapDiff(BuildXcapDiff("https://gms/xcap-root", s, "7"));
+    ASSERT_TRUE(sel.has_value());
+    EXPECT_EQ(*sel, s);
+    EXPECT_EQ(ParseAffiliation(BuildAffiliation({s})), std::vector<std::string>{s});
+    std::string group;
+    ASSERT_TRUE(ParseGroupDocument(BuildGroupDocument(s, {}, {Gktp{"01", "", crypto::Bytes{1}}}), &group).has_value());
+    EXPECT_EQ(group, s);
+  }
+}
+
 }  // namespace
 }  // namespace mcx::procedures

@@ -23,6 +23,11 @@ std::string Escape(const std::string& s) {
       case '<': o += "&lt;"; break;
       case '>': o += "&gt;"; break;
       case '"': o += "&quot;"; break;
+      // XML 1.0 2.11, 3.3.3: a parser turns a raw CR into LF and, in an attribute, TAB, LF and
+      // CR into spaces; as character references they read back as themselves.
+      case '\t': o += "&#9;"; break;
+      case '\n': o += "&#10;"; break;
+      case '\r': o += "&#13;"; break;
       default: o += c;
     }
   }
