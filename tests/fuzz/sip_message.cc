@@ -8,6 +8,7 @@
 #include <osipparser2/osip_port.h>
 
 #include "mcx/procedures/transport/sip_message.h"
+#include "mcx/procedures/transport/sip_util.h"
 #include "tests/fuzz/fuzz_support.h"
 
 using namespace mcx::procedures;
@@ -44,7 +45,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)m->TopVia();
   (void)m->TopViaBranch();
   (void)m->ViaCount();
-  (void)m->ContactUri();
+  // Where a node sends to (the registrar's binding, a response's way back): an endpoint read
+  // from the Contact or the top Via is written and read back as itself.
+  for (auto e : {EndpointFromUri(m->ContactUri()), EndpointFromVia(m->TopVia())}) {
+    if (!e) continue;
+    FUZZ_CHECK(e->port != 0);
+    FUZZ_CHECK(EndpointFromUri("sip:" + e->ToString()) == e);
+  }
   for (const char* h : {"Event", "Expires", "Subscription-State", "Max-Forwards", "Content-Type", "X"})
     (void)m->Header(h);
   const auto bodies = m->Bodies();

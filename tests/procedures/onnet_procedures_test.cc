@@ -3,6 +3,7 @@
 // the GMS, and SIP retransmission over a lossy network.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -14,6 +15,7 @@
 #include "mcx/procedures/onnet/mcx_server.h"
 #include "mcx/procedures/onnet/ue_client.h"
 #include "mcx/procedures/onnet/group_document.h"
+#include "mcx/procedures/transport/sip_util.h"
 #include "mcx/security/domain.h"
 #include "mcx/security/naming_plan.h"
 
@@ -115,6 +117,56 @@ TEST(Procedures, ProvisioningRegistrationAndCskUpload) {
   EXPECT_EQ(w.mcx->csk_count(), 3u);  // each CSK I_MESSAGE decapsulated as the MDSI
   EXPECT_EQ(w.mcx->affiliations().size(), 3u);
   EXPECT_TRUE(w.ue_errors.empty());
+}
+
+TEST(Procedures, ARegisterWhoseContactIsNoIpv4EndpointIsRefused) {
+  // A Contact the registrar cannot bind (not a dotted IPv4 address with octets 0-255 and a port
+  // 1-65535) gets 400 before any crypto, is counted, and registers nobody; ns-3 would have read
+  // "10.0.0.999" as 10.0.0.231, another node.
+  World w(GmkTransport::kSip, 1);
+  std::vector<std::string> mcx_errors;
+  w.mcx->on_error = [&](const std::string& e) { mcx_errors.push_back(e); };
+  auto& intruder = w.net.Add("10.0.9.1", 900);
+  std::vector<int> statuses;
+  std::vector<std::string> warnings;
+  for (const char* contact : {"<sip:x@10.0.0.999:5060>", "<sip:x@evil.example.org>", "<sip:x@10.0.9.1:70000>",
+                              "<sip:x@10.0.9.1:0>", "<sip:x@10.0.9.1:50a>", "<sip:x@10.0.9>", "<sip:x@10.0.9.1.2>",
+                              "<sip:x@10..9.1>", "<sip:x@10.0.9.1:5060>"}) {
+    SipMessage r = SipMessage::Request("REGISTER", "sip:10.0.0.3");
+    r.SetFrom(std::string("<sip:intruder@example.org>;tag=t") + std::to_string(statuses.size()));
+    r.SetTo("<sip:intruder@example.org>");
+    r.SetCallId("c" + std::to_string(statuses.size()));
+    r.SetCSeq(1, "REGISTER");
+    r.SetContact(contact);
+    intruder.Dispatch([&, r] {
+      intruder.sip().SendRequest(Endpoint{"10.0.0.3", 5060}, r, [&](const SipMessage* resp) {
+        statuses.push_back(resp ? resp->Status() : 0);
+        auto warning = resp ? resp->Header("Warning") : std::nullopt;
+        warnings.push_back(warning ? WarningOrStatus(&*warning, resp->Status()) : "");
+      });
+    });
+    w.net.RunUntil(w.net.now() + 1);
+  }
+  EXPECT_EQ(statuses, (std::vector<int>{400, 400, 400, 400, 400, 400, 400, 400, 200}));
+  EXPECT_EQ(std::count(warnings.begin(), warnings.end(), "bad_contact"), 8);
+  EXPECT_EQ(mcx_errors, std::vector<std::string>(8, "register_bad_contact"));
+  EXPECT_EQ(w.mcx->registrations(), 2u);  // the UE and the last, well-formed one
+}
+
+TEST(SipUtil, EndpointsAreDottedIpv4WithAPort) {
+  EXPECT_EQ(EndpointFromUri("sip:alice@10.0.0.5:5070"), (Endpoint{"10.0.0.5", 5070}));
+  EXPECT_EQ(EndpointFromUri("sip:10.0.0.5"), (Endpoint{"10.0.0.5", 5060}));
+  EXPECT_EQ(EndpointFromUri("sip:a@10.0.0.5;transport=tcp"), (Endpoint{"10.0.0.5", 5060}));
+  EXPECT_EQ(EndpointFromUri("sip:a@255.255.255.255:65535?subject=x"), (Endpoint{"255.255.255.255", 65535}));
+  EXPECT_EQ(EndpointFromVia("SIP/2.0/UDP 10.0.1.2:5060;branch=z9hG4bK1"), (Endpoint{"10.0.1.2", 5060}));
+  EXPECT_EQ(EndpointFromVia("SIP/2.0/TCP 10.0.1.2;branch=z9hG4bK1"), (Endpoint{"10.0.1.2", 5060}));
+  for (const char* bad : {"", "sip:", "sips:a@10.0.0.5", "tel:+123", "sip:a@host.example", "sip:a@10.0.0.256",
+                          "sip:a@10.0.0.5:", "sip:a@10.0.0.5:65536", "sip:a@10.0.0.5:0", "sip:a@10.0.0.5:-1",
+                          "sip:a@10.0.0.5:5060:1", "sip:a@1.2.3", "sip:a@1.2.3.4.5", "sip:a@.1.2.3", "sip:a@1.2.3.",
+                          "sip:a@1234.1.1.1", "sip:a@[::1]:5060", "sip:a@ 10.0.0.5"})
+    EXPECT_FALSE(EndpointFromUri(bad).has_value()) << bad;
+  for (const char* bad : {"SIP/2.0/UDP", "SIP/2.0/UDP host:5060;branch=x", "SIP/2.0/UDP 10.0.0.1:99999"})
+    EXPECT_FALSE(EndpointFromVia(bad).has_value()) << bad;
 }
 
 void CheckDistribution(GmkTransport t) {

@@ -26,6 +26,17 @@ void McxServer::OnSipRequest(const Endpoint& from, const SipMessage& req) {
     return;
   }
   if (m == "REGISTER") {
+    // RFC 3261 10.3: a binding the registrar cannot use is refused before anything else is done
+    // (the CSK upload's SAKKE and ECCSI work included); a REGISTER without Contact binds nothing.
+    const std::string contact_uri = req.ContactUri();
+    const std::optional<Endpoint> contact = EndpointFromUri(contact_uri);
+    if (!contact_uri.empty() && !contact) {
+      if (on_error) on_error("register_bad_contact");
+      SipMessage err = SipMessage::Response(400, "Bad Request", req);
+      err.SetHeader("Warning", WarningValue("bad_contact"));
+      sip_.SendResponse(from, err);
+      return;
+    }
     std::string result = "ok";
     if (auto mikey = req.Body(kMikeyContentType)) {  // 5.4 CSK upload to the MDSI
       auto r = mikey_sakke::ProcessIMessage(
@@ -40,7 +51,7 @@ void McxServer::OnSipRequest(const Endpoint& from, const SipMessage& req) {
       sip_.SendResponse(from, err);
       return;
     }
-    if (auto c = EndpointFromUri(req.ContactUri())) contacts_[req.FromUri()] = *c;
+    if (contact) contacts_[req.FromUri()] = *contact;
     SipMessage ok = SipMessage::Response(200, "OK", req, sip_.NewToken());
     ok.SetHeader("Expires", "3600");
     sip_.SendResponse(from, ok);

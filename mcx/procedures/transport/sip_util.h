@@ -8,9 +8,10 @@
 
 namespace mcx::procedures {
 
-/// "sip:alice@10.0.0.5:5060" or "sip:10.0.0.5:5060" -> 10.0.0.5:5060 (port 5060 if absent).
+/// "sip:alice@10.0.0.5:5060" or "sip:10.0.0.5:5060" -> 10.0.0.5:5060 (port 5060 if absent);
+/// nullopt unless the host is a dotted IPv4 address (octets 0-255) and the port 1-65535.
 std::optional<Endpoint> EndpointFromUri(const std::string& uri);
-/// The sent-by of a Via value "SIP/2.0/UDP 10.0.0.5:5060;branch=...".
+/// The sent-by of a Via value "SIP/2.0/UDP 10.0.0.5:5060;branch=..." (same rules).
 std::optional<Endpoint> EndpointFromVia(const std::string& via);
 /// The error name carried in a Warning header "399 mcx \"name\"", or the status as text.
 std::string WarningOrStatus(const std::string* warning, int status);
