@@ -153,6 +153,10 @@ TEST(SipMessage, OnlyWhatWritesBackAndParsesAgainIsTaken) {
       // the same way a second time.
       std::string("R si:10 SIP/\rCall-ID:0\nCSeq:1 1\n\x03:multipart/d;boundary=mcx-paart/d;boundarrt\r"
                   "content-type:n/m;ey\n\rf\n--mcx-part--"),
+      // "Content-Type" in the reason phrase and a compact "C:" header: written, the "C:" becomes
+      // "Content-Type:" and the start line would count as a second one.
+      std::string("SIP/2.0 200 OKcf: z.examptag=srvContent-Type: 0\r\nCall-ID: c0.0.0.2\r\nCSeq: \x9b 1\n"
+                  "C:multipart/boundary=mcx-par\n"),
   };
   for (const auto& m : refused) {
     SCOPED_TRACE(m);

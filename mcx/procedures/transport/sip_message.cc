@@ -188,7 +188,9 @@ std::string ToStr(const osip_message_t* m) {
 // sip-rewritten-twice: libosip2 writes some headers in a form it reads differently).
 bool WritesBack(const osip_message_t* m) {
   const std::string s = ToStr(m);
-  if (s.empty()) return false;
+  // What is written must pass Parse's own first check too (finding sip-written-content-type: a
+  // compact "c:" header is written as "Content-Type:", which may make a second one on a line).
+  if (s.empty() || HasDuplicateContentType(ByteView(s))) return false;
   osip_message_t* again = nullptr;
   osip_message_init(&again);
   const bool ok = osip_message_parse(again, s.data(), s.size()) == 0 && again->cseq != nullptr &&
@@ -260,7 +262,13 @@ void SipMessage::SetTo(const std::string& v) {
   }
   osip_message_set_to(m_.get(), v.c_str());
 }
-void SipMessage::SetCallId(const std::string& v) { osip_message_set_call_id(m_.get(), v.c_str()); }
+void SipMessage::SetCallId(const std::string& v) {
+  if (m_->call_id) {  // libosip2 keeps a Call-ID already set
+    osip_call_id_free(m_->call_id);
+    m_->call_id = nullptr;
+  }
+  osip_message_set_call_id(m_.get(), v.c_str());
+}
 void SipMessage::SetCSeq(uint32_t number, const std::string& method) {
   if (m_->cseq) {
     osip_cseq_free(m_->cseq);
@@ -277,7 +285,11 @@ void SipMessage::AddVia(const std::string& v) {
   }
   osip_list_add(&m_->vias, via, 0);
 }
-void SipMessage::SetContact(const std::string& v) { osip_message_set_contact(m_.get(), v.c_str()); }
+void SipMessage::SetContact(const std::string& v) {
+  // One Contact: any earlier one goes.
+  osip_list_special_free(&m_->contacts, [](void* c) { osip_contact_free(static_cast<osip_contact_t*>(c)); });
+  osip_message_set_contact(m_.get(), v.c_str());
+}
 void SipMessage::SetHeader(const std::string& name, const std::string& value) {
   osip_message_set_header(m_.get(), name.c_str(), value.c_str());
 }

@@ -54,7 +54,7 @@ class SipMessage {
   void SetCallId(const std::string& v);
   void SetCSeq(uint32_t number, const std::string& method);
   void AddVia(const std::string& v);  ///< becomes the top Via
-  void SetContact(const std::string& v);
+  void SetContact(const std::string& v);  ///< replaces any Contact
   /// Any other header (Event, Expires, Subscription-State, Warning, Max-Forwards...).
   void SetHeader(const std::string& name, const std::string& value);
 
