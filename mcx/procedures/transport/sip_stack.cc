@@ -9,6 +9,10 @@ SipStack::~SipStack() {
     host_.Cancel(c.timer_e);
     host_.Cancel(c.timer_f);
   }
+  for (auto& [b, c] : invite_clients_)
+    for (TimerId t : {c.timer_a, c.timer_b, c.timer_end}) host_.Cancel(t);
+  for (auto& [b, s] : invite_servers_)
+    for (TimerId t : {s.timer_g, s.timer_h, s.timer_end}) host_.Cancel(t);
 }
 
 std::string SipStack::NewToken() {
@@ -24,16 +28,285 @@ void SipStack::Transmit(const Endpoint& to, const Bytes& wire) {
   host_.SendSip(to, wire, tcp_);
 }
 
+namespace {
+// Our Via with a fresh branch; returns the branch.
+std::string AddOwnVia(SipMessage& m, const Endpoint& self, bool tcp, const std::string& token) {
+  const std::string branch = std::string(kBranchMagic) + token;
+  m.AddVia(std::string("SIP/2.0/") + (tcp ? "TCP " : "UDP ") + self.ToString() + ";branch=" + branch);
+  return branch;
+}
+}  // namespace
+
 void SipStack::SendRequest(const Endpoint& to, SipMessage request, ResponseFn done) {
-  const std::string branch = std::string(kBranchMagic) + NewToken();
-  const Endpoint self = host_.SipSelf();
-  request.AddVia(std::string("SIP/2.0/") + (tcp_ ? "TCP " : "UDP ") + self.ToString() + ";branch=" + branch);
-  Client c{to, request.Serialize(), std::move(done), timers_.t1, 0, 0};
+  const std::string branch = AddOwnVia(request, host_.SipSelf(), tcp_, NewToken());
+  StartClient(to, branch, request.Serialize(), std::move(done));
+}
+
+void SipStack::StartClient(const Endpoint& to, const std::string& branch, Bytes wire, ResponseFn done) {
+  Client c{to, std::move(wire), std::move(done), timers_.t1, 0, 0};
   ++counters_.requests_sent;
   Transmit(to, c.wire);
   if (!tcp_) c.timer_e = host_.Schedule(timers_.t1, [this, branch] { OnTimerE(branch); });
   c.timer_f = host_.Schedule(64 * timers_.t1, [this, branch] { OnTimerF(branch); });
   clients_[branch] = std::move(c);
+}
+
+std::string SipStack::DialogKey(const SipMessage& m) { return m.CallId() + " " + std::to_string(m.CSeqNumber()); }
+
+// ---- INVITE client transaction (17.1.1, RFC 6026 8.4) ----
+
+std::string SipStack::SendInvite(const Endpoint& to, SipMessage invite, InviteHandlers handlers) {
+  const std::string branch = AddOwnVia(invite, host_.SipSelf(), tcp_, NewToken());
+  Bytes wire = invite.Serialize();
+  InviteClient c{to, std::move(invite), wire, std::move(handlers), InviteClient::State::kCalling, timers_.t1, 0, 0, 0, {}, {}};
+  ++counters_.requests_sent;
+  Transmit(to, wire);
+  // Timer A: the INVITE again at T1, 2 T1, 4 T1 ... (UDP) while no response has come.
+  auto timer_a = [this, branch](auto& self) -> void {
+    auto it = invite_clients_.find(branch);
+    if (it == invite_clients_.end() || it->second.state != InviteClient::State::kCalling) return;
+    ++counters_.retransmissions;
+    Transmit(it->second.to, it->second.wire);
+    it->second.interval *= 2;
+    it->second.timer_a = host_.Schedule(it->second.interval, [self] { self(self); });
+  };
+  if (!tcp_) c.timer_a = host_.Schedule(timers_.t1, [timer_a] { timer_a(timer_a); });
+  // Timer B: no response at all.
+  c.timer_b = host_.Schedule(64 * timers_.t1, [this, branch] {
+    auto it = invite_clients_.find(branch);
+    if (it == invite_clients_.end() || it->second.state != InviteClient::State::kCalling) return;
+    auto final = std::move(it->second.handlers.final);
+    auto cancel = std::move(it->second.cancel);
+    EndInviteClient(branch);
+    ++counters_.timeouts;
+    if (cancel && *cancel) (*cancel)(nullptr);
+    if (final) final(nullptr);
+  });
+  invite_clients_.emplace(branch, std::move(c));
+  return branch;
+}
+
+void SipStack::EndInviteClient(const std::string& branch) {
+  auto it = invite_clients_.find(branch);
+  if (it == invite_clients_.end()) return;
+  for (TimerId t : {it->second.timer_a, it->second.timer_b, it->second.timer_end}) host_.Cancel(t);
+  invite_clients_.erase(it);
+}
+
+void SipStack::OnInviteResponse(InviteClient& c, const std::string& branch, const SipMessage& r) {
+  using State = InviteClient::State;
+  const int status = r.Status();
+  if (status < 200) {
+    if (c.state != State::kCalling && c.state != State::kProceeding) return;
+    if (c.state == State::kCalling) {  // 17.1.1.2: Proceeding, no more retransmissions
+      c.state = State::kProceeding;
+      host_.Cancel(c.timer_a);
+      host_.Cancel(c.timer_b);
+    }
+    std::optional<ResponseFn> cancel = std::move(c.cancel);
+    c.cancel.reset();
+    auto provisional = c.handlers.provisional;
+    if (cancel) SendCancelNow(c, branch, std::move(*cancel));
+    if (provisional) provisional(r);  // may end or change the transaction: c not used after this
+    return;
+  }
+  if (status < 300) {
+    if (c.state == State::kAccepted) {  // its ACK was lost: the caller ACKs again
+      ++counters_.retransmissions_absorbed;
+      if (auto again = c.handlers.retransmitted_2xx) again(r);
+      return;
+    }
+    if (c.state == State::kCompleted) return;
+    // RFC 6026 8.4: Accepted, passing every 2xx on until Timer M (64 T1).
+    c.state = State::kAccepted;
+    host_.Cancel(c.timer_a);
+    host_.Cancel(c.timer_b);
+    c.timer_end = host_.Schedule(64 * timers_.t1, [this, branch] { EndInviteClient(branch); });
+    std::optional<ResponseFn> cancel = std::move(c.cancel);
+    c.cancel.reset();
+    auto final = c.handlers.final;
+    if (cancel && *cancel) (*cancel)(nullptr);
+    if (final) final(&r);
+    return;
+  }
+  if (c.state == State::kCompleted) {  // 17.1.1.2: a retransmitted final response, ACK again
+    ++counters_.retransmissions_absorbed;
+    Transmit(c.to, c.ack);
+    return;
+  }
+  if (c.state == State::kAccepted) return;
+  // 17.1.1.3: the ACK of a 300-699 is the transaction's, with the INVITE's Via and the
+  // response's To (its tag).
+  SipMessage ack = SipMessage::Request("ACK", c.invite.RequestUri());
+  ack.AddVia(c.invite.TopVia());
+  ack.SetFrom(c.invite.From());
+  ack.SetTo(r.To());
+  ack.SetCallId(c.invite.CallId());
+  ack.SetCSeq(c.invite.CSeqNumber(), "ACK");
+  c.ack = ack.Serialize();
+  Transmit(c.to, c.ack);
+  c.state = State::kCompleted;
+  host_.Cancel(c.timer_a);
+  host_.Cancel(c.timer_b);
+  c.timer_end = host_.Schedule(tcp_ ? 0.0 : timers_.timer_d, [this, branch] { EndInviteClient(branch); });
+  std::optional<ResponseFn> cancel = std::move(c.cancel);
+  c.cancel.reset();
+  auto final = c.handlers.final;
+  if (cancel && *cancel) (*cancel)(nullptr);
+  if (final) final(&r);
+}
+
+bool SipStack::SendCancel(const std::string& invite_branch, ResponseFn done) {
+  auto it = invite_clients_.find(invite_branch);
+  if (it == invite_clients_.end()) return false;
+  InviteClient& c = it->second;
+  if (c.state == InviteClient::State::kCalling) {  // 9.1: not before a provisional response
+    c.cancel = std::move(done);
+    return true;
+  }
+  if (c.state != InviteClient::State::kProceeding) return false;
+  SendCancelNow(c, invite_branch, std::move(done));
+  return true;
+}
+
+void SipStack::SendCancelNow(InviteClient& c, const std::string& branch, ResponseFn done) {
+  // 9.1: the INVITE's Request-URI, Call-ID, To, From, CSeq number and top Via (its branch).
+  SipMessage cancel = SipMessage::Request("CANCEL", c.invite.RequestUri());
+  cancel.AddVia(c.invite.TopVia());
+  cancel.SetFrom(c.invite.From());
+  cancel.SetTo(c.invite.To());
+  cancel.SetCallId(c.invite.CallId());
+  cancel.SetCSeq(c.invite.CSeqNumber(), "CANCEL");
+  StartClient(c.to, branch, cancel.Serialize(), std::move(done));
+}
+
+void SipStack::SendAck(const Endpoint& to, SipMessage ack) {
+  AddOwnVia(ack, host_.SipSelf(), tcp_, NewToken());
+  Transmit(to, ack.Serialize());
+}
+
+// ---- INVITE server transaction (17.2.1, RFC 6026 7.1) ----
+
+void SipStack::OnInviteRequest(const Endpoint& from, const SipMessage& invite) {
+  using State = InviteServer::State;
+  const std::string branch = invite.TopViaBranch();
+  if (auto it = invite_servers_.find(branch); it != invite_servers_.end()) {
+    ++counters_.retransmissions_absorbed;
+    InviteServer& s = it->second;
+    // 17.2.1: Proceeding and Completed resend the last response; Accepted and Confirmed absorb.
+    if (s.state == State::kProceeding || s.state == State::kCompleted) Transmit(s.peer, s.last);
+    return;
+  }
+  // 17.2.1: 100 Trying at once (the answer may need crypto first), which stops Timer A.
+  InviteServer s{from, invite, InviteServer::State::kProceeding, SipMessage::Response(100, "Trying", invite).Serialize(),
+                 0, 0, 0, 0, false};
+  Transmit(from, s.last);
+  invite_servers_.emplace(branch, std::move(s));
+  if (on_request_) on_request_(from, invite);
+}
+
+void SipStack::SendInviteResponse(InviteServer& s, const std::string& branch, const SipMessage& response) {
+  using State = InviteServer::State;
+  if (s.state != State::kProceeding) {
+    ++counters_.late_responses;
+    return;
+  }
+  s.last = response.Serialize();
+  Transmit(s.peer, s.last);
+  const int status = response.Status();
+  if (status < 200) return;
+  s.state = status < 300 ? State::kAccepted : State::kCompleted;
+  if (status < 300) awaiting_ack_[DialogKey(response)] = branch;
+  // Timer G (300-699, 17.2.1) and the 2xx retransmissions of 13.3.1.4 run on the same schedule.
+  s.interval = timers_.t1;
+  if (!tcp_) s.timer_g = host_.Schedule(s.interval, [this, branch] { OnTimerG(branch); });
+  s.timer_h = host_.Schedule(64 * timers_.t1, [this, branch] { OnTimerH(branch); });
+}
+
+void SipStack::OnTimerG(const std::string& branch) {
+  auto it = invite_servers_.find(branch);
+  if (it == invite_servers_.end()) return;
+  InviteServer& s = it->second;
+  if (s.acked || (s.state != InviteServer::State::kAccepted && s.state != InviteServer::State::kCompleted)) return;
+  ++counters_.retransmissions;
+  Transmit(s.peer, s.last);
+  s.interval = std::min(2 * s.interval, timers_.t2);
+  s.timer_g = host_.Schedule(s.interval, [this, branch] { OnTimerG(branch); });
+}
+
+void SipStack::OnTimerH(const std::string& branch) {
+  // Timer H (300-699) or L (2xx): the end of the transaction, unanswered by an ACK or not.
+  auto it = invite_servers_.find(branch);
+  if (it == invite_servers_.end()) return;
+  const bool acked = it->second.acked;
+  const bool accepted = it->second.state == InviteServer::State::kAccepted;
+  std::optional<SipMessage> ok;
+  if (accepted && !acked) {
+    if (auto r = SipMessage::Parse(it->second.last)) ok = *r;
+  }
+  EndInviteServer(branch);
+  if (!acked) {
+    ++counters_.ack_timeouts;
+    if (ok && on_ack_timeout_) on_ack_timeout_(*ok);
+  }
+}
+
+void SipStack::EndInviteServer(const std::string& branch) {
+  auto it = invite_servers_.find(branch);
+  if (it == invite_servers_.end()) return;
+  for (TimerId t : {it->second.timer_g, it->second.timer_h, it->second.timer_end}) host_.Cancel(t);
+  auto key = awaiting_ack_.find(DialogKey(it->second.invite));
+  if (key != awaiting_ack_.end() && key->second == branch) awaiting_ack_.erase(key);
+  invite_servers_.erase(it);
+}
+
+void SipStack::OnAck(const Endpoint& from, const SipMessage& ack) {
+  using State = InviteServer::State;
+  // The ACK of a 300-699 carries the INVITE's branch (17.2.1): Confirmed, absorbing further
+  // ACKs for Timer I.
+  if (auto it = invite_servers_.find(ack.TopViaBranch()); it != invite_servers_.end()) {
+    InviteServer& s = it->second;
+    if (s.state == State::kCompleted) {
+      s.state = State::kConfirmed;
+      s.acked = true;
+      host_.Cancel(s.timer_g);
+      host_.Cancel(s.timer_h);
+      const std::string branch = it->first;
+      s.timer_end = host_.Schedule(tcp_ ? 0.0 : timers_.t4, [this, branch] { EndInviteServer(branch); });
+      return;
+    }
+    if (s.state == State::kConfirmed) return;
+  }
+  // The ACK of a 2xx has a branch of its own (13.2.2.4): matched by Call-ID and CSeq number.
+  auto key = awaiting_ack_.find(DialogKey(ack));
+  if (key == awaiting_ack_.end()) {
+    ++counters_.unmatched;  // a retransmitted ACK, or one for nothing we sent
+    return;
+  }
+  auto it = invite_servers_.find(key->second);
+  awaiting_ack_.erase(key);
+  if (it != invite_servers_.end()) {
+    it->second.acked = true;
+    host_.Cancel(it->second.timer_g);  // Timer L still absorbs retransmitted INVITEs
+  }
+  if (on_request_) on_request_(from, ack);
+}
+
+void SipStack::OnCancel(const Endpoint& from, const SipMessage& cancel) {
+  // 9.2: a CANCEL is answered by itself; an INVITE not yet answered finally gets 487.
+  auto it = invite_servers_.find(cancel.TopViaBranch());
+  if (it == invite_servers_.end()) {
+    ++counters_.unmatched;
+    SendResponse(from, SipMessage::Response(481, "Call/Transaction Does Not Exist", cancel));
+    return;
+  }
+  const bool pending = it->second.state == InviteServer::State::kProceeding;
+  const SipMessage invite = it->second.invite;
+  SendResponse(from, SipMessage::Response(200, "OK", cancel, NewToken()));
+  if (!pending) return;
+  ++counters_.cancels_received;
+  SendResponse(it->second.peer, SipMessage::Response(487, "Request Terminated", invite, NewToken()));
+  if (on_cancel_) on_cancel_(invite);
 }
 
 void SipStack::OnTimerE(const std::string& branch) {
@@ -57,6 +330,15 @@ void SipStack::OnTimerF(const std::string& branch) {
 }
 
 void SipStack::SendResponse(const Endpoint& to, const SipMessage& response) {
+  if (response.Method() == "INVITE") {
+    auto it = invite_servers_.find(response.TopViaBranch());
+    if (it == invite_servers_.end()) {
+      ++counters_.late_responses;
+      return;
+    }
+    SendInviteResponse(it->second, it->first, response);
+    return;
+  }
   const Bytes wire = response.Serialize();
   const std::string key = response.TopViaBranch() + " " + response.Method();
   if (!tcp_) {  // kept for Timer J (64 T1) to answer retransmissions
@@ -79,6 +361,15 @@ void SipStack::OnBytes(const Endpoint& from, ByteView data) {
     return;
   }
   if (!msg->IsRequest()) {
+    if (msg->Method() == "INVITE") {
+      auto it = invite_clients_.find(msg->TopViaBranch());
+      if (it == invite_clients_.end()) {
+        if (on_stray_response_) on_stray_response_(*msg);
+        return;
+      }
+      OnInviteResponse(it->second, it->first, *msg);
+      return;
+    }
     auto it = clients_.find(msg->TopViaBranch());
     if (it == clients_.end()) {
       if (on_stray_response_) on_stray_response_(*msg);
@@ -92,7 +383,10 @@ void SipStack::OnBytes(const Endpoint& from, ByteView data) {
     if (done) done(&*msg);
     return;
   }
-  const std::string key = msg->TopViaBranch() + " " + msg->Method();
+  const std::string method = msg->Method();
+  if (method == "INVITE") return OnInviteRequest(from, *msg);
+  if (method == "ACK") return OnAck(from, *msg);  // never answered
+  const std::string key = msg->TopViaBranch() + " " + method;
   auto last = server_last_.find(key);
   if (last != server_last_.end()) {  // a retransmitted request: resend the response (if any yet)
     ++counters_.retransmissions_absorbed;
@@ -109,6 +403,7 @@ void SipStack::OnBytes(const Endpoint& from, ByteView data) {
       if (it != server_last_.end() && it->second.empty()) server_last_.erase(it);
     });
   }
+  if (method == "CANCEL") return OnCancel(from, *msg);
   if (on_request_) on_request_(from, *msg);
 }
 

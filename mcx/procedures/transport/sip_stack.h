@@ -1,9 +1,21 @@
-// SIP transactions (RFC 3261 17) for non-INVITE requests over UDP or TCP: the client retransmits
-// on Timer E (T1 doubling up to T2) until a final response and gives up on Timer F (64 T1); the
-// server absorbs retransmissions by resending its last response. Over TCP nothing is resent.
+// SIP transactions (RFC 3261 17) over UDP or TCP.
+//
+// Non-INVITE (17.1.2, 17.2.2): the client retransmits on Timer E (T1 doubling up to T2) until a
+// final response and gives up on Timer F (64 T1); the server absorbs retransmissions by resending
+// its last response (Timer J, 64 T1).
+//
+// INVITE (17.1.1, 17.2.1, with RFC 6026's Accepted state): the client retransmits on Timer A (T1
+// doubling) until a response, gives up on Timer B (64 T1) if none came, ACKs a 300-699 itself and
+// resends that ACK for every retransmitted final response until Timer D (32 s); a 2xx goes to the
+// caller, which ACKs it end to end (SendAck) each time it comes (Timer M, 64 T1). The server
+// answers 100 Trying at once, resends its last provisional response to a retransmitted INVITE,
+// retransmits a 300-699 on Timer G until the ACK (Timer H, 64 T1; then Timer I, T4) and a 2xx on
+// the same schedule until the ACK of that 2xx (13.3.1.4; Timer L, 64 T1). CANCEL (9) ends an
+// INVITE not yet answered finally with 487. Over TCP nothing is resent and Timers D and I are 0.
 #pragma once
 
 #include <map>
+#include <optional>
 
 #include "mcx/procedures/host.h"
 #include "mcx/procedures/transport/sip_message.h"
@@ -13,6 +25,8 @@ namespace mcx::procedures {
 struct SipTimers {
   double t1 = 0.5;  ///< RFC 3261 default (3GPP IMS towards the UE: 2 s)
   double t2 = 4.0;
+  double t4 = 5.0;        ///< how long the network may keep a message (Timer I)
+  double timer_d = 32.0;  ///< an INVITE client's wait for retransmitted final responses (UDP)
 };
 
 struct SipCounters {
@@ -22,6 +36,21 @@ struct SipCounters {
   uint64_t retransmissions_absorbed = 0;
   uint64_t bytes_sent = 0;
   uint64_t malformed = 0;
+  uint64_t ack_timeouts = 0;         ///< INVITE server: a final response never ACKed (Timer H / L)
+  uint64_t late_responses = 0;       ///< responses to an INVITE already answered finally (dropped)
+  uint64_t cancels_received = 0;     ///< CANCELs that ended an INVITE not yet answered
+  uint64_t unmatched = 0;            ///< CANCELs (481) and ACKs matching no INVITE we answered
+};
+
+/// What an INVITE client transaction reports.
+struct InviteHandlers {
+  /// A provisional response (100-199).
+  std::function<void(const SipMessage&)> provisional;
+  /// The first final response, or nullptr when Timer B fired with no response at all. A 300-699
+  /// has been ACKed by the transaction; a 2xx must be ACKed by the caller (SendAck).
+  std::function<void(const SipMessage*)> final;
+  /// A 2xx again (its ACK was lost): ACK it again.
+  std::function<void(const SipMessage&)> retransmitted_2xx;
 };
 
 class SipStack {
@@ -33,9 +62,20 @@ class SipStack {
   SipStack(Host& host, SipTimers timers, bool tcp) : host_(host), timers_(timers), tcp_(tcp) {}
   ~SipStack();
 
-  /// Adds our Via (with a fresh branch) and sends; `done` gets the final response.
+  /// A non-INVITE request: adds our Via (with a fresh branch) and sends; `done` gets the final
+  /// response.
   void SendRequest(const Endpoint& to, SipMessage request, ResponseFn done);
-  /// Sends a response to the request's sender and keeps it for retransmitted requests.
+  /// An INVITE as a client transaction (adds our Via); returns its branch, which names it.
+  std::string SendInvite(const Endpoint& to, SipMessage invite, InviteHandlers handlers);
+  /// Cancels the INVITE of `invite_branch` (9.1): the CANCEL goes out once a provisional response
+  /// has come (at once if one has). `done` gets the CANCEL's final response (nullptr: none, or a
+  /// final response to the INVITE came first and there was nothing to cancel). False if no INVITE
+  /// of that branch awaits a final response.
+  bool SendCancel(const std::string& invite_branch, ResponseFn done);
+  /// The ACK of a 2xx (13.2.2.4): end to end with a Via of its own, no transaction.
+  void SendAck(const Endpoint& to, SipMessage ack);
+  /// Sends a response to the request's sender and keeps it for retransmitted requests. To an
+  /// INVITE: nothing is sent once a final response was (counted in late_responses).
   void SendResponse(const Endpoint& to, const SipMessage& response);
   /// Bytes received from `from`.
   void OnBytes(const Endpoint& from, ByteView data);
@@ -45,9 +85,15 @@ class SipStack {
   void SetRequestHandler(RequestFn fn) { on_request_ = std::move(fn); }
   /// A response matching no client transaction (e.g. one a stateless proxy relays).
   void SetStrayResponseHandler(std::function<void(const SipMessage&)> fn) { on_stray_response_ = std::move(fn); }
+  /// A CANCEL ended an INVITE we had not answered finally; the stack has answered it 487.
+  void SetCancelHandler(std::function<void(const SipMessage& invite)> fn) { on_cancel_ = std::move(fn); }
+  /// A 2xx we sent was never ACKed (13.3.1.4): the dialog should be ended with BYE.
+  void SetAckTimeoutHandler(std::function<void(const SipMessage& ok)> fn) { on_ack_timeout_ = std::move(fn); }
   const SipCounters& counters() const { return counters_; }
   /// Server transactions kept to absorb retransmitted requests (each for 64 T1).
-  size_t server_transactions() const { return server_last_.size(); }
+  size_t server_transactions() const { return server_last_.size() + invite_servers_.size(); }
+  /// Client transactions not yet ended (non-INVITE and INVITE).
+  size_t client_transactions() const { return clients_.size() + invite_clients_.size(); }
   bool tcp() const { return tcp_; }
   std::string NewToken();
 
@@ -59,9 +105,43 @@ class SipStack {
     double interval = 0;
     uint64_t timer_e = 0, timer_f = 0;
   };
+  struct InviteClient {
+    enum class State { kCalling, kProceeding, kAccepted, kCompleted };
+    Endpoint to;
+    SipMessage invite;  ///< as sent, with our Via
+    Bytes wire;
+    InviteHandlers handlers;
+    State state = State::kCalling;
+    double interval = 0;
+    TimerId timer_a = 0, timer_b = 0, timer_end = 0;  ///< timer_end: D (Completed) or M (Accepted)
+    Bytes ack;                                         ///< Completed: the ACK of the final response
+    std::optional<ResponseFn> cancel;                  ///< a CANCEL waiting for a provisional response
+  };
+  struct InviteServer {
+    enum class State { kProceeding, kAccepted, kCompleted, kConfirmed };
+    Endpoint peer;
+    SipMessage invite;
+    State state = State::kProceeding;
+    Bytes last;  ///< the last response sent
+    double interval = 0;
+    TimerId timer_g = 0, timer_h = 0, timer_end = 0;  ///< G/H or their 2xx twins; I or L
+    bool acked = false;
+  };
+  void StartClient(const Endpoint& to, const std::string& branch, Bytes wire, ResponseFn done);
   void Transmit(const Endpoint& to, const Bytes& wire);
   void OnTimerE(const std::string& branch);
   void OnTimerF(const std::string& branch);
+  void OnInviteResponse(InviteClient& c, const std::string& branch, const SipMessage& r);
+  void SendCancelNow(InviteClient& c, const std::string& branch, ResponseFn done);
+  void EndInviteClient(const std::string& branch);
+  void OnInviteRequest(const Endpoint& from, const SipMessage& invite);
+  void OnAck(const Endpoint& from, const SipMessage& ack);
+  void OnCancel(const Endpoint& from, const SipMessage& cancel);
+  void SendInviteResponse(InviteServer& s, const std::string& branch, const SipMessage& response);
+  void OnTimerG(const std::string& branch);
+  void OnTimerH(const std::string& branch);
+  void EndInviteServer(const std::string& branch);
+  static std::string DialogKey(const SipMessage& m);  ///< Call-ID and CSeq number (a 2xx's ACK)
 
   Host& host_;
   SipTimers timers_;
@@ -69,8 +149,12 @@ class SipStack {
   std::map<std::string, Client> clients_;       ///< by branch
   std::map<std::string, Bytes> server_last_;    ///< by branch + method: the last response
   std::map<std::string, Endpoint> server_peer_;
+  std::map<std::string, InviteClient> invite_clients_;  ///< by branch
+  std::map<std::string, InviteServer> invite_servers_;  ///< by branch
+  std::map<std::string, std::string> awaiting_ack_;     ///< DialogKey of a 2xx sent -> branch
   RequestFn on_request_;
   std::function<void(const SipMessage&)> on_stray_response_;
+  std::function<void(const SipMessage&)> on_cancel_, on_ack_timeout_;
   SipCounters counters_;
 };
 
