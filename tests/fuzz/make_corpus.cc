@@ -488,6 +488,23 @@ void SipStackSeeds() {
                           "From: <sip:peer@x>;tag=r\r\nTo: <sip:peer@x>\r\nCall-ID: raw\r\nCSeq: 7 REGISTER\r\n\r\n";
   Lv16(raw, ByteView(reg));
   Write("sip_stack", "raw-request", raw);
+  // An INVITE (100 Trying; the handler answers or not), retransmitted, ACKed, and one CANCELled.
+  auto raw_request = [](const std::string& method, const std::string& branch, const std::string& call) {
+    Bytes b = {0};
+    const std::string m = method + " sip:node@10.0.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK" +
+                          branch + "\r\nFrom: <sip:peer@x>;tag=p\r\nTo: <sip:node@x>\r\nCall-ID: " + call +
+                          "\r\nCSeq: 1 " + method + "\r\nContact: <sip:peer@10.0.0.1>\r\n\r\n";
+    Lv16(b, ByteView(m));
+    return b;
+  };
+  Bytes invite = raw_request("INVITE", "inv1", "i1");
+  crypto::Append(invite, raw_request("INVITE", "inv1", "i1"));
+  crypto::Append(invite, raw_request("ACK", "ack1", "i1"));
+  crypto::Append(invite, raw_request("INVITE", "inv2", "i2"));
+  crypto::Append(invite, raw_request("CANCEL", "inv2", "i2"));
+  crypto::Append(invite, raw_request("CANCEL", "inv3", "i3"));
+  crypto::Append(invite, wait(255));
+  Write("sip_stack", "raw-invite-ack-cancel", invite);
 }
 
 // ---- Call protection operation sequences (call_protection.cc's format) ----

@@ -286,6 +286,21 @@ TEST(SipInvite, ACancelForNothingGets481AndOneAfterTheAnswerChangesNothing) {
   EXPECT_EQ(c.b.sip().counters().cancels_received, 0u);
 }
 
+TEST(SipInvite, AnInviteItsUserNeverAnswersIsAnswered408AndForgotten) {
+  // A user that drops an INVITE (or a forged one) must not make the stack keep it for good.
+  Call c;
+  c.b_answer = nullptr;
+  c.Start();
+  c.net.RunUntil(SipTimers{}.timer_c - 1);
+  EXPECT_TRUE(c.finals.empty());  // A waits: it had the 100 Trying
+  EXPECT_EQ(c.b.sip().server_transactions(), 1u);
+  c.net.RunUntil(SipTimers{}.timer_c + 1);
+  EXPECT_EQ(c.finals, std::vector<int>{408});
+  EXPECT_EQ(c.b.sip().counters().invites_unanswered, 1u);
+  c.net.RunUntil(SipTimers{}.timer_c + 1 + SipTimers{}.t4);
+  EXPECT_EQ(c.b.sip().server_transactions(), 0u);
+}
+
 TEST(SipDialog, OutOfOrderAndForeignRequestsAreNotTaken) {
   SipMessage invite = SipMessage::Request("INVITE", "sip:b@10.0.0.2");
   invite.SetFrom("<sip:a@x>;tag=a1");

@@ -12,7 +12,7 @@ SipStack::~SipStack() {
   for (auto& [b, c] : invite_clients_)
     for (TimerId t : {c.timer_a, c.timer_b, c.timer_end}) host_.Cancel(t);
   for (auto& [b, s] : invite_servers_)
-    for (TimerId t : {s.timer_g, s.timer_h, s.timer_end}) host_.Cancel(t);
+    for (TimerId t : {s.timer_g, s.timer_h, s.timer_end, s.timer_c}) host_.Cancel(t);
 }
 
 std::string SipStack::NewToken() {
@@ -199,8 +199,14 @@ void SipStack::OnInviteRequest(const Endpoint& from, const SipMessage& invite) {
   }
   // 17.2.1: 100 Trying at once (the answer may need crypto first), which stops Timer A.
   InviteServer s{from, invite, InviteServer::State::kProceeding, SipMessage::Response(100, "Trying", invite).Serialize(),
-                 0, 0, 0, 0, false};
+                 0, 0, 0, 0, 0, false};
   Transmit(from, s.last);
+  s.timer_c = host_.Schedule(timers_.timer_c, [this, branch] {
+    auto it = invite_servers_.find(branch);
+    if (it == invite_servers_.end() || it->second.state != InviteServer::State::kProceeding) return;
+    ++counters_.invites_unanswered;
+    SendInviteResponse(it->second, branch, SipMessage::Response(408, "Request Timeout", it->second.invite, NewToken()));
+  });
   invite_servers_.emplace(branch, std::move(s));
   if (on_request_) on_request_(from, invite);
 }
@@ -215,6 +221,7 @@ void SipStack::SendInviteResponse(InviteServer& s, const std::string& branch, co
   Transmit(s.peer, s.last);
   const int status = response.Status();
   if (status < 200) return;
+  host_.Cancel(s.timer_c);
   s.state = status < 300 ? State::kAccepted : State::kCompleted;
   if (status < 300) awaiting_ack_[DialogKey(response)] = branch;
   // Timer G (300-699, 17.2.1) and the 2xx retransmissions of 13.3.1.4 run on the same schedule.
@@ -254,7 +261,7 @@ void SipStack::OnTimerH(const std::string& branch) {
 void SipStack::EndInviteServer(const std::string& branch) {
   auto it = invite_servers_.find(branch);
   if (it == invite_servers_.end()) return;
-  for (TimerId t : {it->second.timer_g, it->second.timer_h, it->second.timer_end}) host_.Cancel(t);
+  for (TimerId t : {it->second.timer_g, it->second.timer_h, it->second.timer_end, it->second.timer_c}) host_.Cancel(t);
   auto key = awaiting_ack_.find(DialogKey(it->second.invite));
   if (key != awaiting_ack_.end() && key->second == branch) awaiting_ack_.erase(key);
   invite_servers_.erase(it);

@@ -10,8 +10,9 @@
 // caller, which ACKs it end to end (SendAck) each time it comes (Timer M, 64 T1). The server
 // answers 100 Trying at once, resends its last provisional response to a retransmitted INVITE,
 // retransmits a 300-699 on Timer G until the ACK (Timer H, 64 T1; then Timer I, T4) and a 2xx on
-// the same schedule until the ACK of that 2xx (13.3.1.4; Timer L, 64 T1). CANCEL (9) ends an
-// INVITE not yet answered finally with 487. Over TCP nothing is resent and Timers D and I are 0.
+// the same schedule until the ACK of that 2xx (13.3.1.4; Timer L, 64 T1), and answers 408 itself
+// an INVITE its user leaves unanswered for timer_c. CANCEL (9) ends an INVITE not yet answered
+// finally with 487. Over TCP nothing is resent and Timers D and I are 0.
 #pragma once
 
 #include <map>
@@ -27,6 +28,9 @@ struct SipTimers {
   double t2 = 4.0;
   double t4 = 5.0;        ///< how long the network may keep a message (Timer I)
   double timer_d = 32.0;  ///< an INVITE client's wait for retransmitted final responses (UDP)
+  /// An INVITE our user has not answered finally by then is answered 408 by the stack, so that
+  /// one never answered (dropped, or forged) is not kept for good (a proxy's Timer C, > 3 min).
+  double timer_c = 180.0;
 };
 
 struct SipCounters {
@@ -40,6 +44,7 @@ struct SipCounters {
   uint64_t late_responses = 0;       ///< responses to an INVITE already answered finally (dropped)
   uint64_t cancels_received = 0;     ///< CANCELs that ended an INVITE not yet answered
   uint64_t unmatched = 0;            ///< CANCELs (481) and ACKs matching no INVITE we answered
+  uint64_t invites_unanswered = 0;   ///< INVITEs answered 408 by the stack on timer_c
 };
 
 /// What an INVITE client transaction reports.
@@ -124,7 +129,8 @@ class SipStack {
     State state = State::kProceeding;
     Bytes last;  ///< the last response sent
     double interval = 0;
-    TimerId timer_g = 0, timer_h = 0, timer_end = 0;  ///< G/H or their 2xx twins; I or L
+    TimerId timer_g = 0, timer_h = 0, timer_end = 0;  ///< G/H or their 2xx twins; I
+    TimerId timer_c = 0;
     bool acked = false;
   };
   void StartClient(const Endpoint& to, const std::string& branch, Bytes wire, ResponseFn done);
