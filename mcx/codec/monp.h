@@ -2,7 +2,7 @@
 // (11.2) and the group call messages (10.2). The field order of PRIVATE CALL SETUP REQUEST follows
 // the Alea and psc-ns3 codecs; ACCEPT and REJECT carry the call identifier, both user IDs and the
 // SDP answer or the reject reason (inferred: docs/decisions.md). No keys here: the PCK rides in
-// the SDP offer (offnet_sdp.h).
+// the SDP offer (mcptt_sdp.h).
 #pragma once
 
 #include <cstdint>

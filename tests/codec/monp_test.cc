@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "mcx/codec/monp.h"
-#include "mcx/codec/offnet_sdp.h"
+#include "mcx/codec/mcptt_sdp.h"
 
 using namespace mcx::codec;
 using namespace mcx::crypto;
@@ -47,17 +47,17 @@ TEST(Monp, SetupRequestLayout) {
 }
 
 TEST(Monp, SdpCarriesTheIMessage) {
-  OffnetSdp s{"10.0.0.7", 49150, 49151, Bytes{1, 2, 3, 250}};
+  McpttSdp s{"10.0.0.7", 49150, 49151, Bytes{1, 2, 3, 250}, {}};
   const std::string text = s.Text();
   EXPECT_NE(text.find("a=key-mgmt:mikey AQID+g=="), std::string::npos);
-  auto back = OffnetSdp::Parse(text);
+  auto back = McpttSdp::Parse(text);
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->address, "10.0.0.7");
   EXPECT_EQ(back->media_port, 49150);
   EXPECT_EQ(back->floor_port, 49151);
   EXPECT_EQ(back->mikey, s.mikey);
-  EXPECT_EQ(OffnetSdp::Parse("v=0\r\n").error(), Error::kMissingPayload);
-  EXPECT_EQ(OffnetSdp::Parse("c=IN IP4 1.2.3.4\r\nm=audio 99999 RTP/SAVP 96\r\n").error(), Error::kUnsupportedValue);
+  EXPECT_EQ(McpttSdp::Parse("v=0\r\n").error(), Error::kMissingPayload);
+  EXPECT_EQ(McpttSdp::Parse("c=IN IP4 1.2.3.4\r\nm=audio 99999 RTP/SAVP 96\r\n").error(), Error::kUnsupportedValue);
 }
 
 // Whatever parses writes back to text that parses to the same (TS 24.379 10.2.1.1.2 /
@@ -65,19 +65,19 @@ TEST(Monp, SdpCarriesTheIMessage) {
 // it parsed with floor port 0, which Text() wrote as "m=application 0", which Parse refused.
 TEST(Monp, SdpParseAndTextAgree) {
   const std::string no_floor = "v=0\r\nc=IN IP4 10.0.0.7\r\nm=audio 49150 RTP/SAVP 96\r\n";
-  EXPECT_EQ(OffnetSdp::Parse(no_floor).error(), Error::kMissingPayload);
-  EXPECT_EQ(OffnetSdp::Parse(no_floor + "m=application 0 udp MCPTT\r\n").error(), Error::kUnsupportedValue);
+  EXPECT_EQ(McpttSdp::Parse(no_floor).error(), Error::kMissingPayload);
+  EXPECT_EQ(McpttSdp::Parse(no_floor + "m=application 0 udp MCPTT\r\n").error(), Error::kUnsupportedValue);
   const std::vector<std::string> offers = {
       no_floor + "m=application 49151 udp MCPTT\r\n",
-      OffnetSdp{"10.0.0.7", 49150, 49151, Bytes{1, 2, 3, 250}}.Text(),
-      OffnetSdp{"225.0.0.1", 1, 65535, {}}.Text(),
+      McpttSdp{"10.0.0.7", 49150, 49151, Bytes{1, 2, 3, 250}, {}}.Text(),
+      McpttSdp{"225.0.0.1", 1, 65535, {}, {}}.Text(),
       "c=IN IP4 1.2.3.4\nm=application 7 udp MCPTT\nm=audio 9 RTP/SAVP 96\n",  // LF only, any order
   };
   for (const auto& text : offers) {
     SCOPED_TRACE(text);
-    auto first = OffnetSdp::Parse(text);
+    auto first = McpttSdp::Parse(text);
     ASSERT_TRUE(first.ok()) << ErrorName(first.error());
-    auto again = OffnetSdp::Parse(first->Text());
+    auto again = McpttSdp::Parse(first->Text());
     ASSERT_TRUE(again.ok()) << ErrorName(again.error());
     EXPECT_EQ(again->address, first->address);
     EXPECT_EQ(again->media_port, first->media_port);

@@ -16,7 +16,7 @@
 
 #include "mcx/codec/floor.h"
 #include "mcx/codec/monp.h"
-#include "mcx/codec/offnet_sdp.h"
+#include "mcx/codec/mcptt_sdp.h"
 #include "mcx/codec/rtp.h"
 #include "mcx/crypto/base64.h"
 #include "mcx/crypto/rng.h"
@@ -354,7 +354,7 @@ void Floor() {
 
 void Monp() {
   using namespace codec;
-  const std::string sdp = OffnetSdp{"10.0.0.1", 49150, 49151, IMessages()[6].second}.Text();
+  const std::string sdp = McpttSdp{"10.0.0.1", 49150, 49151, IMessages()[6].second, {}}.Text();
   for (uint8_t t = 8; t <= 13; ++t) {
     MonpPrivateCallMessage m;
     m.type = static_cast<MonpType>(t);
@@ -362,7 +362,7 @@ void Monp() {
     m.caller = "sip:ue1@mcx.example.org";
     m.callee = "sip:ue2@mcx.example.org";
     if (t == 8) m.sdp = sdp;
-    if (t == 10) m.sdp = OffnetSdp{"10.0.0.2", 49150, 49151, {}}.Text();
+    if (t == 10) m.sdp = McpttSdp{"10.0.0.2", 49150, 49151, {}, {}}.Text();
     m.reason = 3;
     Write("monp", "private-" + std::to_string(t), Encode(m));
   }
@@ -384,9 +384,17 @@ void Monp() {
 }
 
 void Sdp() {
-  Write("offnet_sdp", "offer", codec::OffnetSdp{"10.0.0.1", 49150, 49151, IMessages()[6].second}.Text());
-  Write("offnet_sdp", "answer", codec::OffnetSdp{"10.0.0.2", 49150, 49151, {}}.Text());
-  Write("offnet_sdp", "group", codec::OffnetSdp{"225.0.0.1", 5000, 5001, {}}.Text());
+  codec::FloorFmtp offered;  // digest 3.1's example: queueing, priority 5, an implicit request
+  offered.queueing = true;
+  offered.priority = 5;
+  offered.granted = true;
+  offered.implicit_request = true;
+  codec::FloorFmtp granted;
+  granted.priority = 3;
+  granted.granted = true;
+  Write("mcptt_sdp", "offer", codec::McpttSdp{"10.0.0.1", 49150, 49151, IMessages()[6].second, offered}.Text());
+  Write("mcptt_sdp", "answer", codec::McpttSdp{"10.0.0.2", 49150, 49151, {}, granted}.Text());
+  Write("mcptt_sdp", "group", codec::McpttSdp{"225.0.0.1", 5000, 5001, {}, {}}.Text());
 }
 
 void Rtp() {

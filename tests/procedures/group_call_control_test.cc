@@ -56,7 +56,7 @@ struct Medium {
     GroupCallConfig cfg;
     cfg.user_id = user;
     cfg.group_id = "sip:g@x";
-    cfg.sdp = OffnetSdp{"225.0.0.1", 49150, 49151, {}};
+    cfg.sdp = McpttSdp{"225.0.0.1", 49150, 49151, {}, {}};
     cfg.confirm_mode = confirm;
     mcx::testing::FakeHost& host = net.Add("10.0.0." + std::to_string(index + 1), index + 1);
     host.uniform = [this]() { return ((++draws * 7919) % 1000) / 1000.0; };  // spread, reproducible

@@ -86,13 +86,13 @@ TEST(PrivateCall, SetsUpWithThePckAndBothEndsHoldTheSameKey) {
   auto& alice = w.Add("sip:alice@example.org", "10.0.0.1", *w.kms);
   auto& bob = w.Add("sip:bob@example.org", "10.0.0.2", *w.kms);
   std::optional<PrivateCallKeys> a, b;
-  alice.on_established = [&](const PrivateCallKeys& k, const std::string& peer, const OffnetSdp& sdp, bool caller) {
+  alice.on_established = [&](const PrivateCallKeys& k, const std::string& peer, const McpttSdp& sdp, bool caller) {
     a = k;
     EXPECT_TRUE(caller);
     EXPECT_EQ(peer, "10.0.0.2");
     EXPECT_EQ(sdp.media_port, 49150);
   };
-  bob.on_established = [&](const PrivateCallKeys& k, const std::string&, const OffnetSdp& sdp, bool caller) {
+  bob.on_established = [&](const PrivateCallKeys& k, const std::string&, const McpttSdp& sdp, bool caller) {
     b = k;
     EXPECT_FALSE(caller);
     EXPECT_EQ(sdp.address, "10.0.0.1");
@@ -121,7 +121,7 @@ TEST(PrivateCall, TheSetupRequestIsRepeatedOnTfp1) {
   auto& alice = w.Add("sip:alice@example.org", "10.0.0.1", *w.kms);
   w.Add("sip:bob@example.org", "10.0.0.2", *w.kms);
   bool up = false;
-  alice.on_established = [&](const PrivateCallKeys&, const std::string&, const OffnetSdp&, bool) { up = true; };
+  alice.on_established = [&](const PrivateCallKeys&, const std::string&, const McpttSdp&, bool) { up = true; };
   w.Call(alice, "10.0.0.1", "sip:bob@example.org", "10.0.0.2");
   w.Run(1.0);
   EXPECT_TRUE(up);
@@ -183,7 +183,7 @@ Bytes ForgedSetup(uint16_t call_id) {
   m.call_id = call_id;
   m.caller = kAlice;
   m.callee = kBob;
-  m.sdp = OffnetSdp{"10.0.0.66", 49150, 49151, {}}.Text();
+  m.sdp = McpttSdp{"10.0.0.66", 49150, 49151, {}}.Text();
   return Encode(m);
 }
 
@@ -211,8 +211,8 @@ TEST(PrivateCall, ForgedSetupRequestsForEveryCallIdDoNotAnswerTheGenuineCall) {
   EXPECT_EQ(w.failures.size(), 65537u);
   std::optional<PrivateCallKeys> a, b;
   int bob_established = 0;
-  alice.on_established = [&](const PrivateCallKeys& k, const std::string&, const OffnetSdp&, bool) { a = k; };
-  bob.on_established = [&](const PrivateCallKeys& k, const std::string&, const OffnetSdp&, bool) {
+  alice.on_established = [&](const PrivateCallKeys& k, const std::string&, const McpttSdp&, bool) { a = k; };
+  bob.on_established = [&](const PrivateCallKeys& k, const std::string&, const McpttSdp&, bool) {
     b = k;
     ++bob_established;
   };

@@ -16,7 +16,7 @@
 #include <string>
 
 #include "mcx/codec/monp.h"
-#include "mcx/codec/offnet_sdp.h"
+#include "mcx/codec/mcptt_sdp.h"
 #include "mcx/procedures/host.h"
 
 namespace mcx::procedures {
@@ -39,7 +39,7 @@ constexpr uint16_t kMinRefreshIntervalMs = 100;
 struct GroupCallConfig {
   std::string user_id;
   std::string group_id;
-  codec::OffnetSdp sdp;                 ///< the group's multicast address and ports
+  codec::McpttSdp sdp;                 ///< the group's multicast address and ports
   double tfg1_s = 0.150;         ///< waiting for an announcement after a probe (24.379 B.3.1.1)
   double tfg3_s = 0.040;         ///< probe retransmission while TFG1 runs
   uint16_t refresh_interval_ms = 10000;  ///< periodic announcement (TS 36.579-1 default)

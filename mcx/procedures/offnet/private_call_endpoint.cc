@@ -59,7 +59,7 @@ void PrivateCallEndpoint::Call(const std::string& callee, const std::string& cal
                                     ms::SendOptions{}, NtpNow(), host_.Rng());
   if (!created) return fail(crypto::ErrorName(created.error()));
   pending_ = PrivateCallKeys{*pck, *pckId, created->rand};
-  codec::OffnetSdp offer{cfg_.address, cfg_.media_port, cfg_.floor_port, created->message};
+  codec::McpttSdp offer{cfg_.address, cfg_.media_port, cfg_.floor_port, created->message, {}};
   codec::MonpPrivateCallMessage m;
   m.type = codec::MonpType::kPrivateCallSetupRequest;
   auto id = host_.Rng().Generate(2);
@@ -101,7 +101,7 @@ void PrivateCallEndpoint::Receive(const std::string& from, ByteView datagram) {
       if (!setup_ || m->call_id != setup_->call_id || keys_) return;
       if (tfp1_) host_.Cancel(tfp1_);
       tfp1_ = 0;
-      auto answer = codec::OffnetSdp::Parse(m->sdp);
+      auto answer = codec::McpttSdp::Parse(m->sdp);
       if (!answer) {
         if (on_failed) on_failed("bad_sdp_answer");
         return;
@@ -139,7 +139,7 @@ void PrivateCallEndpoint::OnSetup(const std::string& from, const codec::MonpPriv
   answer.call_id = m.call_id;
   answer.caller = m.caller;
   answer.callee = m.callee;
-  auto offer = codec::OffnetSdp::Parse(m.sdp);
+  auto offer = codec::McpttSdp::Parse(m.sdp);
   std::optional<ms::ReceivedKey> key;
   std::string why;
   if (!offer || offer->mikey.empty()) {
@@ -156,7 +156,7 @@ void PrivateCallEndpoint::OnSetup(const std::string& from, const codec::MonpPriv
   }
   if (key) {
     answer.type = codec::MonpType::kPrivateCallAccept;
-    answer.sdp = codec::OffnetSdp{cfg_.address, cfg_.media_port, cfg_.floor_port, {}}.Text();
+    answer.sdp = codec::McpttSdp{cfg_.address, cfg_.media_port, cfg_.floor_port, {}, {}}.Text();
   } else {
     // TS 24.379 table 15.2.8-1: reason 3, E2E security context failure.
     answer.type = codec::MonpType::kPrivateCallReject;

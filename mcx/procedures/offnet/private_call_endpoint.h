@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "mcx/codec/monp.h"
-#include "mcx/codec/offnet_sdp.h"
+#include "mcx/codec/mcptt_sdp.h"
 #include "mcx/procedures/host.h"
 #include "mcx/security/mikey_sakke.h"
 
@@ -52,7 +52,7 @@ class PrivateCallEndpoint {
   void Receive(const std::string& from_address, crypto::ByteView datagram);
 
   /// Established: (keys, peer address, peer SDP, true when this side called).
-  std::function<void(const PrivateCallKeys&, const std::string&, const codec::OffnetSdp&, bool)> on_established;
+  std::function<void(const PrivateCallKeys&, const std::string&, const codec::McpttSdp&, bool)> on_established;
   /// The call failed: reason (e.g. "rejected_e2e_security", "no_answer", an ErrorName).
   std::function<void(const std::string&)> on_failed;
   bool established() const { return keys_.has_value(); }

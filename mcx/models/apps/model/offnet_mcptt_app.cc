@@ -208,7 +208,7 @@ void OffnetMcpttApp::JoinGroupCall() {
     procedures::GroupCallConfig cfg;
     cfg.user_id = m_userId;
     cfg.group_id = m_groupUri;
-    cfg.sdp = codec::OffnetSdp{Ipv4String(m_group), m_mediaPort, m_floorPort, {}};
+    cfg.sdp = codec::McpttSdp{Ipv4String(m_group), m_mediaPort, m_floorPort, {}, {}};
     cfg.tfg1_s = m_tfg1.GetSeconds();
     cfg.tfg3_s = m_tfg3.GetSeconds();
     cfg.refresh_interval_ms = static_cast<uint16_t>(m_refreshInterval.GetMilliSeconds());
@@ -275,7 +275,7 @@ void OffnetMcpttApp::StartApplication() {
     m_privateCall = std::make_unique<procedures::PrivateCallEndpoint>(cfg, *m_identity, kms, *m_host);
     m_privateCall->on_failed = [this](const std::string& why) { Error("private_call_" + why); };
     m_privateCall->on_established = [this](const procedures::PrivateCallKeys& k, const std::string& peer,
-                                          const codec::OffnetSdp&, bool caller) {
+                                          const codec::McpttSdp&, bool caller) {
       // TS 33.180 7.4: the call's floor control and media under the PCK, to the peer's address.
       NS_LOG_INFO(m_userId << ": private call with " << peer << " established ("
                            << (caller ? "caller, PCK sent" : "callee, PCK accepted") << ", PCK-ID " << std::hex
