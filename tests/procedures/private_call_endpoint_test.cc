@@ -183,7 +183,7 @@ Bytes ForgedSetup(uint16_t call_id) {
   m.call_id = call_id;
   m.caller = kAlice;
   m.callee = kBob;
-  m.sdp = McpttSdp{"10.0.0.66", 49150, 49151, {}}.Text();
+  m.sdp = McpttSdp{"10.0.0.66", 49150, 49151, {}, {}}.Text();
   return Encode(m);
 }
 

@@ -26,6 +26,10 @@ class FakeNetwork;
 class FakeHost : public procedures::Host {
  public:
   FakeHost(FakeNetwork& net, std::string ip, uint64_t seed, procedures::CostModel cost = {}, uint32_t cores = 1);
+  // The SIP stack cancels its timers when it goes: before the timer table it cancels them in.
+  ~FakeHost() override { sip_.reset(); }
+  FakeHost(const FakeHost&) = delete;
+  FakeHost& operator=(const FakeHost&) = delete;
 
   // procedures::Host
   double Now() const override;
