@@ -122,7 +122,7 @@ struct Harness {
       GroupCallConfig gc;
       gc.user_id = mm.uri;
       gc.group_id = fuzz::World::Group();
-      gc.sdp = codec::McpttSdp{kGroupAddress, 49150, 49151, {}};
+      gc.sdp = codec::McpttSdp{kGroupAddress, 49150, 49151, {}, {}};
       gc.confirm_mode = h1 >> (5 + i) & 1;
       mm.call = std::make_unique<GroupCallControl>(gc, *mm.host);
       if (i < 2) {
@@ -229,7 +229,7 @@ struct Harness {
     g.call_start_time = s < 64 ? now - s : s < 128 ? now + (s - 64) : in.U32();
     g.last_call_type_change_time = g.call_start_time;
     g.group_id = t & 0x20 ? std::string("sip:group2@mcx.example.org") : fuzz::World::Group();
-    g.sdp = codec::McpttSdp{kGroupAddress, 49150, 49151, {}}.Text();
+    g.sdp = codec::McpttSdp{kGroupAddress, 49150, 49151, {}, {}}.Text();
     g.originating_user = User(in.U8(), in);
     g.last_user_to_change_call_type = g.originating_user;
     g.sending_user = g.originating_user;
@@ -260,7 +260,7 @@ struct Harness {
     p.caller = User(in.U8(), in);
     p.callee = User(in.U8(), in);
     if (p.type == codec::MonpType::kPrivateCallSetupRequest || p.type == codec::MonpType::kPrivateCallAccept)
-      p.sdp = codec::McpttSdp{"10.0.0.9", 49150, 49151, t & 0x20 ? in.Lv8() : Bytes()}.Text();
+      p.sdp = codec::McpttSdp{"10.0.0.9", 49150, 49151, t & 0x20 ? in.Lv8() : Bytes(), {}}.Text();
     p.reason = in.U8() % 6;
     return codec::Encode(p);
   }
