@@ -4,33 +4,25 @@
 
 namespace mcx::procedures {
 
-std::optional<SipDialog> SipDialog::AsCaller(const SipMessage& invite, const SipMessage& ok) {
-  auto peer = EndpointFromUri(ok.ContactUri());
-  if (ok.ToTag().empty() || !peer) return std::nullopt;
-  SipDialog d;
-  d.call_id_ = invite.CallId();
-  d.local_ = invite.From();
-  d.remote_ = ok.To();
-  d.local_tag_ = invite.FromTag();
-  d.remote_tag_ = ok.ToTag();
-  d.remote_target_ = ok.ContactUri();
-  d.peer_ = *peer;
-  d.local_cseq_ = invite.CSeqNumber();
-  return d;
-}
+std::optional<SipDialog> SipDialog::AsCaller(const SipMessage& invite, const SipMessage& ok) { return Make(invite, ok, true); }
+std::optional<SipDialog> SipDialog::AsCallee(const SipMessage& invite, const SipMessage& ok) { return Make(invite, ok, false); }
 
-std::optional<SipDialog> SipDialog::AsCallee(const SipMessage& invite, const SipMessage& ok) {
-  auto peer = EndpointFromUri(invite.ContactUri());
+std::optional<SipDialog> SipDialog::Make(const SipMessage& invite, const SipMessage& ok, bool caller) {
+  // 12.1.1 / 12.1.2: the remote target is the other side's Contact; the local URI and tag are
+  // the From of the INVITE for the caller and the To of the 2xx for the callee.
+  const std::string target = caller ? ok.ContactUri() : invite.ContactUri();
+  auto peer = EndpointFromUri(target);
   if (ok.ToTag().empty() || !peer) return std::nullopt;
   SipDialog d;
   d.call_id_ = invite.CallId();
-  d.local_ = ok.To();
-  d.remote_ = invite.From();
-  d.local_tag_ = ok.ToTag();
-  d.remote_tag_ = invite.FromTag();
-  d.remote_target_ = invite.ContactUri();
+  d.local_ = caller ? invite.From() : ok.To();
+  d.remote_ = caller ? ok.To() : invite.From();
+  d.local_tag_ = caller ? invite.FromTag() : ok.ToTag();
+  d.remote_tag_ = caller ? ok.ToTag() : invite.FromTag();
+  d.remote_target_ = target;
   d.peer_ = *peer;
-  d.remote_cseq_ = invite.CSeqNumber();
+  if (caller) d.local_cseq_ = invite.CSeqNumber();
+  else d.remote_cseq_ = invite.CSeqNumber();
   return d;
 }
 

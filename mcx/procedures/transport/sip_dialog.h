@@ -40,6 +40,7 @@ class SipDialog {
 
  private:
   SipDialog() = default;
+  static std::optional<SipDialog> Make(const SipMessage& invite, const SipMessage& ok, bool caller);
   std::string call_id_;
   std::string local_, remote_;  ///< From / To header values of our requests (with tags)
   std::string local_tag_, remote_tag_;
