@@ -513,6 +513,10 @@ void SipStackSeeds() {
   crypto::Append(invite, raw_request("CANCEL", "inv3", "i3"));
   crypto::Append(invite, wait(255));
   Write("sip_stack", "raw-invite-ack-cancel", invite);
+  // The node's INVITEs: answered 200, answered 400, only 100 Trying then cancelled, unanswered.
+  Bytes own_invites = {0x27, 1, 0x27, 3, 0x37, 0, 0x23, 0};
+  crypto::Append(own_invites, wait(255));
+  Write("sip_stack", "own-invites", own_invites);
 }
 
 // ---- Call protection operation sequences (call_protection.cc's format) ----

@@ -7,13 +7,15 @@
 //   bits 0-1: 0 raw bytes (16-bit length) to the node; 1 a request (method, branch, Call-ID and
 //             whether the handler answers it, from the next bytes); 2 time goes on (next byte x
 //             100 ms); 3 the node sends a request to the peer, which answers it (a response
-//             with the next byte's status) or not.
+//             with the next byte's status) or not; with bit 5 an INVITE (bit 4: cancelled at
+//             once), whose 2xx the node ACKs.
 //
 // Properties: the handler gets a request at most once while its transaction is kept (64 T1 from
 // when it came), a retransmitted request that was answered gets the same response again, every
-// request of the node ends with exactly one final response or a timeout (Timer F), and once
-// Timer C and 64 T1 pass without input the node keeps no server transaction (INVITEs and ACKs come
-// from the raw operations).
+// request of the node ends with exactly one final response or a timeout (Timer F, B or C; an
+// INVITE reports no provisional response after its final one, and a retransmitted 2xx only after
+// a 2xx), and once Timer C and 64 T1 pass without input the node keeps no transaction (INVITEs,
+// ACKs and CANCELs to the node come from the raw operations).
 #include <map>
 #include <set>
 
@@ -69,9 +71,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool peer_answers = false;
   int peer_status = 200;
   peer.sip_handler = [&](const Endpoint& from, const SipMessage& req) {
+    if (req.Method() == "ACK") return;  // never answered
     if (peer_answers) peer.sip().SendResponse(from, SipMessage::Response(peer_status, "X", req, "p"));
   };
   uint32_t sent = 0, ended = 0;
+  // The node's INVITEs: what each reported (RFC 3261 17.1.1 with RFC 6026).
+  struct InviteSeen {
+    bool final = false;
+    int status = 0;
+  };
+  std::vector<InviteSeen> invites;
+  invites.reserve(400);
 
   for (int ops = 0; !in.empty() && ops < 300; ++ops) {
     const uint8_t op = in.U8();
@@ -104,6 +114,42 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case 3: {
         peer_answers = op & 4;
         peer_status = 100 + in.U8() % 6 * 100;
+        if (op & 0x20) {  // an INVITE: the peer's stack sends 100 Trying, its user maybe more
+          SipMessage inv = SipMessage::Request("INVITE", "sip:peer@10.0.0.1");
+          inv.SetFrom("<sip:node@x>;tag=n");
+          inv.SetTo("<sip:peer@x>");
+          inv.SetCallId("i" + std::to_string(sent));
+          inv.SetCSeq(1, "INVITE");
+          ++sent;
+          const size_t k = invites.size();
+          invites.push_back({});
+          procedures::InviteHandlers h;
+          h.provisional = [&, k](const SipMessage& r) { FUZZ_CHECK(!invites[k].final && r.Status() < 200); };
+          h.final = [&, k, inv](const SipMessage* r) {
+            FUZZ_CHECK(!invites[k].final);  // exactly one final report
+            FUZZ_CHECK(r == nullptr || r->Status() >= 200);
+            invites[k] = {true, r ? r->Status() : 0};
+            ++ended;
+            if (r && r->Status() < 300) {  // 13.2.2.4: the caller ACKs a 2xx
+              SipMessage ack = SipMessage::Request("ACK", "sip:peer@10.0.0.1");
+              ack.SetFrom(inv.From());
+              ack.SetTo(r->To());
+              ack.SetCallId(inv.CallId());
+              ack.SetCSeq(1, "ACK");
+              node.sip().SendAck({"10.0.0.1", 5060}, ack);
+            }
+          };
+          h.retransmitted_2xx = [&, k](const SipMessage& r) {
+            FUZZ_CHECK(invites[k].final && invites[k].status < 300 && r.Status() < 300);
+          };
+          const bool cancel = op & 0x10;
+          node.Dispatch([&, inv, h, cancel] {
+            const std::string branch = node.sip().SendInvite({"10.0.0.1", 5060}, inv, h);
+            if (cancel) (void)node.sip().SendCancel(branch, nullptr);
+          });
+          net.RunUntil(net.now() + kSettle);
+          break;
+        }
         SipMessage req = SipMessage::Request(kMethods[op >> 3 & 3], "sip:peer@10.0.0.1");
         req.SetFrom("<sip:node@x>;tag=n");
         req.SetTo("<sip:peer@x>");
@@ -126,5 +172,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   net.RunUntil(net.now() + procedures::SipTimers{}.timer_c + 2 * window_s);
   FUZZ_CHECK(ended == sent);
   FUZZ_CHECK(node.sip().server_transactions() == 0);
+  FUZZ_CHECK(node.sip().client_transactions() == 0);
   return 0;
 }

@@ -301,6 +301,24 @@ TEST(SipInvite, AnInviteItsUserNeverAnswersIsAnswered408AndForgotten) {
   EXPECT_EQ(c.b.sip().server_transactions(), 0u);
 }
 
+TEST(SipInvite, AnInviteAnsweredOnlyProvisionallyIsCancelledAtTimerC) {
+  // A peer that rings for ever (its 408 lost here): A cancels at timer_c and reports no answer.
+  Call c;
+  c.b_answer = [&](const Endpoint& from, const SipMessage& invite) {
+    c.b.sip().SendResponse(from, SipMessage::Response(180, "Ringing", invite, "b1"));
+  };
+  for (int i = 1; i <= 20; ++i) c.lose.push_back({"B>A 408", i});
+  c.Start();
+  c.net.RunUntil(SipTimers{}.timer_c + 1);
+  EXPECT_EQ(c.finals, std::vector<int>{0});
+  EXPECT_EQ(c.Count("A>B CANCEL"), 1);
+  EXPECT_EQ(c.a.sip().counters().timeouts, 1u);
+  c.net.RunUntil(SipTimers{}.timer_c + 2 * 64 * SipTimers{}.t1);
+  EXPECT_EQ(c.a.sip().client_transactions(), 0u);
+  EXPECT_EQ(c.b.sip().server_transactions(), 0u);
+  EXPECT_EQ(c.finals.size(), 1u);
+}
+
 TEST(SipDialog, OutOfOrderAndForeignRequestsAreNotTaken) {
   SipMessage invite = SipMessage::Request("INVITE", "sip:b@10.0.0.2");
   invite.SetFrom("<sip:a@x>;tag=a1");

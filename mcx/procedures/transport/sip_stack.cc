@@ -102,6 +102,17 @@ void SipStack::OnInviteResponse(InviteClient& c, const std::string& branch, cons
       c.state = State::kProceeding;
       host_.Cancel(c.timer_a);
       host_.Cancel(c.timer_b);
+      // A peer that only ever sends provisional responses must not keep us waiting for good: at
+      // timer_c the INVITE is cancelled (9.1) and reported as unanswered, as Timer B would.
+      c.timer_b = host_.Schedule(timers_.timer_c, [this, branch] {
+        auto it = invite_clients_.find(branch);
+        if (it == invite_clients_.end() || it->second.state != InviteClient::State::kProceeding) return;
+        SendCancelNow(it->second, branch, nullptr);
+        auto final = std::move(it->second.handlers.final);
+        EndInviteClient(branch);
+        ++counters_.timeouts;
+        if (final) final(nullptr);
+      });
     }
     std::optional<ResponseFn> cancel = std::move(c.cancel);
     c.cancel.reset();

@@ -5,14 +5,15 @@
 // its last response (Timer J, 64 T1).
 //
 // INVITE (17.1.1, 17.2.1, with RFC 6026's Accepted state): the client retransmits on Timer A (T1
-// doubling) until a response, gives up on Timer B (64 T1) if none came, ACKs a 300-699 itself and
-// resends that ACK for every retransmitted final response until Timer D (32 s); a 2xx goes to the
-// caller, which ACKs it end to end (SendAck) each time it comes (Timer M, 64 T1). The server
-// answers 100 Trying at once, resends its last provisional response to a retransmitted INVITE,
-// retransmits a 300-699 on Timer G until the ACK (Timer H, 64 T1; then Timer I, T4) and a 2xx on
-// the same schedule until the ACK of that 2xx (13.3.1.4; Timer L, 64 T1), and answers 408 itself
-// an INVITE its user leaves unanswered for timer_c. CANCEL (9) ends an INVITE not yet answered
-// finally with 487. Over TCP nothing is resent and Timers D and I are 0.
+// doubling) until a response, gives up on Timer B (64 T1) if none came and cancels at timer_c if
+// only provisional ones came; it ACKs a 300-699 itself and resends that ACK for every
+// retransmitted final response until Timer D (32 s); a 2xx goes to the caller, which ACKs it end
+// to end (SendAck) each time it comes (Timer M, 64 T1). The server answers 100 Trying at once,
+// resends its last provisional response to a retransmitted INVITE, retransmits a 300-699 on
+// Timer G until the ACK (Timer H, 64 T1; then Timer I, T4) and a 2xx on the same schedule until
+// the ACK of that 2xx (13.3.1.4; Timer L, 64 T1), and answers 408 itself an INVITE its user leaves
+// unanswered for timer_c. CANCEL (9) ends an INVITE not yet answered finally with 487. Over TCP
+// nothing is resent and Timers D and I are 0.
 #pragma once
 
 #include <map>
@@ -28,8 +29,9 @@ struct SipTimers {
   double t2 = 4.0;
   double t4 = 5.0;        ///< how long the network may keep a message (Timer I)
   double timer_d = 32.0;  ///< an INVITE client's wait for retransmitted final responses (UDP)
-  /// An INVITE our user has not answered finally by then is answered 408 by the stack, so that
-  /// one never answered (dropped, or forged) is not kept for good (a proxy's Timer C, > 3 min).
+  /// An INVITE our user has not answered finally by then is answered 408 by the stack, and one of
+  /// ours answered only provisionally is cancelled and reported unanswered, so that neither side
+  /// keeps a transaction for good (a proxy's Timer C, > 3 min, RFC 3261 16.6).
   double timer_c = 180.0;
 };
 
@@ -51,7 +53,8 @@ struct SipCounters {
 struct InviteHandlers {
   /// A provisional response (100-199).
   std::function<void(const SipMessage&)> provisional;
-  /// The first final response, or nullptr when Timer B fired with no response at all. A 300-699
+  /// The first final response, or nullptr when Timer B fired with no response at all or timer_c
+  /// with provisional responses only (the INVITE then cancelled). A 300-699
   /// has been ACKed by the transaction; a 2xx must be ACKed by the caller (SendAck).
   std::function<void(const SipMessage*)> final;
   /// A 2xx again (its ACK was lost): ACK it again.
