@@ -3,14 +3,14 @@
 namespace mcx::codec {
 
 std::optional<uint32_t> ParseDecimal(std::string_view s, size_t max_digits, uint32_t max) {
-  if (s.empty() || s.size() > max_digits || max_digits > 9) return std::nullopt;
-  uint32_t v = 0;
+  if (s.empty() || s.size() > max_digits || max_digits > 10) return std::nullopt;
+  uint64_t v = 0;  // ten digits fit
   for (char c : s) {
     if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<uint32_t>(c - '0');
+    v = v * 10 + static_cast<uint64_t>(c - '0');
   }
   if (v > max) return std::nullopt;
-  return v;
+  return static_cast<uint32_t>(v);
 }
 
 std::optional<uint16_t> ParsePort(std::string_view s) {

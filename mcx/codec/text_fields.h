@@ -9,7 +9,7 @@
 
 namespace mcx::codec {
 
-/// A decimal number of 1 to `max_digits` digits ('0'-'9' only), at most `max`.
+/// A decimal number of 1 to `max_digits` (at most 10) digits ('0'-'9' only), at most `max`.
 std::optional<uint32_t> ParseDecimal(std::string_view s, size_t max_digits, uint32_t max);
 /// A port 1-65535 (RFC 3261 25.1, RFC 4566 m=): no sign, at most five digits.
 std::optional<uint16_t> ParsePort(std::string_view s);

@@ -145,6 +145,11 @@ TEST(SipMessage, OnlyWhatWritesBackAndParsesAgainIsTaken) {
       "SIP/2.0 7 Odd\r\n" + head + "CSeq: 1 MESSAGE\r\n\r\n",
       "SIP/2.0 700 Odd\r\n" + head + "CSeq: 1 MESSAGE\r\n\r\n",
       "SIP/2.0 200 OK\r\nm: ip:>v\r\n" + head + "CSeq: 1 MESSAGE\r\n\r\n",
+      // 8.1.1.5: a CSeq number below 2^31 in digits, and a request's CSeq method its own.
+      "MESSAGE sip:b@example.org SIP/2.0\r\n" + head + "CSeq: 4294967297 MESSAGE\r\n\r\n",
+      "MESSAGE sip:b@example.org SIP/2.0\r\n" + head + "CSeq: 2147483648 MESSAGE\r\n\r\n",
+      "MESSAGE sip:b@example.org SIP/2.0\r\n" + head + "CSeq: -1 MESSAGE\r\n\r\n",
+      "INVITE sip:b@example.org SIP/2.0\r\n" + head + "CSeq: 1 BYE\r\n\r\n",
       "MESSAGE sip:b@example.org SIP/2.0\r\n" + head +
           "CSeq: 1 MESSAGE\r\nContent-Type: multipart/mixed;boundary=b1\r\n\r\n"
           "--b1\r\nContent-Type: n/m;ey\r\n\r\nX\r\n--b1--\r\n",
@@ -168,6 +173,10 @@ TEST(SipMessage, OnlyWhatWritesBackAndParsesAgainIsTaken) {
     }
     EXPECT_EQ(count.live(), 0);
   }
+  const std::string top = "MESSAGE sip:b@example.org SIP/2.0\r\n" + head + "CSeq: 2147483647 MESSAGE\r\n\r\n";
+  auto highest = SipMessage::Parse(ByteView(top));
+  ASSERT_TRUE(highest.ok());
+  EXPECT_EQ(highest->CSeqNumber(), 2147483647u);
   // The edges of the range, and a well-formed Contact, are taken.
   for (const char* status : {"100 Trying", "699 Odd"}) {
     const std::string m = std::string("SIP/2.0 ") + status + "\r\n" + head + "CSeq: 1 MESSAGE\r\n\r\n";

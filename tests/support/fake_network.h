@@ -55,6 +55,9 @@ class FakeHost : public procedures::Host {
 
   const std::string& ip() const { return ip_; }
   procedures::SipStack& sip() { return *sip_; }
+  /// A new SIP stack with these timers, over "TCP" (nothing resent; the network still delivers
+  /// or drops as told) or UDP. Call before anything is sent.
+  void UseSipStack(procedures::SipTimers timers, bool tcp);
   std::function<procedures::HttpResponse(const procedures::HttpRequest&)> http_handler;
   std::function<void(const Endpoint&, const procedures::SipMessage&)> sip_handler;
   /// U(0, 1) draws for the procedures (default: a generator seeded from the host's seed).
@@ -133,12 +136,15 @@ inline FakeHost::FakeHost(FakeNetwork& net, std::string ip, uint64_t seed, proce
       rng_(seed, ip_),
       mt_(seed),
       jobs_(cost, cores, [this] { return net_.now(); },
-            [this](double at, std::function<void()> fn) { net_.At(at, std::move(fn)); }),
-      sip_(std::make_unique<procedures::SipStack>(*this, procedures::SipTimers{}, false)) {
+            [this](double at, std::function<void()> fn) { net_.At(at, std::move(fn)); }) {
   jobs_.on_job = [this](double seconds, const crypto::OpCounts& o) {
     crypto_seconds += seconds;
     ops += o;
   };
+  UseSipStack(procedures::SipTimers{}, false);
+}
+inline void FakeHost::UseSipStack(procedures::SipTimers timers, bool tcp) {
+  sip_ = std::make_unique<procedures::SipStack>(*this, timers, tcp);
   sip_->SetRequestHandler([this](const Endpoint& from, const procedures::SipMessage& m) {
     if (sip_handler) sip_handler(from, m);
   });

@@ -12,7 +12,7 @@ std::optional<SipDialog> SipDialog::Make(const SipMessage& invite, const SipMess
   // the From of the INVITE for the caller and the To of the 2xx for the callee.
   const std::string target = caller ? ok.ContactUri() : invite.ContactUri();
   auto peer = EndpointFromUri(target);
-  if (ok.ToTag().empty() || !peer) return std::nullopt;
+  if (invite.FromTag().empty() || ok.ToTag().empty() || !peer) return std::nullopt;  // 12.1: both tags
   SipDialog d;
   d.call_id_ = invite.CallId();
   d.local_ = caller ? invite.From() : ok.To();

@@ -1,5 +1,7 @@
 // A SIP dialog (RFC 3261 12) as one side holds it: what its in-dialog requests carry (the ACK of
-// a 2xx, BYE, re-INVITE) and which requests belong to it.
+// a 2xx, BYE, re-INVITE) and which requests belong to it. Not held: a route set (nothing on the
+// simulated paths record-routes) and target refresh (a re-INVITE's Contact does not move the
+// remote target); a re-INVITE's caller adds its own Contact (8.1.1.8).
 #pragma once
 
 #include <optional>
@@ -13,7 +15,8 @@ namespace mcx::procedures {
 class SipDialog {
  public:
   /// The caller's side (12.1.2), from the INVITE it sent and the 2xx that came back. nullopt if the
-  /// 2xx has no To tag or no Contact naming an endpoint (13.2.2.4 needs one for the ACK).
+  /// INVITE has no From tag, or the 2xx no To tag or no Contact naming an endpoint (13.2.2.4 needs
+  /// one for the ACK).
   static std::optional<SipDialog> AsCaller(const SipMessage& invite, const SipMessage& ok);
   /// The callee's side (12.1.1), from the INVITE it received and the 2xx it sends.
   static std::optional<SipDialog> AsCallee(const SipMessage& invite, const SipMessage& ok);

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "mcx/codec/text_fields.h"
+
 namespace mcx::procedures {
 
 namespace {
@@ -200,6 +202,15 @@ bool WritesBack(const osip_message_t* m) {
 }
 }  // namespace
 
+// RFC 3261 8.1.1.5: the CSeq number is below 2^31 (decimal digits only), and a request's CSeq
+// method is its own; else a number could alias another (strtoul wraps) or a transaction layer
+// keyed on one method could be reached by another.
+static bool CSeqValid(const osip_message_t* m) {
+  if (m->cseq->number == nullptr || m->cseq->method == nullptr) return false;
+  if (!codec::ParseDecimal(m->cseq->number, 10, 0x7fffffffu)) return false;
+  return !MSG_IS_REQUEST(m) || (m->sip_method != nullptr && std::strcmp(m->sip_method, m->cseq->method) == 0);
+}
+
 Result<SipMessage> SipMessage::Parse(ByteView bytes) {
   InitParser();
   if (HasDuplicateContentType(bytes)) return Error::kUnsupportedValue;  // libosip2 5.3 would leak
@@ -208,7 +219,7 @@ Result<SipMessage> SipMessage::Parse(ByteView bytes) {
   if (osip_message_parse(m, reinterpret_cast<const char*>(bytes.data()), bytes.size()) != 0 ||
       m->cseq == nullptr || m->call_id == nullptr ||
       // RFC 3261 7.2: a status code is three digits from 100 to 699.
-      (MSG_IS_RESPONSE(m) && (m->status_code < 100 || m->status_code > 699)) || !WritesBack(m)) {
+      (MSG_IS_RESPONSE(m) && (m->status_code < 100 || m->status_code > 699)) || !CSeqValid(m) || !WritesBack(m)) {
     osip_message_free(m);
     return Error::kUnsupportedValue;
   }
@@ -302,8 +313,10 @@ std::string SipMessage::FromTag() const { return m_->from ? Param(&m_->from->gen
 std::string SipMessage::ToTag() const { return m_->to ? Param(&m_->to->gen_params, "tag") : ""; }
 std::string SipMessage::CallId() const { return HeaderString(m_->call_id, osip_call_id_to_str); }
 uint32_t SipMessage::CSeqNumber() const {
-  return m_->cseq && m_->cseq->number ? static_cast<uint32_t>(std::strtoul(m_->cseq->number, nullptr, 10)) : 0;
+  if (!m_->cseq || !m_->cseq->number) return 0;
+  return codec::ParseDecimal(m_->cseq->number, 10, 0x7fffffffu).value_or(0);  // Parse took only these
 }
+std::string SipMessage::CSeqMethod() const { return m_->cseq && m_->cseq->method ? m_->cseq->method : ""; }
 std::string SipMessage::TopVia() const {
   auto* v = static_cast<osip_via_t*>(osip_list_get(&m_->vias, 0));
   return HeaderString(v, osip_via_to_str);

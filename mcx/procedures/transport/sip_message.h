@@ -66,6 +66,7 @@ class SipMessage {
   std::string ToTag() const;
   std::string CallId() const;
   uint32_t CSeqNumber() const;
+  std::string CSeqMethod() const;  ///< a request's is its method (Parse checks)
   std::string TopVia() const;
   std::string TopViaBranch() const;
   size_t ViaCount() const;

@@ -10,7 +10,7 @@ SipStack::~SipStack() {
     host_.Cancel(c.timer_f);
   }
   for (auto& [b, c] : invite_clients_)
-    for (TimerId t : {c.timer_a, c.timer_b, c.timer_end}) host_.Cancel(t);
+    for (TimerId t : {c.timer_a, c.timer_b, c.timer_end, c.timer_cancel}) host_.Cancel(t);
   for (auto& [b, s] : invite_servers_)
     for (TimerId t : {s.timer_g, s.timer_h, s.timer_end, s.timer_c}) host_.Cancel(t);
 }
@@ -39,11 +39,16 @@ std::string AddOwnVia(SipMessage& m, const Endpoint& self, bool tcp, const std::
 
 void SipStack::SendRequest(const Endpoint& to, SipMessage request, ResponseFn done) {
   const std::string branch = AddOwnVia(request, host_.SipSelf(), tcp_, NewToken());
-  StartClient(to, branch, request.Serialize(), std::move(done));
+  StartClient(to, branch, request.Method(), request.Serialize(), std::move(done));
 }
 
-void SipStack::StartClient(const Endpoint& to, const std::string& branch, Bytes wire, ResponseFn done) {
-  Client c{to, std::move(wire), std::move(done), timers_.t1, 0, 0};
+void SipStack::StartClient(const Endpoint& to, const std::string& branch, const std::string& method, Bytes wire,
+                           ResponseFn done) {
+  if (clients_.count(branch)) {  // one non-INVITE client transaction per branch (a CANCEL's is its INVITE's)
+    if (done) done(nullptr);
+    return;
+  }
+  Client c{to, method, std::move(wire), std::move(done), timers_.t1, 0, 0};
   ++counters_.requests_sent;
   Transmit(to, c.wire);
   if (!tcp_) c.timer_e = host_.Schedule(timers_.t1, [this, branch] { OnTimerE(branch); });
@@ -51,14 +56,28 @@ void SipStack::StartClient(const Endpoint& to, const std::string& branch, Bytes 
   clients_[branch] = std::move(c);
 }
 
-std::string SipStack::DialogKey(const SipMessage& m) { return m.CallId() + " " + std::to_string(m.CSeqNumber()); }
+std::string SipStack::AckKey(const SipMessage& m) {
+  // 13.2.2.4 / 17.2.3: the ACK of a 2xx is the dialog's (Call-ID and both tags) with the INVITE's
+  // CSeq number; the 2xx itself carries the same.
+  return m.CallId() + " " + m.FromTag() + " " + m.ToTag() + " " + std::to_string(m.CSeqNumber());
+}
+
+std::string SipStack::ServerKey(const SipMessage& m) {
+  // 17.2.3: a server transaction is the top Via's branch and sent-by (an INVITE, its CANCEL and
+  // the ACK of a failure carry the same top Via).
+  const std::string via = m.TopVia();
+  const auto sp = via.find(' ');
+  const std::string sent_by = sp == std::string::npos ? "" : via.substr(sp + 1, via.find(';', sp) - sp - 1);
+  return m.TopViaBranch() + " " + sent_by;
+}
 
 // ---- INVITE client transaction (17.1.1, RFC 6026 8.4) ----
 
 std::string SipStack::SendInvite(const Endpoint& to, SipMessage invite, InviteHandlers handlers) {
   const std::string branch = AddOwnVia(invite, host_.SipSelf(), tcp_, NewToken());
   Bytes wire = invite.Serialize();
-  InviteClient c{to, std::move(invite), wire, std::move(handlers), InviteClient::State::kCalling, timers_.t1, 0, 0, 0, {}, {}};
+  InviteClient c{to, std::move(invite), wire, std::move(handlers), InviteClient::State::kCalling, timers_.t1, 0, 0, 0, 0,
+                 {}, {}, false};
   ++counters_.requests_sent;
   Transmit(to, wire);
   // Timer A: the INVITE again at T1, 2 T1, 4 T1 ... (UDP) while no response has come.
@@ -89,7 +108,8 @@ std::string SipStack::SendInvite(const Endpoint& to, SipMessage invite, InviteHa
 void SipStack::EndInviteClient(const std::string& branch) {
   auto it = invite_clients_.find(branch);
   if (it == invite_clients_.end()) return;
-  for (TimerId t : {it->second.timer_a, it->second.timer_b, it->second.timer_end}) host_.Cancel(t);
+  for (TimerId t : {it->second.timer_a, it->second.timer_b, it->second.timer_end, it->second.timer_cancel})
+    host_.Cancel(t);
   invite_clients_.erase(it);
 }
 
@@ -103,15 +123,11 @@ void SipStack::OnInviteResponse(InviteClient& c, const std::string& branch, cons
       host_.Cancel(c.timer_a);
       host_.Cancel(c.timer_b);
       // A peer that only ever sends provisional responses must not keep us waiting for good: at
-      // timer_c the INVITE is cancelled (9.1) and reported as unanswered, as Timer B would.
+      // timer_c the INVITE is cancelled (9.1), which ends it one way or the other.
       c.timer_b = host_.Schedule(timers_.timer_c, [this, branch] {
         auto it = invite_clients_.find(branch);
         if (it == invite_clients_.end() || it->second.state != InviteClient::State::kProceeding) return;
-        SendCancelNow(it->second, branch, nullptr);
-        auto final = std::move(it->second.handlers.final);
-        EndInviteClient(branch);
-        ++counters_.timeouts;
-        if (final) final(nullptr);
+        if (!it->second.cancel_sent) SendCancelNow(it->second, branch, nullptr);
       });
     }
     std::optional<ResponseFn> cancel = std::move(c.cancel);
@@ -171,6 +187,7 @@ bool SipStack::SendCancel(const std::string& invite_branch, ResponseFn done) {
   auto it = invite_clients_.find(invite_branch);
   if (it == invite_clients_.end()) return false;
   InviteClient& c = it->second;
+  if (c.cancel_sent || c.cancel) return false;  // cancelled once already
   if (c.state == InviteClient::State::kCalling) {  // 9.1: not before a provisional response
     c.cancel = std::move(done);
     return true;
@@ -188,7 +205,18 @@ void SipStack::SendCancelNow(InviteClient& c, const std::string& branch, Respons
   cancel.SetTo(c.invite.To());
   cancel.SetCallId(c.invite.CallId());
   cancel.SetCSeq(c.invite.CSeqNumber(), "CANCEL");
-  StartClient(c.to, branch, cancel.Serialize(), std::move(done));
+  c.cancel_sent = true;
+  StartClient(c.to, branch, "CANCEL", cancel.Serialize(), std::move(done));
+  // 9.1: no final response (the 487, ACKed by this transaction) 64 T1 after the CANCEL: the
+  // INVITE transaction ends, reported unanswered.
+  c.timer_cancel = host_.Schedule(64 * timers_.t1, [this, branch] {
+    auto it = invite_clients_.find(branch);
+    if (it == invite_clients_.end() || it->second.state != InviteClient::State::kProceeding) return;
+    auto final = std::move(it->second.handlers.final);
+    EndInviteClient(branch);
+    ++counters_.timeouts;
+    if (final) final(nullptr);
+  });
 }
 
 void SipStack::SendAck(const Endpoint& to, SipMessage ack) {
@@ -198,9 +226,21 @@ void SipStack::SendAck(const Endpoint& to, SipMessage ack) {
 
 // ---- INVITE server transaction (17.2.1, RFC 6026 7.1) ----
 
+std::string SipStack::ToTagOf(InviteServer& s) {
+  // 8.2.6.2: every response to a request but 100 carries the same To tag.
+  if (s.to_tag.empty()) s.to_tag = NewToken();
+  return s.to_tag;
+}
+
+void SipStack::RefuseInvite(const Endpoint& from, const SipMessage& invite, int status, const char* reason) {
+  // Stateless: nothing is kept for an INVITE we do not take (its ACK is absorbed as unmatched).
+  ++counters_.invites_refused;
+  Transmit(from, SipMessage::Response(status, reason, invite, NewToken()).Serialize());
+}
+
 void SipStack::OnInviteRequest(const Endpoint& from, const SipMessage& invite) {
   using State = InviteServer::State;
-  const std::string branch = invite.TopViaBranch();
+  const std::string branch = ServerKey(invite);
   if (auto it = invite_servers_.find(branch); it != invite_servers_.end()) {
     ++counters_.retransmissions_absorbed;
     InviteServer& s = it->second;
@@ -208,15 +248,26 @@ void SipStack::OnInviteRequest(const Endpoint& from, const SipMessage& invite) {
     if (s.state == State::kProceeding || s.state == State::kCompleted) Transmit(s.peer, s.last);
     return;
   }
+  // 8.1.1.7: a branch of RFC 3261 (no RFC 2543 matching here).
+  if (invite.TopViaBranch().rfind(kBranchMagic, 0) != 0) return RefuseInvite(from, invite, 400, "Bad Request");
+  // 8.2.2.2: the same request (Call-ID, From tag, CSeq) by another path is a merged request.
+  for (const auto& [k, other] : invite_servers_)
+    if (other.invite.CallId() == invite.CallId() && other.invite.FromTag() == invite.FromTag() &&
+        other.invite.CSeqNumber() == invite.CSeqNumber())
+      return RefuseInvite(from, invite, 482, "Loop Detected");
+  // A flood of INVITEs with new branches is bounded in count as well as in time.
+  if (invite_servers_.size() >= max_invite_servers_) return RefuseInvite(from, invite, 503, "Service Unavailable");
   // 17.2.1: 100 Trying at once (the answer may need crypto first), which stops Timer A.
   InviteServer s{from, invite, InviteServer::State::kProceeding, SipMessage::Response(100, "Trying", invite).Serialize(),
-                 0, 0, 0, 0, 0, false};
+                 0, 0, 0, 0, 0, false, {}, std::nullopt};
   Transmit(from, s.last);
   s.timer_c = host_.Schedule(timers_.timer_c, [this, branch] {
     auto it = invite_servers_.find(branch);
     if (it == invite_servers_.end() || it->second.state != InviteServer::State::kProceeding) return;
     ++counters_.invites_unanswered;
-    SendInviteResponse(it->second, branch, SipMessage::Response(408, "Request Timeout", it->second.invite, NewToken()));
+    const SipMessage invite = it->second.invite;
+    SendInviteResponse(it->second, branch, SipMessage::Response(408, "Request Timeout", invite, ToTagOf(it->second)));
+    if (on_invite_ended_) on_invite_ended_(invite, 408);
   });
   invite_servers_.emplace(branch, std::move(s));
   if (on_request_) on_request_(from, invite);
@@ -228,16 +279,21 @@ void SipStack::SendInviteResponse(InviteServer& s, const std::string& branch, co
     ++counters_.late_responses;
     return;
   }
+  if (s.to_tag.empty()) s.to_tag = response.ToTag();
   s.last = response.Serialize();
   Transmit(s.peer, s.last);
   const int status = response.Status();
   if (status < 200) return;
   host_.Cancel(s.timer_c);
   s.state = status < 300 ? State::kAccepted : State::kCompleted;
-  if (status < 300) awaiting_ack_[DialogKey(response)] = branch;
-  // Timer G (300-699, 17.2.1) and the 2xx retransmissions of 13.3.1.4 run on the same schedule.
+  if (status < 300) {
+    s.ok = response;
+    awaiting_ack_[AckKey(response)] = branch;
+  }
+  // Timer G (300-699 over UDP, 17.2.1) and the 2xx retransmissions of 13.3.1.4 (over any
+  // transport: the 2xx crosses proxies end to end) run on the same schedule.
   s.interval = timers_.t1;
-  if (!tcp_) s.timer_g = host_.Schedule(s.interval, [this, branch] { OnTimerG(branch); });
+  if (!tcp_ || status < 300) s.timer_g = host_.Schedule(s.interval, [this, branch] { OnTimerG(branch); });
   s.timer_h = host_.Schedule(64 * timers_.t1, [this, branch] { OnTimerH(branch); });
 }
 
@@ -257,11 +313,7 @@ void SipStack::OnTimerH(const std::string& branch) {
   auto it = invite_servers_.find(branch);
   if (it == invite_servers_.end()) return;
   const bool acked = it->second.acked;
-  const bool accepted = it->second.state == InviteServer::State::kAccepted;
-  std::optional<SipMessage> ok;
-  if (accepted && !acked) {
-    if (auto r = SipMessage::Parse(it->second.last)) ok = *r;
-  }
+  const std::optional<SipMessage> ok = it->second.ok;
   EndInviteServer(branch);
   if (!acked) {
     ++counters_.ack_timeouts;
@@ -273,8 +325,10 @@ void SipStack::EndInviteServer(const std::string& branch) {
   auto it = invite_servers_.find(branch);
   if (it == invite_servers_.end()) return;
   for (TimerId t : {it->second.timer_g, it->second.timer_h, it->second.timer_end, it->second.timer_c}) host_.Cancel(t);
-  auto key = awaiting_ack_.find(DialogKey(it->second.invite));
-  if (key != awaiting_ack_.end() && key->second == branch) awaiting_ack_.erase(key);
+  if (it->second.ok) {
+    auto key = awaiting_ack_.find(AckKey(*it->second.ok));
+    if (key != awaiting_ack_.end() && key->second == branch) awaiting_ack_.erase(key);
+  }
   invite_servers_.erase(it);
 }
 
@@ -282,7 +336,7 @@ void SipStack::OnAck(const Endpoint& from, const SipMessage& ack) {
   using State = InviteServer::State;
   // The ACK of a 300-699 carries the INVITE's branch (17.2.1): Confirmed, absorbing further
   // ACKs for Timer I.
-  if (auto it = invite_servers_.find(ack.TopViaBranch()); it != invite_servers_.end()) {
+  if (auto it = invite_servers_.find(ServerKey(ack)); it != invite_servers_.end()) {
     InviteServer& s = it->second;
     if (s.state == State::kCompleted) {
       s.state = State::kConfirmed;
@@ -295,8 +349,8 @@ void SipStack::OnAck(const Endpoint& from, const SipMessage& ack) {
     }
     if (s.state == State::kConfirmed) return;
   }
-  // The ACK of a 2xx has a branch of its own (13.2.2.4): matched by Call-ID and CSeq number.
-  auto key = awaiting_ack_.find(DialogKey(ack));
+  // The ACK of a 2xx has a branch of its own (13.2.2.4): matched by the dialog and CSeq number.
+  auto key = awaiting_ack_.find(AckKey(ack));
   if (key == awaiting_ack_.end()) {
     ++counters_.unmatched;  // a retransmitted ACK, or one for nothing we sent
     return;
@@ -312,7 +366,7 @@ void SipStack::OnAck(const Endpoint& from, const SipMessage& ack) {
 
 void SipStack::OnCancel(const Endpoint& from, const SipMessage& cancel) {
   // 9.2: a CANCEL is answered by itself; an INVITE not yet answered finally gets 487.
-  auto it = invite_servers_.find(cancel.TopViaBranch());
+  auto it = invite_servers_.find(ServerKey(cancel));
   if (it == invite_servers_.end()) {
     ++counters_.unmatched;
     SendResponse(from, SipMessage::Response(481, "Call/Transaction Does Not Exist", cancel));
@@ -320,11 +374,12 @@ void SipStack::OnCancel(const Endpoint& from, const SipMessage& cancel) {
   }
   const bool pending = it->second.state == InviteServer::State::kProceeding;
   const SipMessage invite = it->second.invite;
-  SendResponse(from, SipMessage::Response(200, "OK", cancel, NewToken()));
+  const std::string tag = ToTagOf(it->second);  // 9.2: the CANCEL's 200 with the INVITE's tag
+  SendResponse(from, SipMessage::Response(200, "OK", cancel, tag));
   if (!pending) return;
   ++counters_.cancels_received;
-  SendResponse(it->second.peer, SipMessage::Response(487, "Request Terminated", invite, NewToken()));
-  if (on_cancel_) on_cancel_(invite);
+  SendResponse(it->second.peer, SipMessage::Response(487, "Request Terminated", invite, tag));
+  if (on_invite_ended_) on_invite_ended_(invite, 487);
 }
 
 void SipStack::OnTimerE(const std::string& branch) {
@@ -349,7 +404,7 @@ void SipStack::OnTimerF(const std::string& branch) {
 
 void SipStack::SendResponse(const Endpoint& to, const SipMessage& response) {
   if (response.Method() == "INVITE") {
-    auto it = invite_servers_.find(response.TopViaBranch());
+    auto it = invite_servers_.find(ServerKey(response));
     if (it == invite_servers_.end()) {
       ++counters_.late_responses;
       return;
@@ -388,8 +443,9 @@ void SipStack::OnBytes(const Endpoint& from, ByteView data) {
       OnInviteResponse(it->second, it->first, *msg);
       return;
     }
+    // 17.1.3: branch and CSeq method (a CANCEL shares its INVITE's branch).
     auto it = clients_.find(msg->TopViaBranch());
-    if (it == clients_.end()) {
+    if (it == clients_.end() || it->second.method != msg->Method()) {
       if (on_stray_response_) on_stray_response_(*msg);
       return;
     }

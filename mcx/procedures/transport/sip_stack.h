@@ -12,8 +12,9 @@
 // resends its last provisional response to a retransmitted INVITE, retransmits a 300-699 on
 // Timer G until the ACK (Timer H, 64 T1; then Timer I, T4) and a 2xx on the same schedule until
 // the ACK of that 2xx (13.3.1.4; Timer L, 64 T1), and answers 408 itself an INVITE its user leaves
-// unanswered for timer_c. CANCEL (9) ends an INVITE not yet answered finally with 487. Over TCP
-// nothing is resent and Timers D and I are 0.
+// unanswered for timer_c. CANCEL (9) ends an INVITE not yet answered finally with 487. An INVITE
+// without an RFC 3261 branch (400), a merged one (482) or one over the transaction limit (503) is
+// refused without state. Over TCP only a 2xx is resent (13.3.1.4), and Timers D and I are 0.
 #pragma once
 
 #include <map>
@@ -30,9 +31,9 @@ struct SipTimers {
   double t4 = 5.0;        ///< how long the network may keep a message (Timer I)
   double timer_d = 32.0;  ///< an INVITE client's wait for retransmitted final responses (UDP)
   /// An INVITE our user has not answered finally by then is answered 408 by the stack, and one of
-  /// ours answered only provisionally is cancelled and reported unanswered, so that neither side
-  /// keeps a transaction for good (a proxy's Timer C, > 3 min, RFC 3261 16.6).
-  double timer_c = 180.0;
+  /// ours answered only provisionally is cancelled, so that neither side keeps a transaction for
+  /// good (after a proxy's Timer C, which is above 3 min, RFC 3261 16.6 step 11).
+  double timer_c = 181.0;
 };
 
 struct SipCounters {
@@ -43,10 +44,17 @@ struct SipCounters {
   uint64_t bytes_sent = 0;
   uint64_t malformed = 0;
   uint64_t ack_timeouts = 0;         ///< INVITE server: a final response never ACKed (Timer H / L)
-  uint64_t late_responses = 0;       ///< responses to an INVITE already answered finally (dropped)
+  /// Our user's responses to an INVITE with no transaction waiting for one (it had its final
+  /// response, or ended): not sent.
+  uint64_t late_responses = 0;
   uint64_t cancels_received = 0;     ///< CANCELs that ended an INVITE not yet answered
-  uint64_t unmatched = 0;            ///< CANCELs (481) and ACKs matching no INVITE we answered
+  /// CANCELs matching no INVITE (answered 481) and ACKs matching no 2xx waiting for one (those
+  /// of a 2xx retransmitted after its ACK was lost included).
+  uint64_t unmatched = 0;
   uint64_t invites_unanswered = 0;   ///< INVITEs answered 408 by the stack on timer_c
+  /// INVITEs answered at once without a transaction: no RFC 3261 branch (400), a merged request
+  /// (482), or over the limit of transactions (503).
+  uint64_t invites_refused = 0;
 };
 
 /// What an INVITE client transaction reports.
@@ -93,12 +101,17 @@ class SipStack {
   void SetRequestHandler(RequestFn fn) { on_request_ = std::move(fn); }
   /// A response matching no client transaction (e.g. one a stateless proxy relays).
   void SetStrayResponseHandler(std::function<void(const SipMessage&)> fn) { on_stray_response_ = std::move(fn); }
-  /// A CANCEL ended an INVITE we had not answered finally; the stack has answered it 487.
-  void SetCancelHandler(std::function<void(const SipMessage& invite)> fn) { on_cancel_ = std::move(fn); }
+  /// The stack ended an INVITE our user had not answered finally: a CANCEL came (it answered
+  /// 487) or timer_c passed (408). The user's later answer is not sent.
+  void SetInviteEndedHandler(std::function<void(const SipMessage& invite, int status)> fn) {
+    on_invite_ended_ = std::move(fn);
+  }
+  /// At most this many INVITE server transactions at once; more INVITEs get 503.
+  void set_max_invite_transactions(size_t n) { max_invite_servers_ = n; }
   /// A 2xx we sent was never ACKed (13.3.1.4): the dialog should be ended with BYE.
   void SetAckTimeoutHandler(std::function<void(const SipMessage& ok)> fn) { on_ack_timeout_ = std::move(fn); }
   const SipCounters& counters() const { return counters_; }
-  /// Server transactions kept to absorb retransmitted requests (each for 64 T1).
+  /// Server transactions kept (non-INVITE: to absorb retransmitted requests for 64 T1).
   size_t server_transactions() const { return server_last_.size() + invite_servers_.size(); }
   /// Client transactions not yet ended (non-INVITE and INVITE).
   size_t client_transactions() const { return clients_.size() + invite_clients_.size(); }
@@ -108,6 +121,7 @@ class SipStack {
  private:
   struct Client {
     Endpoint to;
+    std::string method;
     Bytes wire;
     ResponseFn done;
     double interval = 0;
@@ -121,9 +135,11 @@ class SipStack {
     InviteHandlers handlers;
     State state = State::kCalling;
     double interval = 0;
-    TimerId timer_a = 0, timer_b = 0, timer_end = 0;  ///< timer_end: D (Completed) or M (Accepted)
+    TimerId timer_a = 0, timer_b = 0, timer_end = 0;  ///< timer_b: B, then C; timer_end: D or M
+    TimerId timer_cancel = 0;                          ///< 64 T1 after our CANCEL
     Bytes ack;                                         ///< Completed: the ACK of the final response
     std::optional<ResponseFn> cancel;                  ///< a CANCEL waiting for a provisional response
+    bool cancel_sent = false;
   };
   struct InviteServer {
     enum class State { kProceeding, kAccepted, kCompleted, kConfirmed };
@@ -135,8 +151,11 @@ class SipStack {
     TimerId timer_g = 0, timer_h = 0, timer_end = 0;  ///< G/H or their 2xx twins; I
     TimerId timer_c = 0;
     bool acked = false;
+    std::string to_tag;            ///< of our responses (8.2.6.2: one for all but 100)
+    std::optional<SipMessage> ok;  ///< the 2xx sent (Accepted)
   };
-  void StartClient(const Endpoint& to, const std::string& branch, Bytes wire, ResponseFn done);
+  void StartClient(const Endpoint& to, const std::string& branch, const std::string& method, Bytes wire,
+                   ResponseFn done);
   void Transmit(const Endpoint& to, const Bytes& wire);
   void OnTimerE(const std::string& branch);
   void OnTimerF(const std::string& branch);
@@ -144,13 +163,16 @@ class SipStack {
   void SendCancelNow(InviteClient& c, const std::string& branch, ResponseFn done);
   void EndInviteClient(const std::string& branch);
   void OnInviteRequest(const Endpoint& from, const SipMessage& invite);
+  void RefuseInvite(const Endpoint& from, const SipMessage& invite, int status, const char* reason);
+  std::string ToTagOf(InviteServer& s);
   void OnAck(const Endpoint& from, const SipMessage& ack);
   void OnCancel(const Endpoint& from, const SipMessage& cancel);
   void SendInviteResponse(InviteServer& s, const std::string& branch, const SipMessage& response);
   void OnTimerG(const std::string& branch);
   void OnTimerH(const std::string& branch);
   void EndInviteServer(const std::string& branch);
-  static std::string DialogKey(const SipMessage& m);  ///< Call-ID and CSeq number (a 2xx's ACK)
+  static std::string AckKey(const SipMessage& m);     ///< a 2xx and its ACK: dialog and CSeq number
+  static std::string ServerKey(const SipMessage& m);  ///< top Via branch and sent-by
 
   Host& host_;
   SipTimers timers_;
@@ -159,11 +181,13 @@ class SipStack {
   std::map<std::string, Bytes> server_last_;    ///< by branch + method: the last response
   std::map<std::string, Endpoint> server_peer_;
   std::map<std::string, InviteClient> invite_clients_;  ///< by branch
-  std::map<std::string, InviteServer> invite_servers_;  ///< by branch
-  std::map<std::string, std::string> awaiting_ack_;     ///< DialogKey of a 2xx sent -> branch
+  std::map<std::string, InviteServer> invite_servers_;  ///< by ServerKey
+  std::map<std::string, std::string> awaiting_ack_;     ///< AckKey of a 2xx sent -> ServerKey
+  size_t max_invite_servers_ = 1000;
   RequestFn on_request_;
   std::function<void(const SipMessage&)> on_stray_response_;
-  std::function<void(const SipMessage&)> on_cancel_, on_ack_timeout_;
+  std::function<void(const SipMessage&)> on_ack_timeout_;
+  std::function<void(const SipMessage&, int)> on_invite_ended_;
   SipCounters counters_;
 };
 
