@@ -73,6 +73,20 @@ std::string SipStack::ServerKey(const SipMessage& m) {
 
 // ---- INVITE client transaction (17.1.1, RFC 6026 8.4) ----
 
+namespace {
+// A request of an INVITE's own transaction (the ACK of a failure, 17.1.1.3; a CANCEL, 9.1): the
+// INVITE's Request-URI, top Via (its branch), From, Call-ID and CSeq number, with `to` as To.
+SipMessage OfInviteTransaction(const SipMessage& invite, const std::string& method, const std::string& to) {
+  SipMessage m = SipMessage::Request(method, invite.RequestUri());
+  m.AddVia(invite.TopVia());
+  m.SetFrom(invite.From());
+  m.SetTo(to);
+  m.SetCallId(invite.CallId());
+  m.SetCSeq(invite.CSeqNumber(), method);
+  return m;
+}
+}  // namespace
+
 std::string SipStack::SendInvite(const Endpoint& to, SipMessage invite, InviteHandlers handlers) {
   const std::string branch = AddOwnVia(invite, host_.SipSelf(), tcp_, NewToken());
   Bytes wire = invite.Serialize();
@@ -164,13 +178,7 @@ void SipStack::OnInviteResponse(InviteClient& c, const std::string& branch, cons
   if (c.state == State::kAccepted) return;
   // 17.1.1.3: the ACK of a 300-699 is the transaction's, with the INVITE's Via and the
   // response's To (its tag).
-  SipMessage ack = SipMessage::Request("ACK", c.invite.RequestUri());
-  ack.AddVia(c.invite.TopVia());
-  ack.SetFrom(c.invite.From());
-  ack.SetTo(r.To());
-  ack.SetCallId(c.invite.CallId());
-  ack.SetCSeq(c.invite.CSeqNumber(), "ACK");
-  c.ack = ack.Serialize();
+  c.ack = OfInviteTransaction(c.invite, "ACK", r.To()).Serialize();
   Transmit(c.to, c.ack);
   c.state = State::kCompleted;
   host_.Cancel(c.timer_a);
@@ -199,14 +207,9 @@ bool SipStack::SendCancel(const std::string& invite_branch, ResponseFn done) {
 
 void SipStack::SendCancelNow(InviteClient& c, const std::string& branch, ResponseFn done) {
   // 9.1: the INVITE's Request-URI, Call-ID, To, From, CSeq number and top Via (its branch).
-  SipMessage cancel = SipMessage::Request("CANCEL", c.invite.RequestUri());
-  cancel.AddVia(c.invite.TopVia());
-  cancel.SetFrom(c.invite.From());
-  cancel.SetTo(c.invite.To());
-  cancel.SetCallId(c.invite.CallId());
-  cancel.SetCSeq(c.invite.CSeqNumber(), "CANCEL");
   c.cancel_sent = true;
-  StartClient(c.to, branch, "CANCEL", cancel.Serialize(), std::move(done));
+  StartClient(c.to, branch, "CANCEL", OfInviteTransaction(c.invite, "CANCEL", c.invite.To()).Serialize(),
+              std::move(done));
   // 9.1: no final response (the 487, ACKed by this transaction) 64 T1 after the CANCEL: the
   // INVITE transaction ends, reported unanswered.
   c.timer_cancel = host_.Schedule(64 * timers_.t1, [this, branch] {
