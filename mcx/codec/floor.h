@@ -60,7 +60,25 @@ enum class FieldId : uint8_t {
 inline constexpr uint16_t kIndicatorNormal = 0x8000;
 inline constexpr uint16_t kIndicatorBroadcast = 0x4000;
 inline constexpr uint16_t kIndicatorEmergency = 0x1000;
+inline constexpr uint16_t kIndicatorImminentPeril = 0x0800;
 inline constexpr uint16_t kIndicatorQueueingSupported = 0x0400;
+
+/// Floor Deny reject causes (TS 24.380 8.2.3.4).
+inline constexpr uint16_t kDenyAnotherHasPermission = 1;
+inline constexpr uint16_t kDenyInternalError = 2;
+inline constexpr uint16_t kDenyOnlyOneParticipant = 3;
+inline constexpr uint16_t kDenyRetryAfterNotExpired = 4;
+inline constexpr uint16_t kDenyReceiveOnly = 5;
+inline constexpr uint16_t kDenyNoResources = 6;
+inline constexpr uint16_t kDenyQueueFull = 7;
+inline constexpr uint16_t kDenyOther = 255;
+/// Floor Revoke causes (TS 24.380 8.2.3.4, Floor Revoke).
+inline constexpr uint16_t kRevokeOnlyOneClient = 1;
+inline constexpr uint16_t kRevokeMediaBurstTooLong = 2;
+inline constexpr uint16_t kRevokeNoPermission = 3;
+inline constexpr uint16_t kRevokePreempted = 4;
+inline constexpr uint16_t kRevokeNoResources = 6;
+inline constexpr uint16_t kRevokeOther = 255;
 
 /// Source values (8.2.3.12).
 enum class Source : uint16_t { kParticipant = 0, kParticipatingFunction = 1, kControllingFunction = 2, kNonControlling = 3 };

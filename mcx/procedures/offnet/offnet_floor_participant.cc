@@ -9,11 +9,6 @@
 namespace mcx::procedures {
 
 
-namespace {
-// TS 24.380 8.2.3.4 Reject Cause #1: another MCPTT client has permission.
-constexpr uint16_t kRejectAnotherHasPermission = 1;
-}  // namespace
-
 const char* OffnetFloorStateName(OffnetFloorState s) {
   switch (s) {
     case OffnetFloorState::kStartStop: return "Start-stop";
@@ -23,17 +18,6 @@ const char* OffnetFloorStateName(OffnetFloorState s) {
     case OffnetFloorState::kHasPermission: return "O: has permission";
     case OffnetFloorState::kPendingGranted: return "O: pending granted";
     case OffnetFloorState::kQueued: return "O: queued";
-  }
-  return "?";
-}
-
-const char* FloorOutcomeName(FloorOutcome o) {
-  switch (o) {
-    case FloorOutcome::kGranted: return "granted";
-    case FloorOutcome::kTakenUnarbitrated: return "taken";
-    case FloorOutcome::kDenied: return "denied";
-    case FloorOutcome::kAbandoned: return "abandoned";
-    case FloorOutcome::kGrantedAfterQueue: return "granted_after_queue";
   }
   return "?";
 }
@@ -163,7 +147,7 @@ void OffnetFloorParticipant::Enqueue(uint32_t ssrc, const std::string& user, uin
   auto it = std::find_if(queue_.begin(), queue_.end(), [&](const Queued& q) { return q.ssrc == ssrc; });
   if (it == queue_.end()) {
     if (queue_.size() >= cfg_.max_queue) {
-      Send(codec::OffnetFloorDeny(cfg_.ssrc, user, kRejectAnotherHasPermission));
+      Send(codec::OffnetFloorDeny(cfg_.ssrc, user, codec::kDenyAnotherHasPermission));
       return;
     }
     auto at = std::find_if(queue_.begin(), queue_.end(), [&](const Queued& q) { return q.priority < priority; });
@@ -338,7 +322,7 @@ void OffnetFloorParticipant::Receive(const codec::FloorMessage& m) {
         } else if (cfg_.queueing) {
           Enqueue(m.ssrc, sender, their);
         } else {
-          Send(codec::OffnetFloorDeny(cfg_.ssrc, sender, kRejectAnotherHasPermission));
+          Send(codec::OffnetFloorDeny(cfg_.ssrc, sender, codec::kDenyAnotherHasPermission));
         }
       } else if (type == codec::FloorMsgType::kRelease) {  // a queued user gave up
         queue_.erase(std::remove_if(queue_.begin(), queue_.end(), [&](const Queued& q) { return q.ssrc == m.ssrc; }),

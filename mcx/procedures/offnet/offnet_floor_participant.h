@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "mcx/codec/floor.h"
+#include "mcx/procedures/floor_outcome.h"
 #include "mcx/procedures/host.h"
 
 namespace mcx::procedures {
@@ -56,10 +57,6 @@ struct OffnetFloorHooks {
   std::function<void(const codec::FloorMessage&)> send;
   std::function<void(OffnetFloorState from, OffnetFloorState to)> on_state;
 };
-
-/// How a floor request ended (for access-time statistics).
-enum class FloorOutcome { kGranted, kTakenUnarbitrated, kDenied, kAbandoned, kGrantedAfterQueue };
-const char* FloorOutcomeName(FloorOutcome o);
 
 class OffnetFloorParticipant {
  public:
