@@ -23,18 +23,26 @@ const char* OffnetFloorStateName(OffnetFloorState s) {
 }
 
 OffnetFloorParticipant::OffnetFloorParticipant(OffnetFloorConfig cfg, Host& host, OffnetFloorHooks hooks)
-    : cfg_(std::move(cfg)), host_(host), hooks_(std::move(hooks)) {}
+    : cfg_(std::move(cfg)),
+      host_(host),
+      hooks_(std::move(hooks)),
+      t201_(host),
+      t203_(host),
+      t205_(host),
+      t206_(host),
+      t207_(host),
+      t230_(host) {}
 
 OffnetFloorParticipant::~OffnetFloorParticipant() { Stop(); }
 
 void OffnetFloorParticipant::Start() {
   if (state_ != OffnetFloorState::kStartStop) return;
   Enter(OffnetFloorState::kSilence);
-  StartTimer(t230_, cfg_.t230_s, &OffnetFloorParticipant::OnT230);
+  t230_.Start(cfg_.t230_s, [this] { OnT230(); });
 }
 
 void OffnetFloorParticipant::Stop() {
-  for (TimerId* t : {&t201_, &t203_, &t205_, &t206_, &t207_, &t230_}) StopTimer(*t);
+  for (HostTimer* t : {&t201_, &t203_, &t205_, &t206_, &t207_, &t230_}) t->Stop();
   queue_.clear();
   if (ptt_pressed_at_) Finish(FloorOutcome::kAbandoned);
   if (state_ != OffnetFloorState::kStartStop) Enter(OffnetFloorState::kStartStop);
@@ -49,19 +57,6 @@ void OffnetFloorParticipant::Enter(OffnetFloorState s) {
 void OffnetFloorParticipant::Send(const codec::FloorMessage& m) {
   ++messages_sent_;
   hooks_.send(m);
-}
-
-void OffnetFloorParticipant::StartTimer(TimerId& id, double delay_s, void (OffnetFloorParticipant::*fn)()) {
-  StopTimer(id);
-  id = host_.Schedule(delay_s, [this, fn, &id]() {
-    id = 0;
-    (this->*fn)();
-  });
-}
-
-void OffnetFloorParticipant::StopTimer(TimerId& id) {
-  if (id != 0) host_.Cancel(id);
-  id = 0;
 }
 
 void OffnetFloorParticipant::Finish(FloorOutcome o) {
@@ -86,17 +81,17 @@ void OffnetFloorParticipant::PressPtt() {
 void OffnetFloorParticipant::SendRequest() {
   ++c201_count_;
   Send(codec::OffnetFloorRequest(cfg_.ssrc, cfg_.user_id, cfg_.priority));
-  StartTimer(t201_, cfg_.t201_s, &OffnetFloorParticipant::OnT201);
+  t201_.Start(cfg_.t201_s, [this] { OnT201(); });
 }
 
 void OffnetFloorParticipant::ReleasePtt() {
   ptt_down_ = false;
   switch (state_) {
     case OffnetFloorState::kPendingRequest:
-      StopTimer(t201_);
+      t201_.Stop();
       Send(codec::OffnetFloorRelease(cfg_.ssrc, cfg_.user_id));
       Finish(FloorOutcome::kAbandoned);
-      Enter(t203_ != 0 ? OffnetFloorState::kHasNoPermission : OffnetFloorState::kSilence);
+      Enter(t203_.running() ? OffnetFloorState::kHasNoPermission : OffnetFloorState::kSilence);
       break;
     case OffnetFloorState::kHasPermission:
       ReleaseFloor();
@@ -105,7 +100,7 @@ void OffnetFloorParticipant::ReleasePtt() {
       Send(codec::OffnetFloorRelease(cfg_.ssrc, cfg_.user_id));
       Finish(FloorOutcome::kAbandoned);
       Enter(OffnetFloorState::kHasNoPermission);
-      StartTimer(t203_, cfg_.t203_s, &OffnetFloorParticipant::OnT203);
+      t203_.Start(cfg_.t203_s, [this] { OnT203(); });
       break;
     default:
       break;
@@ -113,8 +108,8 @@ void OffnetFloorParticipant::ReleasePtt() {
 }
 
 void OffnetFloorParticipant::ReleaseFloor() {
-  StopTimer(t206_);
-  StopTimer(t207_);
+  t206_.Stop();
+  t207_.Stop();
   if (!queue_.empty()) {  // queueing: the first queued request gets the floor
     const Queued next = queue_.front();
     queue_.erase(queue_.begin());
@@ -126,7 +121,7 @@ void OffnetFloorParticipant::ReleaseFloor() {
   talker_.clear();
   talker_ssrc_ = 0;
   Enter(OffnetFloorState::kSilence);
-  StartTimer(t230_, cfg_.t230_s, &OffnetFloorParticipant::OnT230);
+  t230_.Start(cfg_.t230_s, [this] { OnT230(); });
 }
 
 void OffnetFloorParticipant::Grant(uint32_t ssrc, const std::string& user, uint8_t priority) {
@@ -135,12 +130,12 @@ void OffnetFloorParticipant::Grant(uint32_t ssrc, const std::string& user, uint8
   granted_user_ = user;
   granted_priority_ = priority;
   c205_count_ = 1;
-  StopTimer(t206_);
-  StopTimer(t207_);
+  t206_.Stop();
+  t207_.Stop();
   queue_.clear();  // the new talker arbitrates; the others queue again with it (inferred)
   Send(codec::OffnetFloorGranted(cfg_.ssrc, cfg_.user_id, granted_ssrc_, cfg_.granted_duration_s, priority));
   Enter(OffnetFloorState::kPendingGranted);
-  StartTimer(t205_, cfg_.t205_s, &OffnetFloorParticipant::OnT205);
+  t205_.Start(cfg_.t205_s, [this] { OnT205(); });
 }
 
 void OffnetFloorParticipant::Enqueue(uint32_t ssrc, const std::string& user, uint8_t priority) {
@@ -158,12 +153,12 @@ void OffnetFloorParticipant::Enqueue(uint32_t ssrc, const std::string& user, uin
 }
 
 void OffnetFloorParticipant::TakeFloor(FloorOutcome how) {
-  StopTimer(t201_);
-  StopTimer(t203_);
+  t201_.Stop();
+  t203_.Stop();
   talker_ = cfg_.user_id;
   talker_ssrc_ = cfg_.ssrc;
   Enter(OffnetFloorState::kHasPermission);
-  StartTimer(t206_, cfg_.t206_s, &OffnetFloorParticipant::OnT206);
+  t206_.Start(cfg_.t206_s, [this] { OnT206(); });
   Finish(how);
 }
 
@@ -171,7 +166,7 @@ void OffnetFloorParticipant::ListenTo(const std::string& talker, uint32_t ssrc) 
   if (!talker.empty()) talker_ = talker;
   talker_ssrc_ = ssrc;
   Enter(OffnetFloorState::kHasNoPermission);
-  StartTimer(t203_, cfg_.t203_s, &OffnetFloorParticipant::OnT203);
+  t203_.Start(cfg_.t203_s, [this] { OnT203(); });
 }
 
 // ---- timers ----
@@ -209,11 +204,11 @@ void OffnetFloorParticipant::OnT205() {
   }
   ++c205_count_;
   Send(codec::OffnetFloorGranted(cfg_.ssrc, cfg_.user_id, granted_ssrc_, cfg_.granted_duration_s, granted_priority_));
-  StartTimer(t205_, cfg_.t205_s, &OffnetFloorParticipant::OnT205);
+  t205_.Start(cfg_.t205_s, [this] { OnT205(); });
 }
 
 void OffnetFloorParticipant::OnT206() {
-  if (state_ == OffnetFloorState::kHasPermission) StartTimer(t207_, cfg_.t207_s, &OffnetFloorParticipant::OnT207);
+  if (state_ == OffnetFloorState::kHasPermission) t207_.Start(cfg_.t207_s, [this] { OnT207(); });
 }
 
 void OffnetFloorParticipant::OnT207() {
@@ -226,18 +221,18 @@ void OffnetFloorParticipant::OnT230() { Stop(); }
 
 void OffnetFloorParticipant::MediaReceived(uint32_t ssrc) {
   if (state_ == OffnetFloorState::kStartStop || ssrc == cfg_.ssrc) return;
-  StartTimer(t230_, cfg_.t230_s, &OffnetFloorParticipant::OnT230);
+  t230_.Start(cfg_.t230_s, [this] { OnT230(); });
   switch (state_) {
     case OffnetFloorState::kSilence:
       ListenTo("", ssrc);
       break;
     case OffnetFloorState::kHasNoPermission:
     case OffnetFloorState::kQueued:
-      StartTimer(t203_, cfg_.t203_s, &OffnetFloorParticipant::OnT203);
+      t203_.Start(cfg_.t203_s, [this] { OnT203(); });
       break;
     case OffnetFloorState::kPendingGranted:
       if (ssrc == granted_ssrc_) {
-        StopTimer(t205_);
+        t205_.Stop();
         ListenTo(granted_user_, ssrc);
       }
       break;
@@ -248,7 +243,7 @@ void OffnetFloorParticipant::MediaReceived(uint32_t ssrc) {
 
 void OffnetFloorParticipant::Receive(const codec::FloorMessage& m) {
   if (state_ == OffnetFloorState::kStartStop || m.ssrc == cfg_.ssrc) return;
-  StartTimer(t230_, cfg_.t230_s, &OffnetFloorParticipant::OnT230);
+  t230_.Start(cfg_.t230_s, [this] { OnT230(); });
   const std::string sender = m.Text(codec::FieldId::kUserId).value_or("");
   const codec::FloorMsgType type = m.type();
   switch (state_) {
@@ -261,7 +256,7 @@ void OffnetFloorParticipant::Receive(const codec::FloorMessage& m) {
 
     case OffnetFloorState::kHasNoPermission:
       if (type == codec::FloorMsgType::kRelease && m.ssrc == talker_ssrc_) {
-        StopTimer(t203_);
+        t203_.Stop();
         talker_.clear();
         talker_ssrc_ = 0;
         Enter(OffnetFloorState::kSilence);
@@ -278,23 +273,23 @@ void OffnetFloorParticipant::Receive(const codec::FloorMessage& m) {
       } else if (type == codec::FloorMsgType::kGranted && talker_ssrc_ != 0 && m.GrantedSsrc() == talker_ssrc_) {
         // A repeat (T205) of the grant that made our current talker: our request stands.
       } else if (type == codec::FloorMsgType::kGranted) {
-        StopTimer(t201_);
+        t201_.Stop();
         ListenTo("", m.GrantedSsrc().value_or(0));
         Finish(FloorOutcome::kDenied);
       } else if (type == codec::FloorMsgType::kDeny && sender == cfg_.user_id) {
-        StopTimer(t201_);
+        t201_.Stop();
         ListenTo(talker_, m.ssrc);  // the denier holds the floor
         Finish(FloorOutcome::kDenied);
       } else if (type == codec::FloorMsgType::kTaken) {
-        StopTimer(t201_);
+        t201_.Stop();
         ListenTo(sender, m.ssrc);
         Finish(FloorOutcome::kDenied);
       } else if (type == codec::FloorMsgType::kQueuePositionInfo && m.Text(codec::FieldId::kQueuedUserId) == cfg_.user_id) {
         // The talker queued us: wait for its Floor Granted ('O: queued').
-        StopTimer(t201_);
+        t201_.Stop();
         talker_ssrc_ = m.ssrc;
         Enter(OffnetFloorState::kQueued);
-        StartTimer(t203_, cfg_.t203_s, &OffnetFloorParticipant::OnT203);  // the talker's media keeps us waiting
+        t203_.Start(cfg_.t203_s, [this] { OnT203(); });  // the talker's media keeps us waiting
       }
       break;
 
@@ -339,7 +334,7 @@ void OffnetFloorParticipant::Receive(const codec::FloorMessage& m) {
       if (type == codec::FloorMsgType::kRequest && m.ssrc == granted_ssrc_) {
         Send(codec::OffnetFloorGranted(cfg_.ssrc, cfg_.user_id, granted_ssrc_, cfg_.granted_duration_s, granted_priority_));
       } else if (type == codec::FloorMsgType::kTaken && m.ssrc == granted_ssrc_) {
-        StopTimer(t205_);
+        t205_.Stop();
         ListenTo(sender, m.ssrc);
       }
       break;

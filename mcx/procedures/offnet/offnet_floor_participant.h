@@ -16,6 +16,7 @@
 #include "mcx/codec/floor.h"
 #include "mcx/procedures/floor_outcome.h"
 #include "mcx/procedures/host.h"
+#include "mcx/procedures/host_timer.h"
 
 namespace mcx::procedures {
 
@@ -88,8 +89,6 @@ class OffnetFloorParticipant {
  private:
   void Enter(OffnetFloorState s);
   void Send(const codec::FloorMessage& m);
-  void StartTimer(TimerId& id, double delay_s, void (OffnetFloorParticipant::*fn)());
-  void StopTimer(TimerId& id);
   void OnT201();
   void OnT203();
   void OnT205();
@@ -122,7 +121,7 @@ class OffnetFloorParticipant {
   uint16_t seq_ = 0;
   std::optional<double> ptt_pressed_at_;
   bool ptt_down_ = false;
-  TimerId t201_ = 0, t203_ = 0, t205_ = 0, t206_ = 0, t207_ = 0, t230_ = 0;
+  HostTimer t201_, t203_, t205_, t206_, t207_, t230_;
   uint64_t duplicate_arbitrators_ = 0, messages_sent_ = 0;
   std::vector<Queued> queue_;  ///< has permission, queueing on: higher priority first, then arrival
 };
