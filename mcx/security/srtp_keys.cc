@@ -37,8 +37,8 @@ srtp::MasterKey GroupSenderMasterKey(ByteView gmk, uint32_t gmk_id, uint32_t guk
   return MasterFrom(gmk, cs_id, guk_id, rand, GroupMki(gmk_id, guk_id));
 }
 
-srtp::MasterKey PrivateCallMasterKey(ByteView pck, uint32_t pck_id, ByteView rand, uint8_t cs_id) {
-  return MasterFrom(pck, cs_id, pck_id, rand, KeyIdMki(pck_id));
+srtp::MasterKey KeyIdMasterKey(ByteView key, uint32_t key_id, ByteView rand, uint8_t cs_id) {
+  return MasterFrom(key, cs_id, key_id, rand, KeyIdMki(key_id));
 }
 
 }  // namespace mcx::security

@@ -27,7 +27,12 @@ std::optional<MkiFields> ParseMki(ByteView mki);
 /// A group member's SRTP master key for crypto session `cs_id`: TGK = GMK, CSB-ID = the sender's
 /// GUK-ID, RAND of the GMK's MIKEY message (7.4.2, F.1.3); MKI = GroupMki(gmk_id, guk_id).
 srtp::MasterKey GroupSenderMasterKey(ByteView gmk, uint32_t gmk_id, uint32_t guk_id, ByteView rand, uint8_t cs_id);
-/// One direction of a private call: TGK = PCK, CSB-ID = PCK-ID, MKI = KeyIdMki(pck_id).
-srtp::MasterKey PrivateCallMasterKey(ByteView pck, uint32_t pck_id, ByteView rand, uint8_t cs_id);
+/// A key named by its ID alone (PCK, CSK, MuSiK, MKFC, SPK): TGK = the key, CSB-ID = its ID,
+/// MKI = KeyIdMki(key_id) (7.4.1, 9.4).
+srtp::MasterKey KeyIdMasterKey(ByteView key, uint32_t key_id, ByteView rand, uint8_t cs_id);
+/// One direction of a private call: KeyIdMasterKey of the PCK with that direction's CS-ID.
+inline srtp::MasterKey PrivateCallMasterKey(ByteView pck, uint32_t pck_id, ByteView rand, uint8_t cs_id) {
+  return KeyIdMasterKey(pck, pck_id, rand, cs_id);
+}
 
 }  // namespace mcx::security

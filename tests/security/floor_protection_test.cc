@@ -3,6 +3,10 @@
 #include "mcx/security/floor_protection.h"
 
 #include "mcx/security/call_protection.h"
+#include "mcx/security/control_protection.h"
+#include "mcx/security/identity.h"
+#include "mcx/security/key_policy.h"
+#include "mcx/security/srtp_keys.h"
 
 #include <gtest/gtest.h>
 
@@ -116,6 +120,43 @@ TEST(CallProtection, AGmkActiveAgainContinuesItsIndices) {
   send(5);
   EXPECT_EQ(rx.counters().replayed, 0u);
   EXPECT_EQ(rx.counters().ok, 10u);
+}
+
+// On-network floor control under a client's CSK (TS 24.380 13.1): both ends share the CSK's
+// master key (CS-ID 6, CSB-ID = CSK-ID, MKI = CSK-ID) and send with their own SSRCs.
+TEST(ProtectedFloor, UnderTheCskBothWays) {
+  crypto::HmacDrbg rng(4, "csk");
+  StoredKey csk;
+  csk.purpose = KeyPurpose::kCsk;
+  csk.key_id = *NewKeyId(KeyPurpose::kCsk, rng);
+  csk.key = *rng.Generate(16);
+  const auto rand = *rng.Generate(16);
+  csk.rand = Bytes(rand.view().begin(), rand.view().end());
+  auto client = ControlProtection::ForCsk(csk);
+  auto server = ControlProtection::ForCsk(csk);
+  ASSERT_TRUE(client.ok() && server.ok());
+  EXPECT_EQ(client->key_id(), csk.key_id);
+  auto up = client->Protect(codec::FloorRequest(0x1001, 3));
+  auto down = server->Protect(codec::FloorGranted(0x5e, 30, 3));
+  ASSERT_TRUE(up.ok() && down.ok());
+  EXPECT_EQ(up->sizes.wire - up->sizes.plain, 24u);
+  // The MKI on the wire is the CSK-ID, and the key is the one the policy names (CS-ID 6).
+  EXPECT_EQ(Bytes(up->wire.end() - 4, up->wire.end()), KeyIdMki(csk.key_id));
+  policy::Traffic t;
+  t.plane = policy::Plane::kControl;
+  EXPECT_EQ(policy::Select(t)->cs_id, 6);
+  srtp::Receiver rx(4, [&](ByteView) { return std::optional(KeyIdMasterKey(csk.key, csk.key_id, csk.rand, 6)); });
+  EXPECT_TRUE(UnprotectFloor(rx, up->wire).ok());
+  EXPECT_EQ(server->Unprotect(up->wire)->type(), codec::FloorMsgType::kRequest);
+  EXPECT_EQ(client->Unprotect(down->wire)->type(), codec::FloorMsgType::kGranted);
+  EXPECT_EQ(server->Unprotect(up->wire).error(), Error::kReplayDetected);
+  // Another client's CSK does not open it; a key that is not a CSK is refused.
+  StoredKey other = csk;
+  other.key_id = *NewKeyId(KeyPurpose::kCsk, rng);
+  EXPECT_EQ(ControlProtection::ForCsk(other)->Unprotect(down->wire).error(), Error::kUnknownMki);
+  StoredKey gmk = csk;
+  gmk.purpose = KeyPurpose::kGmk;
+  EXPECT_EQ(ControlProtection::ForCsk(gmk).error(), Error::kUnsupportedValue);
 }
 
 }  // namespace
