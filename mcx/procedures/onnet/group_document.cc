@@ -14,6 +14,7 @@ const char* kListNs = "urn:oma:xml:poc:list-service";
 const char* kGktpNs = "urn:3gpp:ns:mcpttGKTP:1.0";
 const char* kXcapDiffNs = "urn:ietf:params:xml:ns:xcap-diff";
 const char* kAffNs = "urn:3gpp:ns:affiliationCommand:1.0";
+const char* kInfoNs = "urn:3gpp:ns:mcpttInfo:1.0";
 
 std::string Escape(const std::string& s) {
   std::string o;
@@ -124,6 +125,48 @@ std::vector<std::string> ParseAffiliation(const std::string& xml) {
     return true;
   });
   return out;
+}
+
+std::string BuildMcpttInfo(const McpttInfo& info) {
+  auto content = [](const char* name, const char* type, const std::string& value) {
+    return std::string("<") + name + " type=\"Normal\"><" + type + ">" + Escape(value) + "</" + type + "></" + name + ">";
+  };
+  std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mcpttinfo xmlns=\"urn:3gpp:ns:mcpttInfo:1.0\">"
+                  "<mcptt-Params>";
+  if (!info.session_type.empty()) x += "<session-type>" + Escape(info.session_type) + "</session-type>";
+  if (!info.request_uri.empty()) x += content("mcptt-request-uri", "mcpttURI", info.request_uri);
+  if (!info.calling_user.empty()) x += content("mcptt-calling-user-id", "mcpttURI", info.calling_user);
+  if (info.emergency) x += content("emergency-ind", "mcpttBoolean", "true");
+  if (info.broadcast) x += "<broadcast-ind>true</broadcast-ind>";
+  return x + "</mcptt-Params></mcpttinfo>";
+}
+
+std::optional<McpttInfo> ParseMcpttInfo(const std::string& xml) {
+  auto doc = Document::Parse(xml);
+  if (!doc || !doc->Root().Is("mcpttinfo", kInfoNs)) return std::nullopt;
+  Node params = doc->Root().Child("mcptt-Params", kInfoNs);
+  if (!params) return std::nullopt;
+  McpttInfo info;
+  bool readable = true;
+  // A contentType element: its value when type="Normal" (an encrypted one is not readable here).
+  auto content = [&](const char* name, const char* type) -> std::string {
+    Node n = params.Child(name, kInfoNs);
+    if (!n) return {};
+    const std::string t = n.Attr("type");
+    Node v = n.Child(type, kInfoNs);
+    if ((!t.empty() && t != "Normal") || !v) {
+      readable = false;
+      return {};
+    }
+    return v.Text();
+  };
+  if (Node n = params.Child("session-type", kInfoNs)) info.session_type = n.Text();
+  info.request_uri = content("mcptt-request-uri", "mcpttURI");
+  info.calling_user = content("mcptt-calling-user-id", "mcpttURI");
+  info.emergency = content("emergency-ind", "mcpttBoolean") == "true";
+  if (Node n = params.Child("broadcast-ind", kInfoNs)) info.broadcast = n.Text() == "true";
+  if (!readable) return std::nullopt;
+  return info;
 }
 
 }  // namespace mcx::procedures

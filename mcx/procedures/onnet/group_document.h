@@ -45,4 +45,19 @@ std::string BuildResourceLists(const std::vector<std::string>& entries);
 std::string BuildAffiliation(const std::vector<std::string>& groups);
 std::vector<std::string> ParseAffiliation(const std::string& xml);
 
+/// The mcpttinfo body of a call's SIP INVITE (TS 24.379 annex F.1; digest 3.1): the session type
+/// ("prearranged" for a pre-arranged group call, "private"), the called group or user
+/// (mcptt-request-uri), the caller (mcptt-calling-user-id) and the call type. `contentType`
+/// elements are written with type="Normal"; XML protection (TS 33.180 9) may encrypt them.
+struct McpttInfo {
+  std::string session_type;
+  std::string request_uri;
+  std::string calling_user;
+  bool emergency = false;  ///< emergency-ind
+  bool broadcast = false;  ///< broadcast-ind
+};
+std::string BuildMcpttInfo(const McpttInfo& info);
+/// nullopt if it is not an mcpttinfo document or an element is of a type we cannot read.
+std::optional<McpttInfo> ParseMcpttInfo(const std::string& xml);
+
 }  // namespace mcx::procedures

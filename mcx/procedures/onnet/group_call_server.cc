@@ -1,0 +1,332 @@
+#include "mcx/procedures/onnet/group_call_server.h"
+
+#include <algorithm>
+
+#include "mcx/procedures/onnet/group_document.h"
+#include "mcx/procedures/transport/sip_util.h"
+
+namespace mcx::procedures {
+
+namespace {
+constexpr const char* kSdpContentType = "application/sdp";
+}  // namespace
+
+GroupCallServer::GroupCallServer(Host& host, SipStack& sip, GroupCallServerConfig cfg, GroupCallDirectory directory)
+    : host_(host), sip_(sip), cfg_(std::move(cfg)), dir_(std::move(directory)) {}
+
+GroupCallServer::~GroupCallServer() {
+  on_call_ended = nullptr;
+  calls_.clear();
+}
+
+const FloorControlServer* GroupCallServer::Floor(const std::string& group) const {
+  auto it = calls_.find(group);
+  return it == calls_.end() ? nullptr : it->second.floor.get();
+}
+
+std::vector<std::string> GroupCallServer::Participants(const std::string& group) const {
+  std::vector<std::string> out;
+  auto it = calls_.find(group);
+  if (it == calls_.end()) return out;
+  for (const auto& [user, leg] : it->second.legs)
+    if (leg.connected) out.push_back(user);
+  return out;
+}
+
+codec::McpttSdp GroupCallServer::OurSdp(const codec::FloorFmtp& floor) const {
+  codec::McpttSdp sdp;
+  sdp.address = host_.SipSelf().host;
+  sdp.media_port = cfg_.media_port;
+  sdp.floor_port = cfg_.floor_port;
+  sdp.floor = floor;
+  return sdp;
+}
+
+void GroupCallServer::Refuse(const Endpoint& from, const SipMessage& req, int status, const char* reason,
+                             const std::string& why) {
+  Fail(why);
+  SipMessage r = SipMessage::Response(status, reason, req, sip_.NewToken());
+  r.SetHeader("Warning", WarningValue(why));
+  sip_.SendResponse(from, r);
+}
+
+// ---- SIP ----
+
+bool GroupCallServer::OnSipRequest(const Endpoint& from, const SipMessage& req) {
+  const std::string method = req.Method();
+  if (method == "INVITE" && req.RequestUri() == cfg_.psi) {
+    OnInvite(from, req);
+    return true;
+  }
+  if (method != "ACK" && method != "BYE") return false;
+  for (auto& [group, call] : calls_) {
+    for (auto& [user, leg] : call.legs) {
+      if (!leg.dialog || !leg.dialog->Owns(req)) continue;
+      if (method == "ACK") return true;  // the stack stopped resending our 200 OK
+      if (!leg.dialog->TakeRemoteCSeq(req)) {
+        sip_.SendResponse(from, SipMessage::Response(500, "Server Internal Error", req));
+        return true;
+      }
+      // TS 24.379 10.1.1.4.x: a participant leaves; the call goes on while anyone is in it.
+      sip_.SendResponse(from, SipMessage::Response(200, "OK", req));
+      const std::string g = group, u = user;
+      call.floor->RemoveParticipant(u);
+      call.legs.erase(u);
+      if (Participants(g).empty()) EndCall(g);
+      return true;
+    }
+  }
+  return false;
+}
+
+void GroupCallServer::OnInvite(const Endpoint& from, const SipMessage& invite) {
+  // TS 24.379 10.1.1.4.1 (controlling function, originating): the offer and the mcpttinfo.
+  const auto sdp_body = invite.Body(kSdpContentType);
+  const auto info_body = invite.Body(kMcpttInfoContentType);
+  if (!sdp_body) return Refuse(from, invite, 488, "Not Acceptable Here", "no_sdp");
+  auto offer = codec::McpttSdp::Parse(std::string(sdp_body->begin(), sdp_body->end()));
+  if (!offer) return Refuse(from, invite, 488, "Not Acceptable Here", "bad_sdp");
+  const auto info = info_body ? ParseMcpttInfo(std::string(info_body->begin(), info_body->end())) : std::nullopt;
+  if (!info || info->session_type != "prearranged" || info->request_uri.empty())
+    return Refuse(from, invite, 400, "Bad Request", "bad_mcptt_info");
+  const std::string caller = invite.FromUri();
+  if (!info->calling_user.empty() && info->calling_user != caller)
+    return Refuse(from, invite, 403, "Forbidden", "calling_user_mismatch");
+  const std::string& group = info->request_uri;
+  const auto members = dir_.affiliated ? dir_.affiliated(group) : std::vector<std::string>{};
+  if (std::find(members.begin(), members.end(), caller) == members.end())
+    return Refuse(from, invite, 403, "Forbidden", "not_affiliated");
+  if (cfg_.security && (!dir_.csk || !dir_.csk(caller))) return Refuse(from, invite, 403, "Forbidden", "no_csk");
+
+  auto it = calls_.find(group);
+  const bool running = it != calls_.end();
+  if (running && it->second.legs.count(caller) && it->second.legs.at(caller).connected)
+    return Refuse(from, invite, 486, "Busy Here", "already_in_call");
+  // The answer: queueing as both support it, the priority capped, and the floor granted in the
+  // answer (mc_granted) when the offer asked for it implicitly and nobody talks.
+  const bool grant_now = offer->floor.implicit_request && (!running || it->second.floor->talker().empty());
+  codec::FloorFmtp ours;
+  ours.queueing = cfg_.floor.queueing;
+  ours.priority = info->emergency ? cfg_.emergency_priority : cfg_.max_priority;
+  const codec::McpttSdp answer = OurSdp(codec::FloorAnswer(offer->floor, ours, grant_now));
+  SipMessage ok = SipMessage::Response(200, "OK", invite, sip_.NewToken());
+  ok.SetContact("<sip:mcx@" + host_.SipSelf().ToString() + ">");
+  const std::string text = answer.Text();
+  ok.AddBody(kSdpContentType, crypto::ByteView(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+  auto dialog = SipDialog::AsCallee(invite, ok);
+  if (!dialog) return Refuse(from, invite, 400, "Bad Request", "no_dialog");
+
+  Call& call = running ? it->second : StartCall(group, caller, info->emergency, info->broadcast);
+  Leg& leg = call.legs[caller];
+  leg.user = caller;
+  leg.late = running;
+  leg.sip = dialog->peer();
+  leg.dialog = std::move(dialog);
+  if (!Connect(call, leg, *offer)) {
+    call.legs.erase(caller);
+    if (!running) calls_.erase(group);
+    return Refuse(from, invite, 403, "Forbidden", "no_csk");
+  }
+  sip_.SendResponse(from, ok);
+  const uint8_t priority = std::min<uint8_t>(offer->floor.priority.value_or(1), *ours.priority);
+  const uint16_t request_indicator =
+      codec::kIndicatorNormal | (call.emergency ? codec::kIndicatorEmergency : 0) |
+      (call.broadcast ? codec::kIndicatorBroadcast : 0);
+  if (!running) {
+    // Automatic commencement: the originator holds the floor if it asked for it, then every
+    // other affiliated member is invited.
+    std::optional<std::string> implicit;
+    if (offer->floor.implicit_request) implicit = caller;
+    call.floor->Start(implicit, priority, request_indicator);
+    for (const std::string& m : members)
+      if (m != caller) Invite(call, m, false);
+  } else if (offer->floor.implicit_request) {
+    call.floor->Receive(caller, codec::FloorRequest(0, priority, request_indicator));
+  }
+}
+
+GroupCallServer::Call& GroupCallServer::StartCall(const std::string& group, const std::string& originator,
+                                                  bool emergency, bool broadcast) {
+  ++counters_.calls;
+  Call& call = calls_[group];
+  call.group = group;
+  call.originator = originator;
+  call.emergency = emergency;
+  call.broadcast = broadcast;
+  FloorServerConfig fc = cfg_.floor;
+  fc.broadcast = broadcast;
+  fc.indicator = codec::kIndicatorNormal | (emergency ? codec::kIndicatorEmergency : 0) |
+                 (broadcast ? codec::kIndicatorBroadcast : 0);
+  if (fc.ssrc == 0) fc.ssrc = static_cast<uint32_t>(host_.Uniform() * 0xfffffff0u) + 1;
+  FloorServerHooks hooks;
+  hooks.send = [this, group](const std::string& user, const codec::FloorMessage& m) { SendFloor(group, user, m); };
+  // T4: the floor stayed idle: release the call (as its own job, not inside the timer's).
+  hooks.on_inactive = [this, group] { host_.Schedule(0.0, [this, group] { EndCall(group); }); };
+  call.floor = std::make_unique<FloorControlServer>(fc, host_, hooks);
+  return call;
+}
+
+bool GroupCallServer::Connect(Call& call, Leg& leg, const codec::McpttSdp& sdp) {
+  leg.floor = Endpoint{sdp.address, sdp.floor_port};
+  leg.media = Endpoint{sdp.address, sdp.media_port};
+  if (cfg_.security) {
+    const security::StoredKey* csk = dir_.csk ? dir_.csk(leg.user) : nullptr;
+    auto protection = csk ? security::ControlProtection::ForCsk(*csk) : crypto::Result<security::ControlProtection>(crypto::Error::kKeyNotFound);
+    if (!protection) {
+      Fail("no_csk");
+      return false;
+    }
+    leg.csk = std::make_unique<security::ControlProtection>(std::move(protection).value());
+  }
+  leg.connected = true;
+  const uint8_t cap = call.emergency ? cfg_.emergency_priority : cfg_.max_priority;
+  const uint8_t max_priority = std::min<uint8_t>(sdp.floor.priority.value_or(cap), cap);
+  if (leg.late) ++counters_.late_entries;
+  // The towards-participant machine starts now (TS 24.380 6.3.5.1); in a running call it tells
+  // the newcomer who talks (late entry).
+  call.floor->AddParticipant(leg.user, 0, max_priority, sdp.floor.queueing && cfg_.floor.queueing);
+  return true;
+}
+
+void GroupCallServer::Invite(Call& call, const std::string& user, bool late) {
+  const auto contact = dir_.contact ? dir_.contact(user) : std::nullopt;
+  if (!contact) return Fail("no_contact");
+  if (call.legs.count(user)) return;  // invited already
+  Leg& leg = call.legs[user];
+  leg.user = user;
+  leg.sip = *contact;
+  leg.late = late;
+  // TS 24.379 10.1.1.4.x (terminating): an INVITE with the server's offer and the mcpttinfo.
+  SipMessage inv = SipMessage::Request("INVITE", user);
+  inv.SetFrom("<" + cfg_.server_uri + ">;tag=" + sip_.NewToken());
+  inv.SetTo("<" + user + ">");
+  inv.SetCallId(sip_.NewToken() + "@" + host_.SipSelf().host);
+  inv.SetCSeq(1, "INVITE");
+  inv.SetContact("<sip:mcx@" + host_.SipSelf().ToString() + ">");
+  codec::FloorFmtp ours;
+  ours.queueing = cfg_.floor.queueing;
+  ours.priority = call.emergency ? cfg_.emergency_priority : cfg_.max_priority;
+  const std::string sdp = OurSdp(ours).Text();
+  inv.AddBody(kSdpContentType, crypto::ByteView(reinterpret_cast<const uint8_t*>(sdp.data()), sdp.size()));
+  McpttInfo info;
+  info.session_type = "prearranged";
+  info.request_uri = call.group;
+  info.calling_user = call.originator;
+  info.emergency = call.emergency;
+  info.broadcast = call.broadcast;
+  const std::string xml = BuildMcpttInfo(info);
+  inv.AddBody(kMcpttInfoContentType, crypto::ByteView(reinterpret_cast<const uint8_t*>(xml.data()), xml.size()));
+  ++counters_.invites_sent;
+  const std::string group = call.group;
+  InviteHandlers h;
+  h.final = [this, group, user, inv](const SipMessage* r) {
+    auto it = calls_.find(group);
+    Leg* leg = it == calls_.end() ? nullptr : &it->second.legs[user];
+    if (!r || r->Status() >= 300) {
+      ++counters_.invites_failed;
+      Fail(r ? "invite_" + std::to_string(r->Status()) : "invite_timeout");
+      if (leg) it->second.legs.erase(user);
+      return;
+    }
+    auto dialog = SipDialog::AsCaller(inv, *r);
+    if (!dialog) return Fail("no_dialog");
+    sip_.SendAck(dialog->peer(), dialog->Ack(1));
+    const auto body = r->Body(kSdpContentType);
+    auto answer = body ? codec::McpttSdp::Parse(std::string(body->begin(), body->end()))
+                       : crypto::Result<codec::McpttSdp>(crypto::Error::kMissingPayload);
+    if (!leg || !answer) {  // the call ended meanwhile, or an answer we cannot use: hang up
+      if (!answer) Fail("bad_sdp_answer");
+      sip_.SendRequest(dialog->peer(), dialog->Request("BYE"), [](const SipMessage*) {});
+      if (leg) it->second.legs.erase(user);
+      return;
+    }
+    ++counters_.invites_answered;
+    leg->dialog = std::move(dialog);
+    if (!Connect(it->second, *leg, *answer)) {
+      sip_.SendRequest(leg->dialog->peer(), leg->dialog->Request("BYE"), [](const SipMessage*) {});
+      it->second.legs.erase(user);
+    }
+  };
+  h.retransmitted_2xx = [this, inv](const SipMessage& r) {
+    if (auto d = SipDialog::AsCaller(inv, r)) sip_.SendAck(d->peer(), d->Ack(1));
+  };
+  leg.invite_branch = sip_.SendInvite(*contact, inv, h);
+}
+
+void GroupCallServer::OnAffiliated(const std::string& user, const std::string& group) {
+  auto it = calls_.find(group);
+  if (it != calls_.end() && !it->second.legs.count(user)) Invite(it->second, user, true);
+}
+
+void GroupCallServer::EndCall(const std::string& group) {
+  auto it = calls_.find(group);
+  if (it == calls_.end()) return;
+  // TS 24.379 10.1.1.4.4: the controlling function releases the call: BYE to each participant.
+  for (auto& [user, leg] : it->second.legs)
+    if (leg.connected && leg.dialog)
+      sip_.SendRequest(leg.dialog->peer(), leg.dialog->Request("BYE"), [](const SipMessage*) {});
+  it->second.floor->Stop();
+  calls_.erase(it);
+  ++counters_.calls_ended;
+  if (on_call_ended) on_call_ended(group);
+}
+
+// ---- floor control and media ----
+
+void GroupCallServer::SendFloor(const std::string& group, const std::string& user, const codec::FloorMessage& m) {
+  auto it = calls_.find(group);
+  if (it == calls_.end()) return;
+  auto leg = it->second.legs.find(user);
+  if (leg == it->second.legs.end() || !leg->second.connected) return;
+  crypto::Bytes wire = codec::Encode(m);
+  const size_t plain = wire.size();
+  if (leg->second.csk) {  // TS 24.380 13.1: SRTCP under the participant's CSK
+    auto p = leg->second.csk->Protect(m);
+    if (!p) return Fail("floor_protect_" + std::string(crypto::ErrorName(p.error())));
+    wire = std::move(p->wire);
+  }
+  ++counters_.floor_sent;
+  counters_.floor_bytes_plain += plain;
+  counters_.floor_bytes_wire += wire.size();
+  if (on_floor_sent) on_floor_sent(user, m, plain, wire.size());
+  host_.SendDatagram(cfg_.floor_port, leg->second.floor, std::move(wire));
+}
+
+std::pair<GroupCallServer::Call*, GroupCallServer::Leg*> GroupCallServer::LegByFloor(const Endpoint& from) {
+  for (auto& [group, call] : calls_)
+    for (auto& [user, leg] : call.legs)
+      if (leg.connected && leg.floor == from) return {&call, &leg};
+  return {nullptr, nullptr};
+}
+
+void GroupCallServer::OnFloorDatagram(const Endpoint& from, crypto::ByteView data) {
+  auto [call, leg] = LegByFloor(from);
+  if (!leg) return Fail("floor_unknown_sender");
+  crypto::Result<codec::FloorMessage> m = leg->csk ? leg->csk->Unprotect(data) : codec::Decode(data);
+  if (!m) return Fail("floor_" + std::string(crypto::ErrorName(m.error())));
+  ++counters_.floor_received;
+  call->floor->Receive(leg->user, *m);
+}
+
+void GroupCallServer::OnMediaDatagram(const Endpoint& from, crypto::ByteView data) {
+  for (auto& [group, call] : calls_) {
+    for (auto& [user, leg] : call.legs) {
+      if (!leg.connected || !(leg.media == from)) continue;
+      // The talker's media goes to every other participant as it came (SRTP under the talker's
+      // key; the server holds no GMK unless it mixes).
+      if (!call.floor->MediaReceived(user)) {
+        ++counters_.media_dropped;
+        return;
+      }
+      for (auto& [other, to] : call.legs) {
+        if (other == user || !to.connected) continue;
+        ++counters_.media_relayed;
+        host_.SendDatagram(cfg_.media_port, to.media, crypto::Bytes(data.begin(), data.end()));
+      }
+      return;
+    }
+  }
+  Fail("media_unknown_sender");
+}
+
+}  // namespace mcx::procedures

@@ -1,0 +1,123 @@
+// Pre-arranged group calls in the controlling MCX server (TS 24.379 10.1.1, automatic
+// commencement): the originator's INVITE (mcpttinfo session-type "prearranged", the group in
+// mcptt-request-uri, an SDP offer with the voice and MCPTT floor-control lines) is answered at
+// once, every other affiliated member with a registered contact is invited, and the floor control
+// server (floor_control_server.h) runs the call: its messages to each participant are SRTCP under
+// that participant's CSK (TS 24.380 13.1), and the talker's voice is relayed to the others as it
+// came, still SRTP under the talker's GMK-derived key (the server does not decrypt). A member
+// that joins during the call (affiliates, or sends its own INVITE for the group) is invited or
+// answered and told at once who talks (late entry). The floor staying idle for T4 ends the call
+// (BYE to everyone). No ns-3.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mcx/codec/mcptt_sdp.h"
+#include "mcx/procedures/host.h"
+#include "mcx/procedures/onnet/floor_control_server.h"
+#include "mcx/procedures/transport/sip_dialog.h"
+#include "mcx/procedures/transport/sip_stack.h"
+#include "mcx/security/control_protection.h"
+#include "mcx/security/key_store.h"
+
+namespace mcx::procedures {
+
+/// What the server knows of users: affiliations, registrations, CSKs (McxServer's tables).
+struct GroupCallDirectory {
+  std::function<std::vector<std::string>(const std::string& group_uri)> affiliated;
+  std::function<std::optional<Endpoint>(const std::string& user_uri)> contact;
+  /// The user's CSK (nullptr: none uploaded).
+  std::function<const security::StoredKey*(const std::string& user_uri)> csk;
+};
+
+struct GroupCallServerConfig {
+  std::string psi = "sip:prearranged@mcx.example.org";  ///< Request-URI of group call INVITEs
+  std::string server_uri = "sip:mcx-server@example.org";
+  uint16_t floor_port = 49150;  ///< psc-ns3's ports
+  uint16_t media_port = 49151;
+  FloorServerConfig floor;      ///< per call; broadcast and indicator follow the call type
+  uint8_t max_priority = 5;     ///< mc_priority granted at most
+  uint8_t emergency_priority = 15;  ///< floor priority of an emergency call's requests
+  /// Floor control protected (SRTCP under each participant's CSK); off: plain RTCP (--security off).
+  bool security = true;
+};
+
+struct GroupCallServerCounters {
+  uint64_t calls = 0, calls_ended = 0, invites_sent = 0, invites_answered = 0, invites_failed = 0;
+  /// Members that joined a call already running (affiliated, or called in, after its start).
+  uint64_t late_entries = 0;
+  uint64_t floor_sent = 0, floor_received = 0;
+  uint64_t floor_bytes_plain = 0, floor_bytes_wire = 0;  ///< of what the server sent
+  uint64_t media_relayed = 0, media_dropped = 0;
+  std::map<std::string, uint64_t> errors;  ///< by kind
+};
+
+class GroupCallServer {
+ public:
+  GroupCallServer(Host& host, SipStack& sip, GroupCallServerConfig cfg, GroupCallDirectory directory);
+  ~GroupCallServer();
+
+  /// A SIP request: true if it was ours (an INVITE to the PSI, an ACK or BYE of a call's dialog).
+  bool OnSipRequest(const Endpoint& from, const SipMessage& req);
+  /// A member affiliated to a group (or registered): it joins a running call of the group.
+  void OnAffiliated(const std::string& user_uri, const std::string& group_uri);
+  /// A datagram on the floor control port / the media port.
+  void OnFloorDatagram(const Endpoint& from, crypto::ByteView data);
+  void OnMediaDatagram(const Endpoint& from, crypto::ByteView data);
+
+  bool InCall(const std::string& group_uri) const { return calls_.count(group_uri) > 0; }
+  /// The call's floor control server (nullptr: no call).
+  const FloorControlServer* Floor(const std::string& group_uri) const;
+  /// Connected participants of the group's call.
+  std::vector<std::string> Participants(const std::string& group_uri) const;
+  const GroupCallServerCounters& counters() const { return counters_; }
+
+  /// Each floor message sent (to whom, the message, its size plain and on the wire).
+  std::function<void(const std::string& to, const codec::FloorMessage&, size_t plain, size_t wire)> on_floor_sent;
+  std::function<void(const std::string& group_uri)> on_call_ended;
+
+ private:
+  struct Leg {
+    std::string user;
+    Endpoint sip;
+    std::optional<SipDialog> dialog;
+    Endpoint floor, media;
+    std::unique_ptr<security::ControlProtection> csk;
+    bool connected = false;
+    bool late = false;  ///< joins a running call (late entry)
+    std::string invite_branch;
+  };
+  struct Call {
+    std::string group;
+    std::string originator;
+    bool emergency = false, broadcast = false;
+    std::unique_ptr<FloorControlServer> floor;
+    std::map<std::string, Leg> legs;
+  };
+
+  void Fail(const std::string& kind) { ++counters_.errors[kind]; }
+  void Refuse(const Endpoint& from, const SipMessage& req, int status, const char* reason, const std::string& why);
+  void OnInvite(const Endpoint& from, const SipMessage& invite);
+  Call& StartCall(const std::string& group, const std::string& originator, bool emergency, bool broadcast);
+  void Invite(Call& call, const std::string& user, bool late);
+  bool Connect(Call& call, Leg& leg, const codec::McpttSdp& sdp);
+  void SendFloor(const std::string& group, const std::string& user, const codec::FloorMessage& m);
+  void EndCall(const std::string& group);
+  codec::McpttSdp OurSdp(const codec::FloorFmtp& floor) const;
+  std::pair<Call*, Leg*> LegByFloor(const Endpoint& from);
+
+  Host& host_;
+  SipStack& sip_;
+  GroupCallServerConfig cfg_;
+  GroupCallDirectory dir_;
+  std::map<std::string, Call> calls_;  ///< by group
+  GroupCallServerCounters counters_;
+};
+
+}  // namespace mcx::procedures

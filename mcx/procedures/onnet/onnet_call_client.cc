@@ -1,0 +1,269 @@
+#include "mcx/procedures/onnet/onnet_call_client.h"
+
+#include "mcx/codec/rtp.h"
+#include "mcx/procedures/onnet/group_document.h"
+#include "mcx/procedures/transport/sip_util.h"
+
+namespace mcx::procedures {
+
+namespace {
+constexpr const char* kSdpContentType = "application/sdp";
+constexpr size_t kMaxEarlyFloor = 8;
+
+crypto::ByteView View(const std::string& s) {
+  return crypto::ByteView(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+}
+}  // namespace
+
+OnnetCallClient::OnnetCallClient(Host& host, SipStack& sip, OnnetCallClientConfig cfg, const security::KeyStore& keys)
+    : host_(host), sip_(sip), cfg_(std::move(cfg)), keys_(keys) {
+  cfg_.floor.user_id = cfg_.user_uri;
+  if (cfg_.floor.ssrc == 0) cfg_.floor.ssrc = static_cast<uint32_t>(host_.Uniform() * 0xfffffff0u) + 1;
+}
+
+OnnetCallClient::~OnnetCallClient() {
+  on_call_ended = nullptr;
+  on_floor_outcome = nullptr;
+  floor_.reset();
+}
+
+codec::McpttSdp OnnetCallClient::OurSdp(bool implicit_request) const {
+  codec::McpttSdp sdp;
+  sdp.address = host_.SipSelf().host;
+  sdp.media_port = cfg_.media_port;
+  sdp.floor_port = cfg_.floor_port;
+  sdp.floor.queueing = cfg_.queueing;
+  sdp.floor.priority = cfg_.floor.priority;
+  sdp.floor.granted = implicit_request;  // we take a floor granted in the answer
+  sdp.floor.implicit_request = implicit_request;
+  return sdp;
+}
+
+// ---- our call ----
+
+bool OnnetCallClient::CallGroup(const std::string& group, bool emergency, bool broadcast) {
+  if (floor_ || setting_up_) return false;
+  const double pressed_at = host_.Now();
+  SipMessage inv = SipMessage::Request("INVITE", cfg_.psi);
+  inv.SetFrom("<" + cfg_.user_uri + ">;tag=" + sip_.NewToken());
+  inv.SetTo("<" + cfg_.psi + ">");
+  inv.SetCallId(sip_.NewToken() + "@" + host_.SipSelf().host);
+  inv.SetCSeq(1, "INVITE");
+  inv.SetContact("<" + cfg_.user_uri.substr(0, cfg_.user_uri.find('@')) + "@" + host_.SipSelf().ToString() + ">");
+  // TS 24.379 6.5: the SDP first, then the mcpttinfo.
+  inv.AddBody(kSdpContentType, View(OurSdp(true).Text()));
+  McpttInfo info;
+  info.session_type = "prearranged";
+  info.request_uri = group;
+  info.calling_user = cfg_.user_uri;
+  info.emergency = emergency;
+  info.broadcast = broadcast;
+  inv.AddBody(kMcpttInfoContentType, View(BuildMcpttInfo(info)));
+  setting_up_ = true;
+  group_ = group;
+  ++counters_.calls_made;
+  InviteHandlers h;
+  h.final = [this, inv, group, emergency, broadcast, pressed_at](const SipMessage* r) {
+    setting_up_ = false;
+    if (!r || r->Status() >= 300) {
+      early_floor_.clear();
+      group_.clear();
+      std::string why;
+      if (r)
+        if (auto w = r->Header("Warning")) why = *w;
+      Fail(r ? "call_" + std::to_string(r->Status()) : "call_timeout");
+      if (on_call_failed) on_call_failed(r ? r->Status() : 0, why);
+      return;
+    }
+    auto dialog = SipDialog::AsCaller(inv, *r);
+    const auto body = r->Body(kSdpContentType);
+    auto answer = body ? codec::McpttSdp::Parse(std::string(body->begin(), body->end()))
+                       : crypto::Result<codec::McpttSdp>(crypto::Error::kMissingPayload);
+    if (!dialog) return Fail("no_dialog");
+    sip_.SendAck(dialog->peer(), dialog->Ack(1));
+    dialog_ = std::move(dialog);
+    if (!answer || !Begin(group, *answer, emergency, broadcast)) {
+      if (!answer) Fail("bad_sdp_answer");
+      sip_.SendRequest(dialog_->peer(), dialog_->Request("BYE"), [](const SipMessage*) {});
+      dialog_.reset();
+      group_.clear();
+      return;
+    }
+    // TS 24.380 6.2.4.1: mc_granted in the answer: the floor is ours; else T101 runs for the
+    // implicit request until Floor Granted comes.
+    StartFloor(answer->floor.granted ? FloorStart::kGrantedInAnswer : FloorStart::kImplicitRequest, pressed_at);
+    if (on_call_started) on_call_started(group, host_.Now() - pressed_at);
+  };
+  h.retransmitted_2xx = [this](const SipMessage&) {
+    if (dialog_) sip_.SendAck(dialog_->peer(), dialog_->Ack(1));
+  };
+  sip_.SendInvite(cfg_.server_sip, inv, h);
+  return true;
+}
+
+bool OnnetCallClient::Begin(const std::string& group, const codec::McpttSdp& server_sdp, bool emergency,
+                            bool broadcast) {
+  if (cfg_.security) {
+    const auto csks = keys_.Keys(security::KeyPurpose::kCsk);
+    auto protection = csks.empty() ? crypto::Result<security::ControlProtection>(crypto::Error::kKeyNotFound)
+                                   : security::ControlProtection::ForCsk(*csks.back());
+    if (!protection) {
+      Fail("no_csk");
+      return false;
+    }
+    csk_ = std::make_unique<security::ControlProtection>(std::move(protection).value());
+  }
+  group_ = group;
+  server_floor_ = Endpoint{server_sdp.address, server_sdp.floor_port};
+  server_media_ = Endpoint{server_sdp.address, server_sdp.media_port};
+  OnnetFloorConfig fc = cfg_.floor;
+  fc.indicator = codec::kIndicatorNormal | (emergency ? codec::kIndicatorEmergency : 0) |
+                 (broadcast ? codec::kIndicatorBroadcast : 0);
+  OnnetFloorHooks hooks;
+  hooks.send = [this](const codec::FloorMessage& m) { SendFloor(m); };
+  floor_ = std::make_unique<OnnetFloorParticipant>(fc, host_, hooks);
+  floor_->on_outcome = [this](FloorOutcome o, double s) {
+    if (on_floor_outcome) on_floor_outcome(o, s);
+  };
+  return true;
+}
+
+void OnnetCallClient::StartFloor(FloorStart how, std::optional<double> pressed_at) {
+  floor_->Start(how, pressed_at);
+  // Floor messages that overtook the 200 OK (psc-ns3 keeps and replays them the same way).
+  std::vector<crypto::Bytes> early = std::move(early_floor_);
+  early_floor_.clear();
+  for (const crypto::Bytes& d : early) OnFloorDatagram(server_floor_, d);
+}
+
+void OnnetCallClient::Hangup() {
+  if (!floor_ || !dialog_) return;
+  sip_.SendRequest(dialog_->peer(), dialog_->Request("BYE"), [](const SipMessage*) {});
+  End("hangup");
+}
+
+void OnnetCallClient::End(const std::string& why) {
+  if (floor_) floor_->Stop();
+  floor_.reset();
+  csk_.reset();
+  dialog_.reset();
+  early_floor_.clear();
+  const std::string group = group_;
+  group_.clear();
+  ++counters_.calls_ended;
+  if (on_call_ended) on_call_ended(group, why);
+}
+
+// ---- the server's requests ----
+
+bool OnnetCallClient::OnSipRequest(const Endpoint& from, const SipMessage& req) {
+  const std::string method = req.Method();
+  if (method == "INVITE") {
+    // TS 24.379 10.1.1.2.x (terminating, automatic commencement): answered at once.
+    const auto sdp_body = req.Body(kSdpContentType);
+    const auto info_body = req.Body(kMcpttInfoContentType);
+    const auto info = info_body ? ParseMcpttInfo(std::string(info_body->begin(), info_body->end())) : std::nullopt;
+    auto offer = sdp_body ? codec::McpttSdp::Parse(std::string(sdp_body->begin(), sdp_body->end()))
+                          : crypto::Result<codec::McpttSdp>(crypto::Error::kMissingPayload);
+    auto refuse = [&](int status, const char* reason, const std::string& why) {
+      ++counters_.calls_refused;
+      Fail(why);
+      SipMessage r = SipMessage::Response(status, reason, req, sip_.NewToken());
+      r.SetHeader("Warning", WarningValue(why));
+      sip_.SendResponse(from, r);
+      return true;
+    };
+    if (!offer) return refuse(488, "Not Acceptable Here", "bad_sdp");
+    if (!info || info->session_type != "prearranged" || info->request_uri.empty())
+      return refuse(400, "Bad Request", "bad_mcptt_info");
+    if (floor_ || setting_up_) return refuse(486, "Busy Here", "busy");
+    codec::FloorFmtp ours;
+    ours.queueing = cfg_.queueing;
+    ours.priority = cfg_.floor.priority;
+    codec::McpttSdp answer = OurSdp(false);
+    answer.floor = codec::FloorAnswer(offer->floor, ours, false);
+    SipMessage ok = SipMessage::Response(200, "OK", req, sip_.NewToken());
+    ok.SetContact("<" + cfg_.user_uri.substr(0, cfg_.user_uri.find('@')) + "@" + host_.SipSelf().ToString() + ">");
+    ok.AddBody(kSdpContentType, View(answer.Text()));
+    auto dialog = SipDialog::AsCallee(req, ok);
+    if (!dialog) return refuse(400, "Bad Request", "no_dialog");
+    if (!Begin(info->request_uri, *offer, info->emergency, info->broadcast))
+      return refuse(403, "Forbidden", "no_csk");
+    dialog_ = std::move(dialog);
+    sip_.SendResponse(from, ok);
+    ++counters_.calls_answered;
+    StartFloor(FloorStart::kNoRequest, std::nullopt);
+    if (on_call_started) on_call_started(group_, std::nullopt);
+    return true;
+  }
+  if ((method == "BYE" || method == "ACK") && dialog_ && dialog_->Owns(req)) {
+    if (method == "ACK") return true;
+    if (!dialog_->TakeRemoteCSeq(req)) {
+      sip_.SendResponse(from, SipMessage::Response(500, "Server Internal Error", req));
+      return true;
+    }
+    sip_.SendResponse(from, SipMessage::Response(200, "OK", req));
+    End("released");
+    return true;
+  }
+  return false;
+}
+
+// ---- floor control and media ----
+
+void OnnetCallClient::SendFloor(const codec::FloorMessage& m) {
+  crypto::Bytes wire = codec::Encode(m);
+  const size_t plain = wire.size();
+  if (csk_) {  // TS 24.380 13.1: SRTCP under our CSK
+    auto p = csk_->Protect(m);
+    if (!p) return Fail("floor_protect_" + std::string(crypto::ErrorName(p.error())));
+    wire = std::move(p->wire);
+  }
+  ++counters_.floor_sent;
+  counters_.floor_bytes_plain += plain;
+  counters_.floor_bytes_wire += wire.size();
+  if (on_floor_sent) on_floor_sent(m, plain, wire.size());
+  host_.SendDatagram(cfg_.floor_port, server_floor_, std::move(wire));
+}
+
+void OnnetCallClient::OnFloorDatagram(const Endpoint& from, crypto::ByteView data) {
+  if (!floor_) {
+    // Between our INVITE and its 200 OK, the server's first floor messages may arrive first.
+    if (setting_up_ && from.host == cfg_.server_sip.host && early_floor_.size() < kMaxEarlyFloor)
+      early_floor_.emplace_back(data.begin(), data.end());
+    else
+      Fail("floor_outside_call");
+    return;
+  }
+  if (!(from == server_floor_)) return Fail("floor_unknown_sender");
+  crypto::Result<codec::FloorMessage> m = csk_ ? csk_->Unprotect(data) : codec::Decode(data);
+  if (!m) return Fail("floor_" + std::string(crypto::ErrorName(m.error())));
+  ++counters_.floor_received;
+  floor_->Receive(*m);
+}
+
+bool OnnetCallClient::SendMedia(crypto::Bytes packet) {
+  if (!floor_ || !floor_->may_send_media()) return false;
+  ++counters_.media_sent;
+  host_.SendDatagram(cfg_.media_port, server_media_, std::move(packet));
+  return true;
+}
+
+void OnnetCallClient::OnMediaDatagram(const Endpoint& from, crypto::ByteView data) {
+  if (!floor_ || !(from == server_media_)) return Fail("media_outside_call");
+  auto rtp = codec::DecodeRtp(data);
+  if (!rtp) return Fail("media_not_rtp");
+  ++counters_.media_received;
+  floor_->MediaReceived(rtp->ssrc);
+  if (on_media) on_media(data);
+}
+
+void OnnetCallClient::PressPtt() {
+  if (floor_) floor_->PressPtt();
+}
+
+void OnnetCallClient::ReleasePtt() {
+  if (floor_) floor_->ReleasePtt();
+}
+
+}  // namespace mcx::procedures

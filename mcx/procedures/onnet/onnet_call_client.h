@@ -1,0 +1,107 @@
+// The MCPTT client's side of on-network pre-arranged group calls (TS 24.379 10.1.1.2): a PTT
+// press with no call sends the INVITE (mcpttinfo "prearranged", the SDP offer with
+// mc_implicit_request), an INVITE from the controlling server is answered at once (automatic
+// commencement), and during the call the floor participant (onnet_floor_participant.h) talks to
+// the server's floor control over SRTCP under this client's CSK (TS 24.380 13.1). Media packets
+// are the caller's (already SRTP under the GMK-derived key); the client only checks the floor
+// before sending and reports who it hears. No ns-3.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mcx/codec/mcptt_sdp.h"
+#include "mcx/procedures/host.h"
+#include "mcx/procedures/onnet/onnet_floor_participant.h"
+#include "mcx/procedures/transport/sip_dialog.h"
+#include "mcx/procedures/transport/sip_stack.h"
+#include "mcx/security/control_protection.h"
+#include "mcx/security/key_store.h"
+
+namespace mcx::procedures {
+
+struct OnnetCallClientConfig {
+  std::string user_uri;
+  Endpoint server_sip;  ///< the MCX server
+  std::string psi = "sip:prearranged@mcx.example.org";
+  uint16_t floor_port = 49150;
+  uint16_t media_port = 49151;
+  OnnetFloorConfig floor;  ///< user_id and ssrc are filled in
+  bool queueing = true;    ///< offered as mc_queueing
+  /// Floor control protected under our CSK; off: plain RTCP (--security off).
+  bool security = true;
+};
+
+struct OnnetCallClientCounters {
+  uint64_t calls_made = 0, calls_answered = 0, calls_refused = 0, calls_ended = 0;
+  uint64_t floor_sent = 0, floor_received = 0, media_sent = 0, media_received = 0;
+  uint64_t floor_bytes_plain = 0, floor_bytes_wire = 0;  ///< of what this client sent
+  std::map<std::string, uint64_t> errors;
+};
+
+class OnnetCallClient {
+ public:
+  /// `keys`: the client's key store, holding the CSK it uploaded at registration.
+  OnnetCallClient(Host& host, SipStack& sip, OnnetCallClientConfig cfg, const security::KeyStore& keys);
+  ~OnnetCallClient();
+
+  /// PTT pressed outside a call: a pre-arranged group call to `group` with an implicit floor
+  /// request (TS 24.379 10.1.1.2.1.1). False if a call is up or being set up.
+  bool CallGroup(const std::string& group, bool emergency = false, bool broadcast = false);
+  /// The user hangs up: BYE.
+  void Hangup();
+  void PressPtt();
+  void ReleasePtt();
+  /// Sends a media packet to the server when the floor is ours (true).
+  bool SendMedia(crypto::Bytes packet);
+
+  /// A SIP request: true if it was ours (an INVITE, ACK or BYE of the call).
+  bool OnSipRequest(const Endpoint& from, const SipMessage& req);
+  void OnFloorDatagram(const Endpoint& from, crypto::ByteView data);
+  void OnMediaDatagram(const Endpoint& from, crypto::ByteView data);
+
+  bool in_call() const { return floor_ != nullptr; }
+  const std::string& group() const { return group_; }
+  OnnetFloorParticipant* floor() { return floor_.get(); }
+  const OnnetCallClientCounters& counters() const { return counters_; }
+  uint32_t ssrc() const { return cfg_.floor.ssrc; }
+
+  /// The call is up: the group, and for a call we made the time from the PTT press (seconds).
+  std::function<void(const std::string& group, std::optional<double> setup_s)> on_call_started;
+  std::function<void(const std::string& group, const std::string& why)> on_call_ended;
+  /// Our call attempt failed: the SIP status (0: no answer) and the Warning's reason if any.
+  std::function<void(int status, const std::string& why)> on_call_failed;
+  std::function<void(FloorOutcome, double access_s)> on_floor_outcome;
+  /// A media packet relayed by the server (as it was sent: SRTP).
+  std::function<void(crypto::ByteView packet)> on_media;
+  /// Each floor message sent (the message, plain and wire sizes).
+  std::function<void(const codec::FloorMessage&, size_t plain, size_t wire)> on_floor_sent;
+
+ private:
+  void Fail(const std::string& kind) { ++counters_.errors[kind]; }
+  codec::McpttSdp OurSdp(bool implicit_request) const;
+  bool Begin(const std::string& group, const codec::McpttSdp& server_sdp, bool emergency, bool broadcast);
+  void StartFloor(FloorStart how, std::optional<double> pressed_at);
+  void End(const std::string& why);
+  void SendFloor(const codec::FloorMessage& m);
+
+  Host& host_;
+  SipStack& sip_;
+  OnnetCallClientConfig cfg_;
+  const security::KeyStore& keys_;
+  std::string group_;
+  bool setting_up_ = false;
+  std::optional<SipDialog> dialog_;
+  Endpoint server_floor_, server_media_;
+  std::unique_ptr<security::ControlProtection> csk_;
+  std::unique_ptr<OnnetFloorParticipant> floor_;
+  std::vector<crypto::Bytes> early_floor_;  ///< floor datagrams that came before our 200 OK did
+  OnnetCallClientCounters counters_;
+};
+
+}  // namespace mcx::procedures

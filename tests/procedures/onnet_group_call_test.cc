@@ -1,0 +1,355 @@
+// On-network pre-arranged group calls (TS 24.379 10.1.1) on fake hosts: the originator's INVITE
+// through the controlling MCX server, the members invited, floor control between each client and
+// the server as SRTCP under that client's CSK (TS 24.380 13.1), the talker's media relayed,
+// late entry, leaving, and the call released after T4. Every floor datagram on the wire is
+// checked: it must not read as a plain floor message and must open under its client's CSK.
+#include <map>
+#include <memory>
+
+#include <gtest/gtest.h>
+
+#include "mcx/codec/rtp.h"
+#include "mcx/procedures/onnet/group_call_server.h"
+#include "mcx/procedures/onnet/onnet_call_client.h"
+#include "mcx/security/identity.h"
+#include "tests/support/fake_network.h"
+
+using namespace mcx::procedures;
+namespace codec = mcx::codec;
+namespace security = mcx::security;
+using mcx::crypto::Bytes;
+using mcx::crypto::ByteView;
+
+namespace {
+
+const std::string kGroup = "sip:fire-crew@example.org";
+
+struct World {
+  mcx::testing::FakeNetwork net;
+  mcx::testing::FakeHost& server_host = net.Add("10.0.0.1", 1);
+  security::KeyStore server_keys;
+  std::unique_ptr<GroupCallServer> server;
+  GroupCallServerConfig server_cfg;
+  std::map<std::string, std::vector<std::string>> affiliations;  ///< user -> groups
+  bool security_on = true;
+
+  struct Ue {
+    std::string uri;
+    mcx::testing::FakeHost* host = nullptr;
+    security::KeyStore keys;
+    security::StoredKey csk;
+    std::unique_ptr<OnnetCallClient> client;
+    std::vector<std::pair<FloorOutcome, double>> outcomes;
+    std::vector<std::string> ended;
+    std::vector<Bytes> media;
+    std::optional<double> setup_s;
+    int started = 0;
+    std::vector<std::pair<int, std::string>> failed;
+  };
+  std::map<std::string, std::unique_ptr<Ue>> ues;
+  // Every floor datagram that crossed the network: its sender's user (client or the server's
+  // peer) and the bytes.
+  std::vector<std::pair<std::string, Bytes>> floor_wire;
+  bool tamper_next_floor_to_server = false;
+
+  std::string UserAt(const std::string& ip) {
+    for (auto& [uri, ue] : ues)
+      if (ue->host->ip() == ip) return uri;
+    return "";
+  }
+
+  void Build() {
+    // The network: datagrams after `latency`, floor ones recorded (and one tampered if asked).
+    net.route_datagram = [this](mcx::testing::FakeHost& from, uint16_t port, const Endpoint& to, const Bytes& d) {
+      Bytes data = d;
+      if (to.port == 49150 || port == 49150) {
+        const std::string user = from.ip() == "10.0.0.1" ? UserAt(to.host) : UserAt(from.ip());
+        if (to.host == "10.0.0.1" && tamper_next_floor_to_server) {
+          tamper_next_floor_to_server = false;
+          data[data.size() / 2] ^= 0x01;
+        }
+        floor_wire.emplace_back(user, data);
+      }
+      const Endpoint src{from.ip(), port};
+      net.After(net.latency, [this, to, src, data] {
+        if (auto* h = net.Find(to.host)) h->DeliverDatagram(to.port, src, data);
+      });
+    };
+    server_cfg.security = security_on;
+    GroupCallDirectory dir;
+    dir.affiliated = [this](const std::string& g) {
+      std::vector<std::string> out;
+      for (auto& [u, groups] : affiliations)
+        if (std::find(groups.begin(), groups.end(), g) != groups.end()) out.push_back(u);
+      return out;
+    };
+    dir.contact = [this](const std::string& u) -> std::optional<Endpoint> {
+      auto it = ues.find(u);
+      if (it == ues.end()) return std::nullopt;
+      return Endpoint{it->second->host->ip(), 5060};
+    };
+    dir.csk = [this](const std::string& u) -> const security::StoredKey* {
+      for (const security::StoredKey* k : server_keys.Keys(security::KeyPurpose::kCsk))
+        if (k->peer_uri == u) return k;
+      return nullptr;
+    };
+    server = std::make_unique<GroupCallServer>(server_host, server_host.sip(), server_cfg, dir);
+    server_host.sip_handler = [this](const Endpoint& from, const SipMessage& m) {
+      EXPECT_TRUE(server->OnSipRequest(from, m)) << m.Method();
+    };
+    server_host.OpenDatagram(49150, [this](const Endpoint& f, ByteView d) { server->OnFloorDatagram(f, d); });
+    server_host.OpenDatagram(49151, [this](const Endpoint& f, ByteView d) { server->OnMediaDatagram(f, d); });
+  }
+
+  // A UE, affiliated to the group, its CSK at the server (as its REGISTER uploaded it) unless told.
+  Ue& Add(const std::string& name, bool csk_at_server = true, uint8_t priority = 1) {
+    if (!server) Build();
+    auto ue = std::make_unique<Ue>();
+    Ue* self = ue.get();
+    ue->uri = "sip:" + name + "@example.org";
+    ue->host = &net.Add("10.0.1." + std::to_string(ues.size() + 1), ues.size() + 2);
+    auto id = security::NewKeyId(security::KeyPurpose::kCsk, ue->host->Rng());
+    EXPECT_TRUE(id.ok());
+    ue->csk.purpose = security::KeyPurpose::kCsk;
+    ue->csk.key_id = *id;
+    ue->csk.key = *ue->host->Rng().Generate(16);
+    const auto rand = ue->host->Rng().Generate(16);
+    const ByteView rv(*rand);
+    ue->csk.rand = Bytes(rv.begin(), rv.end());
+    ue->csk.cs_id = 6;
+    ue->csk.peer_uri = server_cfg.server_uri;
+    EXPECT_TRUE(ue->keys.Put(ue->csk).ok());
+    if (csk_at_server) {
+      security::StoredKey at_server = ue->csk;
+      at_server.peer_uri = ue->uri;
+      EXPECT_TRUE(server_keys.Put(at_server).ok());
+    }
+    OnnetCallClientConfig cfg;
+    cfg.user_uri = ue->uri;
+    cfg.server_sip = Endpoint{"10.0.0.1", 5060};
+    cfg.floor.priority = priority;
+    cfg.security = security_on;
+    ue->client = std::make_unique<OnnetCallClient>(*ue->host, ue->host->sip(), cfg, ue->keys);
+    ue->client->on_floor_outcome = [self](FloorOutcome o, double s) { self->outcomes.push_back({o, s}); };
+    ue->client->on_call_ended = [self](const std::string&, const std::string& why) { self->ended.push_back(why); };
+    ue->client->on_media = [self](ByteView p) { self->media.emplace_back(p.begin(), p.end()); };
+    ue->client->on_call_started = [self](const std::string&, std::optional<double> s) {
+      ++self->started;
+      self->setup_s = s;
+    };
+    ue->client->on_call_failed = [self](int status, const std::string& why) { self->failed.push_back({status, why}); };
+    ue->host->sip_handler = [self](const Endpoint& from, const SipMessage& m) {
+      EXPECT_TRUE(self->client->OnSipRequest(from, m)) << m.Method();
+    };
+    ue->host->OpenDatagram(49150, [self](const Endpoint& f, ByteView d) { self->client->OnFloorDatagram(f, d); });
+    ue->host->OpenDatagram(49151, [self](const Endpoint& f, ByteView d) { self->client->OnMediaDatagram(f, d); });
+    affiliations[ue->uri] = {kGroup};
+    ues[ue->uri] = std::move(ue);
+    return *self;
+  }
+
+  // A voice packet from `ue` (its SRTP is the caller's business; here a plain RTP header and
+  // payload), sent if it holds the floor.
+  bool Speak(Ue& ue, uint16_t seq) {
+    codec::RtpPacket p;
+    p.ssrc = ue.client->ssrc();
+    p.sequence = seq;
+    p.payload = Bytes(33, static_cast<uint8_t>(seq));
+    bool sent = false;
+    ue.host->Dispatch([&] { sent = ue.client->SendMedia(codec::Encode(p)); });
+    return sent;
+  }
+  void Talk(Ue& ue, double from_s, double to_s) {
+    uint16_t seq = 0;
+    for (double t = from_s; t < to_s - 1e-9; t += 0.020) net.At(t, [this, &ue, seq] { Speak(ue, seq); }), ++seq;
+  }
+  void Run(double t) { net.RunUntil(t); }
+};
+
+}  // namespace
+
+TEST(OnnetGroupCall, TheOriginatorIsGrantedTheFloorAndEveryMemberIsInvited) {
+  World w;
+  auto& a = w.Add("alice");
+  auto& b = w.Add("bob");
+  auto& c = w.Add("carol");
+  a.host->Dispatch([&] { EXPECT_TRUE(a.client->CallGroup(kGroup)); });
+  w.Run(2.0);
+  for (auto* u : {&a, &b, &c}) EXPECT_TRUE(u->client->in_call()) << u->uri;
+  EXPECT_EQ(w.server->Participants(kGroup).size(), 3u);
+  ASSERT_TRUE(a.setup_s.has_value());
+  EXPECT_NEAR(*a.setup_s, 2 * w.net.latency, 1e-6);  // INVITE there, 200 OK back (100 Trying aside)
+  ASSERT_EQ(a.outcomes.size(), 1u);
+  EXPECT_EQ(a.outcomes[0].first, FloorOutcome::kGranted);
+  EXPECT_EQ(a.client->floor()->state(), OnnetFloorState::kHasPermission);  // mc_granted in the answer
+  for (auto* u : {&b, &c}) {
+    EXPECT_EQ(u->client->floor()->state(), OnnetFloorState::kHasNoPermission);
+    EXPECT_EQ(u->client->floor()->talker(), a.uri);  // late entry's Floor Taken
+    EXPECT_EQ(u->started, 1);
+  }
+  EXPECT_EQ(w.server->counters().invites_sent, 2u);
+  EXPECT_EQ(w.server->counters().invites_answered, 2u);
+  EXPECT_TRUE(w.server->counters().errors.empty());
+}
+
+TEST(OnnetGroupCall, EveryFloorMessageOnTheWireIsSrtcpThatOpensOnlyUnderItsClientsCsk) {
+  World w;
+  auto& a = w.Add("alice");
+  auto& b = w.Add("bob");
+  a.host->Dispatch([&] { a.client->CallGroup(kGroup); });
+  w.Talk(a, 0.1, 1.0);
+  w.Run(1.0);
+  a.host->Dispatch([&] { a.client->ReleasePtt(); });
+  w.Run(1.5);
+  b.host->Dispatch([&] { b.client->PressPtt(); });
+  w.Run(2.0);
+  ASSERT_GE(w.floor_wire.size(), 5u);
+  for (const auto& [user, wire] : w.floor_wire) {
+    EXPECT_FALSE(codec::Decode(wire).ok()) << "a floor message in the clear";
+    EXPECT_GE(wire.size(), codec::Encode(codec::FloorRelease(1)).size() + 24);  // tag, index, MKI
+    // It opens under its client's CSK (a fresh receiver: no replay state) and not the other's.
+    const security::StoredKey& own = user == a.uri ? a.csk : b.csk;
+    const security::StoredKey& other = user == a.uri ? b.csk : a.csk;
+    EXPECT_TRUE(security::ControlProtection::ForCsk(own)->Unprotect(wire).ok());
+    EXPECT_FALSE(security::ControlProtection::ForCsk(other)->Unprotect(wire).ok());
+  }
+  EXPECT_EQ(b.client->floor()->state(), OnnetFloorState::kHasPermission);
+  EXPECT_GT(w.server->counters().floor_bytes_wire, w.server->counters().floor_bytes_plain);
+  EXPECT_EQ(w.server->counters().floor_bytes_wire - w.server->counters().floor_bytes_plain,
+            24 * w.server->counters().floor_sent);  // 16-byte tag, 4-byte index, 4-byte CSK-ID MKI
+}
+
+TEST(OnnetGroupCall, TheTalkersMediaIsRelayedAndAnotherMembersIsNot) {
+  World w;
+  auto& a = w.Add("alice");
+  auto& b = w.Add("bob");
+  auto& c = w.Add("carol");
+  a.host->Dispatch([&] { a.client->CallGroup(kGroup); });
+  w.Run(0.5);
+  w.Talk(a, 0.5, 1.5);  // 50 packets
+  w.Run(2.0);
+  EXPECT_EQ(b.media.size(), 50u);
+  EXPECT_EQ(c.media.size(), 50u);
+  EXPECT_FALSE(w.Speak(b, 1));  // b may not send
+  EXPECT_EQ(w.server->counters().media_relayed, 100u);
+  // A client that sends anyway (a broken one) is not relayed, and is revoked (#3).
+  w.server_host.Dispatch([&] { w.server->OnMediaDatagram(Endpoint{b.host->ip(), 49151}, codec::Encode(codec::RtpPacket{})); });
+  EXPECT_EQ(w.server->counters().media_dropped, 1u);
+  EXPECT_EQ(w.server->Floor(kGroup)->participant_state(b.uri), TowardsParticipantState::kNotPermittedSendsMedia);
+}
+
+TEST(OnnetGroupCall, TheFloorPassesOnAReleaseAndRequestsAreQueued) {
+  World w;
+  auto& a = w.Add("alice");
+  auto& b = w.Add("bob");
+  auto& c = w.Add("carol");
+  a.host->Dispatch([&] { a.client->CallGroup(kGroup); });
+  w.Talk(a, 0.1, 3.0);
+  w.Run(1.0);
+  b.host->Dispatch([&] { b.client->PressPtt(); });
+  w.Run(1.5);
+  EXPECT_EQ(b.client->floor()->state(), OnnetFloorState::kQueued);
+  w.Run(3.0);
+  a.host->Dispatch([&] { a.client->ReleasePtt(); });
+  w.Run(3.5);
+  EXPECT_EQ(b.client->floor()->state(), OnnetFloorState::kHasPermission);
+  ASSERT_EQ(b.outcomes.size(), 1u);
+  EXPECT_EQ(b.outcomes[0].first, FloorOutcome::kGrantedAfterQueue);
+  EXPECT_EQ(c.client->floor()->talker(), b.uri);
+}
+
+TEST(OnnetGroupCall, ALateEntrantIsInvitedAndHearsTheCurrentTalker) {
+  World w;
+  auto& a = w.Add("alice");
+  w.Add("bob");
+  a.host->Dispatch([&] { a.client->CallGroup(kGroup); });
+  w.Talk(a, 0.1, 5.0);
+  w.Run(2.0);
+  auto& late = w.Add("dave");  // affiliates now
+  w.server_host.Dispatch([&] { w.server->OnAffiliated(late.uri, kGroup); });
+  // INVITE there, 200 OK back, then Floor Taken: three one-way trips.
+  w.Run(2.0 + 3 * w.net.latency - 1e-6);
+  EXPECT_TRUE(late.client->floor() == nullptr || late.client->floor()->talker().empty());
+  w.Run(2.0 + 3 * w.net.latency + 1e-6);
+  ASSERT_TRUE(late.client->in_call());
+  EXPECT_EQ(late.client->floor()->talker(), a.uri);
+  w.Run(2.5);
+  EXPECT_TRUE(late.client->in_call());
+  EXPECT_EQ(late.client->floor()->talker(), a.uri);
+  EXPECT_FALSE(late.media.empty());
+  EXPECT_EQ(w.server->counters().late_entries, 1u);
+}
+
+TEST(OnnetGroupCall, AMemberLeavesWithByeAndAnIdleFloorEndsTheCallAfterT4) {
+  World w;
+  auto& a = w.Add("alice");
+  auto& b = w.Add("bob");
+  auto& c = w.Add("carol");
+  a.host->Dispatch([&] { a.client->CallGroup(kGroup); });
+  w.Talk(a, 0.1, 1.0);
+  w.Run(1.0);
+  a.host->Dispatch([&] { a.client->ReleasePtt(); });
+  b.host->Dispatch([&] { b.client->Hangup(); });
+  w.Run(2.0);
+  EXPECT_FALSE(b.client->in_call());
+  EXPECT_EQ(w.server->Participants(kGroup).size(), 2u);
+  EXPECT_TRUE(w.server->InCall(kGroup));
+  w.Run(1.1 + 30.5);  // T4 = 30 s after the floor went idle
+  EXPECT_FALSE(w.server->InCall(kGroup));
+  for (auto* u : {&a, &c}) {
+    EXPECT_FALSE(u->client->in_call());
+    EXPECT_EQ(u->ended, (std::vector<std::string>{"released"}));
+  }
+  EXPECT_EQ(w.server->counters().calls_ended, 1u);
+}
+
+TEST(OnnetGroupCall, ACallIsRefusedToANonMemberAndToAClientWithoutACskAtTheServer) {
+  World w;
+  auto& a = w.Add("alice");
+  auto& x = w.Add("mallory", /*csk_at_server=*/false);
+  w.affiliations[a.uri] = {"sip:other@example.org"};
+  a.host->Dispatch([&] { a.client->CallGroup(kGroup); });
+  x.host->Dispatch([&] { x.client->CallGroup(kGroup); });
+  w.Run(1.0);
+  ASSERT_EQ(a.failed.size(), 1u);
+  EXPECT_EQ(a.failed[0].first, 403);
+  EXPECT_NE(a.failed[0].second.find("not_affiliated"), std::string::npos);
+  ASSERT_EQ(x.failed.size(), 1u);
+  EXPECT_NE(x.failed[0].second.find("no_csk"), std::string::npos);
+  EXPECT_FALSE(w.server->InCall(kGroup));
+}
+
+TEST(OnnetGroupCall, ATamperedFloorMessageIsRefusedWithItsNamedErrorAndT101RecoversIt) {
+  World w;
+  auto& a = w.Add("alice");
+  auto& b = w.Add("bob");
+  a.host->Dispatch([&] { a.client->CallGroup(kGroup); });
+  w.Talk(a, 0.1, 0.9);
+  w.Run(1.0);
+  a.host->Dispatch([&] { a.client->ReleasePtt(); });
+  w.Run(1.5);
+  w.tamper_next_floor_to_server = true;
+  b.host->Dispatch([&] { b.client->PressPtt(); });  // its Floor Request is changed on the way
+  w.Run(2.0);
+  EXPECT_EQ(w.server->counters().errors.at("floor_authentication_failed"), 1u);
+  EXPECT_EQ(b.client->floor()->state(), OnnetFloorState::kPendingRequest);
+  w.Run(3.0);  // T101 sent it again
+  EXPECT_EQ(b.client->floor()->state(), OnnetFloorState::kHasPermission);
+  EXPECT_NEAR(b.outcomes.at(0).second, 1.0 + 2 * w.net.latency, 1e-6);
+}
+
+TEST(OnnetGroupCall, WithSecurityOffTheSameCallFlowRunsOnPlainRtcp) {
+  World w;
+  w.security_on = false;
+  auto& a = w.Add("alice", /*csk_at_server=*/false);
+  auto& b = w.Add("bob", false);
+  a.host->Dispatch([&] { a.client->CallGroup(kGroup); });
+  w.Talk(a, 0.1, 1.0);
+  w.Run(1.0);
+  a.host->Dispatch([&] { a.client->ReleasePtt(); });
+  b.host->Dispatch([&] { b.client->PressPtt(); });
+  w.Run(2.0);
+  EXPECT_EQ(b.client->floor()->state(), OnnetFloorState::kHasPermission);
+  for (const auto& [user, wire] : w.floor_wire) EXPECT_TRUE(codec::Decode(wire).ok());
+  EXPECT_EQ(w.server->counters().floor_bytes_wire, w.server->counters().floor_bytes_plain);
+}
