@@ -81,6 +81,8 @@ class GroupCallServer {
   /// Each floor message sent (to whom, the message, its size plain and on the wire).
   std::function<void(const std::string& to, const codec::FloorMessage&, size_t plain, size_t wire)> on_floor_sent;
   std::function<void(const std::string& group_uri)> on_call_ended;
+  /// Each failure, by kind (also counted in counters().errors).
+  std::function<void(const std::string& kind)> on_error;
 
  private:
   struct Leg {
@@ -101,7 +103,10 @@ class GroupCallServer {
     std::map<std::string, Leg> legs;
   };
 
-  void Fail(const std::string& kind) { ++counters_.errors[kind]; }
+  void Fail(const std::string& kind) {
+    ++counters_.errors[kind];
+    if (on_error) on_error(kind);
+  }
   void Refuse(const Endpoint& from, const SipMessage& req, int status, const char* reason, const std::string& why);
   void OnInvite(const Endpoint& from, const SipMessage& invite);
   Call& StartCall(const std::string& group, const std::string& originator, bool emergency, bool broadcast);

@@ -1,5 +1,7 @@
 #include "mcx/procedures/onnet/mcx_server.h"
 
+#include <algorithm>
+
 #include "mcx/procedures/onnet/group_document.h"
 #include "mcx/procedures/transport/sip_util.h"
 
@@ -59,7 +61,9 @@ void McxServer::OnSipRequest(const Endpoint& from, const SipMessage& req) {
   }
   if (m == "MESSAGE") {
     if (auto aff = req.Body(kAffiliationContentType)) {
-      affiliations_[req.FromUri()] = ParseAffiliation(std::string(aff->begin(), aff->end()));
+      const std::string user = req.FromUri();
+      affiliations_[user] = ParseAffiliation(std::string(aff->begin(), aff->end()));
+      if (on_affiliated) on_affiliated(user, affiliations_[user]);
     } else if (auto mikey = req.Body(kMikeyContentType)) {  // a GMK for media mixing
       // The MESSAGE carries a bare I_MESSAGE and names no group, so there is no expected group to
       // hold the key parameters to (ReceiveContext::expected_group stays unset, TS 33.180 5.7):
@@ -84,6 +88,28 @@ void McxServer::OnRelayedResponse(const SipMessage& resp) {
   SipMessage back = resp;
   back.PopVia();  // ours
   if (auto to = EndpointFromVia(back.TopVia())) sip_.Forward(*to, back);
+}
+
+std::vector<std::string> McxServer::AffiliatedTo(const std::string& group_uri) const {
+  std::vector<std::string> users;
+  for (const auto& [user, groups] : affiliations_)
+    if (std::find(groups.begin(), groups.end(), group_uri) != groups.end()) users.push_back(user);
+  return users;
+}
+
+std::optional<Endpoint> McxServer::Contact(const std::string& user_uri) const {
+  auto it = contacts_.find(user_uri);
+  if (it == contacts_.end()) return std::nullopt;
+  return it->second;
+}
+
+const security::StoredKey* McxServer::CskOf(const std::string& user_uri) const {
+  // With several (a re-registration uploads another), the highest CSK-ID: the client picks the
+  // same one from its own store (OnnetCallClient).
+  const security::StoredKey* latest = nullptr;
+  for (const security::StoredKey* k : store_.Keys(security::KeyPurpose::kCsk))
+    if (k->peer_uri == user_uri) latest = k;
+  return latest;
 }
 
 }  // namespace mcx::procedures

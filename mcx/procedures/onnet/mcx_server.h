@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,15 @@ class McxServer {
   size_t csk_count() const { return store_.Keys(security::KeyPurpose::kCsk).size(); }
   size_t gmk_count() const { return store_.Keys(security::KeyPurpose::kGmk).size(); }
   const std::map<std::string, std::vector<std::string>>& affiliations() const { return affiliations_; }
+  /// Users affiliated to `group_uri`.
+  std::vector<std::string> AffiliatedTo(const std::string& group_uri) const;
+  /// Where a registered user is reached (its REGISTER's Contact).
+  std::optional<Endpoint> Contact(const std::string& user_uri) const;
+  /// The CSK a user uploaded (nullptr: none).
+  const security::StoredKey* CskOf(const std::string& user_uri) const;
   std::function<void(const std::string& kind)> on_error;
+  /// A user affiliated (its affiliation command, accepted): the groups it is now affiliated to.
+  std::function<void(const std::string& user_uri, const std::vector<std::string>& groups)> on_affiliated;
 
  private:
   Host& host_;

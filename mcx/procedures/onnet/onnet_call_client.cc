@@ -106,7 +106,7 @@ bool OnnetCallClient::Begin(const std::string& group, const codec::McpttSdp& ser
   if (cfg_.security) {
     const auto csks = keys_.Keys(security::KeyPurpose::kCsk);
     auto protection = csks.empty() ? crypto::Result<security::ControlProtection>(crypto::Error::kKeyNotFound)
-                                   : security::ControlProtection::ForCsk(*csks.back());
+                                   : security::ControlProtection::ForCsk(*csks.back());  // the highest CSK-ID, as the server
     if (!protection) {
       Fail("no_csk");
       return false;

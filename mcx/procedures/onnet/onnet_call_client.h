@@ -74,6 +74,8 @@ class OnnetCallClient {
   /// The call is up: the group, and for a call we made the time from the PTT press (seconds).
   std::function<void(const std::string& group, std::optional<double> setup_s)> on_call_started;
   std::function<void(const std::string& group, const std::string& why)> on_call_ended;
+  /// Each failure, by kind (also counted in counters().errors).
+  std::function<void(const std::string& kind)> on_error;
   /// Our call attempt failed: the SIP status (0: no answer) and the Warning's reason if any.
   std::function<void(int status, const std::string& why)> on_call_failed;
   std::function<void(FloorOutcome, double access_s)> on_floor_outcome;
@@ -83,7 +85,10 @@ class OnnetCallClient {
   std::function<void(const codec::FloorMessage&, size_t plain, size_t wire)> on_floor_sent;
 
  private:
-  void Fail(const std::string& kind) { ++counters_.errors[kind]; }
+  void Fail(const std::string& kind) {
+    ++counters_.errors[kind];
+    if (on_error) on_error(kind);
+  }
   codec::McpttSdp OurSdp(bool implicit_request) const;
   bool Begin(const std::string& group, const codec::McpttSdp& server_sdp, bool emergency, bool broadcast);
   void StartFloor(FloorStart how, std::optional<double> pressed_at);

@@ -5,6 +5,7 @@
 namespace mcx::scenarios {
 
 const Scenario& GroupRekeyScenario();
+const Scenario& GroupCallScenario();
 const Scenario& SidelinkPrrScenario();
 const Scenario& OffnetGroupCallScenario();
 const Scenario& OffnetPrivateCallScenario();
@@ -13,6 +14,7 @@ const Scenario& OnOffTransitionScenario();
 const std::vector<const Scenario*>& Registry() {
   static const std::vector<const Scenario*> all = {
       &GroupRekeyScenario(),
+      &GroupCallScenario(),
       &SidelinkPrrScenario(),
       &OffnetGroupCallScenario(),
       &OffnetPrivateCallScenario(),

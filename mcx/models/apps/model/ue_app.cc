@@ -3,9 +3,13 @@
 #include <ns3/boolean.h>
 #include <ns3/enum.h>
 #include <ns3/log.h>
+#include <ns3/simulator.h>
+#include <ns3/uinteger.h>
 #include <ns3/string.h>
 
 #include "mcx/models/apps/model/device_key_store.h"
+#include "mcx/codec/rtp.h"
+#include "mcx/crypto/wire.h"
 #include "mcx/security/naming_plan.h"
 
 namespace mcx::models {
@@ -44,7 +48,47 @@ TypeId UeApp::GetTypeId() {
           .AddTraceSource("GmkStored", "A GMK passed every check and was stored (group, GMK-ID).",
                           MakeTraceSourceAccessor(&UeApp::m_gmkStoredTrace), "mcx::UeApp::KeyCallback")
           .AddTraceSource("KeyActive", "A stored GMK reached its activation time (group, GMK-ID).",
-                          MakeTraceSourceAccessor(&UeApp::m_keyActiveTrace), "mcx::UeApp::KeyCallback");
+                          MakeTraceSourceAccessor(&UeApp::m_keyActiveTrace), "mcx::UeApp::KeyCallback")
+          // Group calls (TS 24.379 10.1.1) and the floor participant (TS 24.380 table 11.1.1-1,
+          // psc-ns3's defaults).
+          .AddAttribute("FloorPort", "UDP port of floor control.", UintegerValue(49150),
+                        MakeUintegerAccessor(&UeApp::m_floorPort), MakeUintegerChecker<uint16_t>(1))
+          .AddAttribute("MediaPort", "UDP port of the voice.", UintegerValue(49151),
+                        MakeUintegerAccessor(&UeApp::m_mediaPort), MakeUintegerChecker<uint16_t>(1))
+          .AddAttribute("CallSecurity", "Floor control under the CSK and voice under the GMK (false: in clear).",
+                        BooleanValue(true), MakeBooleanAccessor(&UeApp::m_callSecurity), MakeBooleanChecker())
+          .AddAttribute("FloorPriority", "Requested floor priority (mc_priority).", UintegerValue(1),
+                        MakeUintegerAccessor(&UeApp::m_floorPriority), MakeUintegerChecker<uint32_t>(1, 255))
+          .AddAttribute("T100", "Floor Release retransmission.", TimeValue(Seconds(1)),
+                        MakeTimeAccessor(&UeApp::m_t100), MakeTimeChecker(MilliSeconds(1)))
+          .AddAttribute("T101", "Floor Request retransmission.", TimeValue(Seconds(1)),
+                        MakeTimeAccessor(&UeApp::m_t101), MakeTimeChecker(MilliSeconds(1)))
+          .AddAttribute("T103", "End of RTP media.", TimeValue(Seconds(4)), MakeTimeAccessor(&UeApp::m_t103),
+                        MakeTimeChecker(MilliSeconds(1)))
+          .AddAttribute("T104", "Floor Queue Position Request retransmission.", TimeValue(Seconds(1)),
+                        MakeTimeAccessor(&UeApp::m_t104), MakeTimeChecker(MilliSeconds(1)))
+          .AddAttribute("T132", "A queued request granted: wait for the user.", TimeValue(Seconds(2)),
+                        MakeTimeAccessor(&UeApp::m_t132), MakeTimeChecker(MilliSeconds(1)))
+          .AddAttribute("C100", "Floor Release transmissions at most.", UintegerValue(3),
+                        MakeUintegerAccessor(&UeApp::m_c100), MakeUintegerChecker<uint32_t>(1))
+          .AddAttribute("C101", "Floor Request transmissions at most.", UintegerValue(3),
+                        MakeUintegerAccessor(&UeApp::m_c101), MakeUintegerChecker<uint32_t>(1))
+          .AddAttribute("C104", "Floor Queue Position Request transmissions at most.", UintegerValue(3),
+                        MakeUintegerAccessor(&UeApp::m_c104), MakeUintegerChecker<uint32_t>(1))
+          .AddAttribute("VoiceBytes", "Voice payload per RTP frame (AMR-WB 12.65 kbit/s: 33).", UintegerValue(33),
+                        MakeUintegerAccessor(&UeApp::m_voiceBytes), MakeUintegerChecker<uint32_t>(8))
+          .AddAttribute("FrameInterval", "Voice frame interval.", TimeValue(MilliSeconds(20)),
+                        MakeTimeAccessor(&UeApp::m_frameInterval), MakeTimeChecker(MilliSeconds(1)))
+          .AddTraceSource("CallStarted", "A group call is up (group, seconds from PTT to 200 OK; -1 when invited).",
+                          MakeTraceSourceAccessor(&UeApp::m_callStartedTrace), "mcx::UeApp::CallCallback")
+          .AddTraceSource("CallEnded", "A group call ended (group, why).",
+                          MakeTraceSourceAccessor(&UeApp::m_callEndedTrace), "mcx::UeApp::CallCallback")
+          .AddTraceSource("FloorOutcome", "A PTT press ended: outcome and floor access time (s).",
+                          MakeTraceSourceAccessor(&UeApp::m_floorOutcomeTrace), "mcx::UeApp::FloorOutcomeCallback")
+          .AddTraceSource("FloorTx", "A floor message sent: type, plain and wire bytes.",
+                          MakeTraceSourceAccessor(&UeApp::m_floorTxTrace), "mcx::UeApp::FloorTxCallback")
+          .AddTraceSource("MediaRx", "A voice frame heard: talker SSRC and mouth-to-ear delay.",
+                          MakeTraceSourceAccessor(&UeApp::m_mediaRxTrace), "mcx::UeApp::MediaRxCallback");
   return tid;
 }
 
@@ -53,6 +97,10 @@ UeApp::~UeApp() = default;
 
 void UeApp::DoDispose() {
   NS_LOG_FUNCTION(this);
+  m_voiceEvent.Cancel();
+  m_releaseEvent.Cancel();
+  m_call.reset();
+  m_voice.reset();
   m_client.reset();
   McxKmsClientApp::DoDispose();
 }
@@ -94,8 +142,10 @@ void UeApp::StartApplication() {
     NS_LOG_WARN(m_userUri << ": " << e);
     Fail(e);
   };
+  StartCallClient();
   m_sip->SetRequestHandler([this](const procedures::Endpoint& from, const procedures::SipMessage& m) {
     NS_LOG_INFO(m_userUri << ": " << m.Method() << " from " << m.FromUri());
+    if (m_call->OnSipRequest(from, m)) return;
     m_client->OnSipRequest(from, m);
   });
   m_host->Start();
@@ -110,6 +160,138 @@ void UeApp::CoverageRestored() {
   if (!m_client) return;
   NS_LOG_INFO(m_userUri << ": back in coverage");
   m_host->Dispatch([&] { m_client->Reconnect(); });
+}
+
+// ---- group calls ----
+
+void UeApp::StartCallClient() {
+  procedures::OnnetCallClientConfig cfg;
+  cfg.user_uri = m_userUri;
+  cfg.server_sip = procedures::Endpoint{Ipv4String(m_proxyAddress), m_sipPort};
+  cfg.floor_port = static_cast<uint16_t>(m_floorPort);
+  cfg.media_port = static_cast<uint16_t>(m_mediaPort);
+  cfg.security = m_callSecurity;
+  procedures::OnnetFloorConfig& f = cfg.floor;
+  f.priority = static_cast<uint8_t>(m_floorPriority);
+  f.t100_s = m_t100.GetSeconds();
+  f.t101_s = m_t101.GetSeconds();
+  f.t103_s = m_t103.GetSeconds();
+  f.t104_s = m_t104.GetSeconds();
+  f.t132_s = m_t132.GetSeconds();
+  f.c100 = m_c100;
+  f.c101 = m_c101;
+  f.c104 = m_c104;
+  // The SSRC from the user ID (FNV-1a): no random draw, so runs without calls keep their numbers.
+  uint32_t ssrc = 2166136261u;
+  for (char ch : m_userUri) ssrc = (ssrc ^ static_cast<uint8_t>(ch)) * 16777619u;
+  f.ssrc = ssrc | 1;
+  m_call = std::make_unique<procedures::OnnetCallClient>(*m_host, *m_sip, cfg, DeviceKeyStore::Of(GetNode())->keys());
+  m_call->on_call_started = [this](const std::string& g, std::optional<double> setup) {
+    NS_LOG_INFO(m_userUri << ": in the group call of " << g);
+    if (m_callSecurity)
+      m_voice = std::make_unique<security::CallProtection>(security::CallProtection::ForGroup(
+          DeviceKeyStore::Of(GetNode())->shared(), g, m_userUri, [this]() { return m_host->UnixTime(); }));
+    m_callStartedTrace(g, setup.value_or(-1.0));
+    if (m_call->floor() && m_call->floor()->may_send_media()) SendVoiceFrame();
+  };
+  m_call->on_call_ended = [this](const std::string& g, const std::string& why) {
+    NS_LOG_INFO(m_userUri << ": the group call of " << g << " ended (" << why << ")");
+    m_voiceEvent.Cancel();
+    m_releaseEvent.Cancel();
+    m_voice.reset();
+    m_callEndedTrace(g, why);
+  };
+  m_call->on_call_failed = [this](int status, const std::string& why) {
+    NS_LOG_WARN(m_userUri << ": group call refused: " << status << (why.empty() ? "" : " " + why));
+  };
+  m_call->on_error = [this](const std::string& e) { Fail(e); };
+  m_call->on_floor_outcome = [this](procedures::FloorOutcome o, double s) {
+    NS_LOG_INFO(m_userUri << ": floor " << procedures::FloorOutcomeName(o) << " after " << s * 1e3 << " ms");
+    m_floorOutcomeTrace(procedures::FloorOutcomeName(o), s);
+    if (o == procedures::FloorOutcome::kGranted || o == procedures::FloorOutcome::kGrantedAfterQueue) SendVoiceFrame();
+  };
+  m_call->on_floor_sent = [this](const codec::FloorMessage& m, size_t plain, size_t wire) {
+    m_floorTxTrace(codec::FloorMsgTypeName(m.type()), static_cast<uint32_t>(plain), static_cast<uint32_t>(wire));
+  };
+  m_call->on_media = [this](crypto::ByteView p) { OnVoice(p); };
+  m_host->OpenDatagram(static_cast<uint16_t>(m_floorPort), [this](const procedures::Endpoint& from, crypto::ByteView d) {
+    m_call->OnFloorDatagram(from, d);
+  });
+  m_host->OpenDatagram(static_cast<uint16_t>(m_mediaPort), [this](const procedures::Endpoint& from, crypto::ByteView d) {
+    m_call->OnMediaDatagram(from, d);
+  });
+}
+
+void UeApp::PressPtt(Time talk, bool emergency) {
+  NS_LOG_FUNCTION(this << talk);
+  if (!m_call) return;
+  m_releaseEvent.Cancel();
+  if (talk > Seconds(0)) m_releaseEvent = Simulator::Schedule(talk, &UeApp::ReleasePtt, this);
+  if (m_call->in_call()) {
+    NS_LOG_INFO(m_userUri << ": presses PTT");
+    m_host->Dispatch([&] { m_call->PressPtt(); });
+    return;
+  }
+  if (m_groups.empty()) return Fail("call_no_group");
+  NS_LOG_INFO(m_userUri << ": presses PTT outside a call: calls " << m_groups.front());
+  m_host->Dispatch([&] { m_call->CallGroup(m_groups.front(), emergency); });
+}
+
+void UeApp::ReleasePtt() {
+  if (!m_call || !m_call->in_call()) return;
+  NS_LOG_INFO(m_userUri << ": releases PTT");
+  m_host->Dispatch([&] { m_call->ReleasePtt(); });
+}
+
+void UeApp::Hangup() {
+  if (m_call) m_host->Dispatch([&] { m_call->Hangup(); });
+}
+
+void UeApp::SendVoiceFrame() {
+  if (!m_call || !m_call->floor() || !m_call->floor()->may_send_media() || m_voiceEvent.IsRunning()) return;
+  // RTP (RFC 3550) at an 8 kHz clock, its payload's first 8 bytes the capture time in ns, so the
+  // listener measures the mouth-to-ear delay (no codec delay is modelled).
+  const uint64_t now_ns = static_cast<uint64_t>(Simulator::Now().GetNanoSeconds());
+  codec::RtpPacket rtp;
+  rtp.payload_type = 96;
+  rtp.sequence = m_rtpSeq++;
+  rtp.timestamp = static_cast<uint32_t>(now_ns / 125000);
+  rtp.ssrc = m_call->ssrc();
+  crypto::AppendU32(rtp.payload, static_cast<uint32_t>(now_ns >> 32));
+  crypto::AppendU32(rtp.payload, static_cast<uint32_t>(now_ns));
+  rtp.payload.resize(m_voiceBytes, 0);
+  bool failed = false;
+  m_host->Dispatch([&] {
+    crypto::Bytes packet = codec::Encode(rtp);
+    if (m_voice) {  // TS 33.180 7.4.2: SRTP under the group's GMK with our GUK-ID
+      auto wire = m_voice->ProtectMedia(packet);
+      if (!wire) {
+        Fail(std::string("media_protect_") + crypto::ErrorName(wire.error()));
+        failed = true;
+        return;
+      }
+      packet = std::move(wire).value();
+    }
+    m_call->SendMedia(std::move(packet));
+  });
+  if (failed) return ReleasePtt();
+  m_voiceEvent = Simulator::Schedule(m_frameInterval, [this]() {
+    m_voiceEvent = EventId();
+    SendVoiceFrame();
+  });
+}
+
+void UeApp::OnVoice(crypto::ByteView packet) {
+  crypto::Bytes plain(packet.begin(), packet.end());
+  if (m_voice) {
+    auto opened = m_voice->UnprotectMedia(packet);
+    if (!opened) return Fail(std::string("media_") + crypto::ErrorName(opened.error()));
+    plain = std::move(opened).value();
+  }
+  auto rtp = codec::DecodeRtp(plain);
+  if (!rtp || rtp->payload.size() < 8) return Fail("media_short");
+  const uint64_t captured_ns = crypto::ByteReader(rtp->payload).U64();
+  m_mediaRxTrace(rtp->ssrc, Simulator::Now() - NanoSeconds(static_cast<int64_t>(captured_ns)));
 }
 
 }  // namespace mcx::models

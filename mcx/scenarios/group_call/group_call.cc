@@ -1,0 +1,138 @@
+#include "mcx/scenarios/group_call/group_call.h"
+
+#include <ns3/core-module.h>
+#include <ns3/network-module.h>
+
+#include <cmath>
+#include <set>
+
+#include "mcx/crypto/op_count.h"
+#include "mcx/procedures/cost_model.h"
+#include "mcx/scenarios/shared/onnet_world.h"
+#include "mcx/scenarios/shared/summary.h"
+
+namespace mcx::scenarios {
+
+using namespace ns3;
+using namespace mcx::models;
+
+GroupCallResult RunGroupCall(const GroupCallParams& p) {
+  OnnetWorldParams w = p.world;
+  w.groups = 1;
+  GroupCallResult r;
+  r.params = p;
+  RunStreams streams(p.seeds);
+  OnnetTopology t = BuildOnnetTopology(w, streams);
+  OnnetApps apps = InstallOnnetApps(t, w, streams);
+  ApplyOnnetFaults(t, w, streams);
+  const bool security = p.security == "on";
+  apps.mcx->SetAttribute("CallSecurity", BooleanValue(security));
+  apps.mcx->SetAttribute("Queueing", BooleanValue(p.queueing));
+  for (const auto& ue : apps.ues) ue->SetAttribute("CallSecurity", BooleanValue(security));
+  // The workload's own draws: talk bursts and pauses, on streams of their own.
+  Ptr<ExponentialRandomVariable> talk = CreateObject<ExponentialRandomVariable>();
+  Ptr<ExponentialRandomVariable> gap = CreateObject<ExponentialRandomVariable>();
+  talk->SetAttribute("Mean", DoubleValue(p.talk_mean_s));
+  gap->SetAttribute("Mean", DoubleValue(p.gap_mean_s));
+  talk->SetStream(streams.next());
+  gap->SetStream(streams.next() + 1);
+  streams.Used(2);
+  streams.AssignInternetStacks();
+
+  // The call starts once every UE can hold the group's GMK: its set-up (RSK and SSK checks, CSK
+  // upload) and the GMS's work per member (encapsulate, sign), with twice the crypto the cost
+  // model charges as the margin (as group-rekey schedules its first rekey).
+  procedures::CostModel ue_cost, gms_cost;
+  ue_cost.device_factor = w.ue_device_factor;
+  gms_cost.device_factor = w.server_device_factor;
+  crypto::OpCounts ue_setup, per_member;
+  for (crypto::Op op : {crypto::Op::kSakkeRskValidate, crypto::Op::kEccsiSskValidate, crypto::Op::kSakkeEncapsulate,
+                        crypto::Op::kEccsiSign, crypto::Op::kSakkeDecapsulate, crypto::Op::kEccsiVerify})
+    ue_setup.Add(op);
+  per_member.Add(crypto::Op::kSakkeEncapsulate);
+  per_member.Add(crypto::Op::kEccsiSign);
+  const double gms_all_s = 2 * gms_cost.Seconds(per_member) * w.members / std::max<uint32_t>(1, w.gms_cores);
+  r.call_start_s = p.call_start_s > 0 ? p.call_start_s
+                                      : std::ceil((4.0 + apps.ue_stagger_s * w.members + 2 * ue_cost.Seconds(ue_setup) +
+                                                   gms_all_s) * 1000) / 1000;
+  Simulator::Schedule(Seconds(0.9), &GmsApp::Rekey, apps.gms, GroupUri(0));
+
+  // Traces -> result.
+  std::set<uint32_t> in_call;
+  std::vector<bool> heard(w.members, false);
+  auto error = [&r](const std::string& who) {
+    return Callback<void, std::string>([&r, who](std::string e) { ++r.errors[who + e]; });
+  };
+  apps.mcx->TraceConnectWithoutContext("Error", error("mcx_server_"));
+  apps.mcx->TraceConnectWithoutContext(
+      "FloorTx", Callback<void, std::string, std::string, uint32_t, uint32_t>(
+                     [&r](std::string, std::string type, uint32_t plain, uint32_t wire) {
+                       auto& v = r.floor_bytes["downlink"][type];
+                       v.resize(3);
+                       v[0] += 1, v[1] += plain, v[2] += wire;
+                     }));
+  for (uint32_t i = 0; i < w.members; ++i) {
+    const Ptr<UeApp>& ue = apps.ues[i];
+    const std::string member = UeUri(i);
+    ue->TraceConnectWithoutContext("Error", error("ue_"));
+    ue->TraceConnectWithoutContext("CallStarted", Callback<void, std::string, double>([&r, &in_call, i](std::string, double s) {
+                                     in_call.insert(i);
+                                     if (i == 0 && s >= 0 && r.setup_200ok_ms < 0) r.setup_200ok_ms = Round3(s * 1e3);
+                                   }));
+    ue->TraceConnectWithoutContext("FloorOutcome", Callback<void, std::string, double>([&r, member](std::string o, double s) {
+                                     r.floor_events.push_back({Simulator::Now().GetSeconds(), member, o, Round3(s * 1e3)});
+                                   }));
+    ue->TraceConnectWithoutContext("FloorTx", Callback<void, std::string, uint32_t, uint32_t>(
+                                                  [&r](std::string type, uint32_t plain, uint32_t wire) {
+                                                    auto& v = r.floor_bytes["uplink"][type];
+                                                    v.resize(3);
+                                                    v[0] += 1, v[1] += plain, v[2] += wire;
+                                                  }));
+    ue->TraceConnectWithoutContext("MediaRx", Callback<void, uint32_t, Time>([&r, &heard, i](uint32_t, Time d) {
+                                     ++r.voice_frames_received;
+                                     r.mouth_to_ear_ms.push_back(d.GetSeconds() * 1e3);
+                                     if (!heard[i]) {
+                                       heard[i] = true;
+                                       r.first_voice_ms.push_back((Simulator::Now().GetSeconds() - r.call_start_s) * 1e3);
+                                     }
+                                   }));
+  }
+
+  // The workload: UE 0 sets the call up with a talk burst; then every member presses PTT after
+  // random pauses, until the end of the call's duration.
+  const double end_s = r.call_start_s + p.duration_s;
+  Simulator::Schedule(Seconds(r.call_start_s), [&]() { apps.ues[0]->PressPtt(Seconds(talk->GetValue())); });
+  std::function<void(uint32_t)> next_press = [&](uint32_t i) {
+    const double at = Simulator::Now().GetSeconds() + gap->GetValue();
+    if (at >= end_s) return;
+    Simulator::Schedule(Seconds(at) - Simulator::Now(), [&, i]() {
+      const double burst = talk->GetValue();
+      if (apps.ues[i]->InCall()) apps.ues[i]->PressPtt(Seconds(burst));
+      Simulator::Schedule(Seconds(burst), [&, i]() { next_press(i); });
+    });
+  };
+  for (uint32_t i = 0; i < w.members; ++i)
+    Simulator::Schedule(Seconds(r.call_start_s + 1.0), [&, i]() { next_press(i); });
+  // Everyone lets go at the end; the run ends a few seconds later (releases answered).
+  Simulator::Schedule(Seconds(end_s), [&]() {
+    for (const auto& ue : apps.ues) ue->ReleasePtt();
+  });
+  r.sim_end_s = end_s + 5.0;
+  Simulator::Stop(Seconds(r.sim_end_s));
+  Simulator::Run();
+
+  r.members_in_call = static_cast<uint32_t>(in_call.size());
+  if (const auto* c = apps.mcx->GroupCallCounters()) {
+    r.server = {{"calls", c->calls},
+                {"invites_sent", c->invites_sent},
+                {"invites_answered", c->invites_answered},
+                {"invites_failed", c->invites_failed},
+                {"late_entries", c->late_entries},
+                {"media_relayed", c->media_relayed},
+                {"media_dropped", c->media_dropped}};
+  }
+  Simulator::Destroy();
+  return r;
+}
+
+}  // namespace mcx::scenarios

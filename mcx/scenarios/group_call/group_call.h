@@ -1,0 +1,54 @@
+// Scenario group-call: the on-network world of group-rekey (KMS, GMS, MCX server behind LTE/EPC or
+// an ideal network, N UEs in one group) with a pre-arranged group call through the MCX server
+// (TS 24.379 10.1.1): once everyone holds the group's GMK, UE 0 presses PTT, which sets up the
+// call with an implicit floor request; the server invites every member; then members press PTT
+// at random (talk bursts and pauses exponential), floor control runs through the server as SRTCP
+// under each client's CSK, and voice as SRTP under the GMK, relayed by the server. --security off
+// runs the same call with plain RTP/RTCP.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "mcx/scenarios/registry/run_seeds.h"
+#include "mcx/scenarios/shared/onnet_world_params.h"
+
+namespace mcx::scenarios {
+
+struct GroupCallParams {
+  OnnetWorldParams world;
+  double call_start_s = 0;   ///< UE 0's first press (0: once everyone can hold the GMK)
+  double duration_s = 60;    ///< of the call's workload, from its start
+  double talk_mean_s = 4.69; ///< psc-ns3's public-safety call logs: mean talk burst
+  double gap_mean_s = 30;    ///< a member's mean pause between its presses
+  std::string security = "on";  ///< on | off
+  bool queueing = true;
+  RunSeeds seeds;
+};
+
+struct FloorEvent {
+  double time_s = 0;  ///< when the press ended
+  std::string member, outcome;
+  double access_ms = 0;
+};
+
+struct GroupCallResult {
+  GroupCallParams params;
+  double call_start_s = 0, sim_end_s = 0;
+  double setup_200ok_ms = -1;                 ///< UE 0: PTT to the 200 OK
+  std::vector<double> first_voice_ms;         ///< per receiver: UE 0's press to its first voice frame
+  std::vector<FloorEvent> floor_events;
+  std::vector<double> mouth_to_ear_ms;
+  uint32_t members_in_call = 0;
+  uint64_t voice_frames_received = 0;
+  /// Floor control bytes by direction ("uplink", "downlink") and message type: count, plain, wire.
+  std::map<std::string, std::map<std::string, std::vector<uint64_t>>> floor_bytes;
+  std::map<std::string, uint64_t> errors;
+  std::map<std::string, uint64_t> server;     ///< the group call server's tallies
+};
+
+GroupCallResult RunGroupCall(const GroupCallParams& p);
+
+}  // namespace mcx::scenarios
