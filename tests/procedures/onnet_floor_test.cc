@@ -198,6 +198,19 @@ TEST(OnnetFloor, AFloorRequestInIdleIsGrantedAndAReleaseMakesItIdleAgain) {
   EXPECT_EQ(a.CountSent(FloorMsgType::kRelease), 1u);
 }
 
+TEST(OnnetFloor, WhoHearsTheGrantedOutcomeMaySendMediaAlready) {
+  Call c;
+  auto& a = c.Add("sip:a@x");
+  c.Add("sip:b@x");
+  c.Start();
+  c.Run(0.1);
+  bool could_send = false;
+  a.floor->on_outcome = [&](FloorOutcome, double) { could_send = a.floor->may_send_media(); };
+  a.floor->PressPtt();
+  c.Run(0.5);
+  EXPECT_TRUE(could_send);
+}
+
 TEST(OnnetFloor, AloneInTheCallARequestIsDeniedWithCause3) {
   Call c;
   auto& a = c.Add("sip:a@x");

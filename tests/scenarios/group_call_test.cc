@@ -3,6 +3,8 @@
 // overhead per message with security on and nothing with it off, and the call flow is the same.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "mcx/scenarios/group_call/group_call.h"
 
 using namespace mcx::scenarios;
@@ -42,6 +44,15 @@ TEST(GroupCall, EveryMemberJoinsHearsVoiceAndFloorControlCostsTheSrtcpOverhead) 
     EXPECT_GT(on.setup_200ok_ms, 0);
     EXPECT_EQ(on.server.at("invites_answered"), 4u);
     EXPECT_EQ(on.server.at("media_dropped"), 0u);
+    // Every talker talked until it let go: no floor was taken back for silence (T1) or length.
+    EXPECT_EQ(on.server.at("t1_expiries"), 0u);
+    EXPECT_EQ(on.server.at("t2_expiries"), 0u);
+    // Each press the server granted ended as granted at its user, or crossed the user's release
+    // (abandoned while the grant was on its way).
+    const auto granted = std::count_if(on.floor_events.begin(), on.floor_events.end(), [](const FloorEvent& e) {
+      return e.outcome == "granted" || e.outcome == "granted_after_queue";
+    });
+    EXPECT_GE(on.server.at("grants"), static_cast<uint64_t>(granted));
     // Contention: presses were queued or denied while another talked, and granted later.
     std::map<std::string, int> outcomes;
     for (const auto& e : on.floor_events) ++outcomes[e.outcome];

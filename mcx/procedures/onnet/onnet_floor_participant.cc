@@ -169,8 +169,8 @@ void OnnetFloorParticipant::Granted() {
   t104_.Stop();
   t132_.Stop();
   talker_ = cfg_.user_id;
+  Enter(OnnetFloorState::kHasPermission);  // first: whoever hears the outcome may send media now
   Finish(was_queued_ ? FloorOutcome::kGrantedAfterQueue : FloorOutcome::kGranted);
-  Enter(OnnetFloorState::kHasPermission);
 }
 
 // ---- timers ----

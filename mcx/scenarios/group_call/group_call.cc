@@ -91,7 +91,7 @@ GroupCallResult RunGroupCall(const GroupCallParams& p) {
     ue->TraceConnectWithoutContext("MediaRx", Callback<void, uint32_t, Time>([&r, &heard, i](uint32_t, Time d) {
                                      ++r.voice_frames_received;
                                      r.mouth_to_ear_ms.push_back(d.GetSeconds() * 1e3);
-                                     if (!heard[i]) {
+                                     if (i != 0 && !heard[i]) {  // the members UE 0's call reached
                                        heard[i] = true;
                                        r.first_voice_ms.push_back((Simulator::Now().GetSeconds() - r.call_start_s) * 1e3);
                                      }
@@ -122,7 +122,8 @@ GroupCallResult RunGroupCall(const GroupCallParams& p) {
   Simulator::Run();
 
   r.members_in_call = static_cast<uint32_t>(in_call.size());
-  if (const auto* c = apps.mcx->GroupCallCounters()) {
+  if (const procedures::GroupCallServer* calls = apps.mcx->GroupCalls()) {
+    const procedures::GroupCallServerCounters* c = &calls->counters();
     r.server = {{"calls", c->calls},
                 {"invites_sent", c->invites_sent},
                 {"invites_answered", c->invites_answered},
@@ -130,6 +131,17 @@ GroupCallResult RunGroupCall(const GroupCallParams& p) {
                 {"late_entries", c->late_entries},
                 {"media_relayed", c->media_relayed},
                 {"media_dropped", c->media_dropped}};
+    if (const procedures::FloorControlServer* floor = calls->Floor(GroupUri(0))) {  // the call still runs
+      const procedures::FloorServerCounters& f = floor->counters();
+      r.server.insert({{"grants", f.grants},
+                       {"queued_grants", f.queued_grants},
+                       {"denials", f.denials},
+                       {"preemptions", f.preemptions},
+                       {"revokes", f.revokes},
+                       {"t1_expiries", f.t1_expiries},
+                       {"t2_expiries", f.t2_expiries},
+                       {"media_without_permission", f.media_without_permission}});
+    }
   }
   Simulator::Destroy();
   return r;

@@ -25,10 +25,8 @@ class McxServerApp : public McxKmsClientApp {
   /// A floor message sent to a participant: its user, the message type, plain and wire bytes.
   typedef void (*FloorTxCallback)(std::string to, std::string type, uint32_t plain, uint32_t wire);
   typedef void (*GroupCallCallback)(std::string group);
-  /// The group call server's tallies (nullptr before provisioning).
-  const procedures::GroupCallServerCounters* GroupCallCounters() const {
-    return m_groupCalls ? &m_groupCalls->counters() : nullptr;
-  }
+  /// The group call server (nullptr before provisioning): its tallies and its calls' floors.
+  const procedures::GroupCallServer* GroupCalls() const { return m_groupCalls.get(); }
 
  private:
   void StartApplication() override;
