@@ -145,6 +145,7 @@ void UeApp::StartApplication() {
   StartCallClient();
   m_sip->SetRequestHandler([this](const procedures::Endpoint& from, const procedures::SipMessage& m) {
     NS_LOG_INFO(m_userUri << ": " << m.Method() << " from " << m.FromUri());
+    if (m.Method() == "INVITE") OpenCallPorts();
     if (m_call->OnSipRequest(from, m)) return;
     m_client->OnSipRequest(from, m);
   });
@@ -214,6 +215,13 @@ void UeApp::StartCallClient() {
     m_floorTxTrace(codec::FloorMsgTypeName(m.type()), static_cast<uint32_t>(plain), static_cast<uint32_t>(wire));
   };
   m_call->on_media = [this](crypto::ByteView p) { OnVoice(p); };
+}
+
+void UeApp::OpenCallPorts() {
+  // Opened with the first call (made or answered), as a client allocates its RTP ports: a UE
+  // that never calls on-network leaves them to its other applications (the off-network client).
+  if (m_callPortsOpen) return;
+  m_callPortsOpen = true;
   m_host->OpenDatagram(static_cast<uint16_t>(m_floorPort), [this](const procedures::Endpoint& from, crypto::ByteView d) {
     m_call->OnFloorDatagram(from, d);
   });
@@ -234,6 +242,7 @@ void UeApp::PressPtt(Time talk, bool emergency) {
   }
   if (m_groups.empty()) return Fail("call_no_group");
   NS_LOG_INFO(m_userUri << ": presses PTT outside a call: calls " << m_groups.front());
+  OpenCallPorts();
   m_host->Dispatch([&] { m_call->CallGroup(m_groups.front(), emergency); });
 }
 

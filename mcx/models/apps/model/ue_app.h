@@ -71,6 +71,8 @@ class UeApp : public McxKmsClientApp {
   std::unique_ptr<procedures::UeClient> m_client;
   // Group calls.
   void StartCallClient();
+  void OpenCallPorts();
+  bool m_callPortsOpen = false;
   void SendVoiceFrame();
   void OnVoice(crypto::ByteView packet);
   uint32_t m_floorPort = 49150, m_mediaPort = 49151;
