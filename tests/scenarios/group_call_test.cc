@@ -15,8 +15,8 @@ GroupCallParams Params(const std::string& access, const std::string& security) {
   GroupCallParams p;
   p.world.members = 5;
   p.world.access = access;
-  p.duration_s = 20;
-  p.gap_mean_s = 6;  // contention: several presses while another talks
+  p.duration_s = 40;
+  p.contention = 1;  // a second press in every burst: queued, then granted or abandoned
   p.security = security;
   p.seeds.seed = 1;
   p.seeds.run = 2;

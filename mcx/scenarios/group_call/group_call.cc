@@ -31,12 +31,14 @@ GroupCallResult RunGroupCall(const GroupCallParams& p) {
   for (const auto& ue : apps.ues) ue->SetAttribute("CallSecurity", BooleanValue(security));
   // The workload's own draws: talk bursts and pauses, on streams of their own.
   Ptr<ExponentialRandomVariable> talk = CreateObject<ExponentialRandomVariable>();
-  Ptr<ExponentialRandomVariable> gap = CreateObject<ExponentialRandomVariable>();
+  Ptr<ExponentialRandomVariable> pause = CreateObject<ExponentialRandomVariable>();
+  Ptr<UniformRandomVariable> pick = CreateObject<UniformRandomVariable>();
   talk->SetAttribute("Mean", DoubleValue(p.talk_mean_s));
-  gap->SetAttribute("Mean", DoubleValue(p.gap_mean_s));
+  pause->SetAttribute("Mean", DoubleValue(p.talk_mean_s * (1 - p.activity) / p.activity));
   talk->SetStream(streams.next());
-  gap->SetStream(streams.next() + 1);
-  streams.Used(2);
+  pause->SetStream(streams.next() + 1);
+  pick->SetStream(streams.next() + 2);
+  streams.Used(3);
   streams.AssignInternetStacks();
 
   // The call starts once every UE can hold the group's GMK: its set-up (RSK and SSK checks, CSK
@@ -98,21 +100,35 @@ GroupCallResult RunGroupCall(const GroupCallParams& p) {
                                    }));
   }
 
-  // The workload: UE 0 sets the call up with a talk burst; then every member presses PTT after
-  // random pauses, until the end of the call's duration.
+  // The workload (psc-ns3's orchestrator with an activity factor): UE 0 sets the call up with a
+  // talk burst; after each burst and an exponential pause, a random member other than the last
+  // presses for its own burst, until the end of the call's duration; with --contention, another
+  // random member presses during a burst.
   const double end_s = r.call_start_s + p.duration_s;
-  Simulator::Schedule(Seconds(r.call_start_s), [&]() { apps.ues[0]->PressPtt(Seconds(talk->GetValue())); });
-  std::function<void(uint32_t)> next_press = [&](uint32_t i) {
-    const double at = Simulator::Now().GetSeconds() + gap->GetValue();
-    if (at >= end_s) return;
-    Simulator::Schedule(Seconds(at) - Simulator::Now(), [&, i]() {
-      const double burst = talk->GetValue();
-      if (apps.ues[i]->InCall()) apps.ues[i]->PressPtt(Seconds(burst));
-      Simulator::Schedule(Seconds(burst), [&, i]() { next_press(i); });
+  auto other_than = [&](uint32_t last) {
+    if (w.members < 2) return last;
+    const uint32_t k = pick->GetInteger(0, w.members - 2);
+    return k >= last ? k + 1 : k;
+  };
+  std::function<void(uint32_t)> burst = [&](uint32_t who) {
+    const double len = talk->GetValue();
+    apps.ues[who]->PressPtt(Seconds(len));
+    if (p.contention > 0 && pick->GetValue() < p.contention) {
+      const uint32_t rival = other_than(who);
+      const double at = pick->GetValue() * len, rival_len = talk->GetValue();
+      Simulator::Schedule(Seconds(at), [&, rival, rival_len]() {
+        if (apps.ues[rival]->InCall()) apps.ues[rival]->PressPtt(Seconds(rival_len));
+      });
+    }
+    const double next = Simulator::Now().GetSeconds() + len + pause->GetValue();
+    if (next >= end_s) return;
+    Simulator::Schedule(Seconds(next) - Simulator::Now(), [&, who]() {
+      const uint32_t n = other_than(who);
+      if (apps.ues[n]->InCall()) return burst(n);
+      burst(who);  // not in the call (never reached): the last talker goes on
     });
   };
-  for (uint32_t i = 0; i < w.members; ++i)
-    Simulator::Schedule(Seconds(r.call_start_s + 1.0), [&, i]() { next_press(i); });
+  Simulator::Schedule(Seconds(r.call_start_s), [&]() { burst(0); });
   // Everyone lets go at the end; the run ends a few seconds later (releases answered).
   Simulator::Schedule(Seconds(end_s), [&]() {
     for (const auto& ue : apps.ues) ue->ReleasePtt();

@@ -2,7 +2,8 @@
 // an ideal network, N UEs in one group) with a pre-arranged group call through the MCX server
 // (TS 24.379 10.1.1): once everyone holds the group's GMK, UE 0 presses PTT, which sets up the
 // call with an implicit floor request; the server invites every member; then members press PTT
-// at random (talk bursts and pauses exponential), floor control runs through the server as SRTCP
+// one after another (the group's activity factor, with optional contention), floor control runs
+// through the server as SRTCP
 // under each client's CSK, and voice as SRTP under the GMK, relayed by the server. --security off
 // runs the same call with plain RTP/RTCP.
 #pragma once
@@ -22,7 +23,12 @@ struct GroupCallParams {
   double call_start_s = 0;   ///< UE 0's first press (0: once everyone can hold the GMK)
   double duration_s = 60;    ///< of the call's workload, from its start
   double talk_mean_s = 4.69; ///< psc-ns3's public-safety call logs: mean talk burst
-  double gap_mean_s = 30;    ///< a member's mean pause between its presses
+  /// The group's floor activity: talk bursts (exponential, talk_mean_s) follow each other with
+  /// exponential pauses of mean talk_mean_s (1 - activity) / activity, each by a random member
+  /// other than the last (psc-ns3's pusher orchestrator with its activity factor).
+  double activity = 0.5;
+  /// The chance that another random member presses during a burst, at a uniform instant in it.
+  double contention = 0;
   std::string security = "on";  ///< on | off
   bool queueing = true;
   RunSeeds seeds;

@@ -21,7 +21,8 @@ ParamList<GroupCallParams> Params() {
       .Real("call-start", &P::call_start_s, 0, 1e7, "s", "UE 0 presses PTT and sets the call up (0: once every member can hold the GMK)")
       .Real("duration", &P::duration_s, 1, 1e7, "s", "members press PTT at random this long after the call starts")
       .Real("talk-mean", &P::talk_mean_s, 0.05, 1e4, "s", "mean talk burst, exponential (psc-ns3's public-safety call logs: 4.69 s)")
-      .Real("gap-mean", &P::gap_mean_s, 0.05, 1e6, "s", "a member's mean pause between its presses, exponential")
+      .Real("activity", &P::activity, 0.01, 1, "", "the group's floor activity: bursts follow each other with exponential pauses of mean talk-mean (1 - activity) / activity, each by a random member other than the last")
+      .Real("contention", &P::contention, 0, 1, "", "the chance that another random member presses during a burst")
       .Choice("security", &P::security, {"on", "off"},
               "on: floor control as SRTCP under each client's CSK, voice as SRTP under the GMK; off: plain RTCP and RTP")
       .Sets({"mcx::McxServerApp::CallSecurity", "mcx::UeApp::CallSecurity"})
