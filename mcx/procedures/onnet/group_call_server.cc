@@ -7,10 +7,6 @@
 
 namespace mcx::procedures {
 
-namespace {
-constexpr const char* kSdpContentType = "application/sdp";
-}  // namespace
-
 GroupCallServer::GroupCallServer(Host& host, SipStack& sip, GroupCallServerConfig cfg, GroupCallDirectory directory)
     : host_(host), sip_(sip), cfg_(std::move(cfg)), dir_(std::move(directory)) {}
 
@@ -45,9 +41,7 @@ codec::McpttSdp GroupCallServer::OurSdp(const codec::FloorFmtp& floor) const {
 void GroupCallServer::Refuse(const Endpoint& from, const SipMessage& req, int status, const char* reason,
                              const std::string& why) {
   Fail(why);
-  SipMessage r = SipMessage::Response(status, reason, req, sip_.NewToken());
-  r.SetHeader("Warning", WarningValue(why));
-  sip_.SendResponse(from, r);
+  sip_.SendResponse(from, Refusal(status, reason, req, why, sip_.NewToken()));
 }
 
 // ---- SIP ----
@@ -81,14 +75,13 @@ bool GroupCallServer::OnSipRequest(const Endpoint& from, const SipMessage& req) 
 
 void GroupCallServer::OnInvite(const Endpoint& from, const SipMessage& invite) {
   // TS 24.379 10.1.1.4.1 (controlling function, originating): the offer and the mcpttinfo.
-  const auto sdp_body = invite.Body(kSdpContentType);
-  const auto info_body = invite.Body(kMcpttInfoContentType);
-  if (!sdp_body) return Refuse(from, invite, 488, "Not Acceptable Here", "no_sdp");
-  auto offer = codec::McpttSdp::Parse(std::string(sdp_body->begin(), sdp_body->end()));
-  if (!offer) return Refuse(from, invite, 488, "Not Acceptable Here", "bad_sdp");
-  const auto info = info_body ? ParseMcpttInfo(std::string(info_body->begin(), info_body->end())) : std::nullopt;
-  if (!info || info->session_type != "prearranged" || info->request_uri.empty())
-    return Refuse(from, invite, 400, "Bad Request", "bad_mcptt_info");
+  auto read = ReadGroupCallOffer(invite);
+  if (auto* why = std::get_if<std::string>(&read))
+    return *why == "bad_mcptt_info" ? Refuse(from, invite, 400, "Bad Request", *why)
+                                    : Refuse(from, invite, 488, "Not Acceptable Here", *why);
+  const GroupCallOffer& call_offer = std::get<GroupCallOffer>(read);
+  const codec::McpttSdp* offer = &call_offer.sdp;
+  const McpttInfo* info = &call_offer.info;
   const std::string caller = invite.FromUri();
   if (!info->calling_user.empty() && info->calling_user != caller)
     return Refuse(from, invite, 403, "Forbidden", "calling_user_mismatch");
@@ -112,7 +105,7 @@ void GroupCallServer::OnInvite(const Endpoint& from, const SipMessage& invite) {
   SipMessage ok = SipMessage::Response(200, "OK", invite, sip_.NewToken());
   ok.SetContact("<sip:mcx@" + host_.SipSelf().ToString() + ">");
   const std::string text = answer.Text();
-  ok.AddBody(kSdpContentType, crypto::ByteView(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+  ok.AddBody(kSdpContentType, crypto::ByteView(text));
   auto dialog = SipDialog::AsCallee(invite, ok);
   if (!dialog) return Refuse(from, invite, 400, "Bad Request", "no_dialog");
 
@@ -207,7 +200,7 @@ void GroupCallServer::Invite(Call& call, const std::string& user, bool late) {
   ours.queueing = cfg_.floor.queueing;
   ours.priority = call.emergency ? cfg_.emergency_priority : cfg_.max_priority;
   const std::string sdp = OurSdp(ours).Text();
-  inv.AddBody(kSdpContentType, crypto::ByteView(reinterpret_cast<const uint8_t*>(sdp.data()), sdp.size()));
+  inv.AddBody(kSdpContentType, crypto::ByteView(sdp));
   McpttInfo info;
   info.session_type = "prearranged";
   info.request_uri = call.group;
@@ -215,7 +208,7 @@ void GroupCallServer::Invite(Call& call, const std::string& user, bool late) {
   info.emergency = call.emergency;
   info.broadcast = call.broadcast;
   const std::string xml = BuildMcpttInfo(info);
-  inv.AddBody(kMcpttInfoContentType, crypto::ByteView(reinterpret_cast<const uint8_t*>(xml.data()), xml.size()));
+  inv.AddBody(kMcpttInfoContentType, crypto::ByteView(xml));
   ++counters_.invites_sent;
   const std::string group = call.group;
   InviteHandlers h;

@@ -169,4 +169,15 @@ std::optional<McpttInfo> ParseMcpttInfo(const std::string& xml) {
   return info;
 }
 
+std::variant<GroupCallOffer, std::string> ReadGroupCallOffer(const SipMessage& invite) {
+  const auto sdp = invite.Body(kSdpContentType);
+  if (!sdp) return std::string("no_sdp");
+  auto parsed = codec::McpttSdp::Parse(std::string(sdp->begin(), sdp->end()));
+  if (!parsed) return std::string("bad_sdp");
+  const auto xml = invite.Body(kMcpttInfoContentType);
+  auto info = xml ? ParseMcpttInfo(std::string(xml->begin(), xml->end())) : std::nullopt;
+  if (!info || info->session_type != "prearranged" || info->request_uri.empty()) return std::string("bad_mcptt_info");
+  return GroupCallOffer{std::move(parsed).value(), std::move(*info)};
+}
+
 }  // namespace mcx::procedures

@@ -4,13 +4,17 @@
 #pragma once
 
 #include <optional>
+#include <variant>
 #include <string>
 #include <vector>
 
+#include "mcx/codec/mcptt_sdp.h"
 #include "mcx/crypto/bytes.h"
+#include "mcx/procedures/transport/sip_message.h"
 
 namespace mcx::procedures {
 
+inline constexpr const char* kSdpContentType = "application/sdp";
 inline constexpr const char* kGroupDocContentType = "application/vnd.oma.poc.groups+xml";
 inline constexpr const char* kXcapDiffContentType = "application/xcap-diff+xml";
 inline constexpr const char* kMikeyContentType = "application/mikey";
@@ -59,5 +63,15 @@ struct McpttInfo {
 std::string BuildMcpttInfo(const McpttInfo& info);
 /// nullopt if it is not an mcpttinfo document or an element is of a type we cannot read.
 std::optional<McpttInfo> ParseMcpttInfo(const std::string& xml);
+
+/// What a pre-arranged group call's INVITE carries (TS 24.379 10.1.1): the SDP offer and the
+/// mcpttinfo.
+struct GroupCallOffer {
+  codec::McpttSdp sdp;
+  McpttInfo info;
+};
+/// The offer in `invite`, or the reason it has none we can use (a Warning's text): "no_sdp",
+/// "bad_sdp", "bad_mcptt_info" (absent, unreadable, not "prearranged", or no group).
+std::variant<GroupCallOffer, std::string> ReadGroupCallOffer(const SipMessage& invite);
 
 }  // namespace mcx::procedures

@@ -34,9 +34,7 @@ void McxServer::OnSipRequest(const Endpoint& from, const SipMessage& req) {
     const std::optional<Endpoint> contact = EndpointFromUri(contact_uri);
     if (!contact_uri.empty() && !contact) {
       if (on_error) on_error("register_bad_contact");
-      SipMessage err = SipMessage::Response(400, "Bad Request", req);
-      err.SetHeader("Warning", WarningValue("bad_contact"));
-      sip_.SendResponse(from, err);
+      sip_.SendResponse(from, Refusal(400, "Bad Request", req, "bad_contact"));
       return;
     }
     std::string result = "ok";
@@ -48,9 +46,7 @@ void McxServer::OnSipRequest(const Endpoint& from, const SipMessage& req) {
     }
     if (result != "ok") {
       if (on_error) on_error("csk_upload_" + result);
-      SipMessage err = SipMessage::Response(488, "Not Acceptable Here", req);
-      err.SetHeader("Warning", WarningValue(result));
-      sip_.SendResponse(from, err);
+      sip_.SendResponse(from, Refusal(488, "Not Acceptable Here", req, result));
       return;
     }
     if (contact) contacts_[req.FromUri()] = *contact;

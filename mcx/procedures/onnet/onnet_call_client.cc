@@ -7,12 +7,8 @@
 namespace mcx::procedures {
 
 namespace {
-constexpr const char* kSdpContentType = "application/sdp";
 constexpr size_t kMaxEarlyFloor = 8;
 
-crypto::ByteView View(const std::string& s) {
-  return crypto::ByteView(reinterpret_cast<const uint8_t*>(s.data()), s.size());
-}
 }  // namespace
 
 OnnetCallClient::OnnetCallClient(Host& host, SipStack& sip, OnnetCallClientConfig cfg, const security::KeyStore& keys)
@@ -51,14 +47,14 @@ bool OnnetCallClient::CallGroup(const std::string& group, bool emergency, bool b
   inv.SetCSeq(1, "INVITE");
   inv.SetContact("<" + cfg_.user_uri.substr(0, cfg_.user_uri.find('@')) + "@" + host_.SipSelf().ToString() + ">");
   // TS 24.379 6.5: the SDP first, then the mcpttinfo.
-  inv.AddBody(kSdpContentType, View(OurSdp(true).Text()));
+  inv.AddBody(kSdpContentType, crypto::ByteView(OurSdp(true).Text()));
   McpttInfo info;
   info.session_type = "prearranged";
   info.request_uri = group;
   info.calling_user = cfg_.user_uri;
   info.emergency = emergency;
   info.broadcast = broadcast;
-  inv.AddBody(kMcpttInfoContentType, View(BuildMcpttInfo(info)));
+  inv.AddBody(kMcpttInfoContentType, crypto::ByteView(BuildMcpttInfo(info)));
   setting_up_ = true;
   group_ = group;
   ++counters_.calls_made;
@@ -160,22 +156,17 @@ bool OnnetCallClient::OnSipRequest(const Endpoint& from, const SipMessage& req) 
   const std::string method = req.Method();
   if (method == "INVITE") {
     // TS 24.379 10.1.1.2.x (terminating, automatic commencement): answered at once.
-    const auto sdp_body = req.Body(kSdpContentType);
-    const auto info_body = req.Body(kMcpttInfoContentType);
-    const auto info = info_body ? ParseMcpttInfo(std::string(info_body->begin(), info_body->end())) : std::nullopt;
-    auto offer = sdp_body ? codec::McpttSdp::Parse(std::string(sdp_body->begin(), sdp_body->end()))
-                          : crypto::Result<codec::McpttSdp>(crypto::Error::kMissingPayload);
     auto refuse = [&](int status, const char* reason, const std::string& why) {
       ++counters_.calls_refused;
       Fail(why);
-      SipMessage r = SipMessage::Response(status, reason, req, sip_.NewToken());
-      r.SetHeader("Warning", WarningValue(why));
-      sip_.SendResponse(from, r);
+      sip_.SendResponse(from, Refusal(status, reason, req, why, sip_.NewToken()));
       return true;
     };
-    if (!offer) return refuse(488, "Not Acceptable Here", "bad_sdp");
-    if (!info || info->session_type != "prearranged" || info->request_uri.empty())
-      return refuse(400, "Bad Request", "bad_mcptt_info");
+    auto read = ReadGroupCallOffer(req);
+    if (auto* why = std::get_if<std::string>(&read))
+      return *why == "bad_mcptt_info" ? refuse(400, "Bad Request", *why) : refuse(488, "Not Acceptable Here", *why);
+    const codec::McpttSdp* offer = &std::get<GroupCallOffer>(read).sdp;
+    const McpttInfo* info = &std::get<GroupCallOffer>(read).info;
     if (floor_ || setting_up_) return refuse(486, "Busy Here", "busy");
     codec::FloorFmtp ours;
     ours.queueing = cfg_.queueing;
@@ -184,7 +175,7 @@ bool OnnetCallClient::OnSipRequest(const Endpoint& from, const SipMessage& req) 
     answer.floor = codec::FloorAnswer(offer->floor, ours, false);
     SipMessage ok = SipMessage::Response(200, "OK", req, sip_.NewToken());
     ok.SetContact("<" + cfg_.user_uri.substr(0, cfg_.user_uri.find('@')) + "@" + host_.SipSelf().ToString() + ">");
-    ok.AddBody(kSdpContentType, View(answer.Text()));
+    ok.AddBody(kSdpContentType, crypto::ByteView(answer.Text()));
     auto dialog = SipDialog::AsCallee(req, ok);
     if (!dialog) return refuse(400, "Bad Request", "no_dialog");
     if (!Begin(info->request_uri, *offer, info->emergency, info->broadcast))

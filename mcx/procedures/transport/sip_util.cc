@@ -47,6 +47,13 @@ std::optional<Endpoint> EndpointFromVia(const std::string& via) {
 
 std::string WarningValue(const std::string& error_name) { return "399 mcx \"" + error_name + "\""; }
 
+SipMessage Refusal(int status, const std::string& reason, const SipMessage& request, const std::string& why,
+                   const std::string& to_tag) {
+  SipMessage r = SipMessage::Response(status, reason, request, to_tag);
+  r.SetHeader("Warning", WarningValue(why));
+  return r;
+}
+
 std::string WarningOrStatus(const std::string* warning, int status) {
   if (warning) {
     const auto a = warning->find('"'), b = warning->rfind('"');

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "mcx/procedures/host.h"
+#include "mcx/procedures/transport/sip_message.h"
 
 namespace mcx::procedures {
 
@@ -16,5 +17,8 @@ std::optional<Endpoint> EndpointFromVia(const std::string& via);
 /// The error name carried in a Warning header "399 mcx \"name\"", or the status as text.
 std::string WarningOrStatus(const std::string* warning, int status);
 std::string WarningValue(const std::string& error_name);
+/// A response refusing `request` with a Warning naming why (WarningValue(why)).
+SipMessage Refusal(int status, const std::string& reason, const SipMessage& request, const std::string& why,
+                   const std::string& to_tag = "");
 
 }  // namespace mcx::procedures
