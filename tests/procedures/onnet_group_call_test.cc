@@ -353,3 +353,26 @@ TEST(OnnetGroupCall, WithSecurityOffTheSameCallFlowRunsOnPlainRtcp) {
   for (const auto& [user, wire] : w.floor_wire) EXPECT_TRUE(codec::Decode(wire).ok());
   EXPECT_EQ(w.server->counters().floor_bytes_wire, w.server->counters().floor_bytes_plain);
 }
+
+// Found by the group_call fuzz target: a member calling the group while the server's INVITE to it
+// was on its way joined by its own INVITE, then the server's INVITE failed (486, busy) and the
+// server dropped the member's connected leg but not its floor participant.
+TEST(OnnetGroupCall, TwoMembersCallingAtOnceBothEndUpInOneCall) {
+  World w;
+  auto& a = w.Add("alice");
+  auto& b = w.Add("bob");
+  auto& c = w.Add("carol");
+  a.host->Dispatch([&] { a.client->CallGroup(kGroup); });
+  b.host->Dispatch([&] { b.client->CallGroup(kGroup); });
+  w.Talk(a, 0.1, 1.0);
+  w.Run(2.0);
+  const auto in_call = w.server->Participants(kGroup);
+  EXPECT_EQ(in_call.size(), 3u);
+  for (auto* u : {&a, &b, &c}) {
+    EXPECT_TRUE(u->client->in_call()) << u->uri;
+    EXPECT_NE(w.server->Floor(kGroup)->participant_state(u->uri), TowardsParticipantState::kStartStop) << u->uri;
+  }
+  EXPECT_FALSE(b.media.empty());
+  EXPECT_EQ(w.server->counters().late_entries, 1u);  // bob joined a running call by its own INVITE
+  EXPECT_EQ(w.server->counters().invites_failed, 1u);  // the server's INVITE found bob busy
+}

@@ -213,12 +213,18 @@ void GroupCallServer::Invite(Call& call, const std::string& user, bool late) {
   const std::string group = call.group;
   InviteHandlers h;
   h.final = [this, group, user, inv](const SipMessage* r) {
-    auto it = calls_.find(group);
-    Leg* leg = it == calls_.end() ? nullptr : &it->second.legs[user];
+    // The leg this INVITE is for: still in the call and not yet connected. The user may have
+    // joined by its own INVITE meanwhile (that leg is connected: not ours to touch), or the call
+    // may have ended.
+    Leg* leg = nullptr;
+    if (auto it = calls_.find(group); it != calls_.end())
+      if (auto l = it->second.legs.find(user);
+          l != it->second.legs.end() && !l->second.connected && (!r || r->TopViaBranch() == l->second.invite_branch))
+        leg = &l->second;
     if (!r || r->Status() >= 300) {
       ++counters_.invites_failed;
       Fail(r ? "invite_" + std::to_string(r->Status()) : "invite_timeout");
-      if (leg) it->second.legs.erase(user);
+      if (leg) calls_.at(group).legs.erase(user);
       return;
     }
     auto dialog = SipDialog::AsCaller(inv, *r);
@@ -227,17 +233,17 @@ void GroupCallServer::Invite(Call& call, const std::string& user, bool late) {
     const auto body = r->Body(kSdpContentType);
     auto answer = body ? codec::McpttSdp::Parse(std::string(body->begin(), body->end()))
                        : crypto::Result<codec::McpttSdp>(crypto::Error::kMissingPayload);
-    if (!leg || !answer) {  // the call ended meanwhile, or an answer we cannot use: hang up
+    if (!leg || !answer) {  // not wanted any more, or an answer we cannot use: hang up
       if (!answer) Fail("bad_sdp_answer");
       sip_.SendRequest(dialog->peer(), dialog->Request("BYE"), [](const SipMessage*) {});
-      if (leg) it->second.legs.erase(user);
+      if (leg) calls_.at(group).legs.erase(user);
       return;
     }
     ++counters_.invites_answered;
     leg->dialog = std::move(dialog);
-    if (!Connect(it->second, *leg, *answer)) {
+    if (!Connect(calls_.at(group), *leg, *answer)) {
       sip_.SendRequest(leg->dialog->peer(), leg->dialog->Request("BYE"), [](const SipMessage*) {});
-      it->second.legs.erase(user);
+      calls_.at(group).legs.erase(user);
     }
   };
   h.retransmitted_2xx = [this, inv](const SipMessage& r) {
