@@ -73,3 +73,20 @@ TEST(GroupCall, EveryMemberJoinsHearsVoiceAndFloorControlCostsTheSrtcpOverhead) 
     EXPECT_EQ(off.floor_events.size(), on.floor_events.size());
   }
 }
+
+TEST(GroupCall, LateEntrantsJoinTheRunningCallAndHearTheTalkerOnceTheyHoldTheGmk) {
+  GroupCallParams p = Params("ideal", "on");
+  p.late = 2;
+  p.activity = 0.95;  // someone talks when they come
+  p.contention = 0;
+  const GroupCallResult r = RunGroupCall(p);
+  EXPECT_EQ(r.members_in_call, 5u);
+  EXPECT_EQ(r.server.at("late_entries"), 2u);
+  ASSERT_EQ(r.late_entry_call_ms.size(), 2u);
+  // Affiliation accepted -> the server's INVITE -> answered: one one-way trip (7 ms) and a little.
+  for (double ms : r.late_entry_call_ms) EXPECT_NEAR(ms, 7.1, 0.5);
+  // It hears the talker once it holds the GMK too (the GMS sends it after the member's
+  // SUBSCRIBE; frames that come before it cannot be opened: ue_media_unknown_mki).
+  EXPECT_FALSE(r.late_entry_voice_ms.empty());
+  for (double ms : r.late_entry_voice_ms) EXPECT_LT(ms, 350);  // TS 22.179 KPI 4
+}

@@ -58,6 +58,9 @@ GroupCallResult RunGroupCall(const GroupCallParams& p) {
                                       : std::ceil((4.0 + apps.ue_stagger_s * w.members + 2 * ue_cost.Seconds(ue_setup) +
                                                    gms_all_s) * 1000) / 1000;
   Simulator::Schedule(Seconds(0.9), &GmsApp::Rekey, apps.gms, GroupUri(0));
+  const uint32_t late_from = w.members - std::min(p.late, w.members - 1);
+  for (uint32_t i = late_from; i < w.members; ++i)
+    apps.ues[i]->SetStartTime(Seconds(r.call_start_s + p.late_after_s + apps.ue_stagger_s * (i - late_from)));
 
   // Traces -> result.
   std::set<uint32_t> in_call;
@@ -73,11 +76,26 @@ GroupCallResult RunGroupCall(const GroupCallParams& p) {
                        v.resize(3);
                        v[0] += 1, v[1] += plain, v[2] += wire;
                      }));
+  // Late entrants: when the server accepted their affiliation, and whether someone talked then
+  // (KPI 4 counts the time to hear a talk burst under way).
+  std::map<std::string, double> affiliated_at;
+  std::set<std::string> joined_a_talk;
+  apps.mcx->TraceConnectWithoutContext(
+      "Affiliated", Callback<void, std::string, std::string>([&](std::string user, std::string) {
+        if (affiliated_at.count(user)) return;
+        affiliated_at[user] = Simulator::Now().GetSeconds();
+        const procedures::GroupCallServer* calls = apps.mcx->GroupCalls();
+        const procedures::FloorControlServer* floor = calls ? calls->Floor(GroupUri(0)) : nullptr;
+        if (floor && !floor->talker().empty()) joined_a_talk.insert(user);
+      }));
   for (uint32_t i = 0; i < w.members; ++i) {
     const Ptr<UeApp>& ue = apps.ues[i];
+    const bool late = i >= late_from;
     const std::string member = UeUri(i);
     ue->TraceConnectWithoutContext("Error", error("ue_"));
-    ue->TraceConnectWithoutContext("CallStarted", Callback<void, std::string, double>([&r, &in_call, i](std::string, double s) {
+    ue->TraceConnectWithoutContext("CallStarted", Callback<void, std::string, double>([&, i, late, member](std::string, double s) {
+                                     if (late && !in_call.count(i) && affiliated_at.count(member))
+                                       r.late_entry_call_ms.push_back((Simulator::Now().GetSeconds() - affiliated_at[member]) * 1e3);
                                      in_call.insert(i);
                                      if (i == 0 && s >= 0 && r.setup_200ok_ms < 0) r.setup_200ok_ms = Round3(s * 1e3);
                                    }));
@@ -90,13 +108,16 @@ GroupCallResult RunGroupCall(const GroupCallParams& p) {
                                                     v.resize(3);
                                                     v[0] += 1, v[1] += plain, v[2] += wire;
                                                   }));
-    ue->TraceConnectWithoutContext("MediaRx", Callback<void, uint32_t, Time>([&r, &heard, i](uint32_t, Time d) {
+    ue->TraceConnectWithoutContext("MediaRx", Callback<void, uint32_t, Time>([&, i, late, member](uint32_t, Time d) {
                                      ++r.voice_frames_received;
                                      r.mouth_to_ear_ms.push_back(d.GetSeconds() * 1e3);
-                                     if (i != 0 && !heard[i]) {  // the members UE 0's call reached
-                                       heard[i] = true;
-                                       r.first_voice_ms.push_back((Simulator::Now().GetSeconds() - r.call_start_s) * 1e3);
-                                     }
+                                     if (heard[i]) return;
+                                     heard[i] = true;
+                                     const double now = Simulator::Now().GetSeconds();
+                                     if (late && joined_a_talk.count(member))
+                                       r.late_entry_voice_ms.push_back((now - affiliated_at[member]) * 1e3);
+                                     else if (i != 0)  // the members UE 0's call reached
+                                       r.first_voice_ms.push_back((now - r.call_start_s) * 1e3);
                                    }));
   }
 

@@ -30,6 +30,10 @@ struct GroupCallParams {
   /// The chance that another random member presses during a burst, at a uniform instant in it.
   double contention = 0;
   std::string security = "on";  ///< on | off
+  /// The last `late` UEs start this long after the call started (staggered like the others):
+  /// they provision, register and affiliate during the call, and join it (late entry).
+  uint32_t late = 0;
+  double late_after_s = 5;
   bool queueing = true;
   RunSeeds seeds;
 };
@@ -47,6 +51,9 @@ struct GroupCallResult {
   std::vector<double> first_voice_ms;         ///< per receiver: UE 0's press to its first voice frame
   std::vector<FloorEvent> floor_events;
   std::vector<double> mouth_to_ear_ms;
+  /// Late entrants: from the server accepting the affiliation to the member in the call (its
+  /// answer to the server's INVITE) and to its first voice frame decrypted.
+  std::vector<double> late_entry_call_ms, late_entry_voice_ms;
   uint32_t members_in_call = 0;
   uint64_t voice_frames_received = 0;
   /// Floor control bytes by direction ("uplink", "downlink") and message type: count, plain, wire.

@@ -26,6 +26,8 @@ ParamList<GroupCallParams> Params() {
       .Choice("security", &P::security, {"on", "off"},
               "on: floor control as SRTCP under each client's CSK, voice as SRTP under the GMK; off: plain RTCP and RTP")
       .Sets({"mcx::McxServerApp::CallSecurity", "mcx::UeApp::CallSecurity"})
+      .Count("late", &P::late, 0, 100000, "", "the last N UEs start during the call and join it (late entry)")
+      .Real("late-after", &P::late_after_s, 0, 1e7, "s", "how long after the call's start the late UEs start")
       .Flag("no-queueing", &P::queueing, "the floor control server denies requests while the floor is taken", true)
       .Sets({"mcx::McxServerApp::Queueing"});
   return l;
@@ -56,6 +58,8 @@ json Metrics(const GroupCallResult& r) {
   m["floor_access_ms"] = Percentiles(immediate, 1.0);
   m["floor_outcomes"] = outcomes;
   m["mouth_to_ear_ms"] = Percentiles(r.mouth_to_ear_ms, 1.0);
+  m["late_entry_ms"] = {{"to_call", Percentiles(r.late_entry_call_ms, 1.0)},
+                        {"to_voice", Percentiles(r.late_entry_voice_ms, 1.0)}};
   m["voice_frames_received"] = r.voice_frames_received;
   m["floor_control_bytes"] = bytes;
   m["server"] = r.server;
@@ -108,6 +112,7 @@ const Scenario& GroupCallScenario() {
        {"floor_access_ms", "ms", "PTT press to Floor Granted, presses granted at once (TS 22.179 KPI 1)"},
        {"floor_outcomes", "ms", "per outcome (granted, granted_after_queue, denied, abandoned, failed): its presses' times"},
        {"mouth_to_ear_ms", "ms", "capture to playout of each voice frame heard (TS 22.179 KPI 3; no codec delay)"},
+       {"late_entry_ms", "ms", "late entrants (--late): the server accepting the affiliation to the member in the call (to_call) and, for those that affiliated while someone talked, to their first voice frame decrypted (to_voice; TS 22.179 KPI 4)"},
        {"voice_frames_received", "", "voice frames decrypted by the members"},
        {"floor_control_bytes", "bytes", "by direction (uplink: clients to server; downlink) and message type: messages, plain RTCP, on the wire"},
        {"server", "", "the group call server's tallies (invites, late entries, media relayed or dropped)"},

@@ -68,7 +68,9 @@ TypeId McxServerApp::GetTypeId() {
           .AddTraceSource("FloorTx", "A floor message sent: to whom, its type, plain and wire bytes.",
                           MakeTraceSourceAccessor(&McxServerApp::m_floorTxTrace), "mcx::McxServerApp::FloorTxCallback")
           .AddTraceSource("GroupCallEnded", "A group call was released (its group).",
-                          MakeTraceSourceAccessor(&McxServerApp::m_callEndedTrace), "mcx::McxServerApp::GroupCallCallback");
+                          MakeTraceSourceAccessor(&McxServerApp::m_callEndedTrace), "mcx::McxServerApp::GroupCallCallback")
+          .AddTraceSource("Affiliated", "A user's affiliation was accepted (user, group).",
+                          MakeTraceSourceAccessor(&McxServerApp::m_affiliatedTrace), "mcx::McxServerApp::AffiliatedCallback");
   return tid;
 }
 
@@ -157,7 +159,10 @@ void McxServerApp::StartGroupCalls() {
     m_callEndedTrace(g);
   };
   m_server->on_affiliated = [this](const std::string& user, const std::vector<std::string>& groups) {
-    for (const std::string& g : groups) m_groupCalls->OnAffiliated(user, g);  // late entry
+    for (const std::string& g : groups) {
+      m_affiliatedTrace(user, g);
+      m_groupCalls->OnAffiliated(user, g);  // late entry
+    }
   };
   m_host->OpenDatagram(m_callCfg.floor_port, [this](const procedures::Endpoint& from, crypto::ByteView d) {
     m_groupCalls->OnFloorDatagram(from, d);

@@ -25,6 +25,8 @@ class McxServerApp : public McxKmsClientApp {
   /// A floor message sent to a participant: its user, the message type, plain and wire bytes.
   typedef void (*FloorTxCallback)(std::string to, std::string type, uint32_t plain, uint32_t wire);
   typedef void (*GroupCallCallback)(std::string group);
+  /// A user's affiliation accepted: the user and one group it is now affiliated to.
+  typedef void (*AffiliatedCallback)(std::string user, std::string group);
   /// The group call server (nullptr before provisioning): its tallies and its calls' floors.
   const procedures::GroupCallServer* GroupCalls() const { return m_groupCalls.get(); }
 
@@ -49,6 +51,7 @@ class McxServerApp : public McxKmsClientApp {
   bool m_queueing = true, m_preemption = true, m_acks = false;
   ns3::TracedCallback<std::string, std::string, uint32_t, uint32_t> m_floorTxTrace;
   ns3::TracedCallback<std::string> m_callEndedTrace;
+  ns3::TracedCallback<std::string, std::string> m_affiliatedTrace;
 };
 
 }  // namespace mcx::models
