@@ -63,6 +63,12 @@ inline constexpr uint16_t kIndicatorEmergency = 0x1000;
 inline constexpr uint16_t kIndicatorImminentPeril = 0x0800;
 inline constexpr uint16_t kIndicatorQueueingSupported = 0x0400;
 
+/// The Floor Indicator of a call's messages by its type (TS 24.380 8.2.3.15).
+inline uint16_t CallIndicator(bool emergency, bool broadcast) {
+  return static_cast<uint16_t>(kIndicatorNormal | (emergency ? kIndicatorEmergency : 0) |
+                               (broadcast ? kIndicatorBroadcast : 0));
+}
+
 /// Floor Deny reject causes (TS 24.380 8.2.3.4).
 inline constexpr uint16_t kDenyAnotherHasPermission = 1;
 inline constexpr uint16_t kDenyInternalError = 2;

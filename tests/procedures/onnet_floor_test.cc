@@ -241,7 +241,27 @@ TEST(OnnetFloor, T101RepeatsTheRequestC101TimesThenTheRequestFails) {
   ASSERT_EQ(a.outcomes.size(), 1u);
   EXPECT_EQ(a.outcomes[0].first, FloorOutcome::kFailed);
   EXPECT_NEAR(a.outcomes[0].second, 3.0, 1e-9);  // C101 x T101
+  // It gives back a floor the server may have granted (its answers lost): Floor Release, T100.
+  EXPECT_EQ(a.floor->state(), OnnetFloorState::kPendingRelease);
+  EXPECT_EQ(a.CountSent(FloorMsgType::kRelease), 1u);
+  c.Run(6.2);
   EXPECT_EQ(a.floor->state(), OnnetFloorState::kHasNoPermission);
+}
+
+TEST(OnnetFloor, AGrantWhoseAnswersWereLostIsGivenBack) {
+  Call c;
+  auto& a = c.Add("sip:a@x");
+  auto& b = c.Add("sip:b@x");
+  c.Start();
+  c.Run(0.1);
+  a.drop_incoming = true;  // the server grants, a never hears it
+  a.floor->PressPtt();
+  c.Run(3.2);  // C101 requests, each answered by a Floor Granted a does not hear; then a release
+  EXPECT_EQ(c.server->state(), FloorServerState::kFloorIdle);  // freed at once, not after T1 (4 s)
+  a.drop_incoming = false;
+  c.Run(4.2);  // T100 repeats the release at 4.1 s; the server answers Floor Idle
+  EXPECT_EQ(a.floor->state(), OnnetFloorState::kHasNoPermission);
+  EXPECT_TRUE(b.floor->talker().empty());
 }
 
 TEST(OnnetFloor, T100RepeatsTheReleaseC100TimesThenGivesUp) {
@@ -647,8 +667,27 @@ TEST(OnnetFloor, StoppingTheCallAbandonsAPendingRequestAndCancelsEveryTimer) {
   a.floor->PressPtt();
   a.floor->Stop();
   c.server_host.Dispatch([&] { c.server->Stop(); });
+  EXPECT_EQ(a.host->live_timers(), 0u);  // T101 (and T103) cancelled
+  EXPECT_EQ(c.server_host.live_timers(), 0u);  // T4 cancelled
   c.Run(60);
   EXPECT_EQ(a.outcomes.at(0).first, FloorOutcome::kAbandoned);
   EXPECT_EQ(a.CountSent(FloorMsgType::kRequest), 1u);
-  EXPECT_FALSE(c.inactive);  // T4 was cancelled
+  EXPECT_FALSE(c.inactive);
+}
+
+TEST(OnnetFloor, WithoutPreemptionAnEmergencyRequestQueuesAheadOfHigherNormalPriorities) {
+  Call c;
+  c.server_cfg.preemption = false;
+  c.Add("sip:a@x");
+  auto& b = c.Add("sip:b@x", 9);
+  OnnetFloorConfig emergency;
+  emergency.indicator = codec::kIndicatorNormal | codec::kIndicatorEmergency;
+  auto& e = c.Add("sip:e@x", 1, emergency);
+  c.Start("sip:a@x");
+  c.Run(0.2);
+  b.floor->PressPtt();
+  c.Run(0.3);
+  e.floor->PressPtt();
+  c.Run(0.6);
+  EXPECT_EQ(c.server->queue(), (std::vector<std::string>{"sip:e@x", "sip:b@x"}));
 }

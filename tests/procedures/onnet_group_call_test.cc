@@ -10,6 +10,7 @@
 
 #include "mcx/codec/rtp.h"
 #include "mcx/procedures/onnet/group_call_server.h"
+#include "mcx/procedures/onnet/group_document.h"
 #include "mcx/procedures/onnet/onnet_call_client.h"
 #include "mcx/security/identity.h"
 #include "tests/support/fake_network.h"
@@ -375,4 +376,38 @@ TEST(OnnetGroupCall, TwoMembersCallingAtOnceBothEndUpInOneCall) {
   EXPECT_FALSE(b.media.empty());
   EXPECT_EQ(w.server->counters().late_entries, 1u);  // bob joined a running call by its own INVITE
   EXPECT_EQ(w.server->counters().invites_failed, 1u);  // the server's INVITE found bob busy
+}
+
+TEST(OnnetGroupCall, AClientTakesCallsOnlyFromItsServerAndForItsGroups) {
+  World w;
+  auto& a = w.Add("alice");
+  auto& b = w.Add("bob");
+  // An INVITE as the server would send it, from elsewhere: refused, no call.
+  auto& stranger = w.net.Add("10.0.9.9", 99);
+  SipMessage inv = SipMessage::Request("INVITE", b.uri);
+  inv.SetFrom("<sip:mcx-server@example.org>;tag=s1");
+  inv.SetTo("<" + b.uri + ">");
+  inv.SetCallId("stranger-1");
+  inv.SetCSeq(1, "INVITE");
+  inv.SetContact("<sip:x@10.0.9.9:5060>");
+  mcx::codec::McpttSdp sdp;
+  sdp.address = "10.0.9.9";
+  sdp.media_port = 40000;
+  sdp.floor_port = 40002;
+  inv.AddBody(kSdpContentType, ByteView(sdp.Text()));
+  McpttInfo info;
+  info.session_type = "prearranged";
+  info.request_uri = kGroup;
+  inv.AddBody(kMcpttInfoContentType, ByteView(BuildMcpttInfo(info)));
+  std::vector<int> answers;
+  stranger.Dispatch([&] {
+    InviteHandlers h;
+    h.final = [&](const SipMessage* r) { answers.push_back(r ? r->Status() : 0); };
+    stranger.sip().SendInvite(Endpoint{b.host->ip(), 5060}, inv, h);
+  });
+  w.Run(1.0);
+  EXPECT_EQ(answers, (std::vector<int>{403}));
+  EXPECT_FALSE(b.client->in_call());
+  EXPECT_EQ(b.client->counters().errors.at("not_our_server"), 1u);
+  (void)a;
 }

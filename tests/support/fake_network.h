@@ -5,6 +5,7 @@
 // random draws.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -54,6 +55,10 @@ class FakeHost : public procedures::Host {
   void DeliverDatagram(uint16_t port, const Endpoint& from, const crypto::Bytes& data);
 
   const std::string& ip() const { return ip_; }
+  /// Timers scheduled and neither fired nor cancelled.
+  size_t live_timers() const {
+    return static_cast<size_t>(std::count_if(live_timers_.begin(), live_timers_.end(), [](const auto& t) { return t.second; }));
+  }
   procedures::SipStack& sip() { return *sip_; }
   /// A new SIP stack with these timers, over "TCP" (nothing resent; the network still delivers
   /// or drops as told) or UDP. Call before anything is sent.

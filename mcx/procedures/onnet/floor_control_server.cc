@@ -98,8 +98,7 @@ void FloorControlServer::AddParticipant(const std::string& id, uint32_t ssrc, ui
 }
 
 void FloorControlServer::RemoveParticipant(const std::string& id) {
-  queue_.erase(std::remove_if(queue_.begin(), queue_.end(), [&](const QueueEntry& e) { return e.id == id; }),
-               queue_.end());
+  Dequeue(id);
   participants_.erase(id);
   if (id == talker_ && state_ != FloorServerState::kStartStop) FloorFreed();
 }
@@ -171,8 +170,7 @@ void FloorControlServer::Grant(const std::string& id, uint8_t priority, uint16_t
   // T1 running; T2 starts with the talker's first media (6.3.4.4.5); T20 repeats Floor Granted
   // until media or Floor Ack arrives.
   for (HostTimer* t : {&t3_, &t4_, &t7_}) t->Stop();
-  queue_.erase(std::remove_if(queue_.begin(), queue_.end(), [&](const QueueEntry& e) { return e.id == id; }),
-               queue_.end());
+  Dequeue(id);
   talker_ = id;
   talker_priority_ = priority;
   talker_indicator_ = indicator;
@@ -234,6 +232,14 @@ void FloorControlServer::StartRevoke(uint16_t cause) {
   t3_.Start(cfg_.t3_s, [this] { OnT3(); });
 }
 
+std::vector<FloorControlServer::QueueEntry>::iterator FloorControlServer::Queued(const std::string& id) {
+  return std::find_if(queue_.begin(), queue_.end(), [&](const QueueEntry& e) { return e.id == id; });
+}
+
+void FloorControlServer::Dequeue(const std::string& id) {
+  if (auto it = Queued(id); it != queue_.end()) queue_.erase(it);
+}
+
 bool FloorControlServer::Preempts(uint8_t priority, uint16_t indicator) const {
   const int asked = Rank(indicator), holding = Rank(talker_indicator_);
   return asked > holding || (asked == holding && priority > talker_priority_);
@@ -249,18 +255,18 @@ void FloorControlServer::Receive(const std::string& from, const FloorMessage& m)
   }
   switch (m.type()) {
     case FloorMsgType::kRequest:
-      if (m.ack_requested()) Send(*p, codec::FloorAck(cfg_.ssrc, m.type(), codec::Source::kControllingFunction));
-      HandleRequest(*p, m);
-      return;
     case FloorMsgType::kRelease:
+      // TS 24.380 6.3.5: a request or release that asks for it is acknowledged first.
       if (m.ack_requested()) Send(*p, codec::FloorAck(cfg_.ssrc, m.type(), codec::Source::kControllingFunction));
-      HandleRelease(*p);
+      if (m.type() == FloorMsgType::kRequest)
+        HandleRequest(*p, m);
+      else
+        HandleRelease(*p);
       return;
     case FloorMsgType::kQueuePositionRequest: {
       // TS 24.380 6.3.5.4.x: the queue position of a queued participant; anyone else learns the
       // floor's state.
-      const bool queued = std::any_of(queue_.begin(), queue_.end(), [&](const QueueEntry& e) { return e.id == from; });
-      if (queued) {
+      if (Queued(from) != queue_.end()) {
         SendQueuePosition(*p);
       } else {
         TellFloorStatus(*p);
@@ -309,7 +315,7 @@ void FloorControlServer::HandleRequest(Participant& p, const FloorMessage& m) {
 }
 
 void FloorControlServer::QueueRequest(Participant& p, uint8_t priority, uint16_t indicator, bool at_front) {
-  auto it = std::find_if(queue_.begin(), queue_.end(), [&](const QueueEntry& e) { return e.id == p.id; });
+  auto it = Queued(p.id);
   if (it != queue_.end() && !at_front) return SendQueuePosition(p);  // asked again: where it stands
   if (it != queue_.end()) queue_.erase(it);
   if (!at_front && queue_.size() >= cfg_.max_queue) {
@@ -317,9 +323,11 @@ void FloorControlServer::QueueRequest(Participant& p, uint8_t priority, uint16_t
     Send(p, codec::FloorDeny(cfg_.ssrc, codec::kDenyQueueFull));
     return;
   }
-  // Highest priority first, first come first within a priority; a pre-emptor goes first.
+  // Emergency over imminent peril over normal, then the highest priority, first come first
+  // within both; a pre-emptor goes first.
+  const auto rank = std::make_pair(Rank(indicator), priority);
   auto at = at_front ? queue_.begin() : std::find_if(queue_.begin(), queue_.end(), [&](const QueueEntry& e) {
-    return e.priority < priority;
+    return std::make_pair(Rank(e.indicator), e.priority) < rank;
   });
   queue_.insert(at, QueueEntry{p.id, priority, indicator});
   ++counters_.queued;
@@ -328,7 +336,7 @@ void FloorControlServer::QueueRequest(Participant& p, uint8_t priority, uint16_t
 }
 
 void FloorControlServer::SendQueuePosition(Participant& p) {
-  auto it = std::find_if(queue_.begin(), queue_.end(), [&](const QueueEntry& e) { return e.id == p.id; });
+  auto it = Queued(p.id);
   if (it == queue_.end()) return;
   const auto position = static_cast<uint8_t>(std::min<size_t>(254, it - queue_.begin() + 1));
   Send(p, codec::FloorQueuePositionInfo(cfg_.ssrc, position, it->priority));
@@ -340,8 +348,7 @@ void FloorControlServer::HandleRelease(Participant& p) {
   if (holds) return FloorFreed();  // TS 24.380 6.3.4.4.3 / 6.3.4.5.2
   // Anyone else: a queued request is withdrawn (6.3.5.4.x); the participant, in 'U: pending
   // Release', learns the floor's state (Floor Taken or Floor Idle) and leaves it.
-  queue_.erase(std::remove_if(queue_.begin(), queue_.end(), [&](const QueueEntry& e) { return e.id == p.id; }),
-               queue_.end());
+  Dequeue(p.id);
   TellFloorStatus(p);
 }
 

@@ -151,6 +151,8 @@ class FloorControlServer {
   void QueueRequest(Participant& p, uint8_t priority, uint16_t indicator, bool at_front);
   void SendQueuePosition(Participant& p);
   bool Preempts(uint8_t priority, uint16_t indicator) const;
+  std::vector<QueueEntry>::iterator Queued(const std::string& id);
+  void Dequeue(const std::string& id);
   void SendGranted(Participant& p);
   void OnT1();
   void OnT2();

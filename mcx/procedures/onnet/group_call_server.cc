@@ -63,10 +63,7 @@ bool GroupCallServer::OnSipRequest(const Endpoint& from, const SipMessage& req) 
       }
       // TS 24.379 10.1.1.4.x: a participant leaves; the call goes on while anyone is in it.
       sip_.SendResponse(from, SipMessage::Response(200, "OK", req));
-      const std::string g = group, u = user;
-      call.floor->RemoveParticipant(u);
-      call.legs.erase(u);
-      if (Participants(g).empty()) EndCall(g);
+      Leave(std::string(group), std::string(user));
       return true;
     }
   }
@@ -97,10 +94,13 @@ void GroupCallServer::OnInvite(const Endpoint& from, const SipMessage& invite) {
     return Refuse(from, invite, 486, "Busy Here", "already_in_call");
   // The answer: queueing as both support it, the priority capped, and the floor granted in the
   // answer (mc_granted) when the offer asked for it implicitly and nobody talks.
-  const bool grant_now = offer->floor.implicit_request && (!running || it->second.floor->talker().empty());
+  // (In a running broadcast call only its originator may talk, so nobody joining gets the floor.)
+  const bool grant_now = offer->floor.implicit_request &&
+                         (!running || (it->second.floor->talker().empty() && !it->second.broadcast));
+  const bool emergency = running ? it->second.emergency : info->emergency;
   codec::FloorFmtp ours;
   ours.queueing = cfg_.floor.queueing;
-  ours.priority = info->emergency ? cfg_.emergency_priority : cfg_.max_priority;
+  ours.priority = emergency ? cfg_.emergency_priority : cfg_.max_priority;
   const codec::McpttSdp answer = OurSdp(codec::FloorAnswer(offer->floor, ours, grant_now));
   SipMessage ok = SipMessage::Response(200, "OK", invite, sip_.NewToken());
   ok.SetContact("<sip:mcx@" + host_.SipSelf().ToString() + ">");
@@ -115,16 +115,17 @@ void GroupCallServer::OnInvite(const Endpoint& from, const SipMessage& invite) {
   leg.late = running;
   leg.sip = dialog->peer();
   leg.dialog = std::move(dialog);
-  if (!Connect(call, leg, *offer)) {
+  if (!Connect(call, leg, *offer)) {  // it counted why
     call.legs.erase(caller);
     if (!running) calls_.erase(group);
-    return Refuse(from, invite, 403, "Forbidden", "no_csk");
+    sip_.SendResponse(from, Refusal(403, "Forbidden", invite, "no_csk", sip_.NewToken()));
+    return;
   }
+  if (!running) ++counters_.calls;
   sip_.SendResponse(from, ok);
   const uint8_t priority = std::min<uint8_t>(offer->floor.priority.value_or(1), *ours.priority);
   const uint16_t request_indicator =
-      codec::kIndicatorNormal | (call.emergency ? codec::kIndicatorEmergency : 0) |
-      (call.broadcast ? codec::kIndicatorBroadcast : 0);
+      codec::CallIndicator(call.emergency, call.broadcast);
   if (!running) {
     // Automatic commencement: the originator holds the floor if it asked for it, then every
     // other affiliated member is invited.
@@ -140,7 +141,6 @@ void GroupCallServer::OnInvite(const Endpoint& from, const SipMessage& invite) {
 
 GroupCallServer::Call& GroupCallServer::StartCall(const std::string& group, const std::string& originator,
                                                   bool emergency, bool broadcast) {
-  ++counters_.calls;
   Call& call = calls_[group];
   call.group = group;
   call.originator = originator;
@@ -148,13 +148,19 @@ GroupCallServer::Call& GroupCallServer::StartCall(const std::string& group, cons
   call.broadcast = broadcast;
   FloorServerConfig fc = cfg_.floor;
   fc.broadcast = broadcast;
-  fc.indicator = codec::kIndicatorNormal | (emergency ? codec::kIndicatorEmergency : 0) |
-                 (broadcast ? codec::kIndicatorBroadcast : 0);
+  fc.indicator = codec::CallIndicator(emergency, broadcast);
   if (fc.ssrc == 0) fc.ssrc = static_cast<uint32_t>(host_.Uniform() * 0xfffffff0u) + 1;
   FloorServerHooks hooks;
   hooks.send = [this, group](const std::string& user, const codec::FloorMessage& m) { SendFloor(group, user, m); };
-  // T4: the floor stayed idle: release the call (as its own job, not inside the timer's).
-  hooks.on_inactive = [this, group] { host_.Schedule(0.0, [this, group] { EndCall(group); }); };
+  // T4: the floor stayed idle: release the call, as a job of its own (not inside the floor
+  // server's timer), if the floor is still idle then.
+  call.release = std::make_unique<HostTimer>(host_);
+  hooks.on_inactive = [this, group] {
+    calls_.at(group).release->Start(0.0, [this, group] {
+      auto it = calls_.find(group);
+      if (it != calls_.end() && it->second.floor->state() == FloorServerState::kFloorIdle) EndCall(group);
+    });
+  };
   call.floor = std::make_unique<FloorControlServer>(fc, host_, hooks);
   return call;
 }
@@ -164,12 +170,19 @@ bool GroupCallServer::Connect(Call& call, Leg& leg, const codec::McpttSdp& sdp) 
   leg.media = Endpoint{sdp.address, sdp.media_port};
   if (cfg_.security) {
     const security::StoredKey* csk = dir_.csk ? dir_.csk(leg.user) : nullptr;
-    auto protection = csk ? security::ControlProtection::ForCsk(*csk) : crypto::Result<security::ControlProtection>(crypto::Error::kKeyNotFound);
-    if (!protection) {
+    CskContext& context = csk_contexts_[leg.user];
+    if (csk && (!context.protection || context.csk_id != csk->key_id)) {
+      auto protection = security::ControlProtection::ForCsk(*csk);
+      if (protection) {
+        context.csk_id = csk->key_id;
+        context.protection = std::make_unique<security::ControlProtection>(std::move(protection).value());
+      }
+    }
+    if (!csk || !context.protection || context.csk_id != csk->key_id) {
       Fail("no_csk");
       return false;
     }
-    leg.csk = std::make_unique<security::ControlProtection>(std::move(protection).value());
+    leg.csk = context.protection.get();
   }
   leg.connected = true;
   const uint8_t cap = call.emergency ? cfg_.emergency_priority : cfg_.max_priority;
@@ -228,7 +241,12 @@ void GroupCallServer::Invite(Call& call, const std::string& user, bool late) {
       return;
     }
     auto dialog = SipDialog::AsCaller(inv, *r);
-    if (!dialog) return Fail("no_dialog");
+    if (!dialog) {  // a 2xx we cannot answer (no To tag or Contact): the member is not reached
+      ++counters_.invites_failed;
+      Fail("no_dialog");
+      if (leg) calls_.at(group).legs.erase(user);
+      return;
+    }
     sip_.SendAck(dialog->peer(), dialog->Ack(1));
     const auto body = r->Body(kSdpContentType);
     auto answer = body ? codec::McpttSdp::Parse(std::string(body->begin(), body->end()))
@@ -250,6 +268,26 @@ void GroupCallServer::Invite(Call& call, const std::string& user, bool late) {
     if (auto d = SipDialog::AsCaller(inv, r)) sip_.SendAck(d->peer(), d->Ack(1));
   };
   leg.invite_branch = sip_.SendInvite(*contact, inv, h);
+}
+
+void GroupCallServer::OnAckTimeout(const SipMessage& ok) {
+  for (auto& [group, call] : calls_) {
+    for (auto& [user, leg] : call.legs) {
+      if (!leg.dialog || leg.dialog->call_id() != ok.CallId() || leg.dialog->local_tag() != ok.ToTag()) continue;
+      // RFC 3261 13.3.1.4: the dialog is confirmed never; the participant is gone (BYE, as told).
+      Fail("ack_timeout");
+      sip_.SendRequest(leg.dialog->peer(), leg.dialog->Request("BYE"), [](const SipMessage*) {});
+      Leave(std::string(group), std::string(user));
+      return;
+    }
+  }
+}
+
+void GroupCallServer::Leave(std::string group, std::string user) {
+  Call& call = calls_.at(group);
+  call.floor->RemoveParticipant(user);
+  call.legs.erase(user);
+  if (Participants(group).empty()) EndCall(group);  // nobody left
 }
 
 void GroupCallServer::OnAffiliated(const std::string& user, const std::string& group) {

@@ -20,6 +20,7 @@
 
 #include "mcx/codec/mcptt_sdp.h"
 #include "mcx/procedures/host.h"
+#include "mcx/procedures/host_timer.h"
 #include "mcx/procedures/onnet/floor_control_server.h"
 #include "mcx/procedures/transport/sip_dialog.h"
 #include "mcx/procedures/transport/sip_stack.h"
@@ -67,6 +68,8 @@ class GroupCallServer {
   bool OnSipRequest(const Endpoint& from, const SipMessage& req);
   /// A member affiliated to a group (or registered): it joins a running call of the group.
   void OnAffiliated(const std::string& user_uri, const std::string& group_uri);
+  /// A 200 OK of ours was never ACKed (SipStack's ACK timeout): that participant is gone.
+  void OnAckTimeout(const SipMessage& ok);
   /// A datagram on the floor control port / the media port.
   void OnFloorDatagram(const Endpoint& from, crypto::ByteView data);
   void OnMediaDatagram(const Endpoint& from, crypto::ByteView data);
@@ -90,7 +93,7 @@ class GroupCallServer {
     Endpoint sip;
     std::optional<SipDialog> dialog;
     Endpoint floor, media;
-    std::unique_ptr<security::ControlProtection> csk;
+    security::ControlProtection* csk = nullptr;  ///< the user's context (csk_contexts_)
     bool connected = false;
     bool late = false;  ///< joins a running call (late entry)
     std::string invite_branch;
@@ -101,6 +104,13 @@ class GroupCallServer {
     bool emergency = false, broadcast = false;
     std::unique_ptr<FloorControlServer> floor;
     std::map<std::string, Leg> legs;
+    std::unique_ptr<HostTimer> release;  ///< after T4: the call ends (as its own job)
+  };
+  /// Each user's SRTCP context under its CSK, kept across calls (its index goes on, its replay
+  /// window keeps refusing old messages); replaced when the user uploads another CSK.
+  struct CskContext {
+    uint32_t csk_id = 0;
+    std::unique_ptr<security::ControlProtection> protection;
   };
 
   void Fail(const std::string& kind) {
@@ -114,6 +124,8 @@ class GroupCallServer {
   bool Connect(Call& call, Leg& leg, const codec::McpttSdp& sdp);
   void SendFloor(const std::string& group, const std::string& user, const codec::FloorMessage& m);
   void EndCall(const std::string& group);
+  /// A participant is gone (BYE, or its 200 OK never ACKed); by value: the leg holding them goes.
+  void Leave(std::string group, std::string user);
   codec::McpttSdp OurSdp(const codec::FloorFmtp& floor) const;
   std::pair<Call*, Leg*> LegByFloor(const Endpoint& from);
 
@@ -122,6 +134,7 @@ class GroupCallServer {
   GroupCallServerConfig cfg_;
   GroupCallDirectory dir_;
   std::map<std::string, Call> calls_;  ///< by group
+  std::map<std::string, CskContext> csk_contexts_;  ///< by user
   GroupCallServerCounters counters_;
 };
 

@@ -1,5 +1,7 @@
 #include "mcx/procedures/onnet/onnet_call_client.h"
 
+#include <algorithm>
+
 #include "mcx/codec/rtp.h"
 #include "mcx/procedures/onnet/group_document.h"
 #include "mcx/procedures/transport/sip_util.h"
@@ -75,7 +77,14 @@ bool OnnetCallClient::CallGroup(const std::string& group, bool emergency, bool b
     const auto body = r->Body(kSdpContentType);
     auto answer = body ? codec::McpttSdp::Parse(std::string(body->begin(), body->end()))
                        : crypto::Result<codec::McpttSdp>(crypto::Error::kMissingPayload);
-    if (!dialog) return Fail("no_dialog");
+    if (!dialog) {  // a 2xx we cannot answer (no To tag or Contact): the call failed
+      early_floor_.clear();
+      group_.clear();
+      release_on_start_ = false;
+      Fail("no_dialog");
+      if (on_call_failed) on_call_failed(r->Status(), "no_dialog");
+      return;
+    }
     sip_.SendAck(dialog->peer(), dialog->Ack(1));
     dialog_ = std::move(dialog);
     if (!answer || !Begin(group, *answer, emergency, broadcast)) {
@@ -83,12 +92,18 @@ bool OnnetCallClient::CallGroup(const std::string& group, bool emergency, bool b
       sip_.SendRequest(dialog_->peer(), dialog_->Request("BYE"), [](const SipMessage*) {});
       dialog_.reset();
       group_.clear();
+      release_on_start_ = false;
       return;
     }
+    // The call is up before the floor starts: whoever hears of it prepares its media keys first.
+    if (on_call_started) on_call_started(group, host_.Now() - pressed_at);
     // TS 24.380 6.2.4.1: mc_granted in the answer: the floor is ours; else T101 runs for the
     // implicit request until Floor Granted comes.
     StartFloor(answer->floor.granted ? FloorStart::kGrantedInAnswer : FloorStart::kImplicitRequest, pressed_at);
-    if (on_call_started) on_call_started(group, host_.Now() - pressed_at);
+    if (release_on_start_ && floor_) {  // the user let go while the call was being set up
+      release_on_start_ = false;
+      floor_->ReleasePtt();
+    }
   };
   h.retransmitted_2xx = [this](const SipMessage&) {
     if (dialog_) sip_.SendAck(dialog_->peer(), dialog_->Ack(1));
@@ -101,20 +116,28 @@ bool OnnetCallClient::Begin(const std::string& group, const codec::McpttSdp& ser
                             bool broadcast) {
   if (cfg_.security) {
     const auto csks = keys_.Keys(security::KeyPurpose::kCsk);
-    auto protection = csks.empty() ? crypto::Result<security::ControlProtection>(crypto::Error::kKeyNotFound)
-                                   : security::ControlProtection::ForCsk(*csks.back());  // the highest CSK-ID, as the server
-    if (!protection) {
+    if (csks.empty()) {
       Fail("no_csk");
       return false;
     }
-    csk_ = std::make_unique<security::ControlProtection>(std::move(protection).value());
+    const security::StoredKey& csk = *csks.back();  // the highest CSK-ID, as the server picks
+    auto& context = csk_contexts_[csk.key_id];
+    if (!context) {
+      auto protection = security::ControlProtection::ForCsk(csk);
+      if (!protection) {
+        csk_contexts_.erase(csk.key_id);
+        Fail("no_csk");
+        return false;
+      }
+      context = std::make_unique<security::ControlProtection>(std::move(protection).value());
+    }
+    csk_ = context.get();
   }
   group_ = group;
   server_floor_ = Endpoint{server_sdp.address, server_sdp.floor_port};
   server_media_ = Endpoint{server_sdp.address, server_sdp.media_port};
   OnnetFloorConfig fc = cfg_.floor;
-  fc.indicator = codec::kIndicatorNormal | (emergency ? codec::kIndicatorEmergency : 0) |
-                 (broadcast ? codec::kIndicatorBroadcast : 0);
+  fc.indicator = codec::CallIndicator(emergency, broadcast);
   OnnetFloorHooks hooks;
   hooks.send = [this](const codec::FloorMessage& m) { SendFloor(m); };
   floor_ = std::make_unique<OnnetFloorParticipant>(fc, host_, hooks);
@@ -141,7 +164,7 @@ void OnnetCallClient::Hangup() {
 void OnnetCallClient::End(const std::string& why) {
   if (floor_) floor_->Stop();
   floor_.reset();
-  csk_.reset();
+  csk_ = nullptr;
   dialog_.reset();
   early_floor_.clear();
   const std::string group = group_;
@@ -167,6 +190,11 @@ bool OnnetCallClient::OnSipRequest(const Endpoint& from, const SipMessage& req) 
       return *why == "bad_mcptt_info" ? refuse(400, "Bad Request", *why) : refuse(488, "Not Acceptable Here", *why);
     const codec::McpttSdp* offer = &std::get<GroupCallOffer>(read).sdp;
     const McpttInfo* info = &std::get<GroupCallOffer>(read).info;
+    // Only our server may pull us into a call, and only for one of our groups.
+    if (from.host != cfg_.server_sip.host) return refuse(403, "Forbidden", "not_our_server");
+    if (!cfg_.groups.empty() &&
+        std::find(cfg_.groups.begin(), cfg_.groups.end(), info->request_uri) == cfg_.groups.end())
+      return refuse(403, "Forbidden", "not_our_group");
     if (floor_ || setting_up_) return refuse(486, "Busy Here", "busy");
     codec::FloorFmtp ours;
     ours.queueing = cfg_.queueing;
@@ -183,8 +211,8 @@ bool OnnetCallClient::OnSipRequest(const Endpoint& from, const SipMessage& req) 
     dialog_ = std::move(dialog);
     sip_.SendResponse(from, ok);
     ++counters_.calls_answered;
-    StartFloor(FloorStart::kNoRequest, std::nullopt);
     if (on_call_started) on_call_started(group_, std::nullopt);
+    StartFloor(FloorStart::kNoRequest, std::nullopt);
     return true;
   }
   if ((method == "BYE" || method == "ACK") && dialog_ && dialog_->Owns(req)) {
@@ -254,7 +282,10 @@ void OnnetCallClient::PressPtt() {
 }
 
 void OnnetCallClient::ReleasePtt() {
-  if (floor_) floor_->ReleasePtt();
+  if (floor_)
+    floor_->ReleasePtt();
+  else if (setting_up_)
+    release_on_start_ = true;
 }
 
 }  // namespace mcx::procedures

@@ -32,6 +32,8 @@ struct OnnetCallClientConfig {
   uint16_t floor_port = 49150;
   uint16_t media_port = 49151;
   OnnetFloorConfig floor;  ///< user_id and ssrc are filled in
+  /// The groups the user is affiliated to: an INVITE for another is refused (empty: any).
+  std::vector<std::string> groups;
   bool queueing = true;    ///< offered as mc_queueing
   /// Floor control protected under our CSK; off: plain RTCP (--security off).
   bool security = true;
@@ -103,7 +105,12 @@ class OnnetCallClient {
   bool setting_up_ = false;
   std::optional<SipDialog> dialog_;
   Endpoint server_floor_, server_media_;
-  std::unique_ptr<security::ControlProtection> csk_;
+  /// The SRTCP context of each CSK used so far, kept across calls: its SRTCP index goes on and its
+  /// replay window keeps refusing an earlier call's messages (one CSK, one master key: a new
+  /// context per call would reuse AES-GCM nonces).
+  std::map<uint32_t, std::unique_ptr<security::ControlProtection>> csk_contexts_;
+  security::ControlProtection* csk_ = nullptr;  ///< the call's
+  bool release_on_start_ = false;  ///< PTT released while the call was being set up
   std::unique_ptr<OnnetFloorParticipant> floor_;
   std::vector<crypto::Bytes> early_floor_;  ///< floor datagrams that came before our 200 OK did
   OnnetCallClientCounters counters_;

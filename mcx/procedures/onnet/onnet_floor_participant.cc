@@ -192,9 +192,11 @@ void OnnetFloorParticipant::OnT101() {
     SendRequest();
     return;
   }
-  // C101 reached without an answer: tell the user the request failed.
+  // C101 reached without an answer: tell the user the request failed, and give back a floor the
+  // server may have granted on a request of ours that got through (its answers lost): Floor
+  // Release, T100 (the MCOP client does the same for T104; psc-ns3 goes idle in silence).
   Finish(FloorOutcome::kFailed);
-  Enter(OnnetFloorState::kHasNoPermission);
+  SendRelease();
 }
 
 void OnnetFloorParticipant::OnT103() {
@@ -275,7 +277,10 @@ void OnnetFloorParticipant::Receive(const FloorMessage& m) {
           t132_.Start(cfg_.t132_s, [this] { OnT132(); });
         }
       }
-      // In 'U: has permission' a repeated Floor Granted (T20 at the server) changes nothing.
+      // In 'U: has permission' a repeated Floor Granted (T20 at the server) changes nothing. In
+      // 'U: has no permission' it is a grant we no longer want (our request timed out, or our
+      // release crossed it): give it back (inferred).
+      if (state_ == OnnetFloorState::kHasNoPermission) SendRelease();
       return;
     case FloorMsgType::kDeny:
       AckIfAsked(m);

@@ -164,6 +164,7 @@ void McxServerApp::StartGroupCalls() {
       m_groupCalls->OnAffiliated(user, g);  // late entry
     }
   };
+  m_sip->SetAckTimeoutHandler([this](const procedures::SipMessage& ok) { m_groupCalls->OnAckTimeout(ok); });
   m_host->OpenDatagram(m_callCfg.floor_port, [this](const procedures::Endpoint& from, crypto::ByteView d) {
     m_groupCalls->OnFloorDatagram(from, d);
   });

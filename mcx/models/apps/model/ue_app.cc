@@ -100,7 +100,7 @@ void UeApp::DoDispose() {
   m_voiceEvent.Cancel();
   m_releaseEvent.Cancel();
   m_call.reset();
-  m_voice.reset();
+  m_voice.clear();
   m_client.reset();
   McxKmsClientApp::DoDispose();
 }
@@ -172,6 +172,7 @@ void UeApp::StartCallClient() {
   cfg.floor_port = static_cast<uint16_t>(m_floorPort);
   cfg.media_port = static_cast<uint16_t>(m_mediaPort);
   cfg.security = m_callSecurity;
+  cfg.groups = m_groups;
   procedures::OnnetFloorConfig& f = cfg.floor;
   f.priority = static_cast<uint8_t>(m_floorPriority);
   f.t100_s = m_t100.GetSeconds();
@@ -189,17 +190,12 @@ void UeApp::StartCallClient() {
   m_call = std::make_unique<procedures::OnnetCallClient>(*m_host, *m_sip, cfg, DeviceKeyStore::Of(GetNode())->keys());
   m_call->on_call_started = [this](const std::string& g, std::optional<double> setup) {
     NS_LOG_INFO(m_userUri << ": in the group call of " << g);
-    if (m_callSecurity)
-      m_voice = std::make_unique<security::CallProtection>(security::CallProtection::ForGroup(
-          DeviceKeyStore::Of(GetNode())->shared(), g, m_userUri, [this]() { return m_host->UnixTime(); }));
     m_callStartedTrace(g, setup.value_or(-1.0));
-    if (m_call->floor() && m_call->floor()->may_send_media()) SendVoiceFrame();
   };
   m_call->on_call_ended = [this](const std::string& g, const std::string& why) {
     NS_LOG_INFO(m_userUri << ": the group call of " << g << " ended (" << why << ")");
     m_voiceEvent.Cancel();
     m_releaseEvent.Cancel();
-    m_voice.reset();
     m_callEndedTrace(g, why);
   };
   m_call->on_call_failed = [this](int status, const std::string& why) {
@@ -247,9 +243,18 @@ void UeApp::PressPtt(Time talk, bool emergency) {
 }
 
 void UeApp::ReleasePtt() {
-  if (!m_call || !m_call->in_call()) return;
+  if (!m_call) return;
   NS_LOG_INFO(m_userUri << ": releases PTT");
-  m_host->Dispatch([&] { m_call->ReleasePtt(); });
+  m_host->Dispatch([&] { m_call->ReleasePtt(); });  // during set-up: released once the call is up
+}
+
+security::CallProtection* UeApp::Voice() {
+  if (!m_callSecurity || !m_call || m_call->group().empty()) return nullptr;
+  auto& voice = m_voice[m_call->group()];
+  if (!voice)
+    voice = std::make_unique<security::CallProtection>(security::CallProtection::ForGroup(
+        DeviceKeyStore::Of(GetNode())->shared(), m_call->group(), m_userUri, [this]() { return m_host->UnixTime(); }));
+  return voice.get();
 }
 
 void UeApp::Hangup() {
@@ -272,8 +277,9 @@ void UeApp::SendVoiceFrame() {
   bool failed = false;
   m_host->Dispatch([&] {
     crypto::Bytes packet = codec::Encode(rtp);
-    if (m_voice) {  // TS 33.180 7.4.2: SRTP under the group's GMK with our GUK-ID
-      auto wire = m_voice->ProtectMedia(packet);
+    if (m_callSecurity) {  // TS 33.180 7.4.2: SRTP under the group's GMK with our GUK-ID
+      security::CallProtection* voice = Voice();
+      auto wire = voice ? voice->ProtectMedia(packet) : crypto::Result<crypto::Bytes>(crypto::Error::kKeyNotFound);
       if (!wire) {
         Fail(std::string("media_protect_") + crypto::ErrorName(wire.error()));
         failed = true;
@@ -292,8 +298,10 @@ void UeApp::SendVoiceFrame() {
 
 void UeApp::OnVoice(crypto::ByteView packet) {
   crypto::Bytes plain(packet.begin(), packet.end());
-  if (m_voice) {
-    auto opened = m_voice->UnprotectMedia(packet);
+  if (m_callSecurity) {
+    security::CallProtection* voice = Voice();
+    if (!voice) return Fail("media_no_call");
+    auto opened = voice->UnprotectMedia(packet);
     if (!opened) return Fail(std::string("media_") + crypto::ErrorName(opened.error()));
     plain = std::move(opened).value();
   }

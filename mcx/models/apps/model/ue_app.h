@@ -10,6 +10,7 @@
 #include <ns3/ipv4-address.h>
 #include <ns3/nstime.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -83,7 +84,9 @@ class UeApp : public McxKmsClientApp {
   uint32_t m_voiceBytes = 33;
   ns3::Time m_frameInterval;
   std::unique_ptr<procedures::OnnetCallClient> m_call;
-  std::unique_ptr<security::CallProtection> m_voice;  ///< the call's SRTP (security on)
+  /// The group's SRTP (security on), kept across calls so that its senders' indices go on.
+  security::CallProtection* Voice();
+  std::map<std::string, std::unique_ptr<security::CallProtection>> m_voice;
   ns3::EventId m_voiceEvent, m_releaseEvent;
   uint16_t m_rtpSeq = 0;
   ns3::TracedCallback<std::string, double> m_callStartedTrace;
