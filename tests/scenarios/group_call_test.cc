@@ -90,3 +90,17 @@ TEST(GroupCall, LateEntrantsJoinTheRunningCallAndHearTheTalkerOnceTheyHoldTheGmk
   EXPECT_FALSE(r.late_entry_voice_ms.empty());
   for (double ms : r.late_entry_voice_ms) EXPECT_LT(ms, 350);  // TS 22.179 KPI 4
 }
+
+TEST(GroupCall, AFloodOfTheServersFloorPortIsRefusedPacketByPacketAndTheCallGoesOn) {
+  GroupCallParams p = Params("ideal", "on");
+  p.contention = 0;
+  p.attack = "flood";
+  p.flood_rate_pps = 500;
+  const GroupCallResult r = RunGroupCall(p);
+  EXPECT_EQ(r.members_in_call, 5u);
+  EXPECT_GT(r.attack_sent, 10000u);
+  ASSERT_EQ(r.errors.size(), 1u);  // nothing else went wrong
+  EXPECT_EQ(r.errors.at("mcx_server_call_floor_unknown_sender"), r.attack_sent);
+  for (const auto& e : r.floor_events) EXPECT_EQ(e.outcome, "granted");
+  EXPECT_GT(r.voice_frames_received, 100u);
+}

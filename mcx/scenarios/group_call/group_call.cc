@@ -24,6 +24,20 @@ GroupCallResult RunGroupCall(const GroupCallParams& p) {
   RunStreams streams(p.seeds);
   OnnetTopology t = BuildOnnetTopology(w, streams);
   OnnetApps apps = InstallOnnetApps(t, w, streams);
+  Ptr<OffnetAttackerApp> attacker;
+  if (p.attack == "flood") {
+    // An outsider on the core: random datagrams to the MCX server's floor port.
+    Ptr<Node> node = CreateObject<Node>();
+    AttachToCore(t, node, w);
+    OffnetAttackerHelper ah;
+    ah.SetAttribute("Kind", StringValue("flood"));
+    ah.SetAttribute("GroupAddress", Ipv4AddressValue(t.mcx_ip));
+    ah.SetAttribute("FloorPort", UintegerValue(49150));
+    ah.SetAttribute("MediaPort", UintegerValue(49151));
+    ah.SetAttribute("FloodRate", DoubleValue(p.flood_rate_pps));
+    attacker = ah.Install(node);
+    streams.Used(attacker->AssignStreams(streams.next()));
+  }
   ApplyOnnetFaults(t, w, streams);
   const bool security = p.security == "on";
   apps.mcx->SetAttribute("CallSecurity", BooleanValue(security));
@@ -154,11 +168,16 @@ GroupCallResult RunGroupCall(const GroupCallParams& p) {
   Simulator::Schedule(Seconds(end_s), [&]() {
     for (const auto& ue : apps.ues) ue->ReleasePtt();
   });
+  if (attacker) {  // from the call's start to its end
+    attacker->SetStartTime(Seconds(r.call_start_s));
+    attacker->SetStopTime(Seconds(end_s));
+  }
   r.sim_end_s = end_s + 5.0;
   Simulator::Stop(Seconds(r.sim_end_s));
   Simulator::Run();
 
   r.members_in_call = static_cast<uint32_t>(in_call.size());
+  if (attacker) r.attack_sent = attacker->Sent();
   if (const procedures::GroupCallServer* calls = apps.mcx->GroupCalls()) {
     const procedures::GroupCallServerCounters* c = &calls->counters();
     r.server = {{"calls", c->calls},

@@ -35,6 +35,10 @@ struct GroupCallParams {
   uint32_t late = 0;
   double late_after_s = 5;
   bool queueing = true;
+  /// An attacker node on the core (an outsider with no CSK) floods the MCX server's floor port with
+  /// random datagrams: none | flood.
+  std::string attack = "none";
+  double flood_rate_pps = 200;
   RunSeeds seeds;
 };
 
@@ -60,6 +64,7 @@ struct GroupCallResult {
   std::map<std::string, std::map<std::string, std::vector<uint64_t>>> floor_bytes;
   std::map<std::string, uint64_t> errors;
   std::map<std::string, uint64_t> server;     ///< the group call server's tallies
+  uint64_t attack_sent = 0;
 };
 
 GroupCallResult RunGroupCall(const GroupCallParams& p);

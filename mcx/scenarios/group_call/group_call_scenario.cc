@@ -29,7 +29,11 @@ ParamList<GroupCallParams> Params() {
       .Count("late", &P::late, 0, 100000, "", "the last N UEs start during the call and join it (late entry)")
       .Real("late-after", &P::late_after_s, 0, 1e7, "s", "how long after the call's start the late UEs start")
       .Flag("no-queueing", &P::queueing, "the floor control server denies requests while the floor is taken", true)
-      .Sets({"mcx::McxServerApp::Queueing"});
+      .Sets({"mcx::McxServerApp::Queueing"})
+      .Choice("attack", &P::attack, {"none", "flood"},
+              "flood: an outsider node on the core sends random datagrams to the MCX server's floor port during the call")
+      .Real("flood-rate", &P::flood_rate_pps, 1, 1e5, "1/s", "flood: datagrams per second")
+      .Sets({"mcx::OffnetAttackerApp::FloodRate"});
   return l;
 }
 
@@ -63,6 +67,7 @@ json Metrics(const GroupCallResult& r) {
   m["voice_frames_received"] = r.voice_frames_received;
   m["floor_control_bytes"] = bytes;
   m["server"] = r.server;
+  m["attack"] = r.params.attack == "none" ? json() : json{{"kind", r.params.attack}, {"sent", r.attack_sent}};
   m["errors"] = r.errors;
   return m;
 }
@@ -116,6 +121,7 @@ const Scenario& GroupCallScenario() {
        {"voice_frames_received", "", "voice frames decrypted by the members"},
        {"floor_control_bytes", "bytes", "by direction (uplink: clients to server; downlink) and message type: messages, plain RTCP, on the wire"},
        {"server", "", "the group call server's tallies (invites, late entries, media relayed or dropped)"},
+       {"attack", "", "with --attack: what the attacker sent (null without); the server's refusals are in errors"},
        {"errors", "", "failures by kind (ue_*, mcx_server_*)"}},
       {"floor_events.csv"},
       [](const GroupCallParams& p) { return CheckOnnetWorld(p.world); },
