@@ -104,3 +104,19 @@ TEST(GroupCall, AFloodOfTheServersFloorPortIsRefusedPacketByPacketAndTheCallGoes
   for (const auto& e : r.floor_events) EXPECT_EQ(e.outcome, "granted");
   EXPECT_GT(r.voice_frames_received, 100u);
 }
+
+TEST(GroupCall, AnEmergencyRequestPreemptsTheTalker) {
+  GroupCallParams p = Params("ideal", "on");
+  p.contention = 0;
+  p.activity = 0.95;  // someone talks when it comes
+  p.emergency_at_s = 10;
+  const GroupCallResult r = RunGroupCall(p);
+  EXPECT_EQ(r.server.at("preemptions"), 1u);
+  EXPECT_GE(r.server.at("revokes"), 1u);
+  bool granted = false;  // the emergency caller (the last member) got the floor after the revoke
+  for (const auto& e : r.floor_events)
+    if (e.member == UeUri(4) && e.time_s > r.call_start_s + 10 && e.time_s < r.call_start_s + 10.1)
+      granted = e.outcome == "granted_after_queue" || e.outcome == "granted";
+  EXPECT_TRUE(granted);
+  EXPECT_TRUE(r.errors.empty());
+}

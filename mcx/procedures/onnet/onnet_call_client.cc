@@ -277,8 +277,8 @@ void OnnetCallClient::OnMediaDatagram(const Endpoint& from, crypto::ByteView dat
   if (on_media) on_media(data);
 }
 
-void OnnetCallClient::PressPtt() {
-  if (floor_) floor_->PressPtt();
+void OnnetCallClient::PressPtt(bool emergency) {
+  if (floor_) floor_->PressPtt(emergency);
 }
 
 void OnnetCallClient::ReleasePtt() {

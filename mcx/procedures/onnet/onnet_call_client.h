@@ -57,7 +57,8 @@ class OnnetCallClient {
   bool CallGroup(const std::string& group, bool emergency = false, bool broadcast = false);
   /// The user hangs up: BYE.
   void Hangup();
-  void PressPtt();
+  /// `emergency`: an emergency request in the running call (pre-empts a normal talker).
+  void PressPtt(bool emergency = false);
   void ReleasePtt();
   /// Sends a media packet to the server when the floor is ours (true).
   bool SendMedia(crypto::Bytes packet);

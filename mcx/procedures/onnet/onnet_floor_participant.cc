@@ -94,10 +94,11 @@ void OnnetFloorParticipant::Stop() {
 
 // ---- the user ----
 
-void OnnetFloorParticipant::PressPtt() {
+void OnnetFloorParticipant::PressPtt(bool emergency) {
   ptt_down_ = true;
   switch (state_) {
     case OnnetFloorState::kHasNoPermission:
+      request_indicator_ = static_cast<uint16_t>(cfg_.indicator | (emergency ? codec::kIndicatorEmergency : 0));
       // TS 24.380 6.2.4.2.2: send Floor Request, start T101 (C101 counts it), 'U: pending Request'.
       pressed_at_ = host_.Now();
       was_queued_ = false;
@@ -152,7 +153,7 @@ void OnnetFloorParticipant::RequestQueuePosition() {
 
 void OnnetFloorParticipant::SendRequest() {
   ++c101_count_;
-  Send(codec::FloorRequest(cfg_.ssrc, cfg_.priority, cfg_.indicator));
+  Send(codec::FloorRequest(cfg_.ssrc, cfg_.priority, request_indicator_ ? request_indicator_ : cfg_.indicator));
   t101_.Start(cfg_.t101_s, [this] { OnT101(); });
 }
 

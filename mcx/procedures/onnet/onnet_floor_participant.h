@@ -70,7 +70,9 @@ class OnnetFloorParticipant {
   void Start(FloorStart how, std::optional<double> pressed_at_s = std::nullopt);
   /// The call is released: every timer stops, a pending request is abandoned ('Start-stop').
   void Stop();
-  void PressPtt();
+  /// `emergency`: this request carries the emergency call type in its Floor Indicator (an
+  /// emergency press in a running call), which pre-empts a normal talker at the server.
+  void PressPtt(bool emergency = false);
   void ReleasePtt();
   /// The user asks where it stands in the queue (Floor Queue Position Request, T104/C104).
   void RequestQueuePosition();
@@ -112,6 +114,7 @@ class OnnetFloorParticipant {
   HostTimer t100_, t101_, t103_, t104_, t132_;
   uint32_t c100_count_ = 0, c101_count_ = 0, c104_count_ = 0;
   bool ptt_down_ = false;
+  uint16_t request_indicator_ = 0;  ///< the pending request's Floor Indicator
   bool was_queued_ = false;
   std::optional<double> pressed_at_;
   std::optional<uint8_t> queue_position_;

@@ -164,6 +164,10 @@ GroupCallResult RunGroupCall(const GroupCallParams& p) {
     });
   };
   Simulator::Schedule(Seconds(r.call_start_s), [&]() { burst(0); });
+  if (p.emergency_at_s > 0 && w.members > 1)
+    Simulator::Schedule(Seconds(r.call_start_s + p.emergency_at_s), [&]() {
+      apps.ues[w.members - 1]->PressPtt(Seconds(p.talk_mean_s), /*emergency=*/true);
+    });
   // Everyone lets go at the end; the run ends a few seconds later (releases answered).
   Simulator::Schedule(Seconds(end_s), [&]() {
     for (const auto& ue : apps.ues) ue->ReleasePtt();

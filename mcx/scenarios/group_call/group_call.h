@@ -35,6 +35,9 @@ struct GroupCallParams {
   uint32_t late = 0;
   double late_after_s = 5;
   bool queueing = true;
+  /// The last member makes an emergency floor request this long after the call's start (0: none):
+  /// it pre-empts the talker (Floor Revoke #4) and talks for talk-mean seconds.
+  double emergency_at_s = 0;
   /// An attacker node on the core (an outsider with no CSK) floods the MCX server's floor port with
   /// random datagrams: none | flood.
   std::string attack = "none";

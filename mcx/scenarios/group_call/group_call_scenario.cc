@@ -28,6 +28,8 @@ ParamList<GroupCallParams> Params() {
       .Sets({"mcx::McxServerApp::CallSecurity", "mcx::UeApp::CallSecurity"})
       .Count("late", &P::late, 0, 100000, "", "the last N UEs start during the call and join it (late entry)")
       .Real("late-after", &P::late_after_s, 0, 1e7, "s", "how long after the call's start the late UEs start")
+      .Real("emergency-at", &P::emergency_at_s, 0, 1e7, "s",
+            "the last member makes an emergency floor request this long after the call's start, pre-empting the talker (0: none)")
       .Flag("no-queueing", &P::queueing, "the floor control server denies requests while the floor is taken", true)
       .Sets({"mcx::McxServerApp::Queueing"})
       .Choice("attack", &P::attack, {"none", "flood"},

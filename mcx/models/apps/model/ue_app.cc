@@ -233,7 +233,7 @@ void UeApp::PressPtt(Time talk, bool emergency) {
   if (talk > Seconds(0)) m_releaseEvent = Simulator::Schedule(talk, &UeApp::ReleasePtt, this);
   if (m_call->in_call()) {
     NS_LOG_INFO(m_userUri << ": presses PTT");
-    m_host->Dispatch([&] { m_call->PressPtt(); });
+    m_host->Dispatch([&] { m_call->PressPtt(emergency); });
     return;
   }
   if (m_groups.empty()) return Fail("call_no_group");

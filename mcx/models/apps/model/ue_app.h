@@ -41,6 +41,7 @@ class UeApp : public McxKmsClientApp {
 
   /// PTT pressed: in a call, a floor request; outside one, a pre-arranged group call to the
   /// first group with an implicit floor request. `talk`: when the user lets go (0: holds on).
+  /// `emergency`: an emergency call, or in a running call an emergency floor request.
   void PressPtt(ns3::Time talk = ns3::Seconds(0), bool emergency = false);
   void ReleasePtt();
   /// Leaves the call (BYE).
