@@ -3,6 +3,8 @@
 // the server as SRTCP under that client's CSK (TS 24.380 13.1), the talker's media relayed,
 // late entry, leaving, and the call released after T4. Every floor datagram on the wire is
 // checked: it must not read as a plain floor message and must open under its client's CSK.
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <memory>
 
@@ -14,6 +16,7 @@
 #include "mcx/procedures/onnet/onnet_call_client.h"
 #include "mcx/security/identity.h"
 #include "tests/support/fake_network.h"
+#include "tests/support/pcap_writer.h"
 
 using namespace mcx::procedures;
 namespace codec = mcx::codec;
@@ -52,6 +55,7 @@ struct World {
   // peer) and the bytes.
   std::vector<std::pair<std::string, Bytes>> floor_wire;
   bool tamper_next_floor_to_server = false;
+  std::vector<std::string> sip_wire;  ///< every SIP message sent, as text
 
   std::string UserAt(const std::string& ip) {
     for (auto& [uri, ue] : ues)
@@ -60,6 +64,10 @@ struct World {
   }
 
   void Build() {
+    net.drop = [this](const Endpoint&, const Endpoint&, const std::string& text) {
+      sip_wire.push_back(text);
+      return false;
+    };
     // The network: datagrams after `latency`, floor ones recorded (and one tampered if asked).
     net.route_datagram = [this](mcx::testing::FakeHost& from, uint16_t port, const Endpoint& to, const Bytes& d) {
       Bytes data = d;
@@ -410,4 +418,40 @@ TEST(OnnetGroupCall, AClientTakesCallsOnlyFromItsServerAndForItsGroups) {
   EXPECT_FALSE(b.client->in_call());
   EXPECT_EQ(b.client->counters().errors.at("not_our_server"), 1u);
   (void)a;
+}
+
+// Wireshark (tshark from Debian) reads the originator's INVITE: a SIP INVITE whose multipart body
+// holds the SDP with the voice line and the MCPTT floor-control line, and the mcpttinfo.
+TEST(OnnetGroupCall, TsharkReadsOurInviteWithItsSdpAndMcpttInfo) {
+  ASSERT_EQ(std::system("command -v tshark >/dev/null 2>&1"), 0) << "tshark is not installed (scripts/mcx installs it)";
+  World w;
+  auto& a = w.Add("alice");
+  w.Add("bob");
+  a.host->Dispatch([&] { a.client->CallGroup(kGroup); });
+  w.Run(1.0);
+  ASSERT_FALSE(w.sip_wire.empty());
+  ASSERT_EQ(w.sip_wire[0].rfind("INVITE ", 0), 0u);
+  char tmpl[] = "/tmp/mcx-invite-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  const std::string pcap = dir + "/invite.pcap", out = dir + "/tshark.txt";
+  {
+    mcx::test::PcapWriter pw(pcap);
+    pw.Udp(5060, 5060, ByteView(w.sip_wire[0]));
+  }
+  const std::string cmd = "tshark -r " + pcap + " -V > " + out + " 2>/dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::ifstream in(out);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const char* line : {"Method: INVITE", "Request-URI: sip:prearranged@mcx.example.org",
+                           "Content-Type: multipart/mixed",
+                           "Media Description, name and address (m): audio 49151 RTP/SAVP 96",
+                           "Media Description, name and address (m): application 49150 udp MCPTT",
+                           "Media Format: MCPTT [Mission Critical Push To Talk]",
+                           "Media format specific parameters: mc_queueing",
+                           "Media format specific parameters: mc_priority=1",
+                           "Media format specific parameters: mc_implicit_request",
+                           "Encapsulated multipart part:  (application/vnd.3gpp.mcptt-info+xml)", "prearranged",
+                           "sip:fire-crew@example.org"})
+    EXPECT_NE(text.find(line), std::string::npos) << line;
+  EXPECT_EQ(text.find("Malformed"), std::string::npos);
 }
