@@ -67,4 +67,7 @@ class Host {
   virtual Endpoint SipSelf() const = 0;
 };
 
+/// A random SSRC for a stream this node sends (RFC 3550 8.1), never 0.
+inline uint32_t DrawSsrc(Host& host) { return static_cast<uint32_t>(host.Uniform() * 0xfffffff0u) + 1; }
+
 }  // namespace mcx::procedures

@@ -29,4 +29,15 @@ Result<ProtectedFloorMessage> ControlProtection::Protect(const codec::FloorMessa
 
 Result<codec::FloorMessage> ControlProtection::Unprotect(ByteView wire) { return UnprotectFloor(*receiver_, wire); }
 
+Result<ProtectedFloorMessage> FloorToWire(ControlProtection* protection, const codec::FloorMessage& m) {
+  if (protection) return protection->Protect(m);
+  Bytes plain = codec::Encode(m);
+  const srtp::Sizes sizes{plain.size(), plain.size()};
+  return ProtectedFloorMessage{std::move(plain), sizes};
+}
+
+Result<codec::FloorMessage> FloorFromWire(ControlProtection* protection, ByteView wire) {
+  return protection ? protection->Unprotect(wire) : codec::Decode(wire);
+}
+
 }  // namespace mcx::security

@@ -35,4 +35,10 @@ class ControlProtection {
   std::unique_ptr<srtp::Receiver> receiver_;
 };
 
+/// A floor message for the wire: SRTCP under `protection`, or plain RTCP without one (security
+/// off); `sizes` has both sizes either way. Errors: those of Protect.
+Result<ProtectedFloorMessage> FloorToWire(ControlProtection* protection, const codec::FloorMessage& m);
+/// The reverse. Errors: those of Unprotect, or Decode's.
+Result<codec::FloorMessage> FloorFromWire(ControlProtection* protection, ByteView wire);
+
 }  // namespace mcx::security

@@ -149,7 +149,7 @@ GroupCallServer::Call& GroupCallServer::StartCall(const std::string& group, cons
   FloorServerConfig fc = cfg_.floor;
   fc.broadcast = broadcast;
   fc.indicator = codec::CallIndicator(emergency, broadcast);
-  if (fc.ssrc == 0) fc.ssrc = static_cast<uint32_t>(host_.Uniform() * 0xfffffff0u) + 1;
+  if (fc.ssrc == 0) fc.ssrc = DrawSsrc(host_);
   FloorServerHooks hooks;
   hooks.send = [this, group](const std::string& user, const codec::FloorMessage& m) { SendFloor(group, user, m); };
   // T4: the floor stayed idle: release the call, as a job of its own (not inside the floor
@@ -315,18 +315,14 @@ void GroupCallServer::SendFloor(const std::string& group, const std::string& use
   if (it == calls_.end()) return;
   auto leg = it->second.legs.find(user);
   if (leg == it->second.legs.end() || !leg->second.connected) return;
-  crypto::Bytes wire = codec::Encode(m);
-  const size_t plain = wire.size();
-  if (leg->second.csk) {  // TS 24.380 13.1: SRTCP under the participant's CSK
-    auto p = leg->second.csk->Protect(m);
-    if (!p) return Fail("floor_protect_" + std::string(crypto::ErrorName(p.error())));
-    wire = std::move(p->wire);
-  }
+  // TS 24.380 13.1: SRTCP under the participant's CSK (security on).
+  auto p = security::FloorToWire(leg->second.csk, m);
+  if (!p) return Fail("floor_protect_" + std::string(crypto::ErrorName(p.error())));
   ++counters_.floor_sent;
-  counters_.floor_bytes_plain += plain;
-  counters_.floor_bytes_wire += wire.size();
-  if (on_floor_sent) on_floor_sent(user, m, plain, wire.size());
-  host_.SendDatagram(cfg_.floor_port, leg->second.floor, std::move(wire));
+  counters_.floor_bytes_plain += p->sizes.plain;
+  counters_.floor_bytes_wire += p->sizes.wire;
+  if (on_floor_sent) on_floor_sent(user, m, p->sizes.plain, p->sizes.wire);
+  host_.SendDatagram(cfg_.floor_port, leg->second.floor, std::move(p->wire));
 }
 
 std::pair<GroupCallServer::Call*, GroupCallServer::Leg*> GroupCallServer::LegByFloor(const Endpoint& from) {
@@ -339,7 +335,7 @@ std::pair<GroupCallServer::Call*, GroupCallServer::Leg*> GroupCallServer::LegByF
 void GroupCallServer::OnFloorDatagram(const Endpoint& from, crypto::ByteView data) {
   auto [call, leg] = LegByFloor(from);
   if (!leg) return Fail("floor_unknown_sender");
-  crypto::Result<codec::FloorMessage> m = leg->csk ? leg->csk->Unprotect(data) : codec::Decode(data);
+  auto m = security::FloorFromWire(leg->csk, data);
   if (!m) return Fail("floor_" + std::string(crypto::ErrorName(m.error())));
   ++counters_.floor_received;
   call->floor->Receive(leg->user, *m);

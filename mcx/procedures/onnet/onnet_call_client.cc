@@ -16,7 +16,7 @@ constexpr size_t kMaxEarlyFloor = 8;
 OnnetCallClient::OnnetCallClient(Host& host, SipStack& sip, OnnetCallClientConfig cfg, const security::KeyStore& keys)
     : host_(host), sip_(sip), cfg_(std::move(cfg)), keys_(keys) {
   cfg_.floor.user_id = cfg_.user_uri;
-  if (cfg_.floor.ssrc == 0) cfg_.floor.ssrc = static_cast<uint32_t>(host_.Uniform() * 0xfffffff0u) + 1;
+  if (cfg_.floor.ssrc == 0) cfg_.floor.ssrc = DrawSsrc(host_);
 }
 
 OnnetCallClient::~OnnetCallClient() {
@@ -231,18 +231,13 @@ bool OnnetCallClient::OnSipRequest(const Endpoint& from, const SipMessage& req) 
 // ---- floor control and media ----
 
 void OnnetCallClient::SendFloor(const codec::FloorMessage& m) {
-  crypto::Bytes wire = codec::Encode(m);
-  const size_t plain = wire.size();
-  if (csk_) {  // TS 24.380 13.1: SRTCP under our CSK
-    auto p = csk_->Protect(m);
-    if (!p) return Fail("floor_protect_" + std::string(crypto::ErrorName(p.error())));
-    wire = std::move(p->wire);
-  }
+  auto p = security::FloorToWire(csk_, m);  // TS 24.380 13.1: SRTCP under our CSK (security on)
+  if (!p) return Fail("floor_protect_" + std::string(crypto::ErrorName(p.error())));
   ++counters_.floor_sent;
-  counters_.floor_bytes_plain += plain;
-  counters_.floor_bytes_wire += wire.size();
-  if (on_floor_sent) on_floor_sent(m, plain, wire.size());
-  host_.SendDatagram(cfg_.floor_port, server_floor_, std::move(wire));
+  counters_.floor_bytes_plain += p->sizes.plain;
+  counters_.floor_bytes_wire += p->sizes.wire;
+  if (on_floor_sent) on_floor_sent(m, p->sizes.plain, p->sizes.wire);
+  host_.SendDatagram(cfg_.floor_port, server_floor_, std::move(p->wire));
 }
 
 void OnnetCallClient::OnFloorDatagram(const Endpoint& from, crypto::ByteView data) {
@@ -255,7 +250,7 @@ void OnnetCallClient::OnFloorDatagram(const Endpoint& from, crypto::ByteView dat
     return;
   }
   if (!(from == server_floor_)) return Fail("floor_unknown_sender");
-  crypto::Result<codec::FloorMessage> m = csk_ ? csk_->Unprotect(data) : codec::Decode(data);
+  auto m = security::FloorFromWire(csk_, data);
   if (!m) return Fail("floor_" + std::string(crypto::ErrorName(m.error())));
   ++counters_.floor_received;
   floor_->Receive(*m);
