@@ -1,4 +1,4 @@
-// One restartable timer on the host (a protocol's Txxx): Start replaces a running one, Stop and the
+// One restartable protocol timer on the host (T101, T1, Timer B...): Start replaces a running one, Stop and the
 // destructor cancel it, so an object that owns its timers never gets a callback after it is gone.
 #pragma once
 
