@@ -51,5 +51,8 @@ std::string ReadFileOrStdin(const std::string& path);
 void WriteFile(const std::string& path, const std::string& data, bool secret = false);
 /// Unix seconds from an ISO 8601 UTC time ("2026-09-21T10:00:00Z"), or now when absent.
 uint64_t UnixTimeOrNow(const std::optional<std::string>& iso);
+/// An argument as a POSIX shell reads it back: as it is when it holds only safe characters, else
+/// in single quotes.
+std::string ShellQuote(const std::string& a);
 
 }  // namespace mcx::sim

@@ -16,6 +16,7 @@ int RunScenario(const std::vector<std::string>& args);
 int ListScenarios(const std::vector<std::string>& args);
 int DescribeScenario(const std::vector<std::string>& args);
 int RunPlot(const std::vector<std::string>& args);
+int RunSweep(const std::vector<std::string>& args);
 }
 
 namespace {
@@ -28,6 +29,8 @@ void PrintUsage(FILE* out) {
                "  run       run a scenario: mcxsim run group-rekey --members 10 --out DIR\n"
                "  list      list the scenarios\n"
                "  describe  a scenario's parameters and outputs\n"
+               "  sweep     a resumable campaign over a grid of parameters (TOML), here in parallel,\n"
+               "            on Slurm or with GNU parallel; CSV export with confidence intervals\n"
                "  plot      line charts from result CSVs as SVG (mcxsim plot --help)\n"
                "  demo      KMS issues identity keys; alice signs, bob verifies; a key is\n"
                "            encapsulated to bob with SAKKE and recovered (mcxsim demo --help)\n"
@@ -56,6 +59,7 @@ int main(int argc, char** argv) {
     if (verb == "list") return mcx::sim::ListScenarios(args);
     if (verb == "describe") return mcx::sim::DescribeScenario(args);
     if (verb == "plot") return mcx::sim::RunPlot(args);
+    if (verb == "sweep") return mcx::sim::RunSweep(args);
   } catch (const mcx::sim::UsageError& e) {
     const std::string what = e.what();
     if (what.find("mcxsim ") != std::string::npos)  // the message already names where to look

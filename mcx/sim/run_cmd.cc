@@ -83,15 +83,6 @@ struct RunCost {
   double peak_rss_mb = 0;
 };
 
-std::string ShellQuote(const std::string& a) {
-  if (!a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=.,:/@+") ==
-                        std::string::npos)
-    return a;
-  std::string q = "'";
-  for (char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
 /// Results are never overwritten by accident: a non-empty --out must hold an earlier run of this
 /// very command (it is then replaced, and said so), unless --force.
 void RefuseToOverwrite(const std::string& dir, const std::string& command, bool force) {
