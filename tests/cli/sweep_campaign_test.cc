@@ -18,17 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Two points (3 and 4 members), three replications each: six 10-second group calls.
-constexpr const char* kSweep = R"(# a test campaign
-scenario = "group-call"
-runs = 3
-seed = 11
-[fixed]
-duration = 10
-[grid]
-members = [3, 4]
-)";
-
 using Row = std::map<std::string, std::string>;
 
 std::vector<Row> ReadCsv(const std::string& path) {
@@ -62,7 +51,8 @@ class Sweep : public ::testing::Test {
   void SetUp() override {
     char tmpl[] = "/tmp/mcx-sweep-XXXXXX";
     dir_ = mkdtemp(tmpl);
-    std::ofstream(dir_ + "/calls.toml") << kSweep;
+    // Two points (3 and 4 members), three replications each: six 10-second group calls.
+    fs::copy_file(MCX_SMALL_SWEEP, dir_ + "/calls.toml");
   }
   void TearDown() override { fs::remove_all(dir_); }
   CliRun Mcxsim(const std::string& args) { return RunMcxsim(args, dir_); }
