@@ -54,5 +54,7 @@ uint64_t UnixTimeOrNow(const std::optional<std::string>& iso);
 /// An argument as a POSIX shell reads it back: as it is when it holds only safe characters, else
 /// in single quotes.
 std::string ShellQuote(const std::string& a);
+/// A wall-clock span for progress lines: "0m07s", "12m30s", "2h05m".
+std::string WallDuration(double s);
 
 }  // namespace mcx::sim

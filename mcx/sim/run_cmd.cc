@@ -3,6 +3,7 @@
 // summary.json (scenario, seed, every parameter's value, metrics), the scenario's CSVs and
 // run_info.json (version, commit, command line, wall clock, memory) into its own folder.
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -14,8 +15,10 @@
 #include <nlohmann/json.hpp>
 
 #include "mcx/scenarios/registry/ns3_options.h"
+#include "mcx/scenarios/registry/run_control.h"
 #include "mcx/scenarios/registry/scenario.h"
 #include "mcx/sim/cli_args.h"
+#include "mcx/sim/stop_signals.h"
 #include "mcx/sim/version.h"
 
 namespace mcx::sim {
@@ -210,13 +213,36 @@ int RunScenario(const std::vector<std::string>& argv) {
   RunCost cost;
   scenarios::RunOutput result;
   const auto t0 = std::chrono::steady_clock::now();
-  try {
-    result = s.Run(given);
-  } catch (const scenarios::ParamError& e) {
-    throw UsageError(e.what());
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(e.what());
+  {
+    // Ctrl-C (SIGINT) or SIGTERM ends the simulation cleanly: the scenario's metrics over what
+    // happened until then are written, with "status": "interrupted".
+    StopSignals stop;
+    scenarios::RunControl control;
+    control.stop = StopSignals::Flag();
+    const bool progress = !quiet && isatty(STDERR_FILENO) == 1;
+    if (progress)
+      control.progress = [t0](double now_s, double end_s) {
+        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const std::string eta = now_s > 0 ? WallDuration(wall * (end_s - now_s) / now_s) : "-";
+        std::fprintf(stderr, "\r\033[Krun: simulated %.1f of %.1f s, wall %s, ETA %s", now_s, end_s, WallDuration(wall).c_str(),
+                     eta.c_str());
+        std::fflush(stderr);
+      };
+    scenarios::SetRunControl(control);
+    try {
+      result = s.Run(given);
+    } catch (const scenarios::ParamError& e) {
+      scenarios::SetRunControl({});
+      throw UsageError(e.what());
+    } catch (const std::invalid_argument& e) {
+      scenarios::SetRunControl({});
+      throw UsageError(e.what());
+    }
+    scenarios::SetRunControl({});
+    if (progress) std::fprintf(stderr, "\r\033[K");
   }
+  const bool interrupted = scenarios::LastRunInterrupted();
+  if (interrupted) result.simulated_s = scenarios::LastRunReachedS();
   cost.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
@@ -229,7 +255,9 @@ int RunScenario(const std::vector<std::string>& argv) {
   json info = {{"mcxsim_version", kVersion},
                {"git_commit", kGitCommit},
                {"command", command},
-               {"status", result.nothing_happened.empty() ? "completed" : "nothing_happened"},
+               {"status", interrupted                       ? "interrupted"
+                          : result.nothing_happened.empty() ? "completed"
+                                                            : "nothing_happened"},
                {"wall_clock_s", std::round(cost.wall_s * 1000) / 1000},
                {"peak_rss_mb", std::round(cost.peak_rss_mb * 10) / 10},
                {"simulated_s", result.simulated_s}};
@@ -238,6 +266,11 @@ int RunScenario(const std::vector<std::string>& argv) {
   if (!quiet) {
     std::printf("%s", result.report.c_str());
     std::printf("  wall clock %.2f s, peak memory %.1f MB; results in %s\n", cost.wall_s, cost.peak_rss_mb, out->c_str());
+  }
+  if (interrupted) {
+    std::fprintf(stderr, "mcxsim: run %s interrupted at %.3f s of simulated time; partial results in %s\n", s.Name().c_str(),
+                 result.simulated_s, out->c_str());
+    return 130;
   }
   if (!result.nothing_happened.empty()) {
     std::fprintf(stderr, "mcxsim: run %s: nothing to measure: %s (results in %s; --allow-empty if that was the point)\n",

@@ -260,6 +260,36 @@ TEST_F(RunCommand, PlotDrawsEverySeriesOfTheCsv) {
 }
 
 
+TEST_F(RunCommand, SigintEndsTheRunCleanlyWithPartialResults) {
+  // A 600-second call; SIGINT once the run has begun (its folder exists).
+  const std::string out = Out("interrupted");
+  const std::string cmd = std::string("( ") + MCXSIM_BIN + " run group-call --members 10 --duration 600 --quiet --out " +
+                          out + " 2>" + Out("interrupted.err") + " & pid=$!; while [ ! -d " + out +
+                          " ]; do sleep 0.05; done; sleep 0.3; kill -INT $pid; wait $pid; echo $? > " + Out("interrupted.rc") + " )";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_EQ(Slurp(Out("interrupted.rc")), "130\n") << Slurp(Out("interrupted.err"));
+  EXPECT_NE(Slurp(Out("interrupted.err")).find("interrupted at"), std::string::npos);
+  const json info = json::parse(Slurp(out + "/run_info.json"));
+  EXPECT_EQ(info["status"], "interrupted");
+  EXPECT_LT(info["simulated_s"].get<double>(), 600.0);
+  const json summary = json::parse(Slurp(out + "/summary.json"));
+  EXPECT_TRUE(summary["metrics"].contains("voice_frames_received"));  // the metrics of what happened
+  EXPECT_TRUE(fs::exists(out + "/floor_events.csv"));
+}
+
+TEST_F(RunCommand, ProgressLineOnATerminalOnly) {
+  // On a terminal (script(1) gives the run one): simulated time, wall time and ETA on one line.
+  const std::string run = std::string(MCXSIM_BIN) + " run group-call --members 10 --duration 120 --force --out " + Out("progress");
+  ASSERT_EQ(std::system(("script -qec '" + run + "' /dev/null > " + Out("tty.txt") + " 2>&1").c_str()), 0);
+  const std::string tty = Slurp(Out("tty.txt"));
+  EXPECT_TRUE(std::regex_search(tty, std::regex(R"(run: simulated [0-9.]+ of 129\.2 s, wall 0m[0-9]{2}s, ETA)"))) << tty;
+  // Not on a terminal, and not with --quiet on one.
+  CliRun r = Mcx("run group-call --members 10 --duration 120 --force --out " + Out("progress"));
+  EXPECT_EQ(r.err.find("run: simulated"), std::string::npos) << r.err;
+  ASSERT_EQ(std::system(("script -qec '" + run + " --quiet' /dev/null > " + Out("tty.txt") + " 2>&1").c_str()), 0);
+  EXPECT_EQ(Slurp(Out("tty.txt")).find("run: simulated"), std::string::npos);
+}
+
 TEST_F(RunCommand, ResultsAreNeverOverwrittenByAnotherCommand) {
   const std::string args = " --quiet --out " + Out("keep");
   ASSERT_EQ(Mcx("run offnet-private-call --calls 1" + args).status, 0);

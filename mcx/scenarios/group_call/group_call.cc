@@ -9,6 +9,7 @@
 #include "mcx/crypto/op_count.h"
 #include "mcx/procedures/cost_model.h"
 #include "mcx/scenarios/shared/onnet_world.h"
+#include "mcx/scenarios/registry/run_control.h"
 #include "mcx/scenarios/shared/summary.h"
 
 namespace mcx::scenarios {
@@ -177,8 +178,7 @@ GroupCallResult RunGroupCall(const GroupCallParams& p) {
     attacker->SetStopTime(Seconds(end_s));
   }
   r.sim_end_s = end_s + 5.0;
-  Simulator::Stop(Seconds(r.sim_end_s));
-  Simulator::Run();
+  RunSimulationUntil(Seconds(r.sim_end_s));
 
   r.members_in_call = static_cast<uint32_t>(in_call.size());
   if (attacker) r.attack_sent = attacker->Sent();

@@ -10,6 +10,7 @@
 #include "mcx/models/apps/model/device_key_store.h"
 #include "mcx/procedures/cost_model.h"
 #include "mcx/models/apps/helper/mcx_app_helper.h"
+#include "mcx/scenarios/registry/run_control.h"
 #include "mcx/scenarios/shared/onnet_world.h"
 
 namespace mcx::scenarios {
@@ -180,8 +181,7 @@ GroupRekeyResult RunGroupRekey(const GroupRekeyParams& p) {
     last_event = std::max(last_event, at + 2.0);
   }
   r.sim_end_s = last_event + drain;
-  Simulator::Stop(Seconds(r.sim_end_s));
-  Simulator::Run();
+  RunSimulationUntil(Seconds(r.sim_end_s));
 
   // Totals.
   if (rogue) r.attack_sent = rogue->Sent();

@@ -17,6 +17,7 @@
 #include "mcx/security/kms.h"
 #include "mcx/security/naming_plan.h"
 #include "mcx/models/apps/helper/mcx_app_helper.h"
+#include "mcx/scenarios/registry/run_control.h"
 #include "mcx/scenarios/shared/sidelink_world.h"
 
 namespace mcx::scenarios {
@@ -179,8 +180,7 @@ OffnetGroupCallResult RunOffnetGroupCall(const OffnetGroupCallParams& p) {
     ++(kind == 0 ? r.collisions_pscch : r.collisions_pssch);
   }));
 
-  Simulator::Stop(Seconds(p.duration_s + 0.5));
-  Simulator::Run();
+  RunSimulationUntil(Seconds(p.duration_s + 0.5));
   if (attack) r.attack_sent = attack->Sent();
   Simulator::Destroy();
   r.sim_end_s = p.duration_s + 0.5;

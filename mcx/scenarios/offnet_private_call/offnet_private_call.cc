@@ -8,6 +8,7 @@
 #include "mcx/security/domain.h"
 #include "mcx/security/naming_plan.h"
 #include "mcx/models/apps/helper/mcx_app_helper.h"
+#include "mcx/scenarios/registry/run_control.h"
 #include "mcx/scenarios/shared/sidelink_world.h"
 
 namespace mcx::scenarios {
@@ -72,8 +73,7 @@ OffnetPrivateCallResult RunOffnetPrivateCall(const OffnetPrivateCallParams& p) {
       apps[0]->CallPrivate(users[1], callee);
     });
   r.sim_end_s = 1.0 + p.calls * p.call_interval_s + 1.0;
-  Simulator::Stop(Seconds(r.sim_end_s));
-  Simulator::Run();
+  RunSimulationUntil(Seconds(r.sim_end_s));
   Simulator::Destroy();
   return r;
 }

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "mcx/scenarios/shared/onnet_world.h"
+#include "mcx/scenarios/registry/run_control.h"
 #include "mcx/scenarios/shared/sidelink_world.h"
 
 namespace mcx::scenarios {
@@ -171,8 +172,7 @@ OnOffTransitionResult RunOnOffTransition(const OnOffTransitionParams& given) {
   streams.AssignInternetStacks();
   Simulator::Schedule(Seconds(0.9), &GmsApp::Rekey, apps.gms, group);  // the initial GMK
   for (double at : p.rekeys_s) Simulator::Schedule(Seconds(at), &GmsApp::Rekey, apps.gms, group);
-  Simulator::Stop(Seconds(p.end_s));
-  Simulator::Run();
+  RunSimulationUntil(Seconds(p.end_s));
 
   // Stale time: from each rekeyed GMK's activation until the member holds it (or the next one
   // activates, or the run ends).

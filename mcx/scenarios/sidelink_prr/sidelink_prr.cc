@@ -8,6 +8,7 @@
 #include <cmath>
 #include <set>
 
+#include "mcx/scenarios/registry/run_control.h"
 #include "mcx/scenarios/shared/sidelink_world.h"
 
 namespace mcx::scenarios {
@@ -69,8 +70,7 @@ SidelinkPrrResult RunSidelinkPrr(const SidelinkPrrParams& p) {
                           ++r.packets_sent;
                         });
   const Time end = MilliSeconds(100 + static_cast<int64_t>(p.packets * slotMs) + 3 * p.radio.sc_period_ms);
-  Simulator::Stop(end);
-  Simulator::Run();
+  RunSimulationUntil(end);
   Simulator::Destroy();
   r.sim_end_s = end.GetSeconds();
 

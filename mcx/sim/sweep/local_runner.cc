@@ -13,42 +13,12 @@
 #include <map>
 #include <stdexcept>
 
+#include "mcx/sim/cli_args.h"
+#include "mcx/sim/stop_signals.h"
+
 namespace mcx::sim::sweep {
 
 namespace {
-
-volatile std::sig_atomic_t g_stop = 0;
-extern "C" void OnStop(int) { g_stop = 1; }
-
-// Installs the stop handlers for the runner's lifetime (without SA_RESTART, so waitpid returns).
-class StopSignals {
- public:
-  StopSignals() {
-    g_stop = 0;
-    struct sigaction sa {};
-    sa.sa_handler = OnStop;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~StopSignals() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-
- private:
-  struct sigaction old_int_ {}, old_term_ {};
-};
-
-std::string Duration(double s) {
-  char buf[32];
-  const long t = static_cast<long>(s + 0.5);
-  if (t >= 3600)
-    std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, t / 60 % 60);
-  else
-    std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
-  return buf;
-}
 
 class Progress {
  public:
@@ -58,9 +28,9 @@ class Progress {
     if (quiet_ || (!tty_ && !ended_one)) return;
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
     std::string eta = "ETA -";
-    if (finished > 0 && finished < total_) eta = "ETA " + Duration(elapsed / static_cast<double>(finished) * static_cast<double>(total_ - finished));
+    if (finished > 0 && finished < total_) eta = "ETA " + WallDuration(elapsed / static_cast<double>(finished) * static_cast<double>(total_ - finished));
     std::fprintf(stderr, "%ssweep: %zu/%zu done, %zu running, %zu failed, %s elapsed, %s%s", tty_ ? "\r\033[K" : "",
-                 finished - failed, total_, running, failed, Duration(elapsed).c_str(), eta.c_str(), tty_ ? "" : "\n");
+                 finished - failed, total_, running, failed, WallDuration(elapsed).c_str(), eta.c_str(), tty_ ? "" : "\n");
     std::fflush(stderr);
   }
   void End() {
@@ -106,13 +76,13 @@ LocalRunResult RunLocally(Campaign& campaign, const std::vector<const PlannedRun
   bool forwarded = false;
   progress.Show(0, 0, 0, false);
   while (next < todo.size() || !running.empty()) {
-    while (!g_stop && next < todo.size() && running.size() < std::max(1u, opts.jobs)) {
+    while (!signals.Requested() && next < todo.size() && running.size() < std::max(1u, opts.jobs)) {
       const PlannedRun& r = *todo[next++];
       std::error_code ec;
       std::filesystem::remove_all(campaign.RunDir(r), ec);  // a fresh folder: nothing of an earlier try
       running[Spawn(campaign.Command(r, opts.mcxsim), campaign.LogPath(r))] = &r;
     }
-    if (g_stop && !forwarded) {
+    if (signals.Requested() && !forwarded) {
       for (const auto& [pid, r] : running) kill(pid, SIGTERM);
       forwarded = true;
       result.interrupted = true;
@@ -129,7 +99,7 @@ LocalRunResult RunLocally(Campaign& campaign, const std::vector<const PlannedRun
     if (it == running.end()) continue;
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
     RunRecord rec = campaign.Record(*it->second, code);
-    if (g_stop && rec.status == "failed") rec.status = "interrupted";
+    if (signals.Requested() && rec.status == "failed") rec.status = "interrupted";
     campaign.Db().Put(rec);
     running.erase(it);
     ++finished;

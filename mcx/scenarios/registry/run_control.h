@@ -1,0 +1,33 @@
+// How a scenario's simulation runs to its end under the command line's eye: progress (simulated
+// time reached, for a progress line) and a stop request (SIGINT/SIGTERM) that ends the
+// simulation early at a clean point, so the scenario still computes its metrics from what
+// happened and the run is written as interrupted. Every scenario runs its simulation through
+// RunSimulationUntil; without a RunControl it is exactly Simulator::Stop(end) + Run().
+#pragma once
+
+#include <csignal>
+#include <functional>
+
+#include <ns3/nstime.h>
+
+namespace mcx::scenarios {
+
+struct RunControl {
+  /// Called about every 100 ms of wall time with the simulated time reached and the end.
+  std::function<void(double now_s, double end_s)> progress;
+  /// Set (from a signal handler) to end the simulation at the next check.
+  const volatile std::sig_atomic_t* stop = nullptr;
+};
+
+/// Installs (or, with an empty RunControl, removes) the control of the runs that follow.
+void SetRunControl(RunControl control);
+
+/// Runs the simulation until `end`, or until a stop request: checks every 1/2000 of the
+/// simulated span (at least every millisecond of simulated time).
+void RunSimulationUntil(ns3::Time end);
+
+/// Whether the last RunSimulationUntil ended on a stop request, and the simulated time reached.
+bool LastRunInterrupted();
+double LastRunReachedS();
+
+}  // namespace mcx::scenarios
