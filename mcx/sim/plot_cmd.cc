@@ -1,166 +1,278 @@
-// mcxsim plot: line charts from result CSVs as standalone SVG, so results and validation plots
-// need nothing beyond mcxsim itself.
-//   mcxsim plot --csv A.csv[:label] [--csv B.csv[:label] ...] --x COL --y COL[,COL] --out F.svg
-//               [--title T] [--xlabel X] [--ylabel Y] [--ymin V] [--ymax V]
+// mcxsim plot: charts drawn by gnuplot (PNG or SVG), from a campaign directly or from CSV files.
+//   campaign: a metric against a swept parameter, mean with its 95 % confidence interval, one
+//             series per value of another parameter; or the CDF of a per-event column pooled
+//             over the runs of each series.
+//   CSV:      columns against a column, or the CDF of a column.
+// Log axes with --logx/--logy. docs/sweeps.md "Plots".
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
-#include <limits>
+#include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "mcx/sim/cli_args.h"
+#include "mcx/sim/plot/figure.h"
+#include "mcx/sim/sweep/campaign.h"
+#include "mcx/sim/sweep/sweep_stats.h"
 
 namespace mcx::sim {
 
 namespace {
 
-struct Series {
-  std::string label;
-  std::vector<std::pair<double, double>> points;
-};
+using plot::Figure;
+using plot::Point;
+using plot::Series;
 
-std::vector<std::string> SplitCsv(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream ss(line);
-  for (std::string f; std::getline(ss, f, ',');) out.push_back(f);
-  return out;
-}
+constexpr const char* kUsage =
+    "usage: mcxsim plot CAMPAIGN --x PARAM --y METRIC[,METRIC] [--series PARAM] [--where PARAM=VALUE]... --out F.png|F.svg\n"
+    "       mcxsim plot CAMPAIGN --cdf FILE.csv:COLUMN [--series PARAM] [--where PARAM=VALUE]... --out F\n"
+    "       mcxsim plot --csv FILE[:label] [--csv ...] --x COL --y COL[,COL] --out F\n"
+    "       mcxsim plot --csv FILE[:label] [--csv ...] --cdf COL --out F\n"
+    "  options: --logx --logy --title T --xlabel X --ylabel Y --ymin V --ymax V\n"
+    "\n"
+    "From a campaign (mcxsim sweep): METRIC is a column of its runs.csv (rekey_latency_ms.p50); each\n"
+    "point is the mean over the point's completed runs with its 95 % confidence interval (Student's t)\n"
+    "as an error bar; several metrics draw a line each; --series draws one line per value of another\n"
+    "swept parameter; --where keeps\n"
+    "the points with that value. Every other parameter must be the same at the points drawn.\n"
+    "--cdf pools a per-event column (floor_events.csv:access_ms) over the runs of each series.\n"
+    "Drawn by gnuplot; F.dat and F.gp are kept beside F.\n";
 
-std::vector<Series> ReadSeries(const std::string& spec, const std::string& x, const std::vector<std::string>& ys) {
-  const auto colon = spec.find(':');
-  const std::string path = spec.substr(0, colon);
-  const std::string label = colon == std::string::npos ? path : spec.substr(colon + 1);
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::string line;
-  std::getline(in, line);
-  const auto header = SplitCsv(line);
-  auto col = [&](const std::string& name) {
+struct Csv {
+  std::string path;
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+
+  size_t Column(const std::string& name) const {
     const auto it = std::find(header.begin(), header.end(), name);
     if (it == header.end()) throw UsageError("column '" + name + "' not in " + path);
     return static_cast<size_t>(it - header.begin());
-  };
-  const size_t xi = col(x);
-  std::vector<Series> out;
-  for (const auto& y : ys) out.push_back({ys.size() > 1 ? label + " " + y : label, {}});
-  // A number, or the one-line reason naming the file, line and column.
-  auto number = [&](const std::string& text, size_t line_no, const std::string& column) {
-    size_t used = 0;
-    double v = 0;
-    try {
-      v = std::stod(text, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != text.size() || !std::isfinite(v))
-      throw std::runtime_error(path + " line " + std::to_string(line_no) + ": " + column + " is not a number: '" +
-                               text + "'");
-    return v;
-  };
-  size_t line_no = 1;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty()) continue;
-    const auto f = SplitCsv(line);
-    for (size_t k = 0; k < ys.size(); ++k) {
-      const size_t yi = col(ys[k]);
-      if (xi < f.size() && yi < f.size() && !f[xi].empty() && !f[yi].empty())
-        out[k].points.push_back({number(f[xi], line_no, x), number(f[yi], line_no, ys[k])});
-    }
   }
-  if (header.empty()) throw std::runtime_error(path + ": empty (no header line)");
+};
+
+std::vector<std::string> Split(const std::string& line, char sep) {
+  std::vector<std::string> out;
+  std::stringstream ss(line);
+  for (std::string f; std::getline(ss, f, sep);) out.push_back(f);
+  if (!line.empty() && line.back() == sep) out.emplace_back();
   return out;
 }
 
-std::string Esc(const std::string& s) {
-  std::string o;
-  for (char c : s) o += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
-  return o;
+Csv ReadCsv(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  Csv csv{path, {}, {}};
+  std::string line;
+  if (!std::getline(in, line) || line.empty()) throw std::runtime_error(path + ": empty (no header line)");
+  csv.header = Split(line, ',');
+  while (std::getline(in, line))
+    if (!line.empty()) csv.rows.push_back(Split(line, ','));
+  return csv;
 }
 
-std::string Num(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%g", std::round(v * 1e6) / 1e6);
-  return b;
+std::optional<double> Number(const std::string& text) {
+  size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (used != text.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
 }
 
-// Tick step giving about five ticks: 1, 2 or 5 times a power of ten.
-double TickStep(double span) {
-  const double raw = span / 5, p = std::pow(10, std::floor(std::log10(raw)));
-  for (double m : {1.0, 2.0, 5.0, 10.0})
-    if (m * p >= raw) return m * p;
-  return 10 * p;
+// A cell that must be a number: the error names the file, line and column.
+double NumberAt(const Csv& csv, size_t row, size_t col) {
+  const std::string& text = csv.rows[row][col];
+  if (auto v = Number(text)) return *v;
+  throw std::runtime_error(csv.path + " line " + std::to_string(row + 2) + ": " + csv.header[col] + " is not a number: '" +
+                           text + "'");
+}
+
+// The values of a column (empty cells left out).
+std::vector<double> ColumnValues(const Csv& csv, const std::string& column) {
+  const size_t c = csv.Column(column);
+  std::vector<double> v;
+  for (size_t r = 0; r < csv.rows.size(); ++r)
+    if (c < csv.rows[r].size() && !csv.rows[r][c].empty()) v.push_back(NumberAt(csv, r, c));
+  return v;
+}
+
+Series Cdf(std::string label, std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  Series s{std::move(label), {}};
+  if (v.empty()) return s;
+  s.points.push_back({v.front(), 0.0, {}, {}});
+  for (size_t i = 0; i < v.size(); ++i) s.points.push_back({v[i], static_cast<double>(i + 1) / static_cast<double>(v.size()), {}, {}});
+  return s;
+}
+
+// "members=10" < "members=100": by number when both are numbers.
+bool ValueLess(const std::string& a, const std::string& b) {
+  auto na = Number(a), nb = Number(b);
+  if (na && nb) return *na < *nb;
+  return a < b;
+}
+
+void FromCsv(const Args& a, Figure& f) {
+  const auto cdf = a.Get("cdf");
+  for (const auto& spec : a.All("csv")) {
+    const auto colon = spec.find(':');
+    const Csv csv = ReadCsv(spec.substr(0, colon));
+    const std::string label = colon == std::string::npos ? csv.path : spec.substr(colon + 1);
+    if (cdf) {
+      f.series.push_back(Cdf(label, ColumnValues(csv, *cdf)));
+      continue;
+    }
+    const std::vector<std::string> ys = Split(a.Require("y"), ',');
+    const size_t xi = csv.Column(a.Require("x"));
+    for (const auto& y : ys) {
+      const size_t yi = csv.Column(y);
+      Series s{ys.size() > 1 ? label + " " + y : label, {}};
+      for (size_t r = 0; r < csv.rows.size(); ++r) {
+        const auto& row = csv.rows[r];
+        if (xi < row.size() && yi < row.size() && !row[xi].empty() && !row[yi].empty())
+          s.points.push_back({NumberAt(csv, r, xi), NumberAt(csv, r, yi), {}, {}});
+      }
+      f.series.push_back(std::move(s));
+    }
+  }
+  if (f.series.empty()) throw UsageError("need a campaign directory or at least one --csv");
+  f.xlabel = a.Get("xlabel").value_or(cdf ? *cdf : a.Require("x"));
+  const auto ys = a.Get("y");
+  f.ylabel = a.Get("ylabel").value_or(cdf ? "fraction of events" : ys && ys->find(',') == std::string::npos ? *ys : "");
+}
+
+void FromCampaign(const Args& a, const std::string& dir, Figure& f) {
+  auto c = sweep::Campaign::Open(dir, true);
+  std::vector<std::string> names;
+  for (const auto& [name, text] : c->Points().front().params) names.push_back(name);
+  auto param = [&](const std::string& name, const char* option) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      std::string all;
+      for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+      throw UsageError(std::string(option) + " " + name + ": the campaign's parameters are " + all);
+    }
+    return name;
+  };
+  const auto cdf = a.Get("cdf");
+  const std::string x = cdf ? "" : param(a.Require("x"), "--x");
+  const std::optional<std::string> by = a.Get("series") ? std::optional(param(*a.Get("series"), "--series")) : std::nullopt;
+  std::vector<std::pair<std::string, std::string>> where;
+  for (const auto& w : a.All("where")) {
+    const auto eq = w.find('=');
+    if (eq == std::string::npos) throw UsageError("--where takes PARAM=VALUE, not '" + w + "'");
+    where.emplace_back(param(w.substr(0, eq), "--where"), w.substr(eq + 1));
+  }
+
+  // The points drawn, and the parameters that may differ between them (x and the series).
+  std::vector<size_t> kept;
+  for (size_t i = 0; i < c->Points().size(); ++i) {
+    const auto& params = c->Points()[i].params;
+    auto value = [&](const std::string& n) {
+      return std::find_if(params.begin(), params.end(), [&](const auto& p) { return p.first == n; })->second;
+    };
+    if (std::all_of(where.begin(), where.end(), [&](const auto& w) { return value(w.first) == w.second; })) kept.push_back(i);
+  }
+  if (kept.empty()) throw UsageError("no point of the campaign matches the --where conditions");
+  for (size_t k = 0; k < names.size(); ++k) {
+    if (names[k] == x || (by && names[k] == *by)) continue;
+    for (size_t i : kept)
+      if (c->Points()[i].params[k].second != c->Points()[kept.front()].params[k].second)
+        throw UsageError(names[k] + " differs between the points: draw it as --series " + names[k] + " or keep one with --where " +
+                         names[k] + "=VALUE");
+  }
+  auto value_of = [&](size_t point, const std::string& n) {
+    const auto& params = c->Points()[point].params;
+    return std::find_if(params.begin(), params.end(), [&](const auto& p) { return p.first == n; })->second;
+  };
+  auto series_label = [&](size_t point) { return by ? *by + "=" + value_of(point, *by) : std::string(); };
+  std::map<std::string, std::vector<size_t>, bool (*)(const std::string&, const std::string&)> groups(ValueLess);
+  for (size_t i : kept) groups[by ? value_of(i, *by) : ""].push_back(i);
+
+  if (cdf) {
+    const auto colon = cdf->find(':');
+    if (colon == std::string::npos) throw UsageError("--cdf with a campaign takes FILE.csv:COLUMN (a file each run writes)");
+    const std::string file = cdf->substr(0, colon), column = cdf->substr(colon + 1);
+    for (const auto& [key, points] : groups) {
+      std::vector<double> pooled;
+      for (size_t p : points)
+        for (const auto& run_dir : c->CompletedRunDirs(p)) {
+          const auto v = ColumnValues(ReadCsv(run_dir + "/" + file), column);
+          pooled.insert(pooled.end(), v.begin(), v.end());
+        }
+      if (pooled.empty()) continue;
+      f.series.push_back(Cdf(by ? series_label(points.front()) : column, std::move(pooled)));
+    }
+    if (f.series.empty()) throw UsageError("no completed run has values in " + *cdf);
+    f.xlabel = a.Get("xlabel").value_or(column);
+    f.ylabel = a.Get("ylabel").value_or("fraction of events");
+    return;
+  }
+
+  const std::vector<std::string> metrics = Split(a.Require("y"), ',');
+  const auto values = c->CompletedValues();
+  for (const std::string& metric : metrics)
+    for (const auto& [key, points] : groups) {
+      const std::string label = metrics.size() > 1 && by ? metric + ", " + series_label(points.front())
+                                : by                     ? series_label(points.front())
+                                                         : metric;
+      Series s{label, {}};
+      for (size_t p : points) {
+        const auto it = values[p].find(metric);
+        if (it == values[p].end()) continue;
+        const auto xv = Number(value_of(p, x));
+        if (!xv) throw UsageError("--x " + x + " is not a number at every point ('" + value_of(p, x) + "')");
+        const sweep::Aggregate agg = sweep::Summarize(it->second);
+        Point pt{*xv, agg.mean, {}, {}};
+        if (agg.ci95_half) pt.y_low = agg.mean - *agg.ci95_half, pt.y_high = agg.mean + *agg.ci95_half;
+        s.points.push_back(pt);
+      }
+      std::sort(s.points.begin(), s.points.end(), [](const Point& l, const Point& r) { return l.x < r.x; });
+      if (s.points.empty())
+        throw UsageError("no completed run has the metric '" + metric + "' (the columns of mcxsim sweep export's runs.csv)");
+      f.series.push_back(std::move(s));
+    }
+  f.style = Figure::Style::kErrorBars;
+  f.xlabel = a.Get("xlabel").value_or(x);
+  f.ylabel = a.Get("ylabel").value_or((metrics.size() == 1 ? metrics[0] : std::string("mean")) + " (mean, 95 % CI)");
 }
 
 }  // namespace
 
 int RunPlot(const std::vector<std::string>& argv) {
-  Args a(argv, {"csv*", "x", "y", "out", "title", "xlabel", "ylabel", "ymin", "ymax"}, {});
-  if (a.Help()) {
-    std::printf("usage: mcxsim plot --csv FILE[:label] [--csv FILE[:label] ...] --x COL --y COL[,COL]\n"
-                "          --out FILE.svg [--title T] [--xlabel X] [--ylabel Y] [--ymin V] [--ymax V]\n"
-                "  Draws one line per CSV file and y column as a standalone SVG chart.\n");
-    return 0;
+  Args a(argv, {"csv*", "x", "y", "cdf", "series", "where*", "out", "title", "xlabel", "ylabel", "ymin", "ymax"},
+         {"logx", "logy"});
+  if (a.Help() || argv.empty()) {
+    std::printf("%s", kUsage);
+    return argv.empty() ? 2 : 0;
   }
-  a.AtMostPositionals(0);
-  const std::string x = a.Require("x"), out = a.Require("out");
-  const std::optional<double> ymin = a.Number("ymin"), ymax = a.Number("ymax");
-  std::vector<std::string> ys;
-  std::stringstream ss(a.Require("y"));
-  for (std::string y; std::getline(ss, y, ',');) ys.push_back(y);
-  std::vector<Series> series;
-  for (const auto& spec : a.All("csv"))
-    for (auto& s : ReadSeries(spec, x, ys)) series.push_back(std::move(s));
-  if (series.empty()) throw UsageError("need at least one --csv");
-
-  double x0 = std::numeric_limits<double>::infinity(), x1 = -x0, y0 = x0, y1 = -x0;
-  for (const auto& s : series)
-    for (const auto& [px, py] : s.points) x0 = std::min(x0, px), x1 = std::max(x1, px), y0 = std::min(y0, py), y1 = std::max(y1, py);
-  if (!std::isfinite(x0)) throw UsageError("no data points");
-  if (ymin) y0 = *ymin;
-  if (ymax) y1 = *ymax;
-  if (x1 == x0) x1 = x0 + 1;
-  if (y1 == y0) y1 = y0 + 1;
-
-  const double W = 720, H = 440, L = 70, R = 190, T = 40, B = 60;
-  auto sx = [&](double v) { return L + (v - x0) / (x1 - x0) * (W - L - R); };
-  auto sy = [&](double v) { return H - B - (v - y0) / (y1 - y0) * (H - T - B); };
-  static const char* kColours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
-  std::ostringstream svg;
-  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << W << "\" height=\"" << H
-      << "\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  svg << "<text x=\"" << W / 2 << "\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">" << Esc(a.Get("title").value_or(""))
-      << "</text>\n";
-  const double xs = TickStep(x1 - x0), ysStep = TickStep(y1 - y0);
-  for (double v = std::ceil(x0 / xs) * xs; v <= x1 + 1e-9; v += xs)
-    svg << "<line x1=\"" << sx(v) << "\" y1=\"" << T << "\" x2=\"" << sx(v) << "\" y2=\"" << H - B
-        << "\" stroke=\"#ddd\"/><text x=\"" << sx(v) << "\" y=\"" << H - B + 16 << "\" text-anchor=\"middle\">" << Num(v)
-        << "</text>\n";
-  for (double v = std::ceil(y0 / ysStep) * ysStep; v <= y1 + 1e-9; v += ysStep)
-    svg << "<line x1=\"" << L << "\" y1=\"" << sy(v) << "\" x2=\"" << W - R << "\" y2=\"" << sy(v)
-        << "\" stroke=\"#ddd\"/><text x=\"" << L - 6 << "\" y=\"" << sy(v) + 4 << "\" text-anchor=\"end\">" << Num(v)
-        << "</text>\n";
-  svg << "<rect x=\"" << L << "\" y=\"" << T << "\" width=\"" << W - L - R << "\" height=\"" << H - T - B
-      << "\" fill=\"none\" stroke=\"black\"/>\n";
-  svg << "<text x=\"" << (L + W - R) / 2 << "\" y=\"" << H - 18 << "\" text-anchor=\"middle\">"
-      << Esc(a.Get("xlabel").value_or(x)) << "</text>\n";
-  svg << "<text transform=\"translate(18," << (T + H - B) / 2 << ") rotate(-90)\" text-anchor=\"middle\">"
-      << Esc(a.Get("ylabel").value_or(ys.size() == 1 ? ys[0] : "")) << "</text>\n";
-  for (size_t i = 0; i < series.size(); ++i) {
-    const char* c = kColours[i % 8];
-    svg << "<polyline fill=\"none\" stroke=\"" << c << "\" stroke-width=\"2\" points=\"";
-    for (const auto& [px, py] : series[i].points) svg << sx(px) << ',' << sy(std::clamp(py, y0, y1)) << ' ';
-    svg << "\"/>\n";
-    for (const auto& [px, py] : series[i].points)
-      svg << "<circle cx=\"" << sx(px) << "\" cy=\"" << sy(std::clamp(py, y0, y1)) << "\" r=\"2.5\" fill=\"" << c << "\"/>\n";
-    const double ly = T + 14 + 18.0 * i;
-    svg << "<line x1=\"" << W - R + 10 << "\" y1=\"" << ly << "\" x2=\"" << W - R + 30 << "\" y2=\"" << ly << "\" stroke=\"" << c
-        << "\" stroke-width=\"2\"/><text x=\"" << W - R + 36 << "\" y=\"" << ly + 4 << "\">" << Esc(series[i].label) << "</text>\n";
+  a.AtMostPositionals(1);
+  Figure f;
+  f.title = a.Get("title").value_or("");
+  f.logx = a.Flag("logx");
+  f.logy = a.Flag("logy");
+  f.ymin = a.Number("ymin");
+  f.ymax = a.Number("ymax");
+  if (a.Get("cdf")) {
+    if (a.Get("x") || a.Get("y")) throw UsageError("--cdf draws one column: no --x or --y with it");
+    f.style = Figure::Style::kSteps;
   }
-  svg << "</svg>\n";
-  WriteFile(out, svg.str());
+  const std::string out = a.Require("out");
+  if (!a.Positionals().empty()) {
+    if (!a.All("csv").empty()) throw UsageError("a campaign or --csv files, not both");
+    FromCampaign(a, a.Positionals()[0], f);
+  } else {
+    if (a.Get("series") || !a.All("where").empty()) throw UsageError("--series and --where go with a campaign directory");
+    FromCsv(a, f);
+  }
+  plot::Render(f, out);
+  std::printf("%s\n", out.c_str());
   return 0;
 }
 

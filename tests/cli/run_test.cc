@@ -246,19 +246,32 @@ TEST_F(RunCommand, DemoPassesEveryCheckAndRepeatsWithASeed) {
   EXPECT_EQ(std::regex_replace(a.out, ms, ""), std::regex_replace(b.out, ms, ""));
 }
 
-TEST_F(RunCommand, PlotDrawsEverySeriesOfTheCsv) {
-  const std::string csv = Out("plot.csv"), svg = Out("plot.svg");
+TEST_F(RunCommand, PlotDrawsEverySeriesOfTheCsvWithGnuplot) {
+  const std::string csv = Out("plot.csv"), svg = Out("plot.svg"), png = Out("plot.png");
   std::ofstream(csv) << "x,alpha,beta\n1,2,3\n2,4,5\n3,1,6\n";
-  const CliRun r = Mcx("plot --csv " + csv + ":model --x x --y alpha,beta --title Demo --out " + svg);
+  CliRun r = Mcx("plot --csv " + csv + ":model --x x --y alpha,beta --title Demo --logy --out " + svg);
   ASSERT_EQ(r.status, 0) << r.err;
   const std::string text = Slurp(svg);
-  EXPECT_EQ(text.rfind("<svg", 0), 0u);
+  EXPECT_NE(text.find("<svg"), std::string::npos);
   EXPECT_NE(text.find("Demo"), std::string::npos);
-  EXPECT_NE(text.find("alpha"), std::string::npos);
-  EXPECT_NE(text.find("beta"), std::string::npos);
-  EXPECT_EQ(Mcx("plot --csv " + csv + " --x x --y gamma --out " + svg).status, 2);  // no such column
+  EXPECT_NE(text.find("model alpha"), std::string::npos);
+  EXPECT_NE(text.find("model beta"), std::string::npos);
+  EXPECT_NE(Slurp(svg + ".gp").find("set logscale y"), std::string::npos);
+  EXPECT_EQ(Slurp(svg + ".dat"), "# model alpha\n1 2\n2 4\n3 1\n\n\n# model beta\n1 3\n2 5\n3 6\n\n\n");
+  // PNG by the extension.
+  ASSERT_EQ(Mcx("plot --csv " + csv + " --x x --y alpha --out " + png).status, 0);
+  EXPECT_EQ(Slurp(png).substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  // A CDF of a column: steps from 0 to 1 over the sorted values.
+  ASSERT_EQ(Mcx("plot --csv " + csv + ":beta --cdf beta --out " + svg).status, 0);
+  EXPECT_EQ(Slurp(svg + ".dat"), "# beta\n3 0\n3 0.3333333333\n5 0.6666666667\n6 1\n\n\n");
+  // Mistakes: a missing column, a zero on a log axis, an unknown format.
+  EXPECT_EQ(Mcx("plot --csv " + csv + " --x x --y gamma --out " + svg).status, 2);
+  std::ofstream(csv) << "x,alpha\n0,2\n1,3\n";
+  r = Mcx("plot --csv " + csv + " --x x --y alpha --logx --out " + svg);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("a log axis cannot show 0"), std::string::npos) << r.err;
+  EXPECT_EQ(Mcx("plot --csv " + csv + " --x x --y alpha --out " + Out("plot.pdf")).status, 2);
 }
-
 
 TEST_F(RunCommand, SigintEndsTheRunCleanlyWithPartialResults) {
   // A 600-second call; SIGINT once the run has begun (its folder exists).

@@ -132,6 +132,35 @@ TEST_F(Sweep, ResumesAfterADeletedAndAFailedRunAndExportsWhatAHandComputes) {
   }
   EXPECT_TRUE(frames.empty()) << "a point is missing from aggregated.csv";
   EXPECT_TRUE(varies) << "the replications did not differ: the interval was not tested";
+
+  // The plot from the campaign draws the exported numbers: mean and 95 % interval per point.
+  const std::string png = dir_ + "/frames.png";
+  r = Mcxsim("plot " + Campaign() + " --x members --y voice_frames_received --out " + png);
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::string expected = "# voice_frames_received\n";
+  for (const Row& a : ReadCsv(Campaign() + "/export/aggregated.csv"))
+    if (a.at("metric") == "voice_frames_received") {
+      char line[160];
+      std::snprintf(line, sizeof line, "%s %.10g %.10g %.10g\n", a.at("members").c_str(), std::stod(a.at("mean")),
+                    std::stod(a.at("ci95_low")), std::stod(a.at("ci95_high")));
+      expected += line;
+    }
+  EXPECT_EQ(Slurp(png + ".dat"), expected + "\n\n");
+  EXPECT_EQ(Slurp(png).substr(1, 3), "PNG");
+  // One series per value of a parameter; the CDF of a per-event column pooled over the runs.
+  r = Mcxsim("plot " + Campaign() + " --cdf floor_events.csv:access_ms --series members --out " + dir_ + "/cdf.svg");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string cdf = Slurp(dir_ + "/cdf.svg.dat");
+  EXPECT_EQ(cdf.rfind("# members=3\n", 0), 0u) << cdf;
+  EXPECT_NE(cdf.find("# members=4\n"), std::string::npos);
+  size_t events = 0;
+  for (const auto& run : fs::directory_iterator(Campaign() + "/runs"))
+    events += ReadCsv(run.path() / "floor_events.csv").size();
+  EXPECT_EQ(static_cast<size_t>(std::count(cdf.begin(), cdf.end(), '\n')), events + 2 * 3 + 2);  // + a 0 step, header, 2 blanks
+  // A parameter that differs but is neither x nor a series is refused.
+  r = Mcxsim("plot " + Campaign() + " --x duration --y voice_frames_received --out " + png);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("members differs between the points"), std::string::npos) << r.err;
 }
 
 TEST_F(Sweep, RefusesResultsOfAnotherVersionUnlessTold) {

@@ -212,6 +212,28 @@ std::vector<const PlannedRun*> Campaign::Missing() const {
   return out;
 }
 
+std::vector<std::map<std::string, std::vector<double>>> Campaign::CompletedValues() const {
+  const auto rows = db_->Runs();
+  std::vector<std::map<std::string, std::vector<double>>> values(points_.size());
+  for (const PlannedRun& r : plan_) {
+    auto it = rows.find(r.id);
+    if (it == rows.end() || it->second.status != "completed" || it->second.metrics_json.empty()) continue;
+    for (const auto& [name, cell] : FlattenMetrics(json::parse(it->second.metrics_json)))
+      if (cell.number) values[r.point][name].push_back(*cell.number);
+  }
+  return values;
+}
+
+std::vector<std::string> Campaign::CompletedRunDirs(size_t point) const {
+  const auto rows = db_->Runs();
+  std::vector<std::string> dirs;
+  for (const PlannedRun& r : plan_) {
+    auto it = rows.find(r.id);
+    if (r.point == point && it != rows.end() && it->second.status == "completed") dirs.push_back(RunDir(r));
+  }
+  return dirs;
+}
+
 void Campaign::Export(const std::string& out_dir) const {
   std::error_code ec;
   fs::create_directories(out_dir, ec);
@@ -256,16 +278,11 @@ void Campaign::Export(const std::string& out_dir) const {
   std::string agg = "point";
   for (const auto& p : param_names) agg += "," + CsvField(p);
   agg += ",metric,n,mean,sd,ci95_low,ci95_high,ci95_half\n";
+  const auto values = CompletedValues();
   for (size_t pi = 0; pi < points_.size(); ++pi) {
-    std::map<std::string, std::vector<double>> values;
-    for (const auto& [r, cells] : recorded) {
-      if (r->point != pi || rows.at(r->id).status != "completed") continue;
-      for (const auto& [name, cell] : cells)
-        if (cell.number) values[name].push_back(*cell.number);
-    }
     std::string head = std::to_string(pi);
     for (const auto& [name, text] : points_[pi].params) head += "," + CsvField(text);
-    for (const auto& [metric, v] : values) {
+    for (const auto& [metric, v] : values[pi]) {
       const Aggregate a = Summarize(v);
       agg += head + "," + CsvField(metric) + "," + std::to_string(a.n) + "," + CsvNumber(a.mean) + ",";
       if (a.sd)

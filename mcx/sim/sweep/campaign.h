@@ -62,6 +62,12 @@ class Campaign {
   /// The planned runs still to do: no row, a failed or interrupted row, or a folder that is gone.
   std::vector<const PlannedRun*> Missing() const;
 
+  /// Per point, each numeric metric's values over the point's completed runs.
+  std::vector<std::map<std::string, std::vector<double>>> CompletedValues() const;
+
+  /// The folders of the point's completed runs.
+  std::vector<std::string> CompletedRunDirs(size_t point) const;
+
   /// runs.csv (one row per recorded run of the plan: run id, point, parameters, seed, run, status,
   /// wall and simulated time, version, commit, every metric) and aggregated.csv (per point and
   /// numeric metric over its completed runs: n, mean, sd, 95 % CI of the mean) into `out_dir`.
