@@ -51,7 +51,7 @@ std::string Default(const ParamSpec& s, const ParamValue& v) {
 // The help and `describe`: what it is, its parameters by section with their defaults and what
 // they accept, and (describe) its metrics and files.
 std::string Describe(const Scenario& s, bool metrics) {
-  std::string out = "usage: mcxsim run " + s.Name() + " [--PARAMETER VALUE ...] --out DIR [--quiet] [--force] [--allow-empty]\n\n" +
+  std::string out = "usage: mcxsim run " + s.Name() + " [--PARAMETER VALUE ...] --out DIR [--pcap DIR] [--quiet] [--force] [--allow-empty]\n\n" +
                     s.Description() + "\n\nparameters (defaults in brackets):\n";
   const auto values = s.Resolve({});
   std::string section = "\x01";
@@ -67,7 +67,8 @@ std::string Describe(const Scenario& s, bool metrics) {
     for (const auto& a : p.attributes) out += "; sets " + a;
     out += "\n";
   }
-  out += "\nalso: --ns3::Type::Attribute=VALUE (an ns-3 attribute default), --PrintTypeIds, --PrintAttributes=TYPE\n";
+  out += "\n--pcap DIR: pcap files of every point-to-point link and sidelink device, for Wireshark/tshark\n";
+  out += "also: --ns3::Type::Attribute=VALUE (an ns-3 attribute default), --PrintTypeIds, --PrintAttributes=TYPE\n";
   if (metrics) {
     out += "\nmetrics (summary.json):\n";
     for (const auto& m : s.Metrics()) out += "  " + m.name + (m.unit.empty() ? "" : " [" + m.unit + "]") + ": " + m.meaning + "\n";
@@ -118,7 +119,7 @@ int RunScenario(const std::vector<std::string>& argv) {
 
   scenarios::ParamValues given;
   std::vector<std::pair<std::string, std::string>> ns3_defaults = scenarios::EnvironmentAttributeDefaults();
-  std::optional<std::string> out;
+  std::optional<std::string> out, pcap;
   bool quiet = false, force = false, allow_empty = false;
   std::set<std::string> seen;
   for (size_t i = 1; i < argv.size(); ++i) {
@@ -159,6 +160,8 @@ int RunScenario(const std::vector<std::string>& argv) {
       allow_empty = true;
     } else if (name == "out") {
       out = take_value();
+    } else if (name == "pcap") {
+      pcap = take_value();
     } else if (name.find("::") != std::string::npos) {  // an ns-3 attribute default
       const std::string v = take_value();
       if (auto why = scenarios::SetAttributeDefault(name, v)) throw UsageError(*why);
@@ -219,6 +222,7 @@ int RunScenario(const std::vector<std::string>& argv) {
     StopSignals stop;
     scenarios::RunControl control;
     control.stop = StopSignals::Flag();
+    if (pcap) control.pcap_dir = *pcap;
     const bool progress = !quiet && isatty(STDERR_FILENO) == 1;
     if (progress)
       control.progress = [t0](double now_s, double end_s) {

@@ -273,6 +273,35 @@ TEST_F(RunCommand, PlotDrawsEverySeriesOfTheCsvWithGnuplot) {
   EXPECT_EQ(Mcx("plot --csv " + csv + " --x x --y alpha --out " + Out("plot.pdf")).status, 2);
 }
 
+// --pcap taps every point-to-point link and sidelink device; tshark reads the files: the group
+// call's INVITE with its SDP (voice and the MCPTT floor line), the SRTP voice and SRTCP floor
+// control on-network, and MONP (port 8809) and media on the sidelink, as raw IP.
+TEST_F(RunCommand, PcapTapsEveryLinkForWireshark) {
+  ASSERT_EQ(std::system("command -v tshark >/dev/null 2>&1"), 0) << "tshark is not installed (scripts/mcx installs it)";
+  const std::string on = Out("pcap-on");
+  ASSERT_EQ(Mcx("run group-call --members 3 --duration 10 --quiet --force --out " + Out("call") + " --pcap " + on).status, 0);
+  EXPECT_NE(Slurp(on + "/nodes.txt").find("ns3::PointToPointNetDevice"), std::string::npos);
+  auto tshark = [&](const std::string& args) {
+    const std::string txt = Out("tshark.txt");
+    std::system(("for f in " + args + " > " + txt + " 2>/dev/null").c_str());
+    return Slurp(txt);
+  };
+  const std::string invites = tshark(on + "/p2p-*.pcap; do tshark -r $f -Y 'sip.Method == \"INVITE\"' -V; done");
+  EXPECT_NE(invites.find("application 49150 udp MCPTT"), std::string::npos) << invites.substr(0, 2000);
+  EXPECT_NE(invites.find("fmtp:MCPTT mc_queueing"), std::string::npos);
+  EXPECT_NE(invites.find("audio 49151 RTP/SAVP"), std::string::npos);
+  const std::string phs = tshark(on + "/p2p-*.pcap; do tshark -r $f -q -z io,phs; done");
+  EXPECT_NE(phs.find(" rtp "), std::string::npos) << phs;
+  EXPECT_NE(phs.find(" rtcp "), std::string::npos) << phs;
+  EXPECT_NE(phs.find(" tls "), std::string::npos) << phs;  // the KMS's HTTPS
+
+  const std::string off = Out("pcap-off");
+  ASSERT_EQ(Mcx("run offnet-group-call --duration 10 --quiet --force --out " + Out("offcall") + " --pcap " + off).status, 0);
+  const std::string ports = tshark(off + "/sidelink-*.pcap; do tshark -r $f -T fields -e udp.dstport; done");
+  EXPECT_NE(ports.find("8809\n"), std::string::npos) << "no MONP on the sidelink";
+  EXPECT_NE(ports.find("49150\n"), std::string::npos) << "no voice on the sidelink";
+}
+
 TEST_F(RunCommand, SigintEndsTheRunCleanlyWithPartialResults) {
   // A 600-second call; SIGINT once the run has begun (its folder exists).
   const std::string out = Out("interrupted");

@@ -17,6 +17,11 @@ struct RunControl {
   std::function<void(double now_s, double end_s)> progress;
   /// Set (from a signal handler) to end the simulation at the next check.
   const volatile std::sig_atomic_t* stop = nullptr;
+  /// When not empty: pcap files of every point-to-point link (p2p-<node>-<device>.pcap: the
+  /// core, the servers' links, the ideal access links, LTE's S1-U/S5/SGi) and every sidelink
+  /// device (sidelink-<node>-<device>.pcap, raw IP) into this directory, and nodes.txt naming
+  /// each node's devices and addresses.
+  std::string pcap_dir;
 };
 
 /// Installs (or, with an empty RunControl, removes) the control of the runs that follow.

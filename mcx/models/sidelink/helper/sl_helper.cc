@@ -65,4 +65,14 @@ int64_t SlHelper::AssignStreams(const ns3::NetDeviceContainer& devices, int64_t 
   return used;
 }
 
+void SlHelper::EnablePcapInternal(std::string prefix, ns3::Ptr<ns3::NetDevice> nd, bool /*promiscuous*/,
+                                  bool explicitFilename) {
+  ns3::Ptr<SlNetDevice> device = nd->GetObject<SlNetDevice>();
+  if (!device) return;  // EnablePcapAll visits every device of every node
+  ns3::PcapHelper pcap;
+  const std::string file = explicitFilename ? prefix : pcap.GetFilenameFromDevice(prefix, device);
+  ns3::Ptr<ns3::PcapFileWrapper> wrapper = pcap.CreateFile(file, std::ios::out, ns3::PcapHelper::DLT_RAW);
+  pcap.HookDefaultSink<SlNetDevice>(device, "Sniffer", wrapper);
+}
+
 }  // namespace mcx::models

@@ -60,6 +60,8 @@ TypeId SlNetDevice::GetTypeId() {
                           MakeTraceSourceAccessor(&SlNetDevice::m_macTxTrace), "ns3::Packet::TracedCallback")
           .AddTraceSource("MacRx", "An IP packet was reassembled and passed up, with its one-way delay",
                           MakeTraceSourceAccessor(&SlNetDevice::m_macRxTrace), "mcx::SlNetDevice::RxCallback")
+          .AddTraceSource("Sniffer", "An IP packet sent or passed up (raw IP, for pcap: SlHelper::EnablePcapAll)",
+                          MakeTraceSourceAccessor(&SlNetDevice::m_snifferTrace), "ns3::Packet::TracedCallback")
           .AddTraceSource("PhyTx", "Bytes put on air: a TB copy (harq 1..4) or an SCI copy (harq 0)",
                           MakeTraceSourceAccessor(&SlNetDevice::m_phyTxTrace), "mcx::SlNetDevice::PhyTxCallback")
           .AddTraceSource("PscchRx", "An SCI copy was received (source, decoded, SINR dB)",
@@ -183,6 +185,7 @@ bool SlNetDevice::Send(Ptr<Packet> packet, const Address& dest, uint16_t protoco
   NS_LOG_INFO(Who() << ": queues SDU " << m_queue.back().sduId << " (" << sduBytes << " bytes with PDCP) for "
                     << WhoIs(to) << "; " << QueuedBytes() << " bytes queued");
   m_macTxTrace(packet);
+  m_snifferTrace(packet);
   return true;
 }
 
@@ -345,6 +348,7 @@ void SlNetDevice::ReceiveTb(const SlGrant& grant, const SlTransportBlock& tb) {
     NS_LOG_INFO(Who() << ": receives SDU " << s.sduId << " (an IP packet of " << copy->GetSize() << " bytes) from "
                       << WhoIs(grant.source) << ", "  << (Simulator::Now() - s.enqueued).GetSeconds() * 1e3 << " ms after it was queued");
     m_macRxTrace(copy, Simulator::Now() - s.enqueued);
+    m_snifferTrace(copy);
     if (!m_rx.IsNull()) m_rx(this, copy, s.protocol, grant.source);
   }
 }

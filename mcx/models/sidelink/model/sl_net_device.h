@@ -100,6 +100,8 @@ class SlNetDevice : public ns3::NetDevice {
   /// SCI and TB receptions (decoded or not), drops with a reason.
   ns3::TracedCallback<ns3::Ptr<const ns3::Packet>> m_macTxTrace;
   ns3::TracedCallback<ns3::Ptr<const ns3::Packet>, ns3::Time> m_macRxTrace;
+  /// ns-3's sniffer convention (as CsmaNetDevice's): every IP packet sent or passed up, for pcap.
+  ns3::TracedCallback<ns3::Ptr<const ns3::Packet>> m_snifferTrace;
   ns3::TracedCallback<uint32_t, uint32_t> m_phyTxTrace;  ///< (bytes on air, harq 1..4; 0 = SCI)
   ns3::TracedCallback<ns3::Mac48Address, bool, double> m_pscchRxTrace;
   ns3::TracedCallback<ns3::Mac48Address, uint32_t, bool, double> m_psschRxTrace;
