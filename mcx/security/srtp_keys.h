@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <string>
 
 #include "mcx/security/srtp.h"
 #include "mcx/security/types.h"
@@ -34,5 +36,12 @@ srtp::MasterKey KeyIdMasterKey(ByteView key, uint32_t key_id, ByteView rand, uin
 inline srtp::MasterKey PrivateCallMasterKey(ByteView pck, uint32_t pck_id, ByteView rand, uint8_t cs_id) {
   return KeyIdMasterKey(pck, pck_id, rand, cs_id);
 }
+
+/// A key log (mcxsim run --keylog): told of every master key derived here, with what it is
+/// ("GMK-ID 0x..., sender GUK-ID 0x..., CS-ID 1" or "CSK-ID 0x..., CS-ID 6"), so an independent
+/// SRTP implementation can open captured packets. Process-wide; the simulator is one thread.
+using KeyLogSink = std::function<void(const srtp::MasterKey& key, const std::string& what)>;
+/// Installs the sink (an empty one turns the log off).
+void SetKeyLogSink(KeyLogSink sink);
 
 }  // namespace mcx::security

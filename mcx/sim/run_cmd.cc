@@ -17,6 +17,7 @@
 #include "mcx/scenarios/registry/ns3_options.h"
 #include "mcx/scenarios/registry/run_control.h"
 #include "mcx/scenarios/registry/scenario.h"
+#include "mcx/security/srtp_keys.h"
 #include "mcx/sim/cli_args.h"
 #include "mcx/sim/stop_signals.h"
 #include "mcx/sim/version.h"
@@ -51,7 +52,7 @@ std::string Default(const ParamSpec& s, const ParamValue& v) {
 // The help and `describe`: what it is, its parameters by section with their defaults and what
 // they accept, and (describe) its metrics and files.
 std::string Describe(const Scenario& s, bool metrics) {
-  std::string out = "usage: mcxsim run " + s.Name() + " [--PARAMETER VALUE ...] --out DIR [--pcap DIR] [--quiet] [--force] [--allow-empty]\n\n" +
+  std::string out = "usage: mcxsim run " + s.Name() + " [--PARAMETER VALUE ...] --out DIR [--pcap DIR] [--keylog FILE] [--quiet] [--force] [--allow-empty]\n\n" +
                     s.Description() + "\n\nparameters (defaults in brackets):\n";
   const auto values = s.Resolve({});
   std::string section = "\x01";
@@ -68,6 +69,7 @@ std::string Describe(const Scenario& s, bool metrics) {
     out += "\n";
   }
   out += "\n--pcap DIR: pcap files of every point-to-point link and sidelink device, for Wireshark/tshark\n";
+  out += "--keylog FILE: every SRTP/SRTCP master key the run uses, one line each (mode 0600; docs/captures.md)\n";
   out += "also: --ns3::Type::Attribute=VALUE (an ns-3 attribute default), --PrintTypeIds, --PrintAttributes=TYPE\n";
   if (metrics) {
     out += "\nmetrics (summary.json):\n";
@@ -119,7 +121,7 @@ int RunScenario(const std::vector<std::string>& argv) {
 
   scenarios::ParamValues given;
   std::vector<std::pair<std::string, std::string>> ns3_defaults = scenarios::EnvironmentAttributeDefaults();
-  std::optional<std::string> out, pcap;
+  std::optional<std::string> out, pcap, keylog;
   bool quiet = false, force = false, allow_empty = false;
   std::set<std::string> seen;
   for (size_t i = 1; i < argv.size(); ++i) {
@@ -162,6 +164,8 @@ int RunScenario(const std::vector<std::string>& argv) {
       out = take_value();
     } else if (name == "pcap") {
       pcap = take_value();
+    } else if (name == "keylog") {
+      keylog = take_value();
     } else if (name.find("::") != std::string::npos) {  // an ns-3 attribute default
       const std::string v = take_value();
       if (auto why = scenarios::SetAttributeDefault(name, v)) throw UsageError(*why);
@@ -215,6 +219,7 @@ int RunScenario(const std::vector<std::string>& argv) {
 
   RunCost cost;
   scenarios::RunOutput result;
+  std::set<std::string> keys;  // the key log's lines
   const auto t0 = std::chrono::steady_clock::now();
   {
     // Ctrl-C (SIGINT) or SIGTERM ends the simulation cleanly: the scenario's metrics over what
@@ -223,6 +228,12 @@ int RunScenario(const std::vector<std::string>& argv) {
     scenarios::RunControl control;
     control.stop = StopSignals::Flag();
     if (pcap) control.pcap_dir = *pcap;
+    // --keylog: every SRTP/SRTCP master key the run derives (docs/captures.md), once each.
+    if (keylog)
+      security::SetKeyLogSink([&keys](const security::srtp::MasterKey& k, const std::string& what) {
+        keys.insert("SRTP * " + (k.mki.empty() ? std::string("-") : crypto::ToHex(k.mki)) + " " + crypto::ToHex(k.key) +
+                    " " + crypto::ToHex(k.salt) + " AEAD_AES_128_GCM " + what + "\n");
+      });
     const bool progress = !quiet && isatty(STDERR_FILENO) == 1;
     if (progress)
       control.progress = [t0](double now_s, double end_s) {
@@ -237,13 +248,22 @@ int RunScenario(const std::vector<std::string>& argv) {
       result = s.Run(given);
     } catch (const scenarios::ParamError& e) {
       scenarios::SetRunControl({});
+      security::SetKeyLogSink({});
       throw UsageError(e.what());
     } catch (const std::invalid_argument& e) {
       scenarios::SetRunControl({});
+      security::SetKeyLogSink({});
       throw UsageError(e.what());
     }
     scenarios::SetRunControl({});
+    security::SetKeyLogSink({});
     if (progress) std::fprintf(stderr, "\r\033[K");
+  }
+  if (keylog) {
+    std::string text = "# mcxsim key log (docs/captures.md): SRTP <ssrc|*> <MKI|-> <master key> <master salt> <AEAD> <what>\n"
+                       "# " + command + "\n";
+    for (const auto& line : keys) text += line;
+    WriteFile(*keylog, text, /*secret=*/true);
   }
   const bool interrupted = scenarios::LastRunInterrupted();
   if (interrupted) result.simulated_s = scenarios::LastRunReachedS();

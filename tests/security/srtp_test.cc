@@ -5,12 +5,12 @@
 #include "mcx/security/srtp_keys.h"
 
 #include <gtest/gtest.h>
-#include <srtp2/srtp.h>
 
 #include <cstring>
 
 #include "mcx/crypto/kdf.h"
 #include "mcx/crypto/rng.h"
+#include "tests/support/libsrtp_session.h"
 #include "tests/support/testdata.h"
 
 namespace mcx::security::srtp {
@@ -68,58 +68,15 @@ TEST(SrtpVectors, Rfc7714SrtcpEncryptionAndTaggingOnly) {
 
 // ---- libsrtp2 cross-check ----
 
-class Libsrtp {
+// Our sessions side by side with libsrtp2's (tests/support/libsrtp_session.h).
+class Libsrtp : public test::LibsrtpSession {
  public:
-  Libsrtp(const MasterKey& mk, bool inbound) {
-    static const bool init = srtp_init() == srtp_err_status_ok;
-    EXPECT_TRUE(init);
-    std::memcpy(key_, mk.key.data(), 16);
-    std::memcpy(key_ + 16, mk.salt.data(), 12);
-    // Without an MKI, mk.mki.data() may be null, and memcpy from null is undefined even for 0 bytes.
-    if (!mk.mki.empty()) std::memcpy(mki_, mk.mki.data(), mk.mki.size());
-    mk_.key = key_;
-    mk_.mki_id = mki_;
-    mk_.mki_size = static_cast<unsigned>(mk.mki.size());
-    keys_[0] = &mk_;
-    srtp_policy_t p;
-    std::memset(&p, 0, sizeof p);
-    srtp_crypto_policy_set_aes_gcm_128_16_auth(&p.rtp);
-    srtp_crypto_policy_set_aes_gcm_128_16_auth(&p.rtcp);
-    p.ssrc.type = inbound ? ssrc_any_inbound : ssrc_any_outbound;
-    p.keys = keys_;
-    p.num_master_keys = 1;
-    p.window_size = 128;
-    use_mki_ = !mk.mki.empty();
-    EXPECT_EQ(srtp_create(&s_, &p), srtp_err_status_ok);
-  }
-  ~Libsrtp() { srtp_dealloc(s_); }
+  Libsrtp(const MasterKey& mk, bool inbound) : LibsrtpSession(mk.key, mk.salt, mk.mki, inbound) { EXPECT_TRUE(ok()); }
   Bytes Protect(ByteView pkt, bool rtcp) {
-    Bytes buf(pkt.begin(), pkt.end());
-    buf.resize(pkt.size() + 64);
-    int len = static_cast<int>(pkt.size());
-    auto st = rtcp ? srtp_protect_rtcp_mki(s_, buf.data(), &len, use_mki_, 0)
-                   : srtp_protect_mki(s_, buf.data(), &len, use_mki_, 0);
-    EXPECT_EQ(st, srtp_err_status_ok);
-    buf.resize(static_cast<size_t>(len));
-    return buf;
+    auto out = LibsrtpSession::Protect(pkt, rtcp);
+    EXPECT_TRUE(out.has_value());
+    return out.value_or(Bytes{});
   }
-  std::optional<Bytes> Unprotect(ByteView pkt, bool rtcp) {
-    Bytes buf(pkt.begin(), pkt.end());
-    int len = static_cast<int>(pkt.size());
-    auto st = rtcp ? srtp_unprotect_rtcp_mki(s_, buf.data(), &len, use_mki_)
-                   : srtp_unprotect_mki(s_, buf.data(), &len, use_mki_);
-    if (st != srtp_err_status_ok) return std::nullopt;
-    buf.resize(static_cast<size_t>(len));
-    return buf;
-  }
-
- private:
-  srtp_t s_ = nullptr;
-  unsigned char key_[28];
-  unsigned char mki_[8];
-  srtp_master_key_t mk_;
-  srtp_master_key_t* keys_[1];
-  bool use_mki_;
 };
 
 Bytes RtpPacket(uint16_t seq, uint32_t ssrc, size_t payload) {
