@@ -2,6 +2,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
@@ -58,7 +59,11 @@ std::string Script(const Figure& f, const std::string& out) {
   if (!f.title.empty()) s += "set title " + Quoted(f.title) + " noenhanced\n";
   s += "set xlabel " + Quoted(f.xlabel) + " noenhanced\n";
   s += "set ylabel " + Quoted(f.ylabel) + " noenhanced\n";
-  s += "set grid lc rgb '#dddddd'\nset key outside right top noenhanced\n";
+  // Long series names go under the chart, so they do not squeeze it.
+  size_t longest = 0;
+  for (const Series& series : f.series) longest = std::max(longest, series.label.size());
+  s += std::string("set grid lc rgb '#dddddd'\nset key ") +
+       (longest > 24 ? "outside bottom center vertical" : "outside right top") + " noenhanced\n";
   if (f.logx) s += "set logscale x\n";
   if (f.logy) s += "set logscale y\n";
   if (f.ymin || f.ymax) s += "set yrange [" + (f.ymin ? Num(*f.ymin) : "") + ":" + (f.ymax ? Num(*f.ymax) : "") + "]\n";
