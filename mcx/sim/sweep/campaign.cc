@@ -128,6 +128,18 @@ std::vector<std::string> Campaign::Command(const PlannedRun& r, const std::strin
   return argv;
 }
 
+RunRecord Campaign::Skeleton(const PlannedRun& r) const {
+  RunRecord rec;
+  rec.id = r.id;
+  rec.point = r.point;
+  rec.run = r.run;
+  rec.seed = spec_.seed;
+  json params = json::object();
+  for (const auto& [name, text] : points_[r.point].params) params[name] = text;
+  rec.params_json = params.dump();
+  return rec;
+}
+
 std::optional<RunRecord> Campaign::FromFolder(const PlannedRun& r) const {
   const std::string folder = RunDir(r);
   json info, summary;
@@ -137,16 +149,10 @@ std::optional<RunRecord> Campaign::FromFolder(const PlannedRun& r) const {
   } catch (const std::exception&) {
     return std::nullopt;  // not (or not yet) finished
   }
-  RunRecord rec;
-  rec.id = r.id;
-  rec.point = r.point;
-  rec.run = r.run;
-  rec.seed = spec_.seed;
-  json params = json::object();
-  for (const auto& [name, text] : points_[r.point].params) params[name] = text;
-  rec.params_json = params.dump();
+  RunRecord rec = Skeleton(r);
   rec.status = info.value("status", "completed");
-  rec.exit_code = rec.status == "nothing_happened" ? 3 : 0;
+  // What `mcxsim run` exits with for each (a run collected from elsewhere has no process here).
+  rec.exit_code = rec.status == "nothing_happened" ? 3 : rec.status == "interrupted" ? 130 : 0;
   rec.mcxsim_version = info.value("mcxsim_version", "");
   rec.git_commit = info.value("git_commit", "");
   rec.wall_s = info.value("wall_clock_s", 0.0);
@@ -181,17 +187,10 @@ CollectCounts Campaign::Collect() {
 
 RunRecord Campaign::Record(const PlannedRun& r, int exit_code) const {
   if (auto rec = FromFolder(r)) {
-    if (exit_code < 0) rec->exit_code = exit_code;
+    rec->exit_code = exit_code;
     return *rec;
   }
-  RunRecord rec;
-  rec.id = r.id;
-  rec.point = r.point;
-  rec.run = r.run;
-  rec.seed = spec_.seed;
-  json params = json::object();
-  for (const auto& [name, text] : points_[r.point].params) params[name] = text;
-  rec.params_json = params.dump();
+  RunRecord rec = Skeleton(r);
   rec.status = exit_code == -SIGINT || exit_code == -SIGTERM ? "interrupted" : "failed";
   rec.exit_code = exit_code;
   rec.mcxsim_version = kVersion;

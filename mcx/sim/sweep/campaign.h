@@ -75,6 +75,8 @@ class Campaign {
 
  private:
   Campaign(std::string dir, std::string sweep_text, SweepSpec spec, bool allow_version_mix);
+  /// A row with the run's identity (id, point, run, seed, parameters) and nothing else.
+  RunRecord Skeleton(const PlannedRun& r) const;
   std::optional<RunRecord> FromFolder(const PlannedRun& r) const;
   void CheckVersion(const std::string& version, const std::string& commit, const std::string& what) const;
 
