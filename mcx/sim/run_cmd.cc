@@ -52,7 +52,7 @@ std::string Default(const ParamSpec& s, const ParamValue& v) {
 // The help and `describe`: what it is, its parameters by section with their defaults and what
 // they accept, and (describe) its metrics and files.
 std::string Describe(const Scenario& s, bool metrics) {
-  std::string out = "usage: mcxsim run " + s.Name() + " [--PARAMETER VALUE ...] --out DIR [--pcap DIR] [--keylog FILE] [--quiet] [--force] [--allow-empty]\n\n" +
+  std::string out = "usage: mcxsim run " + s.Name() + " [--PARAMETER VALUE ...] --out DIR [--pcap DIR] [--keylog FILE] [--flows DIR] [--quiet] [--force] [--allow-empty]\n\n" +
                     s.Description() + "\n\nparameters (defaults in brackets):\n";
   const auto values = s.Resolve({});
   std::string section = "\x01";
@@ -70,6 +70,7 @@ std::string Describe(const Scenario& s, bool metrics) {
   }
   out += "\n--pcap DIR: pcap files of every point-to-point link and sidelink device, for Wireshark/tshark\n";
   out += "--keylog FILE: every SRTP/SRTCP master key the run uses, one line each (mode 0600; docs/captures.md)\n";
+  out += "--flows DIR: each SIP and MONP flow as a Mermaid chart and a ladder, checked against the spec (docs/flows.md)\n";
   out += "also: --ns3::Type::Attribute=VALUE (an ns-3 attribute default), --PrintTypeIds, --PrintAttributes=TYPE\n";
   if (metrics) {
     out += "\nmetrics (summary.json):\n";
@@ -88,6 +89,48 @@ struct RunCost {
   double wall_s = 0;
   double peak_rss_mb = 0;
 };
+
+/// --flows: each flow as a Mermaid sequenceDiagram (NNN-protocol.mmd) and a ladder (.txt), an
+/// index (flows.txt), and the verdicts of the scenario's expected sequences for summary.json.
+json WriteFlows(const std::string& dir, const std::vector<scenarios::Flow>& flows,
+                const std::vector<scenarios::FlowSpec>& specs) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw std::runtime_error("cannot create " + dir + ": " + ec.message());
+  json deviations = json::array();
+  size_t checked = 0, conforming = 0;
+  std::string index = "# flow file, protocol, id, messages, verdicts (docs/flows.md)\n";
+  for (size_t i = 0; i < flows.size(); ++i) {
+    const scenarios::Flow& f = flows[i];
+    char stem[32];
+    std::snprintf(stem, sizeof stem, "%03zu-%s", i + 1, f.protocol == "SIP" ? "sip" : "monp");
+    std::string verdicts;
+    for (const auto& spec : specs) {
+      auto v = scenarios::CheckFlow(f, spec);
+      if (!v) continue;
+      ++checked;
+      if (v->conforms) {
+        ++conforming;
+        verdicts += "; conforms to " + spec.name + " (" + spec.source + ")";
+      } else {
+        verdicts += "; DEVIATES from " + spec.name + " (" + spec.source + "): " + v->deviation;
+        deviations.push_back({{"flow", std::string(stem)}, {"id", f.id}, {"expected", spec.name}, {"source", spec.source},
+                              {"first_deviation", v->deviation}});
+      }
+    }
+    const std::string title = f.protocol + " " + f.id + verdicts;
+    WriteFile(dir + "/" + stem + ".mmd", scenarios::Mermaid(f, title));
+    WriteFile(dir + "/" + stem + ".txt", scenarios::Ladder(f, title));
+    index += std::string(stem) + ", " + f.protocol + ", " + f.id + ", " + std::to_string(f.messages.size()) + " messages" +
+             verdicts + "\n";
+  }
+  WriteFile(dir + "/flows.txt", index);
+  return {{"recorded", flows.size()},
+          {"checked", checked},
+          {"conforming", conforming},
+          {"deviating", checked - conforming},
+          {"deviations", deviations}};
+}
 
 /// Results are never overwritten by accident: a non-empty --out must hold an earlier run of this
 /// very command (it is then replaced, and said so), unless --force.
@@ -121,7 +164,7 @@ int RunScenario(const std::vector<std::string>& argv) {
 
   scenarios::ParamValues given;
   std::vector<std::pair<std::string, std::string>> ns3_defaults = scenarios::EnvironmentAttributeDefaults();
-  std::optional<std::string> out, pcap, keylog;
+  std::optional<std::string> out, pcap, keylog, flows_dir;
   bool quiet = false, force = false, allow_empty = false;
   std::set<std::string> seen;
   for (size_t i = 1; i < argv.size(); ++i) {
@@ -166,6 +209,8 @@ int RunScenario(const std::vector<std::string>& argv) {
       pcap = take_value();
     } else if (name == "keylog") {
       keylog = take_value();
+    } else if (name == "flows") {
+      flows_dir = take_value();
     } else if (name.find("::") != std::string::npos) {  // an ns-3 attribute default
       const std::string v = take_value();
       if (auto why = scenarios::SetAttributeDefault(name, v)) throw UsageError(*why);
@@ -220,6 +265,7 @@ int RunScenario(const std::vector<std::string>& argv) {
   RunCost cost;
   scenarios::RunOutput result;
   std::set<std::string> keys;  // the key log's lines
+  scenarios::FlowRecorder flows;
   const auto t0 = std::chrono::steady_clock::now();
   {
     // Ctrl-C (SIGINT) or SIGTERM ends the simulation cleanly: the scenario's metrics over what
@@ -228,6 +274,7 @@ int RunScenario(const std::vector<std::string>& argv) {
     scenarios::RunControl control;
     control.stop = StopSignals::Flag();
     if (pcap) control.pcap_dir = *pcap;
+    if (flows_dir) control.flows = &flows;
     // --keylog: every SRTP/SRTCP master key the run derives (docs/captures.md), once each.
     if (keylog)
       security::SetKeyLogSink([&keys](const security::srtp::MasterKey& k, const std::string& what) {
@@ -272,8 +319,9 @@ int RunScenario(const std::vector<std::string>& argv) {
   getrusage(RUSAGE_SELF, &ru);
   cost.peak_rss_mb = ru.ru_maxrss / 1024.0;
 
-  const json summary = {
+  json summary = {
       {"scenario", s.Name()}, {"seed", seed}, {"run", run}, {"params", params}, {"metrics", result.metrics}};
+  if (flows_dir) summary["flows"] = WriteFlows(*flows_dir, flows.Flows(), s.ExpectedFlows());
   WriteFile(*out + "/summary.json", summary.dump(2) + "\n");
   for (const auto& t : result.tables) WriteFile(*out + "/" + t.file, t.csv);
   json info = {{"mcxsim_version", kVersion},

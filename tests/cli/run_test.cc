@@ -302,6 +302,31 @@ TEST_F(RunCommand, PcapTapsEveryLinkForWireshark) {
   EXPECT_NE(ports.find("49150\n"), std::string::npos) << "no voice on the sidelink";
 }
 
+// --flows: each call's messages as a Mermaid chart and a ladder, checked against the sequence the
+// scenario declares; summary.json counts the flows that conform.
+TEST_F(RunCommand, FlowsOfPrivateAndGroupCallsAreChartedAndConform) {
+  const std::string flows = Out("flows-private");
+  ASSERT_EQ(Mcx("run offnet-private-call --calls 4 --quiet --force --out " + Out("private") + " --flows " + flows).status, 0);
+  const json f = json::parse(Slurp(Out("private") + "/summary.json"))["flows"];
+  EXPECT_EQ(f["recorded"], 4);
+  EXPECT_EQ(f["checked"], 4);
+  EXPECT_EQ(f["conforming"], 4) << f.dump();
+  EXPECT_EQ(f["deviating"], 0);
+  const std::string chart = Slurp(flows + "/001-monp.mmd");
+  EXPECT_EQ(chart.rfind("sequenceDiagram\n", 0), 0u);
+  EXPECT_NE(chart.find("->>"), std::string::npos);
+  EXPECT_NE(chart.find(": PRIVATE CALL SETUP REQUEST"), std::string::npos);
+  EXPECT_NE(chart.find("conforms to off-network private call, automatic commencement (TS 24.379"), std::string::npos);
+  EXPECT_NE(Slurp(flows + "/001-monp.txt").find("PRIVATE CALL ACCEPT"), std::string::npos);
+  EXPECT_NE(Slurp(flows + "/flows.txt").find("001-monp, MONP, private call "), std::string::npos);
+
+  ASSERT_EQ(Mcx("run group-call --members 3 --duration 10 --quiet --force --out " + Out("gc") + " --flows " + Out("flows-gc")).status, 0);
+  const json g = json::parse(Slurp(Out("gc") + "/summary.json"))["flows"];
+  EXPECT_EQ(g["checked"], 9) << g.dump();  // 3 registrations, 3 CSK uploads, 3 INVITE dialogs
+  EXPECT_EQ(g["conforming"], 9) << g.dump();
+  EXPECT_NE(Slurp(Out("flows-gc") + "/flows.txt").find("conforms to INVITE dialog, automatic commencement"), std::string::npos);
+}
+
 TEST_F(RunCommand, SigintEndsTheRunCleanlyWithPartialResults) {
   // A 600-second call; SIGINT once the run has begun (its folder exists).
   const std::string out = Out("interrupted");

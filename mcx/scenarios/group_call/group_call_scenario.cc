@@ -6,6 +6,7 @@
 #include "mcx/scenarios/group_call/group_call.h"
 #include "mcx/scenarios/registry/scenario.h"
 #include "mcx/scenarios/shared/summary.h"
+#include "mcx/scenarios/shared/expected_flows.h"
 
 namespace mcx::scenarios {
 
@@ -137,7 +138,8 @@ const Scenario& GroupCallScenario() {
         if (r.members_in_call < 2) out.nothing_happened = "fewer than two members joined the call (errors says why)";
         return out;
       },
-      /*quick=*/{"--members", "3", "--duration", "10"}});
+      /*quick=*/{"--members", "3", "--duration", "10"},
+      /*flows=*/{RegistrationFlow(), CskUploadFlow(), AutomaticInviteDialogFlow()}});
   return s;
 }
 

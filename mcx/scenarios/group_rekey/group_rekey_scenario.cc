@@ -8,6 +8,7 @@
 #include "mcx/scenarios/group_rekey/group_rekey.h"
 #include "mcx/scenarios/registry/scenario.h"
 #include "mcx/scenarios/shared/summary.h"
+#include "mcx/scenarios/shared/expected_flows.h"
 
 namespace mcx::scenarios {
 
@@ -181,7 +182,8 @@ const Scenario& GroupRekeyScenario() {
           out.nothing_happened = "no member holds its group's last GMK (unreached_members says why)";
         return out;
       },
-      /*quick=*/{"--members", "3", "--rekeys", "1"}});
+      /*quick=*/{"--members", "3", "--rekeys", "1"},
+      /*flows=*/{RegistrationFlow(), CskUploadFlow()}});
   return s;
 }
 

@@ -5,6 +5,7 @@
 #include "mcx/scenarios/offnet_private_call/offnet_private_call.h"
 #include "mcx/scenarios/registry/scenario.h"
 #include "mcx/scenarios/shared/summary.h"
+#include "mcx/scenarios/shared/expected_flows.h"
 
 namespace mcx::scenarios {
 
@@ -78,7 +79,8 @@ const Scenario& OffnetPrivateCallScenario() {
       {},
       [](const OffnetPrivateCallParams& p) { return CheckRadio(p.radio); },
       [](const OffnetPrivateCallParams& p) { return Output(RunOffnetPrivateCall(p)); },
-      /*quick=*/{"--calls", "2"}});
+      /*quick=*/{"--calls", "2"},
+      /*flows=*/{OffnetPrivateCallFlow()}});
   return s;
 }
 

@@ -71,6 +71,7 @@ void SetRunControl(RunControl control) { g_control = std::move(control); }
 void RunSimulationUntil(ns3::Time end) {
   g_interrupted = false;
   if (!g_control.pcap_dir.empty()) EnablePcap(g_control.pcap_dir);
+  if (g_control.flows) g_control.flows->Connect();
   ns3::Simulator::Stop(end);
   Checker checker{std::max(ns3::MilliSeconds(1), (end - ns3::Simulator::Now()) / 2000), end.GetSeconds(),
                   std::chrono::steady_clock::now()};

@@ -10,6 +10,8 @@
 
 #include <ns3/nstime.h>
 
+#include "mcx/scenarios/registry/flows.h"
+
 namespace mcx::scenarios {
 
 struct RunControl {
@@ -22,6 +24,8 @@ struct RunControl {
   /// device (sidelink-<node>-<device>.pcap, raw IP) into this directory, and nodes.txt naming
   /// each node's devices and addresses.
   std::string pcap_dir;
+  /// When set: connected to every application once the scenario built them (--flows).
+  FlowRecorder* flows = nullptr;
 };
 
 /// Installs (or, with an empty RunControl, removes) the control of the runs that follow.

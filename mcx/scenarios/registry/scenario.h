@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mcx/scenarios/registry/flows.h"
 #include "mcx/scenarios/registry/params.h"
 #include "mcx/scenarios/registry/run_seeds.h"
 
@@ -63,6 +64,8 @@ class Scenario {
   virtual const std::vector<std::string>& Files() const = 0;
   /// Options for a quick run (seconds): shown by `describe`, used by the tests and the docs.
   virtual const std::vector<std::string>& QuickArgs() const = 0;
+  /// The message sequences the scenario's procedures must produce (checked with --flows).
+  virtual const std::vector<FlowSpec>& ExpectedFlows() const = 0;
   /// Every parameter's value for a run with `given` (defaults for the rest), in declaration order.
   virtual std::vector<std::pair<std::string, ParamValue>> Resolve(const ParamValues& given) const = 0;
   /// Why the scenario cannot run with these values (a combination its declaration cannot say),
@@ -88,6 +91,8 @@ class ScenarioOf : public Scenario {
     std::function<RunOutput(const P&)> run;
     /// Options for a quick run of a few seconds ("--members", "3", ...).
     std::vector<std::string> quick;
+    /// The message sequences its procedures must produce (mcxsim run --flows checks them).
+    std::vector<FlowSpec> flows;
   };
   explicit ScenarioOf(Definition d) : def_(std::move(d)) { def_.params.Include(&P::seeds, RunSeedParamList()); }
 
@@ -98,6 +103,7 @@ class ScenarioOf : public Scenario {
   const std::vector<MetricSpec>& Metrics() const override { return def_.metrics; }
   const std::vector<std::string>& Files() const override { return def_.files; }
   const std::vector<std::string>& QuickArgs() const override { return def_.quick; }
+  const std::vector<FlowSpec>& ExpectedFlows() const override { return def_.flows; }
 
   std::vector<std::pair<std::string, ParamValue>> Resolve(const ParamValues& given) const override {
     const P p = Build(given);

@@ -60,7 +60,9 @@ TypeId McxApp::GetTypeId() {
           .AddTraceSource("Error", "A failed procedure or check (its name).",
                           MakeTraceSourceAccessor(&McxApp::m_errorTrace), "mcx::McxApp::ErrorCallback")
           .AddTraceSource("Retry", "A request tried again after a failure (what).",
-                          MakeTraceSourceAccessor(&McxApp::m_retryTrace), "mcx::McxApp::RetryCallback");
+                          MakeTraceSourceAccessor(&McxApp::m_retryTrace), "mcx::McxApp::RetryCallback")
+          .AddTraceSource("Message", "A SIP message or datagram sent: from, to, port, bytes.",
+                          MakeTraceSourceAccessor(&McxApp::m_messageTrace), "mcx::McxApp::MessageCallback");
   return tid;
 }
 
@@ -105,6 +107,9 @@ void McxApp::StartHost(bool http) {
   c.http_timeout_s = m_httpTimeout.GetSeconds();
   m_host = std::make_unique<Ns3Host>(GetNode(), c, m_random, Name());
   m_host->on_sent = [this](uint32_t bytes) { m_txTrace(bytes); };
+  m_host->on_message = [this](const procedures::Endpoint& to, const crypto::Bytes& m) {
+    m_messageTrace(m_host->LocalAddress(), to.host, to.port, m);
+  };
   m_host->on_crypto_job = [this](double seconds, const crypto::OpCounts&) { m_cryptoJobTrace(seconds); };
   procedures::SipTimers t;
   t.t1 = m_sipT1.GetSeconds();

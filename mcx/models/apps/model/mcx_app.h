@@ -31,6 +31,8 @@ class McxApp : public ns3::Application {
   typedef void (*ErrorCallback)(std::string error);
   /// A request tried again after a failure (what: "kms_provisioning", "register", ...).
   typedef void (*RetryCallback)(std::string what);
+  /// A SIP message or datagram sent: this node's address, the destination, its port, the bytes.
+  typedef void (*MessageCallback)(std::string from, std::string to, uint16_t toPort, const crypto::Bytes& message);
 
   /// Fixes the stream of the node's randomness (the host's draws and the seed of its crypto
   /// DRBG); returns how many streams it used.
@@ -66,6 +68,7 @@ class McxApp : public ns3::Application {
   ns3::TracedCallback<double> m_cryptoJobTrace;
   ns3::TracedCallback<std::string> m_errorTrace;
   ns3::TracedCallback<std::string> m_retryTrace;
+  ns3::TracedCallback<std::string, std::string, uint16_t, const crypto::Bytes&> m_messageTrace;
   ns3::Time m_httpTimeout;
   ns3::Time m_retryFirst;
   ns3::Time m_retryMax;

@@ -185,6 +185,7 @@ void Ns3Host::RawSend(Ptr<Socket> s, const crypto::Bytes& data, Conn* c) {
 
 void Ns3Host::SendSip(const Endpoint& to, crypto::Bytes message, bool tcp) {
   m_jobs.Defer([this, to, message, tcp] {
+    if (on_message) on_message(to, message);
     if (!tcp) {
       Sent(message.size());
       m_udp->SendTo(Create<Packet>(message.data(), message.size()), 0, ToAddress(to));
@@ -216,6 +217,7 @@ void Ns3Host::SendDatagram(uint16_t local_port, const Endpoint& to, crypto::Byte
       return;
     }
     Sent(datagram.size());
+    if (on_message) on_message(to, datagram);
     it->second.socket->SendTo(Create<Packet>(datagram.data(), datagram.size()), 0, ToAddress(to));
   });
 }

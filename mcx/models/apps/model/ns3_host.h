@@ -70,6 +70,8 @@ class Ns3Host : public procedures::Host {
   std::function<procedures::HttpResponse(const procedures::HttpRequest&)> on_http;
   /// Each message this host sends (bytes on the wire, above UDP/TCP).
   std::function<void(uint32_t bytes)> on_sent;
+  /// Each SIP message and datagram this host sends, whole, as it leaves (for flow charts).
+  std::function<void(const procedures::Endpoint& to, const crypto::Bytes& message)> on_message;
   /// Each job that computed crypto (simulated seconds, the operations it computed).
   std::function<void(double seconds, const crypto::OpCounts&)> on_crypto_job;
 

@@ -144,7 +144,10 @@ TypeId OffnetMcpttApp::GetTypeId() {
                           "mcx::OffnetMcpttApp::DuplicateArbitratorCallback")
           .AddTraceSource("CallControlTx", "A group call control message sent (probe, announcement).",
                           MakeTraceSourceAccessor(&OffnetMcpttApp::m_callControlTxTrace),
-                          "mcx::OffnetMcpttApp::CallControlTxCallback");
+                          "mcx::OffnetMcpttApp::CallControlTxCallback")
+          .AddTraceSource("Message", "A datagram sent (MONP, floor, voice): from, to, port, bytes.",
+                          MakeTraceSourceAccessor(&OffnetMcpttApp::m_messageTrace),
+                          "mcx::OffnetMcpttApp::MessageCallback");
   return tid;
 }
 
@@ -254,6 +257,9 @@ void OffnetMcpttApp::StartApplication() {
   hc.start_unix = m_startUnix;
   hc.cost.device_factor = m_deviceFactor;
   m_host = std::make_unique<Ns3Host>(GetNode(), hc, m_uniform, "offnet-mcptt " + m_userId);
+  m_host->on_message = [this](const procedures::Endpoint& to, const crypto::Bytes& m) {
+    m_messageTrace(m_host->LocalAddress(), to.host, to.port, m);
+  };
   m_host->OpenDatagram(m_floorPort, [this](const procedures::Endpoint&, crypto::ByteView b) { OnFloorPacket(b); });
   m_host->OpenDatagram(m_mediaPort, [this](const procedures::Endpoint&, crypto::ByteView b) { OnMediaPacket(b); });
   m_destination = m_group;

@@ -64,6 +64,8 @@ class OffnetMcpttApp : public ns3::Application {
   typedef void (*DuplicateArbitratorCallback)();
   /// A group call control message sent ("probe", "announcement").
   typedef void (*CallControlTxCallback)(std::string message);
+  /// A SIP message or datagram sent: this node's address, the destination, its port, the bytes.
+  typedef void (*MessageCallback)(std::string from, std::string to, uint16_t toPort, const crypto::Bytes& message);
 
  protected:
   void DoDispose() override;
@@ -133,6 +135,7 @@ class OffnetMcpttApp : public ns3::Application {
   ns3::TracedCallback<std::string, double> m_groupCallJoinedTrace;
   ns3::TracedCallback<> m_duplicateArbitratorTrace;
   ns3::TracedCallback<std::string> m_callControlTxTrace;
+  ns3::TracedCallback<std::string, std::string, uint16_t, const crypto::Bytes&> m_messageTrace;
 };
 
 }  // namespace mcx::models
