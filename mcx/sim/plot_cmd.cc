@@ -62,15 +62,36 @@ std::vector<std::string> Split(const std::string& line, char sep) {
   return out;
 }
 
+// A CSV line's fields (RFC 4180: a quoted field may hold commas and doubled quotes), as runs.csv
+// writes them.
+std::vector<std::string> CsvFields(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+      out.back() += '"';
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      out.emplace_back();
+    } else if (c != '\r') {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
 Csv ReadCsv(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read " + path);
   Csv csv{path, {}, {}};
   std::string line;
   if (!std::getline(in, line) || line.empty()) throw std::runtime_error(path + ": empty (no header line)");
-  csv.header = Split(line, ',');
+  csv.header = CsvFields(line);
   while (std::getline(in, line))
-    if (!line.empty()) csv.rows.push_back(Split(line, ','));
+    if (!line.empty()) csv.rows.push_back(CsvFields(line));
   return csv;
 }
 

@@ -261,6 +261,13 @@ int RunScenario(const std::vector<std::string>& argv) {
   std::error_code ec;
   std::filesystem::create_directories(*out, ec);
   if (ec) throw std::runtime_error("cannot create " + *out + ": " + ec.message());
+  // Where the captures, flows and key log go is checked before the simulation, not after it.
+  for (const auto* dir : {&pcap, &flows_dir})
+    if (*dir) {
+      std::filesystem::create_directories(**dir, ec);
+      if (ec) throw UsageError("cannot create " + **dir + ": " + ec.message());
+    }
+  if (keylog) WriteFile(*keylog, "# mcxsim key log: written when the run ends\n", /*secret=*/true);
 
   RunCost cost;
   scenarios::RunOutput result;
@@ -291,19 +298,20 @@ int RunScenario(const std::vector<std::string>& argv) {
         std::fflush(stderr);
       };
     scenarios::SetRunControl(control);
+    // However the run ends, the control and the key log's sink (which point into this frame) go.
+    struct Reset {
+      ~Reset() {
+        scenarios::SetRunControl({});
+        security::SetKeyLogSink({});
+      }
+    } reset;
     try {
       result = s.Run(given);
     } catch (const scenarios::ParamError& e) {
-      scenarios::SetRunControl({});
-      security::SetKeyLogSink({});
       throw UsageError(e.what());
     } catch (const std::invalid_argument& e) {
-      scenarios::SetRunControl({});
-      security::SetKeyLogSink({});
       throw UsageError(e.what());
     }
-    scenarios::SetRunControl({});
-    security::SetKeyLogSink({});
     if (progress) std::fprintf(stderr, "\r\033[K");
   }
   if (keylog) {

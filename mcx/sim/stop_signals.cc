@@ -4,7 +4,15 @@ namespace mcx::sim {
 
 namespace {
 volatile std::sig_atomic_t g_stop = 0;
-extern "C" void OnStop(int) { g_stop = 1; }
+// The first request asks for a clean end; a second one (the user insisting) ends the process.
+extern "C" void OnStop(int sig) {
+  if (g_stop) {
+    signal(sig, SIG_DFL);
+    raise(sig);
+    return;
+  }
+  g_stop = 1;
+}
 }  // namespace
 
 StopSignals::StopSignals() {

@@ -125,6 +125,7 @@ int RunSweep(const std::vector<std::string>& argv) {
   if (auto why = CheckSweep(std::get<SweepSpec>(parsed))) throw UsageError(file + ": " + *why);
   const std::string dir = args.Get("dir").value_or(DefaultDir(file, std::get<SweepSpec>(parsed)));
   const std::string mcxsim = args.Get("mcxsim").value_or(SelfPath());
+  if (access(mcxsim.c_str(), X_OK) != 0) throw UsageError("--mcxsim " + mcxsim + " is not an executable file");
 
   std::unique_ptr<Campaign> c;
   try {

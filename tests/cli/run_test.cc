@@ -331,8 +331,8 @@ TEST_F(RunCommand, SigintEndsTheRunCleanlyWithPartialResults) {
   // A 600-second call; SIGINT once the run has begun (its folder exists).
   const std::string out = Out("interrupted");
   const std::string cmd = std::string("( ") + MCXSIM_BIN + " run group-call --members 10 --duration 600 --quiet --out " +
-                          out + " 2>" + Out("interrupted.err") + " & pid=$!; while [ ! -d " + out +
-                          " ]; do sleep 0.05; done; sleep 0.3; kill -INT $pid; wait $pid; echo $? > " + Out("interrupted.rc") + " )";
+                          out + " 2>" + Out("interrupted.err") + " & pid=$!; i=0; while [ ! -d " + out +
+                          " ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done; sleep 0.3; kill -INT $pid; wait $pid; echo $? > " + Out("interrupted.rc") + " )";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   EXPECT_EQ(Slurp(Out("interrupted.rc")), "130\n") << Slurp(Out("interrupted.err"));
   EXPECT_NE(Slurp(Out("interrupted.err")).find("interrupted at"), std::string::npos);

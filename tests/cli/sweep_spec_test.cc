@@ -87,6 +87,20 @@ TEST(SweepFile, RunIdsStayWhenTheGridGrowsAndChangeWithSeedOrRun) {
   EXPECT_NE(small[0].id, small[1].id);  // run 1 and run 2 of one point
 }
 
+TEST(SweepFile, RangesAreCountedNotSummed) {
+  const SweepSpec s = Parsed(R"(
+scenario = "group-rekey"
+[grid]
+core-delay-ms = { from = -10, to = -2, step = 2 }
+access-delay-ms = { from = 0.1, to = 0.3, step = 0.1 }
+)");
+  EXPECT_EQ(s.axes[0].values, (std::vector<std::vector<std::string>>{{"0.1"}, {"0.2"}, {"0.3"}}));
+  EXPECT_EQ(s.axes[1].values, (std::vector<std::vector<std::string>>{{"-10"}, {"-8"}, {"-6"}, {"-4"}, {"-2"}}));
+  // Values from the file keep every digit.
+  EXPECT_EQ(Parsed("scenario = \"group-rekey\"\n[grid]\nsip-t1 = [0.1234567890123, 2]\n").axes[0].values[0][0],
+            "0.1234567890123");
+}
+
 TEST(SweepFile, FalseFlagIsLeftOutAndTrueIsGiven) {
   const SweepSpec s = Parsed("scenario = \"group-rekey\"\n[grid]\nsip-tcp = [false, true]\n");
   EXPECT_EQ(CheckSweep(s), std::nullopt);
@@ -100,8 +114,13 @@ TEST(SweepFile, EachMistakeIsNamed) {
   EXPECT_EQ(ParseError("runs = 2\n"), "t.toml: no 'scenario' (mcxsim list names them)");
   EXPECT_EQ(ParseError(s + "[grid]\nmembers = []\n"),
             "t.toml: grid.members (line 3): an empty list (a parameter on the grid takes at least one value)");
-  EXPECT_EQ(ParseError(s + "runs = 0\n"), "t.toml: runs (line 2): a whole number from 1 to 4294967295");
-  EXPECT_EQ(ParseError(s + "runs = 2.5\n"), "t.toml: runs (line 2): a whole number from 1 to 4294967295");
+  EXPECT_EQ(ParseError(s + "runs = 0\n"), "t.toml: runs (line 2): a whole number from 1 to 100000");
+  EXPECT_EQ(ParseError(s + "runs = 2.5\n"), "t.toml: runs (line 2): a whole number from 1 to 100000");
+  EXPECT_EQ(ParseError(s + "runs = 4294967295\n"), "t.toml: runs (line 2): a whole number from 1 to 100000");
+  EXPECT_EQ(ParseError(s + "[grid]\nsip-tcp = [true, \"yes\"]\n"),
+            "t.toml: grid.sip-tcp (line 3): a list mixes true/false with other values");
+  EXPECT_EQ(ParseError(s + "[fixed]\nkeys = \"a\\nb\"\n"),
+            "t.toml: fixed.keys (line 3): a text with a control character (a line break would split the emitted command lines)");
   EXPECT_EQ(ParseError(s + "replications = 3\n"),
             "t.toml: 'replications' (line 2) is not a sweep key (scenario, runs, seed, directory, [fixed], [grid], "
             "[[together]])");
@@ -131,6 +150,9 @@ TEST(SweepFile, EachMistakeIsNamed) {
   EXPECT_EQ(CheckError(s + "[grid]\naccess = [\"lte\", \"wifi\"]\n"), "--access is one of lte, ideal, not 'wifi'");
   EXPECT_EQ(CheckError(s + "[fixed]\nsip-tcp = \"yes\"\n"), "--sip-tcp is a flag: give it as true or false");
   EXPECT_EQ(CheckError(s + "[fixed]\nmembers = true\n"), "--members takes a value, not true/false");
+  EXPECT_EQ(CheckError(s + "[grid]\nmembers = [3, 3]\n"), "the point members=3 comes twice (a value given twice on the grid)");
+  EXPECT_EQ(CheckError(s + "runs = 100000\n[grid]\nmembers = { from = 1, to = 20, step = 1 }\n"),
+            "the grid times the runs makes more than 1000000 runs");
 }
 
 TEST(SweepStats, MeanDeviationAndStudentInterval) {

@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <functional>
+#include <string>
 
 #include <ns3/nstime.h>
 

@@ -90,6 +90,7 @@ std::string Script(const Figure& f, const std::string& out) {
 }
 
 void Render(const Figure& f, const std::string& out) {
+  Terminal(out);  // an unknown format is refused before anything is written
   if (f.series.empty()) throw UsageError("nothing to draw");
   for (const Series& s : f.series)
     for (const Point& p : s.points)

@@ -1,6 +1,9 @@
 #include "mcx/sim/sweep/campaign.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <ctime>
@@ -77,6 +80,10 @@ Campaign::Campaign(std::string dir, std::string sweep_text, SweepSpec spec, bool
       points_(ExpandPoints(spec_)),
       plan_(PlanRuns(spec_, points_)) {}
 
+Campaign::~Campaign() {
+  if (lock_fd_ >= 0) close(lock_fd_);
+}
+
 std::unique_ptr<Campaign> Campaign::Start(const std::string& dir, const std::string& sweep_text,
                                           bool allow_version_mix) {
   SweepSpec spec = ParsedOrThrow(sweep_text, "sweep file");
@@ -85,6 +92,10 @@ std::unique_ptr<Campaign> Campaign::Start(const std::string& dir, const std::str
   if (!ec) fs::create_directories(dir + "/logs", ec);
   if (ec) throw std::runtime_error("cannot create the campaign directory " + dir + ": " + ec.message());
   std::unique_ptr<Campaign> c(new Campaign(dir, sweep_text, std::move(spec), allow_version_mix));
+  // One sweep at a time runs or emits a campaign (two would run the same runs into one folder).
+  c->lock_fd_ = open((dir + "/campaign.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (c->lock_fd_ < 0 || flock(c->lock_fd_, LOCK_EX | LOCK_NB) != 0)
+    throw UsageError("another mcxsim sweep is working on " + dir + " (campaign.lock)");
   c->db_ = std::make_unique<CampaignDb>(dir + "/" + kDbFile);
   CampaignDb& db = *c->db_;
   if (auto scenario = db.Get("scenario"); scenario && *scenario != c->spec_.scenario)
@@ -124,7 +135,9 @@ void Campaign::CheckVersion(const std::string& version, const std::string& commi
 std::vector<std::string> Campaign::Command(const PlannedRun& r, const std::string& mcxsim) const {
   std::vector<std::string> argv{mcxsim, "run", spec_.scenario};
   argv.insert(argv.end(), r.args.begin(), r.args.end());
-  argv.insert(argv.end(), {"--out", RunDir(r), "--quiet", "--force"});
+  // --allow-empty: a run with nothing to measure is a result (recorded as nothing_happened), not
+  // a failure for GNU parallel's --resume-failed or a Slurm task's exit status.
+  argv.insert(argv.end(), {"--out", RunDir(r), "--quiet", "--force", "--allow-empty"});
   return argv;
 }
 
@@ -188,6 +201,12 @@ CollectCounts Campaign::Collect() {
 RunRecord Campaign::Record(const PlannedRun& r, int exit_code) const {
   if (auto rec = FromFolder(r)) {
     rec->exit_code = exit_code;
+    try {
+      CheckVersion(rec->mcxsim_version, rec->git_commit, "the binary that ran it (--mcxsim)");
+    } catch (const VersionMismatch& e) {
+      rec->status = "failed";
+      rec->error = e.what();
+    }
     return *rec;
   }
   RunRecord rec = Skeleton(r);

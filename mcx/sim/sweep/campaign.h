@@ -37,6 +37,10 @@ class Campaign {
   /// Opens an existing campaign directory (throws std::runtime_error when there is none).
   static std::unique_ptr<Campaign> Open(const std::string& dir, bool allow_version_mix);
 
+  ~Campaign();
+  Campaign(const Campaign&) = delete;
+  Campaign& operator=(const Campaign&) = delete;
+
   /// The directory, absolute.
   const std::string& Dir() const { return dir_; }
   const SweepSpec& Spec() const { return spec_; }
@@ -87,6 +91,7 @@ class Campaign {
   std::vector<SweepPoint> points_;
   std::vector<PlannedRun> plan_;
   std::unique_ptr<CampaignDb> db_;
+  int lock_fd_ = -1;  ///< flock'ed by Start for the sweep's lifetime
 };
 
 }  // namespace mcx::sim::sweep

@@ -83,7 +83,7 @@ Emitted EmitSlurm(const Campaign& c, const std::vector<const PlannedRun*>& todo,
   s += "first=$(( SLURM_ARRAY_TASK_ID * chunk + 1 ))\n";
   s += "last=$(( first + chunk - 1 ))\n";
   s += "status=0\n";
-  s += "while IFS= read -r command; do\n  bash -c \"$command\" || status=$?\ndone < <(sed -n \"${first},${last}p\" \"$tasks\")\n";
+  s += "while IFS= read -r command; do\n  bash -c \"$command\" </dev/null || status=$?\ndone < <(sed -n \"${first},${last}p\" \"$tasks\")\n";
   s += "exit $status\n";
   WriteFile(e.file, s);
   fs::permissions(e.file, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec, fs::perm_options::add);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <ctime>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -65,13 +66,24 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& log) {
   return pid;
 }
 
+// The running `mcxsim run` processes. Whatever ends the runner (an exception included), none is
+// left behind writing into a folder the next sweep would clear: each gets SIGTERM and is reaped.
+struct Children {
+  std::map<pid_t, const PlannedRun*> running;
+  ~Children() {
+    for (const auto& [pid, r] : running) kill(pid, SIGTERM);
+    for (const auto& [pid, r] : running) waitpid(pid, nullptr, 0);
+  }
+};
+
 }  // namespace
 
 LocalRunResult RunLocally(Campaign& campaign, const std::vector<const PlannedRun*>& todo, const LocalRunOptions& opts) {
   StopSignals signals;
   LocalRunResult result;
   Progress progress(todo.size(), opts.quiet);
-  std::map<pid_t, const PlannedRun*> running;
+  Children children;
+  auto& running = children.running;
   size_t next = 0, finished = 0;
   bool forwarded = false;
   progress.Show(0, 0, 0, false);
@@ -89,12 +101,16 @@ LocalRunResult RunLocally(Campaign& campaign, const std::vector<const PlannedRun
     }
     if (running.empty()) break;
     progress.Show(finished, running.size(), result.failed, false);
+    // Polled, so a stop request that arrives between the check above and the wait is seen
+    // within 20 ms rather than when a run happens to end.
     int status = 0;
-    const pid_t pid = waitpid(-1, &status, 0);
-    if (pid < 0) {
-      if (errno == EINTR) continue;
-      throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
+    const pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid == 0 || (pid < 0 && errno == EINTR)) {
+      const timespec pause{0, 20'000'000};
+      nanosleep(&pause, nullptr);
+      continue;
     }
+    if (pid < 0) throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
     auto it = running.find(pid);
     if (it == running.end()) continue;
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);

@@ -1,6 +1,7 @@
 #include "mcx/sim/sweep/sweep_spec.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -19,6 +20,9 @@ namespace {
 // A range never expands past this many steps (a typo such as step = 0.0001 is an error, not a
 // campaign of a million runs).
 constexpr size_t kMaxSteps = 10000;
+// Replications per point, and runs in a campaign: beyond these it is a typo, not a campaign.
+constexpr int64_t kMaxRuns = 100000;
+constexpr size_t kMaxPlannedRuns = 1000000;
 
 struct Error {
   std::string text;
@@ -29,7 +33,15 @@ std::string Where(const toml::node& n) {
   return b.line ? " (line " + std::to_string(b.line) + ")" : "";
 }
 
+// A number from the file, as written (the shortest text that reads back as the same double).
 std::string Real(double v) {
+  char buf[40];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
+}
+
+// A computed range step: 12 significant digits, so 0.1 + 2 * 0.1 reads 0.3.
+std::string Stepped(double v) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.12g", v);
   return buf;
@@ -39,7 +51,12 @@ std::string Real(double v) {
 std::string Text(const toml::node& n, const std::string& key, bool* is_flag) {
   if (auto i = n.value_exact<int64_t>()) return std::to_string(*i);
   if (auto d = n.value_exact<double>()) return Real(*d);
-  if (auto s = n.value_exact<std::string>()) return *s;
+  if (auto s = n.value_exact<std::string>()) {
+    for (char c : *s)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+        throw Error{key + Where(n) + ": a text with a control character (a line break would split the emitted command lines)"};
+    return *s;
+  }
   if (auto b = n.value_exact<bool>()) {
     *is_flag = true;
     return *b ? "true" : "false";
@@ -69,10 +86,14 @@ std::vector<std::string> Range(const toml::table& t, const std::string& key) {
   if (!linear && !(from > 0)) throw Error{key + Where(t) + ": a geometric range starts above 0"};
   // Both integers: integer steps, written as integers.
   const bool whole = t.get("from")->is_integer() && t.get("to")->is_integer() && t.get(linear ? "step" : "times")->is_integer();
+  // The number of steps, counted (a running sum would drift, and lose a negative end).
+  const double span = linear ? (to - from) / by : std::log(to / from) / std::log(by);
+  const double steps = std::floor(span + 1e-9) + 1;
+  if (steps > kMaxSteps) throw Error{key + Where(t) + ": the range has more than " + std::to_string(kMaxSteps) + " steps"};
   std::vector<std::string> out;
-  for (double v = from, i = 0; v <= to * (1 + 1e-12) + 1e-12; v = linear ? from + ++i * by : v * by) {
-    if (out.size() == kMaxSteps) throw Error{key + Where(t) + ": the range has more than " + std::to_string(kMaxSteps) + " steps"};
-    out.push_back(whole ? std::to_string(static_cast<int64_t>(std::llround(v))) : Real(v));
+  for (size_t i = 0; i < static_cast<size_t>(steps); ++i) {
+    const double v = linear ? from + static_cast<double>(i) * by : from * std::pow(by, static_cast<double>(i));
+    out.push_back(whole ? std::to_string(static_cast<int64_t>(std::llround(v))) : Stepped(v));
   }
   return out;
 }
@@ -82,7 +103,14 @@ std::vector<std::string> Values(const toml::node& n, const std::string& key, boo
   if (const toml::array* a = n.as_array()) {
     if (a->empty()) throw Error{key + Where(n) + ": an empty list (a parameter on the grid takes at least one value)"};
     std::vector<std::string> out;
-    for (const toml::node& e : *a) out.push_back(Text(e, key, is_flag));
+    size_t flags = 0;
+    for (const toml::node& e : *a) {
+      bool flag = false;
+      out.push_back(Text(e, key, &flag));
+      flags += flag;
+    }
+    if (flags != 0 && flags != out.size()) throw Error{key + Where(n) + ": a list mixes true/false with other values"};
+    *is_flag = flags != 0;
     return out;
   }
   if (const toml::table* t = n.as_table()) return Range(*t, key);
@@ -97,10 +125,10 @@ void CheckName(const std::string& name, const std::string& where, std::set<std::
   if (!seen.insert(name).second) throw Error{where + ": parameter '" + name + "' is given twice"};
 }
 
-uint32_t Whole(const toml::node& n, const std::string& key, int64_t min) {
+uint32_t Whole(const toml::node& n, const std::string& key, int64_t min, int64_t max) {
   auto v = n.value_exact<int64_t>();
-  if (!v || *v < min || *v > UINT32_MAX)
-    throw Error{key + Where(n) + ": a whole number from " + std::to_string(min) + " to " + std::to_string(UINT32_MAX)};
+  if (!v || *v < min || *v > max)
+    throw Error{key + Where(n) + ": a whole number from " + std::to_string(min) + " to " + std::to_string(max)};
   return static_cast<uint32_t>(*v);
 }
 
@@ -118,9 +146,9 @@ SweepSpec Parse(const toml::table& root) {
       if (!s || s->empty()) throw Error{"scenario" + Where(v) + ": a scenario name (mcxsim list)"};
       spec.scenario = *s;
     } else if (key == "runs") {
-      spec.runs = Whole(v, key, 1);
+      spec.runs = Whole(v, key, 1, kMaxRuns);
     } else if (key == "seed") {
-      spec.seed = Whole(v, key, 1);
+      spec.seed = Whole(v, key, 1, UINT32_MAX);
     } else if (key == "directory") {
       auto s = v.value_exact<std::string>();
       if (!s || s->empty()) throw Error{"directory" + Where(v) + ": a path"};
@@ -228,8 +256,23 @@ std::optional<std::string> CheckSweep(const SweepSpec& spec) {
     for (const auto& step : axis.values)
       for (size_t i = 0; i < axis.params.size(); ++i)
         if (auto why = check(axis.params[i], step[i])) return why;
+  size_t planned = spec.runs;
+  for (const SweepAxis& axis : spec.axes) {
+    planned *= axis.values.size();
+    if (planned > kMaxPlannedRuns)
+      return "the grid times the runs makes more than " + std::to_string(kMaxPlannedRuns) + " runs";
+  }
+  // One value twice on an axis (3 and 3.0, or a repeated [[together]] row) would be one run twice.
+  const auto points = ExpandPoints(spec);
+  std::set<std::string> ids;
+  for (const PlannedRun& r : PlanRuns(spec, points))
+    if (!ids.insert(r.id).second) {
+      std::string at;
+      for (const auto& [name, text] : points[r.point].params) at += (at.empty() ? "" : ", ") + name + "=" + text;
+      return "the point " + at + " comes twice (a value given twice on the grid)";
+    }
   // Combinations the declaration cannot say (the scenario's own check), at every point.
-  for (const SweepPoint& point : ExpandPoints(spec)) {
+  for (const SweepPoint& point : points) {
     scenarios::ParamValues given;
     for (const auto& [name, text] : point.params) {
       const ParamSpec& p = *specs.at(name);
@@ -271,7 +314,7 @@ std::vector<PlannedRun> PlanRuns(const SweepSpec& spec, const std::vector<SweepP
     std::sort(sorted.begin(), sorted.end());
     std::string identity = "mcxsim sweep run\n" + spec.scenario + "\n";
     for (const auto& [name, text] : sorted) identity += name + "=" + text + "\n";
-    for (uint32_t r = 1; r <= spec.runs; ++r) {
+    for (uint32_t r = 1; r <= spec.runs && r != 0; ++r) {
       PlannedRun pr;
       pr.point = pi;
       pr.run = r;

@@ -36,7 +36,7 @@ struct SweepSpec {
   std::vector<SweepAxis> axes;
   uint32_t runs = 1;             ///< replications per point: --run 1..runs
   uint32_t seed = 1;             ///< --seed, the same for every run
-  std::optional<std::string> directory;  ///< the campaign directory, relative to the file
+  std::optional<std::string> directory;  ///< the campaign directory (relative: to the current one)
   std::vector<std::string> flags;        ///< the parameters given as true/false (flags)
 };
 
