@@ -123,4 +123,19 @@ crypto::Result<MonpGroupCallMessage> DecodeMonpGroupCall(ByteView b) {
   return m;
 }
 
+const char* MonpTypeName(MonpType t) {
+  switch (t) {
+    case MonpType::kGroupCallProbe: return "GROUP CALL PROBE";
+    case MonpType::kGroupCallAnnouncement: return "GROUP CALL ANNOUNCEMENT";
+    case MonpType::kGroupCallAccept: return "GROUP CALL ACCEPT";
+    case MonpType::kPrivateCallSetupRequest: return "PRIVATE CALL SETUP REQUEST";
+    case MonpType::kPrivateCallRinging: return "PRIVATE CALL RINGING";
+    case MonpType::kPrivateCallAccept: return "PRIVATE CALL ACCEPT";
+    case MonpType::kPrivateCallReject: return "PRIVATE CALL REJECT";
+    case MonpType::kPrivateCallRelease: return "PRIVATE CALL RELEASE";
+    case MonpType::kPrivateCallReleaseAck: return "PRIVATE CALL RELEASE ACK";
+  }
+  return nullptr;
+}
+
 }  // namespace mcx::codec

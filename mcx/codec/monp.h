@@ -69,4 +69,8 @@ crypto::Bytes Encode(const MonpGroupCallMessage& m);
 /// beyond 40 bits, an unknown optional IE).
 crypto::Result<MonpGroupCallMessage> DecodeMonpGroupCall(crypto::ByteView b);
 
+/// The message's name in TS 24.379 table 15.2.2-1 ("PRIVATE CALL SETUP REQUEST"), or null for a
+/// type this codec does not know.
+const char* MonpTypeName(MonpType t);
+
 }  // namespace mcx::codec

@@ -87,6 +87,8 @@ struct Response {
   uint64_t cache_num = 0;                 ///< KmsCertCache CacheNum
   std::vector<KeySet> key_sets;           ///< KmsKeyProv
   std::optional<std::pair<std::string, std::string>> error;  ///< KmsError code, message
+  /// False for an error response that carries no KmsMessage (the writer then writes none).
+  bool has_message = true;
 };
 
 /// A client's request body (D.2.2): UserUri, KmsUri, Time, ClientId?, DeviceId?, ClientReqUrl.

@@ -274,15 +274,10 @@ Result<Request> ParseRequest(std::string_view xml) {
   return r;
 }
 
-std::string WriteResponse(const Response& r) {
-  Writer w("KmsResponse", kNamespace);
-  Writer::Attr(w.root(), "Id", r.id);
-  Writer::Attr(w.root(), "Version", "1.0.0");
-  w.Text(w.root(), "UserUri", r.user_uri);
-  w.Text(w.root(), "KmsUri", r.kms_uri);
-  w.Text(w.root(), "Time", r.time);
-  w.Optional(w.root(), "KmsId", r.kms_id);
-  w.Text(w.root(), "ClientReqUrl", r.client_req_url);
+namespace {
+
+// The KmsMessage of a response (KmsInit, KmsKeyProv or KmsCertCache).
+void WriteMessage(Writer& w, const Response& r) {
   Node msg = w.Add(w.root(), "KmsMessage");
   switch (r.kind) {
     case MessageKind::kInit: {
@@ -305,6 +300,21 @@ std::string WriteResponse(const Response& r) {
       break;
     }
   }
+}
+
+}  // namespace
+
+std::string WriteResponse(const Response& r) {
+  Writer w("KmsResponse", kNamespace);
+  Writer::Attr(w.root(), "Id", r.id);
+  Writer::Attr(w.root(), "Version", "1.0.0");
+  w.Text(w.root(), "UserUri", r.user_uri);
+  w.Text(w.root(), "KmsUri", r.kms_uri);
+  w.Text(w.root(), "Time", r.time);
+  w.Optional(w.root(), "KmsId", r.kms_id);
+  w.Text(w.root(), "ClientReqUrl", r.client_req_url);
+  // An error response may have no KmsMessage; every other response has one.
+  if (r.has_message || !r.error) WriteMessage(w, r);
   if (r.error) {
     Node e = w.Add(w.root(), "KmsError");
     w.Text(e, "ErrorCode", r.error->first);
@@ -334,6 +344,7 @@ Result<Response> ParseResponse(std::string_view xml) {
   }
   Node msg = root.Child("KmsMessage", kNamespace);
   if (!msg) {
+    r.has_message = false;
     if (r.error) return r;  // an error response may carry no message
     return Error::kXmlMissingElement;
   }

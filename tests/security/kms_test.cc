@@ -183,6 +183,25 @@ TEST(KmsXml, Errors) {
   EXPECT_EQ(pe->error->first, "401");
 }
 
+// Fuzz finding (kms_xml, 2026-12-07): an error response without KmsMessage parsed, but was
+// written back with an empty KmsInit, which does not parse. It now writes as it came.
+TEST(KmsXml, AnErrorResponseWithoutAMessageWritesWithoutOne) {
+  const std::string xml =
+      "<KmsResponse xmlns=\"urn:3gpp:ns:mcsecKMSInterface:1.0\" Id=\"r\" Version=\"1.0.0\">"
+      "<UserUri>sip:ue1@mcx.example.org</UserUri><KmsUri>kms.mcx.example.org</KmsUri>"
+      "<Time>2026-09-21T14:13:20</Time><ClientReqUrl>https</ClientReqUrl>"
+      "<KmsError><ErrorCode>403</ErrorCode><ErrorMsg>not provisioned</ErrorMsg></KmsError></KmsResponse>";
+  auto r = ParseResponse(xml);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->has_message);
+  const std::string once = WriteResponse(*r);
+  EXPECT_EQ(once.find("KmsMessage"), std::string::npos) << once;
+  auto again = ParseResponse(once);
+  ASSERT_TRUE(again.ok()) << once;
+  EXPECT_EQ(again->error->second, "not provisioned");
+  EXPECT_EQ(WriteResponse(*again), once);
+}
+
 TEST(KmsRedirect, NestedRoundTrip) {
   RedirectResponse inner{"k1", "sip:b@b.org", "kms.b.org", "2026-09-21T10:00:00", "kms.x.org", {"kms.a.org", "kms.b.org"}, {}};
   RedirectResponse outer{"k2", "sip:c@c.org", "kms.c.org", "2026-09-21T10:00:01", "kms.x.org", {"kms.b.org"}, {inner}};

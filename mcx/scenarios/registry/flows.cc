@@ -45,28 +45,13 @@ std::string Header(const std::string& msg, const std::string& name, const std::s
   return "";
 }
 
-const char* MonpName(codec::MonpType t) {
-  switch (t) {
-    case codec::MonpType::kGroupCallProbe: return "GROUP CALL PROBE";
-    case codec::MonpType::kGroupCallAnnouncement: return "GROUP CALL ANNOUNCEMENT";
-    case codec::MonpType::kGroupCallAccept: return "GROUP CALL ACCEPT";
-    case codec::MonpType::kPrivateCallSetupRequest: return "PRIVATE CALL SETUP REQUEST";
-    case codec::MonpType::kPrivateCallRinging: return "PRIVATE CALL RINGING";
-    case codec::MonpType::kPrivateCallAccept: return "PRIVATE CALL ACCEPT";
-    case codec::MonpType::kPrivateCallReject: return "PRIVATE CALL REJECT";
-    case codec::MonpType::kPrivateCallRelease: return "PRIVATE CALL RELEASE";
-    case codec::MonpType::kPrivateCallReleaseAck: return "PRIVATE CALL RELEASE ACK";
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 std::optional<MessageKey> Classify(uint16_t to_port, const std::string& bytes) {
   if (to_port == codec::kMonpPort && !bytes.empty()) {
     const crypto::ByteView b(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
     const auto type = static_cast<codec::MonpType>(b[0]);
-    const char* name = MonpName(type);
+    const char* name = codec::MonpTypeName(type);
     if (!name) return std::nullopt;
     if (auto m = codec::DecodeMonp(b)) return MessageKey{"MONP", "private call " + std::to_string(m->call_id), name};
     if (auto m = codec::DecodeMonpGroupCall(b))

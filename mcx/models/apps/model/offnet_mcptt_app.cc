@@ -25,18 +25,8 @@ NS_OBJECT_ENSURE_REGISTERED(OffnetMcpttApp);
 namespace {
 // TS 24.379 table 15.2.2-1 names, for the log.
 const char* MonpName(uint8_t type) {
-  switch (static_cast<codec::MonpType>(type)) {
-    case codec::MonpType::kGroupCallProbe: return "GROUP CALL PROBE";
-    case codec::MonpType::kGroupCallAnnouncement: return "GROUP CALL ANNOUNCEMENT";
-    case codec::MonpType::kGroupCallAccept: return "GROUP CALL ACCEPT";
-    case codec::MonpType::kPrivateCallSetupRequest: return "PRIVATE CALL SETUP REQUEST";
-    case codec::MonpType::kPrivateCallRinging: return "PRIVATE CALL RINGING";
-    case codec::MonpType::kPrivateCallAccept: return "PRIVATE CALL ACCEPT";
-    case codec::MonpType::kPrivateCallReject: return "PRIVATE CALL REJECT";
-    case codec::MonpType::kPrivateCallRelease: return "PRIVATE CALL RELEASE";
-    case codec::MonpType::kPrivateCallReleaseAck: return "PRIVATE CALL RELEASE ACK";
-  }
-  return "an unknown MONP message";
+  const char* name = codec::MonpTypeName(static_cast<codec::MonpType>(type));
+  return name ? name : "an unknown MONP message";
 }
 }  // namespace
 
