@@ -134,5 +134,27 @@ TEST(HttpMessage, StatusCodesOutside100To599AreRefused) {
   }
 }
 
+TEST(HttpMessage, AContentLengthBeyondTheMessageIsRefusedBeforeAnyAllocation) {
+  // Found by tests/fuzz/http_message (corpus finding-oom-content-length): Beast reserved the
+  // announced 9 GB for the body of a message of a few hundred bytes (libFuzzer: out-of-memory).
+  const std::string huge = "HTTP/1.1 200 OK\r\nContent-Length: 9416777216\r\n\r\n<abc>";
+  auto r = ParseHttpResponse(B(huge));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), Error::kMessageTooLarge);
+  const std::string within = "HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n<abc>";  // under the bound
+  ASSERT_FALSE(ParseHttpResponse(B(within)).ok());
+  EXPECT_EQ(ParseHttpResponse(B(within)).error(), Error::kTruncated);
+  auto q = ParseHttpRequest(B("POST /k HTTP/1.1\r\nContent-Length: 6\r\n\r\nabcde"));  // one byte short
+  ASSERT_FALSE(q.ok());
+  EXPECT_EQ(q.error(), Error::kTruncated);
+  // Two lengths that differ, and one that is no number, are refused too (RFC 9112 6.3).
+  EXPECT_FALSE(ParseHttpResponse(B("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\na")).ok());
+  EXPECT_FALSE(ParseHttpResponse(B("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n")).ok());
+  // The exact length still parses.
+  auto ok = ParseHttpRequest(B("POST /k HTTP/1.1\r\nContent-Length: 5\r\n\r\nabcde"));
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->body, "abcde");
+}
+
 }  // namespace
 }  // namespace mcx::procedures

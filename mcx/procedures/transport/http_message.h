@@ -31,7 +31,9 @@ struct HttpResponse {
   Bytes Serialize() const;
 };
 
-/// Parses one complete message. Errors: kUnsupportedValue (not valid HTTP/1.1).
+/// Parses one complete message. Errors: kUnsupportedValue (not valid HTTP/1.1), kTruncated (a
+/// Content-Length beyond the bytes given), kMessageTooLarge (a Content-Length over
+/// HttpStreamFramer::kMaxBodyBytes).
 Result<HttpRequest> ParseHttpRequest(ByteView bytes);
 Result<HttpResponse> ParseHttpResponse(ByteView bytes);
 
