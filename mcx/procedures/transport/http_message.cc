@@ -26,7 +26,7 @@ bool Feed(Parser& p, ByteView bytes) {
   return p.is_done();
 }
 
-crypto::Result<size_t> ContentLength(std::string_view head, size_t limit);
+crypto::Result<size_t> ContentLength(std::string_view head, size_t limit, bool compact_form = true);
 
 // A whole message cannot announce more body than it holds (kTruncated). Checked before Beast
 // sees it: Beast reserves an announced Content-Length for the body up front, so 9 GB announced in
@@ -36,7 +36,8 @@ crypto::Status CheckContentLength(ByteView bytes) {
   const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   const size_t end = text.find("\r\n\r\n");
   if (end == std::string_view::npos) return crypto::Status::Ok();  // no header block: Beast refuses it
-  auto length = ContentLength(text.substr(0, end + 4), HttpStreamFramer::kMaxBodyBytes);
+  // HTTP has no compact form: an "l" header is no length here (Beast ignores it too).
+  auto length = ContentLength(text.substr(0, end + 4), HttpStreamFramer::kMaxBodyBytes, /*compact_form=*/false);
   if (!length) return length.error();
   if (*length > text.size() - (end + 4)) return crypto::Error::kTruncated;
   return crypto::Status::Ok();
@@ -117,7 +118,7 @@ bool IEquals(std::string_view a, std::string_view b) {
 /// value that differs is kUnsupportedValue (RFC 7230 3.3.3 item 4: unrecoverable), a value
 /// above the limit kMessageTooLarge. The value is compared with the limit digit by digit, so it
 /// never overflows however long it is.
-crypto::Result<size_t> ContentLength(std::string_view head, size_t limit) {
+crypto::Result<size_t> ContentLength(std::string_view head, size_t limit, bool compact_form) {
   std::optional<size_t> found;
   size_t pos = head.find("\r\n");  // skip the start line
   while (pos != std::string_view::npos && pos + 2 < head.size()) {
@@ -129,7 +130,7 @@ crypto::Result<size_t> ContentLength(std::string_view head, size_t limit) {
     if (colon == std::string_view::npos) continue;
     std::string_view name = line.substr(0, colon);
     while (!name.empty() && IsSpace(name.back())) name.remove_suffix(1);
-    if (!IEquals(name, "Content-Length") && !IEquals(name, "l")) continue;
+    if (!IEquals(name, "Content-Length") && !(compact_form && IEquals(name, "l"))) continue;
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && IsSpace(value.front())) value.remove_prefix(1);
     while (!value.empty() && IsSpace(value.back())) value.remove_suffix(1);
