@@ -135,12 +135,12 @@ int RunSweep(const std::vector<std::string>& argv) {
   } catch (const VersionMismatch& e) {
     throw UsageError(e.what());
   }
-  const auto todo = c->Missing();
+  const auto to_run = c->Missing();
   const size_t planned = c->Plan().size();
 
   if (auto emit = args.Get("emit")) {
     if (*emit != "parallel" && *emit != "slurm") throw UsageError("--emit is parallel or slurm, not '" + *emit + "'");
-    if (todo.empty()) {
+    if (to_run.empty()) {
       std::printf("all %zu runs are done, nothing to emit (mcxsim sweep export %s)\n", planned, c->Dir().c_str());
       return 0;
     }
@@ -149,7 +149,7 @@ int RunSweep(const std::vector<std::string>& argv) {
     o.chunk = static_cast<unsigned>(args.Count("chunk", 1, 100000).value_or(1));
     o.throttle = static_cast<unsigned>(args.Count("throttle", 1, 100000).value_or(0));
     o.sbatch_options = args.All("sbatch-option");
-    const Emitted e = *emit == "parallel" ? EmitParallel(*c, todo, o) : EmitSlurm(*c, todo, o);
+    const Emitted e = *emit == "parallel" ? EmitParallel(*c, to_run, o) : EmitSlurm(*c, to_run, o);
     std::printf("%zu of %zu runs to do: %s\nnext:\n%s\n", e.runs, planned, e.file.c_str(), e.how.c_str());
     return 0;
   }
@@ -159,12 +159,12 @@ int RunSweep(const std::vector<std::string>& argv) {
   const bool quiet = args.Flag("quiet");
   if (!quiet)
     std::fprintf(stderr, "sweep: %s, %zu points x %u runs = %zu runs; %zu to do, in %s\n", c->Spec().scenario.c_str(),
-                 c->Points().size(), c->Spec().runs, planned, todo.size(), dir.c_str());
+                 c->Points().size(), c->Spec().runs, planned, to_run.size(), dir.c_str());
   LocalRunOptions o;
   o.jobs = static_cast<unsigned>(args.Count("jobs", 1, 4096).value_or(static_cast<uint64_t>(std::max(1l, sysconf(_SC_NPROCESSORS_ONLN)))));
   o.mcxsim = mcxsim;
   o.quiet = quiet;
-  const LocalRunResult r = RunLocally(*c, todo, o);
+  const LocalRunResult r = RunLocally(*c, to_run, o);
   if (r.interrupted) {
     std::fprintf(stderr, "sweep: interrupted; %zu runs still to do (the same command resumes)\n", c->Missing().size());
     return 130;

@@ -29,9 +29,9 @@ std::string Stamped(const std::string& dir, const std::string& stem, const std::
   }
 }
 
-std::string CommandLines(const Campaign& c, const std::vector<const PlannedRun*>& todo, const std::string& mcxsim) {
+std::string CommandLines(const Campaign& c, const std::vector<const PlannedRun*>& to_run, const std::string& mcxsim) {
   std::string out;
-  for (const PlannedRun* r : todo) {
+  for (const PlannedRun* r : to_run) {
     std::string line;
     for (const auto& a : c.Command(*r, mcxsim)) line += (line.empty() ? "" : " ") + ShellQuote(a);
     out += line + "\n";
@@ -41,13 +41,13 @@ std::string CommandLines(const Campaign& c, const std::vector<const PlannedRun*>
 
 }  // namespace
 
-Emitted EmitParallel(const Campaign& c, const std::vector<const PlannedRun*>& todo, const EmitOptions& o) {
+Emitted EmitParallel(const Campaign& c, const std::vector<const PlannedRun*>& to_run, const EmitOptions& o) {
   const std::string dir = c.Dir() + "/parallel";
   const std::string stamp = Stamped(dir, "commands", ".txt");
   Emitted e;
   e.file = dir + "/commands-" + stamp + ".txt";
-  e.runs = todo.size();
-  WriteFile(e.file, CommandLines(c, todo, o.mcxsim));
+  e.runs = to_run.size();
+  WriteFile(e.file, CommandLines(c, to_run, o.mcxsim));
   const std::string joblog = dir + "/joblog-" + stamp;
   e.how = "parallel --jobs " + std::to_string(std::max(1l, sysconf(_SC_NPROCESSORS_ONLN))) + " --joblog " +
           ShellQuote(joblog) + " --resume-failed < " + ShellQuote(e.file) + "\n" + "mcxsim sweep collect " +
@@ -57,18 +57,18 @@ Emitted EmitParallel(const Campaign& c, const std::vector<const PlannedRun*>& to
   return e;
 }
 
-Emitted EmitSlurm(const Campaign& c, const std::vector<const PlannedRun*>& todo, const EmitOptions& o) {
+Emitted EmitSlurm(const Campaign& c, const std::vector<const PlannedRun*>& to_run, const EmitOptions& o) {
   const std::string dir = c.Dir() + "/slurm";
   const std::string stamp = Stamped(dir, "sweep", ".sbatch");
   const std::string tasks = dir + "/tasks-" + stamp + ".txt";
-  WriteFile(tasks, CommandLines(c, todo, o.mcxsim));
+  WriteFile(tasks, CommandLines(c, to_run, o.mcxsim));
   const unsigned chunk = std::max(1u, o.chunk);
-  const size_t array_tasks = (todo.size() + chunk - 1) / chunk;
+  const size_t array_tasks = (to_run.size() + chunk - 1) / chunk;
   Emitted e;
   e.file = dir + "/sweep-" + stamp + ".sbatch";
-  e.runs = todo.size();
+  e.runs = to_run.size();
   std::string s = "#!/bin/bash\n";
-  s += "# mcxsim sweep --emit slurm: " + std::to_string(todo.size()) + " runs of " + c.Spec().scenario + ", " +
+  s += "# mcxsim sweep --emit slurm: " + std::to_string(to_run.size()) + " runs of " + c.Spec().scenario + ", " +
        std::to_string(chunk) + " per array task; they write into " + c.Dir() + "/runs.\n";
   s += "# After the job: mcxsim sweep collect " + ShellQuote(c.Dir()) + "\n";
   s += "#SBATCH --job-name=mcxsim-" + c.Spec().scenario + "\n";

@@ -25,7 +25,7 @@ struct Emitted {
   size_t runs = 0;
 };
 
-Emitted EmitParallel(const Campaign& c, const std::vector<const PlannedRun*>& todo, const EmitOptions& o);
-Emitted EmitSlurm(const Campaign& c, const std::vector<const PlannedRun*>& todo, const EmitOptions& o);
+Emitted EmitParallel(const Campaign& c, const std::vector<const PlannedRun*>& to_run, const EmitOptions& o);
+Emitted EmitSlurm(const Campaign& c, const std::vector<const PlannedRun*>& to_run, const EmitOptions& o);
 
 }  // namespace mcx::sim::sweep

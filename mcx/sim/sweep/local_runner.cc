@@ -78,18 +78,18 @@ struct Children {
 
 }  // namespace
 
-LocalRunResult RunLocally(Campaign& campaign, const std::vector<const PlannedRun*>& todo, const LocalRunOptions& opts) {
+LocalRunResult RunLocally(Campaign& campaign, const std::vector<const PlannedRun*>& to_run, const LocalRunOptions& opts) {
   StopSignals signals;
   LocalRunResult result;
-  Progress progress(todo.size(), opts.quiet);
+  Progress progress(to_run.size(), opts.quiet);
   Children children;
   auto& running = children.running;
   size_t next = 0, finished = 0;
   bool forwarded = false;
   progress.Show(0, 0, 0, false);
-  while (next < todo.size() || !running.empty()) {
-    while (!signals.Requested() && next < todo.size() && running.size() < std::max(1u, opts.jobs)) {
-      const PlannedRun& r = *todo[next++];
+  while (next < to_run.size() || !running.empty()) {
+    while (!signals.Requested() && next < to_run.size() && running.size() < std::max(1u, opts.jobs)) {
+      const PlannedRun& r = *to_run[next++];
       std::error_code ec;
       std::filesystem::remove_all(campaign.RunDir(r), ec);  // a fresh folder: nothing of an earlier try
       running[Spawn(campaign.Command(r, opts.mcxsim), campaign.LogPath(r))] = &r;

@@ -24,6 +24,6 @@ struct LocalRunResult {
   bool interrupted = false;
 };
 
-LocalRunResult RunLocally(Campaign& campaign, const std::vector<const PlannedRun*>& todo, const LocalRunOptions& opts);
+LocalRunResult RunLocally(Campaign& campaign, const std::vector<const PlannedRun*>& to_run, const LocalRunOptions& opts);
 
 }  // namespace mcx::sim::sweep
