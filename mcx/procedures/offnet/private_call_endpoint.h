@@ -14,18 +14,10 @@
 #include "mcx/codec/monp.h"
 #include "mcx/codec/mcptt_sdp.h"
 #include "mcx/procedures/host.h"
+#include "mcx/procedures/private_call_keys.h"
 #include "mcx/security/mikey_sakke.h"
 
 namespace mcx::procedures {
-
-
-
-/// The established call's keys: both ends derive the floor and media keys from the PCK.
-struct PrivateCallKeys {
-  crypto::SecretBytes pck;
-  uint32_t pck_id = 0;
-  crypto::Bytes rand;
-};
 
 /// One side of an off-network private call with automatic commencement (TS 24.379 11.2.2):
 /// the caller sends PRIVATE CALL SETUP REQUEST with the PCK I_MESSAGE in the SDP offer and

@@ -77,11 +77,11 @@ void GroupCallServer::OnInvite(const Endpoint& from, const SipMessage& invite) {
     return *why == "bad_mcptt_info" ? Refuse(from, invite, 400, "Bad Request", *why)
                                     : Refuse(from, invite, 488, "Not Acceptable Here", *why);
   const GroupCallOffer& call_offer = std::get<GroupCallOffer>(read);
-  const codec::McpttSdp* offer = &call_offer.sdp;
   const McpttInfo* info = &call_offer.info;
   const std::string caller = invite.FromUri();
   if (!info->calling_user.empty() && info->calling_user != caller)
     return Refuse(from, invite, 403, "Forbidden", "calling_user_mismatch");
+  if (info->session_type == "private") return OnPrivateInvite(from, invite, call_offer);
   const std::string& group = info->request_uri;
   const auto members = dir_.affiliated ? dir_.affiliated(group) : std::vector<std::string>{};
   if (std::find(members.begin(), members.end(), caller) == members.end())
@@ -92,51 +92,97 @@ void GroupCallServer::OnInvite(const Endpoint& from, const SipMessage& invite) {
   const bool running = it != calls_.end();
   if (running && it->second.legs.count(caller) && it->second.legs.at(caller).connected)
     return Refuse(from, invite, 486, "Busy Here", "already_in_call");
+  Call& call = running ? it->second : StartCall(group, caller, info->emergency, info->broadcast);
+  if (!AnswerOriginator(call, from, invite, call_offer.sdp, running)) {
+    if (!running) calls_.erase(group);
+    return;
+  }
+  if (!running) {
+    ++counters_.calls;
+    // Automatic commencement: every other affiliated member is invited.
+    for (const std::string& m : members)
+      if (m != caller) Invite(call, m, false);
+  }
+}
+
+bool GroupCallServer::AnswerOriginator(Call& call, const Endpoint& from, const SipMessage& invite,
+                                       const codec::McpttSdp& offer, bool running) {
+  const std::string caller = invite.FromUri();
   // The answer: queueing as both support it, the priority capped, and the floor granted in the
   // answer (mc_granted) when the offer asked for it implicitly and nobody talks.
   // (In a running broadcast call only its originator may talk, so nobody joining gets the floor.)
-  const bool grant_now = offer->floor.implicit_request &&
-                         (!running || (it->second.floor->talker().empty() && !it->second.broadcast));
-  const bool emergency = running ? it->second.emergency : info->emergency;
+  const bool grant_now = offer.floor.implicit_request && (!running || (call.floor->talker().empty() && !call.broadcast));
   codec::FloorFmtp ours;
   ours.queueing = cfg_.floor.queueing;
-  ours.priority = emergency ? cfg_.emergency_priority : cfg_.max_priority;
-  const codec::McpttSdp answer = OurSdp(codec::FloorAnswer(offer->floor, ours, grant_now));
+  ours.priority = call.emergency ? cfg_.emergency_priority : cfg_.max_priority;
+  const codec::McpttSdp answer = OurSdp(codec::FloorAnswer(offer.floor, ours, grant_now));
   SipMessage ok = SipMessage::Response(200, "OK", invite, sip_.NewToken());
   ok.SetContact("<sip:mcx@" + host_.SipSelf().ToString() + ">");
   const std::string text = answer.Text();
   ok.AddBody(kSdpContentType, crypto::ByteView(text));
   auto dialog = SipDialog::AsCallee(invite, ok);
-  if (!dialog) return Refuse(from, invite, 400, "Bad Request", "no_dialog");
-
-  Call& call = running ? it->second : StartCall(group, caller, info->emergency, info->broadcast);
+  if (!dialog) {
+    Refuse(from, invite, 400, "Bad Request", "no_dialog");
+    return false;
+  }
   Leg& leg = call.legs[caller];
   leg.user = caller;
   leg.late = running;
   leg.sip = dialog->peer();
   leg.dialog = std::move(dialog);
-  if (!Connect(call, leg, *offer)) {  // it counted why
+  if (!Connect(call, leg, offer)) {  // it counted why
     call.legs.erase(caller);
-    if (!running) calls_.erase(group);
     sip_.SendResponse(from, Refusal(403, "Forbidden", invite, "no_csk", sip_.NewToken()));
-    return;
+    return false;
   }
-  if (!running) ++counters_.calls;
   sip_.SendResponse(from, ok);
-  const uint8_t priority = std::min<uint8_t>(offer->floor.priority.value_or(1), *ours.priority);
-  const uint16_t request_indicator =
-      codec::CallIndicator(call.emergency, call.broadcast);
+  const uint8_t priority = std::min<uint8_t>(offer.floor.priority.value_or(1), *ours.priority);
+  const uint16_t request_indicator = codec::CallIndicator(call.emergency, call.broadcast);
   if (!running) {
-    // Automatic commencement: the originator holds the floor if it asked for it, then every
-    // other affiliated member is invited.
+    // Automatic commencement: the originator holds the floor if it asked for it.
     std::optional<std::string> implicit;
-    if (offer->floor.implicit_request) implicit = caller;
+    if (offer.floor.implicit_request) implicit = caller;
     call.floor->Start(implicit, priority, request_indicator);
-    for (const std::string& m : members)
-      if (m != caller) Invite(call, m, false);
-  } else if (offer->floor.implicit_request) {
+  } else if (offer.floor.implicit_request) {
     call.floor->Receive(caller, codec::FloorRequest(0, priority, request_indicator));
   }
+  return true;
+}
+
+void GroupCallServer::OnPrivateInvite(const Endpoint& from, const SipMessage& invite, const GroupCallOffer& offer) {
+  // TS 24.379 11.1.1.4 (controlling function, private call with automatic commencement).
+  const std::string caller = invite.FromUri();
+  const std::string& callee = offer.info.request_uri;
+  ++counters_.private_invites;
+  if (callee == caller) return Refuse(from, invite, 403, "Forbidden", "private_call_to_self");
+  if (cfg_.security && (!dir_.csk || !dir_.csk(caller))) return Refuse(from, invite, 403, "Forbidden", "no_csk");
+  // TS 33.180 5.7: the PCK goes end to end in the offer; without it the call has no E2E context.
+  if (cfg_.security && offer.sdp.mikey.empty())
+    return Refuse(from, invite, 488, "Not Acceptable Here", "no_key_in_offer");
+  if (!dir_.contact || !dir_.contact(callee)) return Refuse(from, invite, 404, "Not Found", "callee_not_registered");
+  if (cfg_.security && !dir_.csk(callee)) return Refuse(from, invite, 480, "Temporarily Unavailable", "callee_no_csk");
+  const std::string key = "private:" + invite.CallId();
+  if (calls_.count(key)) return;  // being set up already (the stack answers a retransmission itself)
+  Call& call = StartCall(key, caller, offer.info.emergency, false);
+  call.private_call = true;
+  call.key_mgmt = offer.sdp.mikey;
+  if (cfg_.corrupt_key_mgmt && !call.key_mgmt.empty()) call.key_mgmt[call.key_mgmt.size() / 2] ^= 0x01;
+  call.originator_invite = OriginatorInvite{from, invite, offer.sdp};
+  Invite(call, callee, false);
+}
+
+void GroupCallServer::RefuseOriginator(const std::string& key, int status, const std::string& why) {
+  auto it = calls_.find(key);
+  if (it == calls_.end() || !it->second.originator_invite) return;
+  const OriginatorInvite o = *it->second.originator_invite;
+  ++counters_.private_refused;
+  it->second.floor->Stop();
+  calls_.erase(it);
+  // The callee's refusal goes to the caller as it came: its status, and the Warning naming why
+  // (e.g. the receiver check on the I_MESSAGE that failed).
+  const char* reason = status == 480 ? "Temporarily Unavailable" : status == 486 ? "Busy Here"
+                       : status == 488 ? "Not Acceptable Here" : status == 403 ? "Forbidden" : "Call Refused";
+  sip_.SendResponse(o.from, Refusal(status, reason, o.invite, why, sip_.NewToken()));
 }
 
 GroupCallServer::Call& GroupCallServer::StartCall(const std::string& group, const std::string& originator,
@@ -212,11 +258,13 @@ void GroupCallServer::Invite(Call& call, const std::string& user, bool late) {
   codec::FloorFmtp ours;
   ours.queueing = cfg_.floor.queueing;
   ours.priority = call.emergency ? cfg_.emergency_priority : cfg_.max_priority;
-  const std::string sdp = OurSdp(ours).Text();
+  codec::McpttSdp offer = OurSdp(ours);
+  offer.mikey = call.key_mgmt;  // a private call: the caller's I_MESSAGE, end to end
+  const std::string sdp = offer.Text();
   inv.AddBody(kSdpContentType, crypto::ByteView(sdp));
   McpttInfo info;
-  info.session_type = "prearranged";
-  info.request_uri = call.group;
+  info.session_type = call.private_call ? "private" : "prearranged";
+  info.request_uri = call.private_call ? user : call.group;
   info.calling_user = call.originator;
   info.emergency = call.emergency;
   info.broadcast = call.broadcast;
@@ -234,17 +282,29 @@ void GroupCallServer::Invite(Call& call, const std::string& user, bool late) {
       if (auto l = it->second.legs.find(user);
           l != it->second.legs.end() && !l->second.connected && (!r || r->TopViaBranch() == l->second.invite_branch))
         leg = &l->second;
+    // The member is not joining (its leg goes); a private call's caller is then refused with
+    // `status` and `why`, or, answered already, hung up.
+    auto drop = [this, group, user](int status, const std::string& why) {
+      auto it = calls_.find(group);
+      if (it == calls_.end()) return;
+      it->second.legs.erase(user);
+      if (it->second.originator_invite)
+        RefuseOriginator(group, status, why);
+      else if (it->second.private_call)
+        EndCall(group);
+    };
     if (!r || r->Status() >= 300) {
       ++counters_.invites_failed;
       Fail(r ? "invite_" + std::to_string(r->Status()) : "invite_timeout");
-      if (leg) calls_.at(group).legs.erase(user);
+      const auto w = r ? r->Header("Warning") : std::nullopt;
+      if (leg) drop(r ? r->Status() : 480, r ? WarningOrStatus(w ? &*w : nullptr, r->Status()) : "callee_no_answer");
       return;
     }
     auto dialog = SipDialog::AsCaller(inv, *r);
     if (!dialog) {  // a 2xx we cannot answer (no To tag or Contact): the member is not reached
       ++counters_.invites_failed;
       Fail("no_dialog");
-      if (leg) calls_.at(group).legs.erase(user);
+      if (leg) drop(480, "no_dialog");
       return;
     }
     sip_.SendAck(dialog->peer(), dialog->Ack(1));
@@ -254,14 +314,27 @@ void GroupCallServer::Invite(Call& call, const std::string& user, bool late) {
     if (!leg || !answer) {  // not wanted any more, or an answer we cannot use: hang up
       if (!answer) Fail("bad_sdp_answer");
       sip_.SendRequest(dialog->peer(), dialog->Request("BYE"), [](const SipMessage*) {});
-      if (leg) calls_.at(group).legs.erase(user);
+      if (leg) drop(488, "bad_sdp_answer");
       return;
     }
     ++counters_.invites_answered;
     leg->dialog = std::move(dialog);
-    if (!Connect(calls_.at(group), *leg, *answer)) {
+    Call& call = calls_.at(group);
+    if (call.originator_invite) {
+      // A private call: the callee accepted the PCK; now the caller is answered (and granted).
+      const OriginatorInvite o = std::move(*call.originator_invite);
+      call.originator_invite.reset();
+      if (!AnswerOriginator(call, o.from, o.invite, o.offer, false)) {
+        sip_.SendRequest(leg->dialog->peer(), leg->dialog->Request("BYE"), [](const SipMessage*) {});
+        EndCall(group);
+        return;
+      }
+      ++counters_.calls;
+      ++counters_.private_connected;
+    }
+    if (!Connect(call, *leg, *answer)) {
       sip_.SendRequest(leg->dialog->peer(), leg->dialog->Request("BYE"), [](const SipMessage*) {});
-      calls_.at(group).legs.erase(user);
+      drop(403, "no_csk");
     }
   };
   h.retransmitted_2xx = [this, inv](const SipMessage& r) {
@@ -287,7 +360,8 @@ void GroupCallServer::Leave(std::string group, std::string user) {
   Call& call = calls_.at(group);
   call.floor->RemoveParticipant(user);
   call.legs.erase(user);
-  if (Participants(group).empty()) EndCall(group);  // nobody left
+  // Nobody left; or a private call, which ends for both when either party leaves (11.1.3).
+  if (Participants(group).empty() || call.private_call) EndCall(group);
 }
 
 void GroupCallServer::OnAffiliated(const std::string& user, const std::string& group) {

@@ -7,7 +7,16 @@
 // came, still SRTP under the talker's GMK-derived key (the server does not decrypt). A member
 // that joins during the call (affiliates, or sends its own INVITE for the group) is invited or
 // answered and told at once who talks (late entry). The floor staying idle for T4 ends the call
-// (BYE to everyone). No ns-3.
+// (BYE to everyone).
+//
+// Private calls with automatic commencement (TS 24.379 11.1.1) come to the same PSI with
+// mcpttinfo session-type "private" and the called user in mcptt-request-uri: the server invites
+// the callee with its own media and floor lines and the caller's a=key-mgmt:mikey carried
+// unchanged (the PCK's I_MESSAGE is end to end, TS 33.180 5.7: the server cannot read it), and
+// answers the caller only when the callee has: 200 OK with the floor granted, or the callee's own
+// refusal (its status and the Warning naming the check that failed). Floor control runs as in a
+// group call with two participants, the voice relayed as it came (SRTP under the PCK), and either
+// party's BYE ends the call for both. No ns-3.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +30,7 @@
 #include "mcx/codec/mcptt_sdp.h"
 #include "mcx/procedures/host.h"
 #include "mcx/procedures/host_timer.h"
+#include "mcx/procedures/onnet/group_document.h"
 #include "mcx/procedures/onnet/floor_control_server.h"
 #include "mcx/procedures/transport/sip_dialog.h"
 #include "mcx/procedures/transport/sip_stack.h"
@@ -47,6 +57,9 @@ struct GroupCallServerConfig {
   uint8_t emergency_priority = 15;  ///< floor priority of an emergency call's requests
   /// Floor control protected (SRTCP under each participant's CSK); off: plain RTCP (--security off).
   bool security = true;
+  /// Attack: a compromised server alters one byte of every private call's I_MESSAGE it relays
+  /// (TS 33.180's end-to-end protection is against exactly this: the callee's checks refuse it).
+  bool corrupt_key_mgmt = false;
 };
 
 struct GroupCallServerCounters {
@@ -56,6 +69,8 @@ struct GroupCallServerCounters {
   uint64_t floor_sent = 0, floor_received = 0;
   uint64_t floor_bytes_plain = 0, floor_bytes_wire = 0;  ///< of what the server sent
   uint64_t media_relayed = 0, media_dropped = 0;
+  /// Private calls: INVITEs taken, calls answered 200 OK, calls the callee refused (or never answered).
+  uint64_t private_invites = 0, private_connected = 0, private_refused = 0;
   std::map<std::string, uint64_t> errors;  ///< by kind
 };
 
@@ -98,10 +113,19 @@ class GroupCallServer {
     bool late = false;  ///< joins a running call (late entry)
     std::string invite_branch;
   };
+  /// A private call's INVITE from its caller, answered once the callee has.
+  struct OriginatorInvite {
+    Endpoint from;
+    SipMessage invite;
+    codec::McpttSdp offer;
+  };
   struct Call {
-    std::string group;
+    std::string group;  ///< a private call: "private:" and the caller's Call-ID
     std::string originator;
     bool emergency = false, broadcast = false;
+    bool private_call = false;
+    crypto::Bytes key_mgmt;  ///< a private call: the caller's I_MESSAGE, relayed to the callee
+    std::optional<OriginatorInvite> originator_invite;  ///< a private call not yet answered
     std::unique_ptr<FloorControlServer> floor;
     std::map<std::string, Leg> legs;
     std::unique_ptr<HostTimer> release;  ///< after T4: the call ends (as its own job)
@@ -119,6 +143,13 @@ class GroupCallServer {
   }
   void Refuse(const Endpoint& from, const SipMessage& req, int status, const char* reason, const std::string& why);
   void OnInvite(const Endpoint& from, const SipMessage& invite);
+  void OnPrivateInvite(const Endpoint& from, const SipMessage& invite, const GroupCallOffer& offer);
+  /// Answers an originator's INVITE 200 OK and connects it (a new call: its floor starts, granted
+  /// to it on an implicit request). False (the INVITE refused) if it cannot be connected.
+  bool AnswerOriginator(Call& call, const Endpoint& from, const SipMessage& invite, const codec::McpttSdp& offer,
+                        bool running);
+  /// A private call's callee refused or never answered: the caller gets its status and reason.
+  void RefuseOriginator(const std::string& key, int status, const std::string& why);
   Call& StartCall(const std::string& group, const std::string& originator, bool emergency, bool broadcast);
   void Invite(Call& call, const std::string& user, bool late);
   bool Connect(Call& call, Leg& leg, const codec::McpttSdp& sdp);

@@ -176,7 +176,8 @@ std::variant<GroupCallOffer, std::string> ReadGroupCallOffer(const SipMessage& i
   if (!parsed) return std::string("bad_sdp");
   const auto xml = invite.Body(kMcpttInfoContentType);
   auto info = xml ? ParseMcpttInfo(std::string(xml->begin(), xml->end())) : std::nullopt;
-  if (!info || info->session_type != "prearranged" || info->request_uri.empty()) return std::string("bad_mcptt_info");
+  if (!info || (info->session_type != "prearranged" && info->session_type != "private") || info->request_uri.empty())
+    return std::string("bad_mcptt_info");
   return GroupCallOffer{std::move(parsed).value(), std::move(*info)};
 }
 

@@ -64,14 +64,16 @@ std::string BuildMcpttInfo(const McpttInfo& info);
 /// nullopt if it is not an mcpttinfo document or an element is of a type we cannot read.
 std::optional<McpttInfo> ParseMcpttInfo(const std::string& xml);
 
-/// What a pre-arranged group call's INVITE carries (TS 24.379 10.1.1): the SDP offer and the
+/// What a call's INVITE carries (TS 24.379 10.1.1 pre-arranged group call, 11.1.1 private call):
+/// the SDP offer (a private call's with the PCK's I_MESSAGE as a=key-mgmt:mikey) and the
 /// mcpttinfo.
 struct GroupCallOffer {
   codec::McpttSdp sdp;
   McpttInfo info;
 };
 /// The offer in `invite`, or the reason it has none we can use (a Warning's text): "no_sdp",
-/// "bad_sdp", "bad_mcptt_info" (absent, unreadable, not "prearranged", or no group).
+/// "bad_sdp", "bad_mcptt_info" (absent, unreadable, neither "prearranged" nor "private", or no
+/// group or called user).
 std::variant<GroupCallOffer, std::string> ReadGroupCallOffer(const SipMessage& invite);
 
 }  // namespace mcx::procedures

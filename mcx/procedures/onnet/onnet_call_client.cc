@@ -40,6 +40,80 @@ codec::McpttSdp OnnetCallClient::OurSdp(bool implicit_request) const {
 // ---- our call ----
 
 bool OnnetCallClient::CallGroup(const std::string& group, bool emergency, bool broadcast) {
+  McpttInfo info;
+  info.session_type = "prearranged";
+  info.request_uri = group;
+  info.calling_user = cfg_.user_uri;
+  info.emergency = emergency;
+  info.broadcast = broadcast;
+  return Dial(info, OurSdp(true), std::nullopt);
+}
+
+std::pair<std::shared_ptr<const security::mikey_sakke::LocalIdentity>, const security::mikey_sakke::KmsPublicInfo*>
+OnnetCallClient::OwnIdentity(uint64_t ntp_now) const {
+  for (const auto& kms : keys_.KmsCertificates())
+    if (auto id = keys_.IdentityAt(kms, ntp_now)) return {id, &kms};
+  return {nullptr, nullptr};
+}
+
+bool OnnetCallClient::CallPrivate(const std::string& callee, bool emergency) {
+  namespace ms = security::mikey_sakke;
+  if (floor_ || setting_up_) return false;
+  codec::McpttSdp offer = OurSdp(true);
+  std::optional<PrivateCallKeys> keys;
+  if (cfg_.security) {
+    // TS 33.180 5.7 (private call): a fresh PCK, signed by us and encrypted to the callee under
+    // the callee's KMS (ours, or the one configured for a user of another domain).
+    const uint64_t ntp_now = security::UnixToNtpSeconds(host_.UnixTime());
+    auto [me, my_kms] = OwnIdentity(ntp_now);
+    if (!me) return Fail("private_no_identity"), false;
+    auto kms_uri = cfg_.callee_kms.find(callee);
+    const ms::KmsPublicInfo* callee_kms = my_kms;
+    if (kms_uri != cfg_.callee_kms.end()) {
+      callee_kms = nullptr;
+      for (const auto& k : keys_.KmsCertificates())
+        if (k.kms_uri == kms_uri->second) callee_kms = &k;
+    }
+    if (!callee_kms) return Fail("private_callee_kms_unknown"), false;
+    auto pck = host_.Rng().Generate(16);
+    auto pck_id = security::NewKeyId(security::KeyPurpose::kPck, host_.Rng());
+    if (!pck || !pck_id) return Fail("private_random_failure"), false;
+    auto created = ms::CreateIMessage(ms::Distribution::kPck, *me, *my_kms, callee, *callee_kms, *pck_id, *pck,
+                                      ms::SendOptions{}, ntp_now, host_.Rng());
+    if (!created) return Fail(std::string("private_") + crypto::ErrorName(created.error())), false;
+    keys = PrivateCallKeys{*pck, *pck_id, created->rand};
+    offer.mikey = std::move(created->message);
+  }
+  McpttInfo info;
+  info.session_type = "private";
+  info.request_uri = callee;
+  info.calling_user = cfg_.user_uri;
+  info.emergency = emergency;
+  ++counters_.private_calls_made;
+  return Dial(info, offer, std::move(keys));
+}
+
+std::variant<PrivateCallKeys, std::string> OnnetCallClient::AcceptPck(const codec::McpttSdp& offer,
+                                                                       const std::string& caller) const {
+  namespace ms = security::mikey_sakke;
+  if (offer.mikey.empty()) return std::string("no_key_in_offer");
+  const uint64_t ntp_now = security::UnixToNtpSeconds(host_.UnixTime());
+  auto [me, my_kms] = OwnIdentity(ntp_now);
+  if (!me) return std::string("no_identity");
+  // TS 33.180 5.7 / 5.2.2: every receiver check, the initiator being the calling user the server
+  // vouches for (its mcptt-calling-user-id).
+  ms::ReceiveContext ctx;
+  ctx.expected = ms::Distribution::kPck;
+  ctx.ntp_now = ntp_now;
+  ctx.kms = keys_.KmsCertificates();
+  if (!caller.empty()) ctx.authorised_senders = {caller};
+  ctx.max_clock_skew_seconds = cfg_.max_clock_skew_s;
+  auto r = ms::ProcessIMessage(offer.mikey, *me, ctx);
+  if (!r) return std::string(crypto::ErrorName(r.error()));
+  return PrivateCallKeys{std::move(r->key), r->key_id, std::move(r->rand)};
+}
+
+bool OnnetCallClient::Dial(const McpttInfo& info, const codec::McpttSdp& offer, std::optional<PrivateCallKeys> keys) {
   if (floor_ || setting_up_) return false;
   const double pressed_at = host_.Now();
   SipMessage inv = SipMessage::Request("INVITE", cfg_.psi);
@@ -49,26 +123,22 @@ bool OnnetCallClient::CallGroup(const std::string& group, bool emergency, bool b
   inv.SetCSeq(1, "INVITE");
   inv.SetContact("<" + cfg_.user_uri.substr(0, cfg_.user_uri.find('@')) + "@" + host_.SipSelf().ToString() + ">");
   // TS 24.379 6.5: the SDP first, then the mcpttinfo.
-  inv.AddBody(kSdpContentType, crypto::ByteView(OurSdp(true).Text()));
-  McpttInfo info;
-  info.session_type = "prearranged";
-  info.request_uri = group;
-  info.calling_user = cfg_.user_uri;
-  info.emergency = emergency;
-  info.broadcast = broadcast;
+  inv.AddBody(kSdpContentType, crypto::ByteView(offer.Text()));
   inv.AddBody(kMcpttInfoContentType, crypto::ByteView(BuildMcpttInfo(info)));
   setting_up_ = true;
+  const std::string group = info.request_uri;
+  const bool emergency = info.emergency, broadcast = info.broadcast, is_private = info.session_type == "private";
   group_ = group;
   ++counters_.calls_made;
   InviteHandlers h;
-  h.final = [this, inv, group, emergency, broadcast, pressed_at](const SipMessage* r) {
+  h.final = [this, inv, group, emergency, broadcast, pressed_at, is_private, keys](const SipMessage* r) {
     setting_up_ = false;
     if (!r || r->Status() >= 300) {
       early_floor_.clear();
       group_.clear();
       std::string why;
       if (r)
-        if (auto w = r->Header("Warning")) why = *w;
+        if (auto w = r->Header("Warning")) why = WarningOrStatus(&*w, r->Status());
       Fail(r ? "call_" + std::to_string(r->Status()) : "call_timeout");
       if (on_call_failed) on_call_failed(r ? r->Status() : 0, why);
       return;
@@ -95,6 +165,8 @@ bool OnnetCallClient::CallGroup(const std::string& group, bool emergency, bool b
       release_on_start_ = false;
       return;
     }
+    private_call_ = is_private;
+    private_keys_ = keys;
     // The call is up before the floor starts: whoever hears of it prepares its media keys first.
     if (on_call_started) on_call_started(group, host_.Now() - pressed_at);
     // TS 24.380 6.2.4.1: mc_granted in the answer: the floor is ours; else T101 runs for the
@@ -166,6 +238,8 @@ void OnnetCallClient::End(const std::string& why) {
   floor_.reset();
   csk_ = nullptr;
   dialog_.reset();
+  private_call_ = false;
+  private_keys_.reset();
   early_floor_.clear();
   const std::string group = group_;
   group_.clear();
@@ -190,12 +264,20 @@ bool OnnetCallClient::OnSipRequest(const Endpoint& from, const SipMessage& req) 
       return *why == "bad_mcptt_info" ? refuse(400, "Bad Request", *why) : refuse(488, "Not Acceptable Here", *why);
     const codec::McpttSdp* offer = &std::get<GroupCallOffer>(read).sdp;
     const McpttInfo* info = &std::get<GroupCallOffer>(read).info;
-    // Only our server may pull us into a call, and only for one of our groups.
+    // Only our server may pull us into a call, and only for one of our groups (or to us).
     if (from.host != cfg_.server_sip.host) return refuse(403, "Forbidden", "not_our_server");
-    if (!cfg_.groups.empty() &&
+    const bool is_private = info->session_type == "private";
+    if (is_private && info->request_uri != cfg_.user_uri) return refuse(403, "Forbidden", "not_for_us");
+    if (!is_private && !cfg_.groups.empty() &&
         std::find(cfg_.groups.begin(), cfg_.groups.end(), info->request_uri) == cfg_.groups.end())
       return refuse(403, "Forbidden", "not_our_group");
     if (floor_ || setting_up_) return refuse(486, "Busy Here", "busy");
+    std::optional<PrivateCallKeys> keys;
+    if (is_private && cfg_.security) {  // TS 24.379 11.1.1.2.2: the E2E context before answering
+      auto accepted = AcceptPck(*offer, info->calling_user);
+      if (auto* why = std::get_if<std::string>(&accepted)) return refuse(488, "Not Acceptable Here", *why);
+      keys = std::move(std::get<PrivateCallKeys>(accepted));
+    }
     codec::FloorFmtp ours;
     ours.queueing = cfg_.queueing;
     ours.priority = cfg_.floor.priority;
@@ -206,11 +288,14 @@ bool OnnetCallClient::OnSipRequest(const Endpoint& from, const SipMessage& req) 
     ok.AddBody(kSdpContentType, crypto::ByteView(answer.Text()));
     auto dialog = SipDialog::AsCallee(req, ok);
     if (!dialog) return refuse(400, "Bad Request", "no_dialog");
-    if (!Begin(info->request_uri, *offer, info->emergency, info->broadcast))
+    if (!Begin(is_private ? info->calling_user : info->request_uri, *offer, info->emergency, info->broadcast))
       return refuse(403, "Forbidden", "no_csk");
     dialog_ = std::move(dialog);
+    private_call_ = is_private;
+    private_keys_ = std::move(keys);
     sip_.SendResponse(from, ok);
     ++counters_.calls_answered;
+    if (is_private) ++counters_.private_calls_answered;
     if (on_call_started) on_call_started(group_, std::nullopt);
     StartFloor(FloorStart::kNoRequest, std::nullopt);
     return true;

@@ -4,7 +4,15 @@
 // commencement), and during the call the floor participant (onnet_floor_participant.h) talks to
 // the server's floor control over SRTCP under this client's CSK (TS 24.380 13.1). Media packets
 // are the caller's (already SRTP under the GMK-derived key); the client only checks the floor
-// before sending and reports who it hears. No ns-3.
+// before sending and reports who it hears.
+//
+// Private calls with automatic commencement (TS 24.379 11.1.1.2): CallPrivate makes a PCK and
+// carries its MIKEY-SAKKE I_MESSAGE (TS 33.180 5.7, signed by us, encrypted to the callee under
+// the callee's KMS) as a=key-mgmt:mikey in the offer of an INVITE to the server; a private call's
+// INVITE from the server is answered 200 OK only after every receiver check on that I_MESSAGE
+// passed (the initiator must be the calling user the server names), else refused 488 with a
+// Warning naming the check. Both ends then hold the call's PCK (private_keys()) for the voice;
+// floor control still runs with the server under each client's CSK. No ns-3.
 #pragma once
 
 #include <cstdint>
@@ -13,10 +21,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "mcx/codec/mcptt_sdp.h"
 #include "mcx/procedures/host.h"
+#include "mcx/procedures/private_call_keys.h"
+#include "mcx/procedures/onnet/group_document.h"
 #include "mcx/procedures/onnet/onnet_floor_participant.h"
 #include "mcx/procedures/transport/sip_dialog.h"
 #include "mcx/procedures/transport/sip_stack.h"
@@ -35,12 +47,19 @@ struct OnnetCallClientConfig {
   /// The groups the user is affiliated to: an INVITE for another is refused (empty: any).
   std::vector<std::string> groups;
   bool queueing = true;    ///< offered as mc_queueing
-  /// Floor control protected under our CSK; off: plain RTCP (--security off).
+  /// Floor control protected under our CSK; off: plain RTCP (--security off). Private calls:
+  /// off also means no PCK and no key-mgmt in the offer.
   bool security = true;
+  /// Private calls: the KMS URI of callees of another domain, by user URI (their KMS certificate
+  /// must be in the key store, TS 33.180 5.2.8); everyone else is of our own KMS.
+  std::map<std::string, std::string> callee_kms;
+  /// Private calls: the I_MESSAGE's timestamp may be this far from our clock (RFC 3830 5.4).
+  uint64_t max_clock_skew_s = 300;
 };
 
 struct OnnetCallClientCounters {
   uint64_t calls_made = 0, calls_answered = 0, calls_refused = 0, calls_ended = 0;
+  uint64_t private_calls_made = 0, private_calls_answered = 0;
   uint64_t floor_sent = 0, floor_received = 0, media_sent = 0, media_received = 0;
   uint64_t floor_bytes_plain = 0, floor_bytes_wire = 0;  ///< of what this client sent
   std::map<std::string, uint64_t> errors;
@@ -55,6 +74,10 @@ class OnnetCallClient {
   /// PTT pressed outside a call: a pre-arranged group call to `group` with an implicit floor
   /// request (TS 24.379 10.1.1.2.1.1). False if a call is up or being set up.
   bool CallGroup(const std::string& group, bool emergency = false, bool broadcast = false);
+  /// PTT pressed to call one user: a private call with automatic commencement and an implicit
+  /// floor request (TS 24.379 11.1.1.2.1), a fresh PCK in the offer (security on). False if a
+  /// call is up or being set up, or the PCK's I_MESSAGE cannot be made (counted in errors).
+  bool CallPrivate(const std::string& callee, bool emergency = false);
   /// The user hangs up: BYE.
   void Hangup();
   /// `emergency`: an emergency request in the running call (pre-empts a normal talker).
@@ -69,7 +92,11 @@ class OnnetCallClient {
   void OnMediaDatagram(const Endpoint& from, crypto::ByteView data);
 
   bool in_call() const { return floor_ != nullptr; }
+  /// The call's group, or a private call's other party.
   const std::string& group() const { return group_; }
+  bool private_call() const { return private_call_; }
+  /// A private call's keys (security on), from set-up until the call ends; else nullptr.
+  const PrivateCallKeys* private_keys() const { return private_keys_ ? &*private_keys_ : nullptr; }
   OnnetFloorParticipant* floor() { return floor_.get(); }
   const OnnetCallClientCounters& counters() const { return counters_; }
   uint32_t ssrc() const { return cfg_.floor.ssrc; }
@@ -79,7 +106,8 @@ class OnnetCallClient {
   std::function<void(const std::string& group, const std::string& why)> on_call_ended;
   /// Each failure, by kind (also counted in counters().errors).
   std::function<void(const std::string& kind)> on_error;
-  /// Our call attempt failed: the SIP status (0: no answer) and the Warning's reason if any.
+  /// Our call attempt failed: the SIP status (0: no answer) and the error the Warning names if
+  /// any (a private call refused by its callee: the receiver check that failed).
   std::function<void(int status, const std::string& why)> on_call_failed;
   std::function<void(FloorOutcome, double access_s)> on_floor_outcome;
   /// A media packet relayed by the server (as it was sent: SRTP).
@@ -93,6 +121,15 @@ class OnnetCallClient {
     if (on_error) on_error(kind);
   }
   codec::McpttSdp OurSdp(bool implicit_request) const;
+  /// Sends the INVITE of a call we make (to the server's PSI) with `info` and `offer`; `keys`:
+  /// a private call's PCK, ours once the call is up.
+  bool Dial(const McpttInfo& info, const codec::McpttSdp& offer, std::optional<PrivateCallKeys> keys);
+  /// Our identity for the key period of ntp_now and its KMS (nullptr: none held).
+  std::pair<std::shared_ptr<const security::mikey_sakke::LocalIdentity>, const security::mikey_sakke::KmsPublicInfo*>
+  OwnIdentity(uint64_t ntp_now) const;
+  /// A private call's INVITE: the receiver checks on its I_MESSAGE (TS 33.180 5.7). The keys, or
+  /// the name of the check that failed.
+  std::variant<PrivateCallKeys, std::string> AcceptPck(const codec::McpttSdp& offer, const std::string& caller) const;
   bool Begin(const std::string& group, const codec::McpttSdp& server_sdp, bool emergency, bool broadcast);
   void StartFloor(FloorStart how, std::optional<double> pressed_at);
   void End(const std::string& why);
@@ -103,6 +140,8 @@ class OnnetCallClient {
   OnnetCallClientConfig cfg_;
   const security::KeyStore& keys_;
   std::string group_;
+  bool private_call_ = false;
+  std::optional<PrivateCallKeys> private_keys_;
   bool setting_up_ = false;
   std::optional<SipDialog> dialog_;
   Endpoint server_floor_, server_media_;
