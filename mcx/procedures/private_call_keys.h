@@ -13,6 +13,7 @@ struct PrivateCallKeys {
   crypto::SecretBytes pck;
   uint32_t pck_id = 0;
   crypto::Bytes rand;
+  bool initiator = false;  ///< this end made the PCK (its crypto session is the initiator's, 7.4)
 };
 
 }  // namespace mcx::procedures

@@ -28,9 +28,11 @@ struct LoggedKey {
   std::string what;
 };
 
-// The key log's lines by MKI (hex), each checked against the documented format.
-std::map<std::string, LoggedKey> ReadKeyLog(const std::string& path) {
-  std::map<std::string, LoggedKey> keys;
+// The key log's lines by MKI (hex), each checked against the documented format. A private call's
+// PCK has two lines under one MKI (the PCK-ID): one crypto session per direction.
+using KeyLogLines = std::multimap<std::string, LoggedKey>;
+KeyLogLines ReadKeyLog(const std::string& path) {
+  KeyLogLines keys;
   std::istringstream in(Slurp(path));
   const std::regex line(R"(^SRTP (\*|[0-9a-f]{8}) ([0-9a-f]+|-) ([0-9a-f]{32}) ([0-9a-f]{24}) AEAD_AES_128_GCM (.*)$)");
   for (std::string l; std::getline(in, l);) {
@@ -38,8 +40,8 @@ std::map<std::string, LoggedKey> ReadKeyLog(const std::string& path) {
     std::smatch m;
     EXPECT_TRUE(std::regex_match(l, m, line)) << "not a key log line: " << l;
     if (m.empty()) continue;
-    keys[m[2]] = LoggedKey{*crypto::FromHex(m[3].str()), *crypto::FromHex(m[4].str()),
-                           m[2] == "-" ? Bytes{} : *crypto::FromHex(m[2].str()), m[5]};
+    keys.emplace(m[2], LoggedKey{*crypto::FromHex(m[3].str()), *crypto::FromHex(m[4].str()),
+                           m[2] == "-" ? Bytes{} : *crypto::FromHex(m[2].str()), m[5]});
   }
   return keys;
 }
@@ -76,10 +78,10 @@ struct Opened {
 };
 
 // Every RTP-versioned datagram of every pcap in `dir` (MONP on 8809 and SIP aside) is opened by
-// libsrtp with the key its MKI names in the log: one session per file and key. A packet the MCX
+// libsrtp with the key its MKI names in the log (either of a PCK's two): one session per file and key. A packet the MCX
 // server relays to several members crosses a core link once per member, byte for byte: it is
 // opened once per file (libsrtp's replay window would rightly refuse the copies).
-Opened OpenEverything(const std::string& dir, const std::map<std::string, LoggedKey>& keys) {
+Opened OpenEverything(const std::string& dir, const KeyLogLines& keys) {
   Opened o;
   for (const auto& f : fs::directory_iterator(dir)) {
     if (f.path().extension() != ".pcap") continue;
@@ -90,26 +92,28 @@ Opened OpenEverything(const std::string& dir, const std::map<std::string, Logged
       if (dg.dst_port == 8809 || dg.dst_port == 5060 || p.size() < 12 + 16 + 4 || (p[0] >> 6) != 2) continue;
       if (!seen.insert(p).second) continue;
       const bool rtcp = p[1] >= 192 && p[1] <= 223;  // RFC 5761 4
-      const LoggedKey* key = nullptr;
+      std::vector<const LoggedKey*> candidates;
       for (size_t mki_bytes : {8u, 4u}) {
-        auto it = keys.find(crypto::ToHex(ByteView(p.data() + p.size() - mki_bytes, mki_bytes)));
-        if (it != keys.end()) {
-          key = &it->second;
-          break;
-        }
+        auto [from, to] = keys.equal_range(crypto::ToHex(ByteView(p.data() + p.size() - mki_bytes, mki_bytes)));
+        for (auto it = from; it != to; ++it) candidates.push_back(&it->second);
+        if (!candidates.empty()) break;
       }
-      if (!key) {
+      if (candidates.empty()) {
         ADD_FAILURE() << f.path() << ": a packet to port " << dg.dst_port << " whose MKI is not in the key log";
         ++o.failed;
         continue;
       }
-      auto& s = sessions[crypto::ToHex(key->mki)];
-      if (!s) s = std::make_unique<LibsrtpSession>(key->key, key->salt, key->mki, /*inbound=*/true);
-      if (s->Unprotect(p, rtcp))
+      bool opened = false;
+      for (const LoggedKey* key : candidates) {
+        auto& s = sessions[crypto::ToHex(key->mki) + crypto::ToHex(key->key)];
+        if (!s) s = std::make_unique<LibsrtpSession>(key->key, key->salt, key->mki, /*inbound=*/true);
+        if ((opened = s->Unprotect(p, rtcp).has_value())) break;
+      }
+      if (opened)
         ++(rtcp ? o.srtcp : o.srtp);
       else {
         ADD_FAILURE() << f.path() << ": libsrtp cannot open a " << (rtcp ? "SRTCP" : "SRTP") << " packet under "
-                      << key->what;
+                      << candidates.front()->what;
         ++o.failed;
       }
     }
@@ -164,6 +168,21 @@ TEST_F(KeyLog, LibsrtpOpensTheOnNetworkCallsVoiceAndCskFloorControl) {
   // No --keylog, no key log.
   ASSERT_EQ(RunMcxsim("run group-call --members 3 --duration 10 --quiet --force --out " + dir_ + "/run", dir_).status, 0);
   for (const auto& f : fs::directory_iterator(dir_ + "/run")) EXPECT_EQ(f.path().filename().string().find("key"), std::string::npos);
+}
+
+TEST_F(KeyLog, LibsrtpOpensThePrivateCallsVoiceUnderThePckInBothDirections) {
+  const std::string log = dir_ + "/keys.log";
+  const CliRun r = RunMcxsim("run private-call --calls 2 --quiet --out " + dir_ + "/run --pcap " + dir_ + "/pcap --keylog " + log,
+                             dir_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto keys = ReadKeyLog(log);
+  size_t pck_lines = 0;
+  for (const auto& [mki, k] : keys) pck_lines += k.what.rfind("PCK-ID 0x", 0) == 0;
+  EXPECT_EQ(pck_lines, 4u) << "two calls, one line per direction each (a context both ends use is logged once)";
+  const Opened o = OpenEverything(dir_ + "/pcap", keys);
+  EXPECT_GT(o.srtp, 100u);
+  EXPECT_GT(o.srtcp, 5u);
+  EXPECT_EQ(o.failed, 0u);
 }
 
 }  // namespace

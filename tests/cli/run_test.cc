@@ -302,6 +302,36 @@ TEST_F(RunCommand, PcapTapsEveryLinkForWireshark) {
   EXPECT_NE(ports.find("49150\n"), std::string::npos) << "no voice on the sidelink";
 }
 
+// A private call's INVITE as Wireshark reads it (issue 14 item 3, issue 13): the SDP offer with
+// a=key-mgmt:mikey, the same I_MESSAGE on the caller's INVITE to the MCX server and on the
+// server's INVITE to the callee (relayed unread, TS 33.180 5.7), nothing malformed.
+TEST_F(RunCommand, PcapShowsAPrivateCallsKeyMgmtOnBothInvites) {
+  ASSERT_EQ(std::system("command -v tshark >/dev/null 2>&1"), 0) << "tshark is not installed (scripts/mcx installs it)";
+  const std::string pcap = Out("pcap-private");
+  ASSERT_EQ(Mcx("run private-call --calls 1 --quiet --force --out " + Out("pc") + " --pcap " + pcap).status, 0);
+  const std::string txt = Out("invites.txt");
+  std::system(("for f in " + pcap + "/p2p-*.pcap; do tshark -r $f -Y 'sip.Method == \"INVITE\"' -T fields -E separator='|' "
+               "-e ip.src -e ip.dst -e sdp.media_attr -e _ws.malformed; done > " + txt + " 2>/dev/null").c_str());
+  std::set<std::string> key_mgmt, hops;
+  std::istringstream in(Slurp(txt));
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> f;
+    std::istringstream fields(line);
+    for (std::string x; std::getline(fields, x, '|');) f.push_back(x);
+    if (!line.empty() && line.back() == '|') f.push_back("");
+    ASSERT_EQ(f.size(), 4u) << line;
+    EXPECT_EQ(f[3], "") << "malformed: " << line;
+    const auto at = f[2].find("key-mgmt:mikey ");
+    ASSERT_NE(at, std::string::npos) << "an INVITE without key-mgmt: " << line;
+    key_mgmt.insert(f[2].substr(at, f[2].find(',', at) - at));
+    hops.insert(f[0] + ">" + f[1]);
+  }
+  EXPECT_EQ(hops.size(), 2u) << "the caller's INVITE to the server and the server's to the callee";
+  EXPECT_EQ(key_mgmt.size(), 1u) << "the I_MESSAGE changed on its way";
+  ASSERT_FALSE(key_mgmt.empty());
+  EXPECT_GT(key_mgmt.begin()->size(), 400u);  // SAKKE and ECCSI payloads, base64
+}
+
 // --flows: each call's messages as a Mermaid chart and a ladder, checked against the sequence the
 // scenario declares; summary.json counts the flows that conform.
 TEST_F(RunCommand, FlowsOfPrivateAndGroupCallsAreChartedAndConform) {

@@ -25,8 +25,8 @@ GroupCallParams Params(const std::string& access, const std::string& security) {
 
 uint64_t Count(const GroupCallResult& r, const std::string& dir, int field) {
   uint64_t n = 0;
-  auto it = r.floor_bytes.find(dir);
-  if (it != r.floor_bytes.end())
+  auto it = r.calls.floor_bytes.find(dir);
+  if (it != r.calls.floor_bytes.end())
     for (const auto& [type, v] : it->second) n += v[field];
   return n;
 }
@@ -38,7 +38,7 @@ TEST(GroupCall, EveryMemberJoinsHearsVoiceAndFloorControlCostsTheSrtcpOverhead) 
     const GroupCallResult on = RunGroupCall(Params(access, "on"));
     SCOPED_TRACE(access);
     EXPECT_EQ(on.members_in_call, 5u);
-    EXPECT_TRUE(on.errors.empty()) << on.errors.begin()->first;
+    EXPECT_TRUE(on.calls.errors.empty()) << on.calls.errors.begin()->first;
     EXPECT_GT(on.voice_frames_received, 100u);
     EXPECT_EQ(on.first_voice_ms.size(), 4u);  // every other member heard UE 0
     EXPECT_GT(on.setup_200ok_ms, 0);
@@ -49,13 +49,13 @@ TEST(GroupCall, EveryMemberJoinsHearsVoiceAndFloorControlCostsTheSrtcpOverhead) 
     EXPECT_EQ(on.server.at("t2_expiries"), 0u);
     // Each press the server granted ended as granted at its user, or crossed the user's release
     // (abandoned while the grant was on its way).
-    const auto granted = std::count_if(on.floor_events.begin(), on.floor_events.end(), [](const FloorEvent& e) {
+    const auto granted = std::count_if(on.calls.floor_events.begin(), on.calls.floor_events.end(), [](const FloorEvent& e) {
       return e.outcome == "granted" || e.outcome == "granted_after_queue";
     });
     EXPECT_GE(on.server.at("grants"), static_cast<uint64_t>(granted));
     // Contention: presses were queued or denied while another talked, and granted later.
     std::map<std::string, int> outcomes;
-    for (const auto& e : on.floor_events) ++outcomes[e.outcome];
+    for (const auto& e : on.calls.floor_events) ++outcomes[e.outcome];
     EXPECT_GE(outcomes["granted"], 1);  // UE 0, by the call set-up at least
     EXPECT_GT(outcomes["granted_after_queue"], 0);
     // SRTCP under the CSK: a 16-byte tag, the 4-byte index and the 4-byte CSK-ID MKI per message.
@@ -67,10 +67,10 @@ TEST(GroupCall, EveryMemberJoinsHearsVoiceAndFloorControlCostsTheSrtcpOverhead) 
     // The same call in clear: the same flow, no overhead.
     const GroupCallResult off = RunGroupCall(Params(access, "off"));
     EXPECT_EQ(off.members_in_call, 5u);
-    EXPECT_TRUE(off.errors.empty());
+    EXPECT_TRUE(off.calls.errors.empty());
     EXPECT_EQ(Count(off, "downlink", 2), Count(off, "downlink", 1));
     EXPECT_EQ(Count(off, "uplink", 0), Count(on, "uplink", 0));
-    EXPECT_EQ(off.floor_events.size(), on.floor_events.size());
+    EXPECT_EQ(off.calls.floor_events.size(), on.calls.floor_events.size());
   }
 }
 
@@ -99,9 +99,9 @@ TEST(GroupCall, AFloodOfTheServersFloorPortIsRefusedPacketByPacketAndTheCallGoes
   const GroupCallResult r = RunGroupCall(p);
   EXPECT_EQ(r.members_in_call, 5u);
   EXPECT_GT(r.attack_sent, 10000u);
-  ASSERT_EQ(r.errors.size(), 1u);  // nothing else went wrong
-  EXPECT_EQ(r.errors.at("mcx_server_call_floor_unknown_sender"), r.attack_sent);
-  for (const auto& e : r.floor_events) EXPECT_EQ(e.outcome, "granted");
+  ASSERT_EQ(r.calls.errors.size(), 1u);  // nothing else went wrong
+  EXPECT_EQ(r.calls.errors.at("mcx_server_call_floor_unknown_sender"), r.attack_sent);
+  for (const auto& e : r.calls.floor_events) EXPECT_EQ(e.outcome, "granted");
   EXPECT_GT(r.voice_frames_received, 100u);
 }
 
@@ -114,9 +114,9 @@ TEST(GroupCall, AnEmergencyRequestPreemptsTheTalker) {
   EXPECT_EQ(r.server.at("preemptions"), 1u);
   EXPECT_GE(r.server.at("revokes"), 1u);
   bool granted = false;  // the emergency caller (the last member) got the floor after the revoke
-  for (const auto& e : r.floor_events)
+  for (const auto& e : r.calls.floor_events)
     if (e.member == UeUri(4) && e.time_s > r.call_start_s + 10 && e.time_s < r.call_start_s + 10.1)
       granted = e.outcome == "granted_after_queue" || e.outcome == "granted";
   EXPECT_TRUE(granted);
-  EXPECT_TRUE(r.errors.empty());
+  EXPECT_TRUE(r.calls.errors.empty());
 }

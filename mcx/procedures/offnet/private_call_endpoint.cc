@@ -58,7 +58,7 @@ void PrivateCallEndpoint::Call(const std::string& callee, const std::string& cal
   auto created = ms::CreateIMessage(ms::Distribution::kPck, me_, kms_.at(0), callee, kms_.at(0), *pckId, *pck,
                                     ms::SendOptions{}, NtpNow(), host_.Rng());
   if (!created) return fail(crypto::ErrorName(created.error()));
-  pending_ = PrivateCallKeys{*pck, *pckId, created->rand};
+  pending_ = PrivateCallKeys{*pck, *pckId, created->rand, /*initiator=*/true};
   codec::McpttSdp offer{cfg_.address, cfg_.media_port, cfg_.floor_port, created->message, {}};
   codec::MonpPrivateCallMessage m;
   m.type = codec::MonpType::kPrivateCallSetupRequest;

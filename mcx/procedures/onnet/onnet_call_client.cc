@@ -81,7 +81,7 @@ bool OnnetCallClient::CallPrivate(const std::string& callee, bool emergency) {
     auto created = ms::CreateIMessage(ms::Distribution::kPck, *me, *my_kms, callee, *callee_kms, *pck_id, *pck,
                                       ms::SendOptions{}, ntp_now, host_.Rng());
     if (!created) return Fail(std::string("private_") + crypto::ErrorName(created.error())), false;
-    keys = PrivateCallKeys{*pck, *pck_id, created->rand};
+    keys = PrivateCallKeys{*pck, *pck_id, created->rand, /*initiator=*/true};
     offer.mikey = std::move(created->message);
   }
   McpttInfo info;

@@ -56,22 +56,8 @@ GroupCallResult RunGroupCall(const GroupCallParams& p) {
   streams.Used(3);
   streams.AssignInternetStacks();
 
-  // The call starts once every UE can hold the group's GMK: its set-up (RSK and SSK checks, CSK
-  // upload) and the GMS's work per member (encapsulate, sign), with twice the crypto the cost
-  // model charges as the margin (as group-rekey schedules its first rekey).
-  procedures::CostModel ue_cost, gms_cost;
-  ue_cost.device_factor = w.ue_device_factor;
-  gms_cost.device_factor = w.server_device_factor;
-  crypto::OpCounts ue_setup, per_member;
-  for (crypto::Op op : {crypto::Op::kSakkeRskValidate, crypto::Op::kEccsiSskValidate, crypto::Op::kSakkeEncapsulate,
-                        crypto::Op::kEccsiSign, crypto::Op::kSakkeDecapsulate, crypto::Op::kEccsiVerify})
-    ue_setup.Add(op);
-  per_member.Add(crypto::Op::kSakkeEncapsulate);
-  per_member.Add(crypto::Op::kEccsiSign);
-  const double gms_all_s = 2 * gms_cost.Seconds(per_member) * w.members / std::max<uint32_t>(1, w.gms_cores);
-  r.call_start_s = p.call_start_s > 0 ? p.call_start_s
-                                      : std::ceil((4.0 + apps.ue_stagger_s * w.members + 2 * ue_cost.Seconds(ue_setup) +
-                                                   gms_all_s) * 1000) / 1000;
+  // The call starts once every UE can hold the group's GMK.
+  r.call_start_s = p.call_start_s > 0 ? p.call_start_s : OnnetReadyS(w, apps.ue_stagger_s, /*gmk=*/true);
   Simulator::Schedule(Seconds(0.9), &GmsApp::Rekey, apps.gms, GroupUri(0));
   const uint32_t late_from = w.members - std::min(p.late, w.members - 1);
   for (uint32_t i = late_from; i < w.members; ++i)
@@ -80,17 +66,7 @@ GroupCallResult RunGroupCall(const GroupCallParams& p) {
   // Traces -> result.
   std::set<uint32_t> in_call;
   std::vector<bool> heard(w.members, false);
-  auto error = [&r](const std::string& who) {
-    return Callback<void, std::string>([&r, who](std::string e) { ++r.errors[who + e]; });
-  };
-  apps.mcx->TraceConnectWithoutContext("Error", error("mcx_server_"));
-  apps.mcx->TraceConnectWithoutContext(
-      "FloorTx", Callback<void, std::string, std::string, uint32_t, uint32_t>(
-                     [&r](std::string, std::string type, uint32_t plain, uint32_t wire) {
-                       auto& v = r.floor_bytes["downlink"][type];
-                       v.resize(3);
-                       v[0] += 1, v[1] += plain, v[2] += wire;
-                     }));
+  RecordOnnetCalls(apps, r.calls);
   // Late entrants: when the server accepted their affiliation, and whether someone talked then
   // (KPI 4 counts the time to hear a talk burst under way).
   std::map<std::string, double> affiliated_at;
@@ -107,22 +83,12 @@ GroupCallResult RunGroupCall(const GroupCallParams& p) {
     const Ptr<UeApp>& ue = apps.ues[i];
     const bool late = i >= late_from;
     const std::string member = UeUri(i);
-    ue->TraceConnectWithoutContext("Error", error("ue_"));
     ue->TraceConnectWithoutContext("CallStarted", Callback<void, std::string, double>([&, i, late, member](std::string, double s) {
                                      if (late && !in_call.count(i) && affiliated_at.count(member))
                                        r.late_entry_call_ms.push_back((Simulator::Now().GetSeconds() - affiliated_at[member]) * 1e3);
                                      in_call.insert(i);
                                      if (i == 0 && s >= 0 && r.setup_200ok_ms < 0) r.setup_200ok_ms = Round3(s * 1e3);
                                    }));
-    ue->TraceConnectWithoutContext("FloorOutcome", Callback<void, std::string, double>([&r, member](std::string o, double s) {
-                                     r.floor_events.push_back({Simulator::Now().GetSeconds(), member, o, Round3(s * 1e3)});
-                                   }));
-    ue->TraceConnectWithoutContext("FloorTx", Callback<void, std::string, uint32_t, uint32_t>(
-                                                  [&r](std::string type, uint32_t plain, uint32_t wire) {
-                                                    auto& v = r.floor_bytes["uplink"][type];
-                                                    v.resize(3);
-                                                    v[0] += 1, v[1] += plain, v[2] += wire;
-                                                  }));
     ue->TraceConnectWithoutContext("MediaRx", Callback<void, uint32_t, Time>([&, i, late, member](uint32_t, Time d) {
                                      ++r.voice_frames_received;
                                      r.mouth_to_ear_ms.push_back(d.GetSeconds() * 1e3);

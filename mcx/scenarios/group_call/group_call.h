@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "mcx/scenarios/registry/run_seeds.h"
+#include "mcx/scenarios/shared/onnet_call_metrics.h"
 #include "mcx/scenarios/shared/onnet_world_params.h"
 
 namespace mcx::scenarios {
@@ -45,27 +46,18 @@ struct GroupCallParams {
   RunSeeds seeds;
 };
 
-struct FloorEvent {
-  double time_s = 0;  ///< when the press ended
-  std::string member, outcome;
-  double access_ms = 0;
-};
-
 struct GroupCallResult {
   GroupCallParams params;
   double call_start_s = 0, sim_end_s = 0;
   double setup_200ok_ms = -1;                 ///< UE 0: PTT to the 200 OK
   std::vector<double> first_voice_ms;         ///< per receiver: UE 0's press to its first voice frame
-  std::vector<FloorEvent> floor_events;
   std::vector<double> mouth_to_ear_ms;
   /// Late entrants: from the server accepting the affiliation to the member in the call (its
   /// answer to the server's INVITE) and to its first voice frame decrypted.
   std::vector<double> late_entry_call_ms, late_entry_voice_ms;
   uint32_t members_in_call = 0;
   uint64_t voice_frames_received = 0;
-  /// Floor control bytes by direction ("uplink", "downlink") and message type: count, plain, wire.
-  std::map<std::string, std::map<std::string, std::vector<uint64_t>>> floor_bytes;
-  std::map<std::string, uint64_t> errors;
+  OnnetCallStats calls;  ///< floor events, floor control bytes, errors
   std::map<std::string, uint64_t> server;     ///< the group call server's tallies
   uint64_t attack_sent = 0;
 };

@@ -41,23 +41,8 @@ ParamList<GroupCallParams> Params() {
 }
 
 json Metrics(const GroupCallResult& r) {
-  std::map<std::string, std::vector<double>> by_outcome;
   std::vector<double> immediate;
-  for (const auto& e : r.floor_events) {
-    by_outcome[e.outcome].push_back(e.access_ms);
-    if (e.outcome == "granted") immediate.push_back(e.access_ms);
-  }
-  json outcomes = json::object();
-  for (const auto& [o, v] : by_outcome) outcomes[o] = Percentiles(v, 1.0);
-  json bytes = json::object();
-  for (const auto& [dir, types] : r.floor_bytes) {
-    uint64_t n = 0, plain = 0, wire = 0;
-    for (const auto& [type, v] : types) {
-      bytes[dir][type] = {{"messages", v[0]}, {"plain", v[1]}, {"protected", v[2]}};
-      n += v[0], plain += v[1], wire += v[2];
-    }
-    bytes[dir]["total"] = {{"messages", n}, {"plain", plain}, {"protected", wire}};
-  }
+  const json outcomes = FloorOutcomesJson(r.calls.floor_events, &immediate);
   json m;
   m["members_in_call"] = r.members_in_call;
   m["call_setup_ms"] = {{"to_200ok", r.setup_200ok_ms < 0 ? json() : json(r.setup_200ok_ms)},
@@ -68,18 +53,11 @@ json Metrics(const GroupCallResult& r) {
   m["late_entry_ms"] = {{"to_call", Percentiles(r.late_entry_call_ms, 1.0)},
                         {"to_voice", Percentiles(r.late_entry_voice_ms, 1.0)}};
   m["voice_frames_received"] = r.voice_frames_received;
-  m["floor_control_bytes"] = bytes;
+  m["floor_control_bytes"] = FloorBytesJson(r.calls.floor_bytes);
   m["server"] = r.server;
   m["attack"] = r.params.attack == "none" ? json() : json{{"kind", r.params.attack}, {"sent", r.attack_sent}};
-  m["errors"] = r.errors;
+  m["errors"] = r.calls.errors;
   return m;
-}
-
-std::string EventsCsv(const GroupCallResult& r) {
-  std::ostringstream out;
-  out << "time_s,member,outcome,access_ms\n";
-  for (const auto& e : r.floor_events) out << Round3(e.time_s) << ',' << e.member << ',' << e.outcome << ',' << e.access_ms << '\n';
-  return out.str();
 }
 
 std::string Report(const GroupCallResult& r, const json& m) {
@@ -98,7 +76,7 @@ std::string Report(const GroupCallResult& r, const json& m) {
                 Ms(m["call_setup_ms"]["to_200ok"]).c_str(), Ms(m["call_setup_ms"]["first_voice"]["p50"]).c_str(),
                 Ms(m["floor_access_ms"]["p50"]).c_str(), Ms(m["floor_access_ms"]["p95"]).c_str(), outcomes.c_str(),
                 Ms(m["mouth_to_ear_ms"]["p50"]).c_str(), Ms(m["mouth_to_ear_ms"]["p95"]).c_str(),
-                (unsigned long long)r.voice_frames_received, r.errors.empty() ? "none" : m["errors"].dump().c_str());
+                (unsigned long long)r.voice_frames_received, r.calls.errors.empty() ? "none" : m["errors"].dump().c_str());
   return b;
 }
 
@@ -132,7 +110,7 @@ const Scenario& GroupCallScenario() {
         const GroupCallResult r = RunGroupCall(p);
         RunOutput out;
         out.metrics = Metrics(r);
-        out.tables.push_back({"floor_events.csv", EventsCsv(r)});
+        out.tables.push_back({"floor_events.csv", FloorEventsCsv(r.calls.floor_events)});
         out.simulated_s = r.sim_end_s;
         out.report = Report(r, out.metrics);
         if (r.members_in_call < 2) out.nothing_happened = "fewer than two members joined the call (errors says why)";

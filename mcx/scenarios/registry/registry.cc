@@ -6,6 +6,7 @@ namespace mcx::scenarios {
 
 const Scenario& GroupRekeyScenario();
 const Scenario& GroupCallScenario();
+const Scenario& PrivateCallScenario();
 const Scenario& SidelinkPrrScenario();
 const Scenario& OffnetGroupCallScenario();
 const Scenario& OffnetPrivateCallScenario();
@@ -15,6 +16,7 @@ const std::vector<const Scenario*>& Registry() {
   static const std::vector<const Scenario*> all = {
       &GroupRekeyScenario(),
       &GroupCallScenario(),
+      &PrivateCallScenario(),
       &SidelinkPrrScenario(),
       &OffnetGroupCallScenario(),
       &OffnetPrivateCallScenario(),

@@ -8,6 +8,12 @@
 #include <ns3/network-module.h>
 #include <ns3/point-to-point-module.h>
 
+#include <algorithm>
+#include <cmath>
+
+#include "mcx/crypto/op_count.h"
+#include "mcx/procedures/cost_model.h"
+
 namespace mcx::scenarios {
 
 using namespace ns3;
@@ -328,6 +334,25 @@ OnnetApps InstallOnnetApps(const OnnetTopology& t, const OnnetWorldParams& p, Ru
   a.gms->SetStartTime(Seconds(0.1));
   a.mcx->SetStartTime(Seconds(0.1));
   return a;
+}
+
+
+
+double OnnetReadyS(const OnnetWorldParams& w, double ue_stagger_s, bool gmk) {
+  // Every UE's set-up (RSK and SSK checks, CSK upload) and, for the GMK, the GMS's work per member
+  // (encapsulate, sign), with twice the crypto the cost model charges as the margin (as
+  // group-rekey schedules its first rekey).
+  procedures::CostModel ue_cost, gms_cost;
+  ue_cost.device_factor = w.ue_device_factor;
+  gms_cost.device_factor = w.server_device_factor;
+  crypto::OpCounts ue_setup, per_member;
+  for (crypto::Op op : {crypto::Op::kSakkeRskValidate, crypto::Op::kEccsiSskValidate, crypto::Op::kSakkeEncapsulate,
+                        crypto::Op::kEccsiSign, crypto::Op::kSakkeDecapsulate, crypto::Op::kEccsiVerify})
+    ue_setup.Add(op);
+  per_member.Add(crypto::Op::kSakkeEncapsulate);
+  per_member.Add(crypto::Op::kEccsiSign);
+  const double gms_all_s = gmk ? 2 * gms_cost.Seconds(per_member) * w.members / std::max<uint32_t>(1, w.gms_cores) : 0;
+  return std::ceil((4.0 + ue_stagger_s * w.members + 2 * ue_cost.Seconds(ue_setup) + gms_all_s) * 1000) / 1000;
 }
 
 }  // namespace mcx::scenarios

@@ -57,6 +57,12 @@ TypeId McxServerApp::GetTypeId() {
                         MakeUintegerAccessor(&McxServerApp::m_c7), MakeUintegerChecker<uint32_t>(1))
           .AddAttribute("C20", "Floor Granted transmissions at most.", UintegerValue(3),
                         MakeUintegerAccessor(&McxServerApp::m_c20), MakeUintegerChecker<uint32_t>(1))
+          .AddAttribute("CorruptKeyMgmt",
+                        "Attack: a compromised server alters one byte of each private call's I_MESSAGE it relays "
+                        "(the callee's checks must refuse it).",
+                        BooleanValue(false),
+                        MakeBooleanAccessor(&McxServerApp::SetCorruptKeyMgmt, &McxServerApp::CorruptKeyMgmt),
+                        MakeBooleanChecker())
           .AddAttribute("Queueing", "Queue floor requests (mc_queueing).", BooleanValue(true),
                         MakeBooleanAccessor(&McxServerApp::m_queueing), MakeBooleanChecker())
           .AddAttribute("MaxQueue", "Queued requests at most.", UintegerValue(8),

@@ -83,6 +83,8 @@ TypeId UeApp::GetTypeId() {
                           MakeTraceSourceAccessor(&UeApp::m_callStartedTrace), "mcx::UeApp::CallCallback")
           .AddTraceSource("CallEnded", "A group call ended (group, why).",
                           MakeTraceSourceAccessor(&UeApp::m_callEndedTrace), "mcx::UeApp::CallCallback")
+          .AddTraceSource("CallFailed", "Our call attempt failed (SIP status, 0: no answer; the error it names).",
+                          MakeTraceSourceAccessor(&UeApp::m_callFailedTrace), "mcx::UeApp::CallFailedCallback")
           .AddTraceSource("FloorOutcome", "A PTT press ended: outcome and floor access time (s).",
                           MakeTraceSourceAccessor(&UeApp::m_floorOutcomeTrace), "mcx::UeApp::FloorOutcomeCallback")
           .AddTraceSource("FloorTx", "A floor message sent: type, plain and wire bytes.",
@@ -196,10 +198,13 @@ void UeApp::StartCallClient() {
     NS_LOG_INFO(m_userUri << ": the group call of " << g << " ended (" << why << ")");
     m_voiceEvent.Cancel();
     m_releaseEvent.Cancel();
+    m_privateVoice.reset();
     m_callEndedTrace(g, why);
   };
   m_call->on_call_failed = [this](int status, const std::string& why) {
-    NS_LOG_WARN(m_userUri << ": group call refused: " << status << (why.empty() ? "" : " " + why));
+    NS_LOG_WARN(m_userUri << ": call refused: " << status << (why.empty() ? "" : " " + why));
+    m_releaseEvent.Cancel();
+    m_callFailedTrace(static_cast<uint32_t>(status), why);
   };
   m_call->on_error = [this](const std::string& e) { Fail(e); };
   m_call->on_floor_outcome = [this](procedures::FloorOutcome o, double s) {
@@ -242,6 +247,16 @@ void UeApp::PressPtt(Time talk, bool emergency) {
   m_host->Dispatch([&] { m_call->CallGroup(m_groups.front(), emergency); });
 }
 
+void UeApp::CallPrivate(const std::string& callee, Time talk) {
+  NS_LOG_FUNCTION(this << callee << talk);
+  if (!m_call || m_call->in_call()) return;
+  m_releaseEvent.Cancel();
+  if (talk > Seconds(0)) m_releaseEvent = Simulator::Schedule(talk, &UeApp::ReleasePtt, this);
+  NS_LOG_INFO(m_userUri << ": presses PTT to call " << callee);
+  OpenCallPorts();
+  m_host->Dispatch([&] { m_call->CallPrivate(callee); });
+}
+
 void UeApp::ReleasePtt() {
   if (!m_call) return;
   NS_LOG_INFO(m_userUri << ": releases PTT");
@@ -250,6 +265,16 @@ void UeApp::ReleasePtt() {
 
 security::CallProtection* UeApp::Voice() {
   if (!m_callSecurity || !m_call || m_call->group().empty()) return nullptr;
+  if (m_call->private_call()) {  // TS 33.180 7.4: under the call's PCK, one crypto session per direction
+    const procedures::PrivateCallKeys* k = m_call->private_keys();
+    if (!k) return nullptr;
+    if (!m_privateVoice || m_privateVoicePckId != k->pck_id) {
+      m_privateVoice = std::make_unique<security::CallProtection>(
+          security::CallProtection::ForPrivate(k->pck.view(), k->pck_id, k->rand, k->initiator));
+      m_privateVoicePckId = k->pck_id;
+    }
+    return m_privateVoice.get();
+  }
   auto& voice = m_voice[m_call->group()];
   if (!voice)
     voice = std::make_unique<security::CallProtection>(security::CallProtection::ForGroup(

@@ -43,6 +43,9 @@ class UeApp : public McxKmsClientApp {
   /// first group with an implicit floor request. `talk`: when the user lets go (0: holds on).
   /// `emergency`: an emergency call, or in a running call an emergency floor request.
   void PressPtt(ns3::Time talk = ns3::Seconds(0), bool emergency = false);
+  /// PTT pressed to call `callee`: a private call (TS 24.379 11.1.1) with a fresh PCK and an
+  /// implicit floor request; `talk` as for PressPtt. Ignored in a call.
+  void CallPrivate(const std::string& callee, ns3::Time talk = ns3::Seconds(0));
   void ReleasePtt();
   /// Leaves the call (BYE).
   void Hangup();
@@ -53,6 +56,8 @@ class UeApp : public McxKmsClientApp {
   /// A group call is up: its group, and for a call we made the seconds from the PTT press to the
   /// 200 OK (-1 for a call we were invited to).
   typedef void (*CallCallback)(std::string group, double setupSeconds);
+  /// Our call attempt failed: the SIP status (0: no answer) and the error it names.
+  typedef void (*CallFailedCallback)(uint32_t status, std::string why);
   /// A PTT press ended: the outcome (procedures::FloorOutcomeName) and the floor access time.
   typedef void (*FloorOutcomeCallback)(std::string outcome, double accessSeconds);
   /// A floor message sent: its type, plain and wire bytes.
@@ -88,10 +93,14 @@ class UeApp : public McxKmsClientApp {
   /// The group's SRTP (security on), kept across calls so that its senders' indices go on.
   security::CallProtection* Voice();
   std::map<std::string, std::unique_ptr<security::CallProtection>> m_voice;
+  /// A private call's SRTP under its PCK (security on): one per call, as each has a fresh PCK.
+  std::unique_ptr<security::CallProtection> m_privateVoice;
+  uint32_t m_privateVoicePckId = 0;
   ns3::EventId m_voiceEvent, m_releaseEvent;
   uint16_t m_rtpSeq = 0;
   ns3::TracedCallback<std::string, double> m_callStartedTrace;
   ns3::TracedCallback<std::string, std::string> m_callEndedTrace;
+  ns3::TracedCallback<uint32_t, std::string> m_callFailedTrace;
   ns3::TracedCallback<std::string, double> m_floorOutcomeTrace;
   ns3::TracedCallback<std::string, uint32_t, uint32_t> m_floorTxTrace;
   ns3::TracedCallback<uint32_t, ns3::Time> m_mediaRxTrace;
