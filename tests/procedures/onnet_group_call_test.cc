@@ -306,7 +306,14 @@ TEST(OnnetGroupCall, TsharkReadsOurInviteWithItsSdpAndMcpttInfo) {
                            "Media format specific parameters: mc_priority=1",
                            "Media format specific parameters: mc_implicit_request",
                            "Encapsulated multipart part:  (application/vnd.3gpp.mcptt-info+xml)", "prearranged",
-                           "sip:fire-crew@example.org"})
+                           // TS 33.180 9.3 on the wire: the group and the caller encrypted, the
+                           // body signed in an mcptt-signed+xml part that names it by Content-ID.
+                           "type=\"Encrypted\"", "xenc:EncryptedData", "http://www.w3.org/2009/xmlenc11#aes128-gcm",
+                           "Content-ID: <mcpttinfo@mcx>",
+                           "Encapsulated multipart part:  (application/vnd.3gpp.mcptt-signed+xml)", "ds:Signature",
+                           "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256", "cid:mcpttinfo@mcx"})
     EXPECT_NE(text.find(line), std::string::npos) << line;
   EXPECT_EQ(text.find("Malformed"), std::string::npos);
+  EXPECT_EQ(text.find("sip:fire-crew@example.org"), std::string::npos) << "the group in the clear";
+  EXPECT_EQ(text.find(a.uri), text.find("From: <" + a.uri) + 7) << "the caller in the clear in the mcpttinfo";
 }

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "mcx/crypto/base64.h"
+#include "mcx/procedures/onnet/info_protection.h"
 #include "mcx/security/call_protection.h"
 #include "tests/support/onnet_call_world.h"
 
@@ -75,8 +76,21 @@ TEST(OnnetPrivateCall, TheCalleeTakesThePckThroughTheServerAndTheCallerIsGranted
   ASSERT_EQ(invites.size(), 2u);
   EXPECT_FALSE(KeyMgmt(invites[0]).empty());
   EXPECT_EQ(KeyMgmt(invites[0]), KeyMgmt(invites[1]));
-  EXPECT_NE(invites[1].find("<mcptt-request-uri type=\"Normal\"><mcpttURI>" + b.uri), std::string::npos);
   EXPECT_NE(invites[1].find("<session-type>private</session-type>"), std::string::npos);
+  // Who calls whom is encrypted on both hops (TS 33.180 9.3), each under its own client's CSK.
+  for (int i : {0, 1}) {
+    EXPECT_NE(invites[i].find("<mcptt-request-uri type=\"Encrypted\">"), std::string::npos);
+    EXPECT_NE(invites[i].find("<mcptt-calling-user-id type=\"Encrypted\">"), std::string::npos);
+    EXPECT_EQ(invites[i].find("<mcpttURI>"), std::string::npos);
+  }
+  auto to_callee = SipMessage::Parse(ByteView(invites[1]));
+  ASSERT_TRUE(to_callee.ok());
+  const auto bobs = CskKeyLookup({&b.csk}, b.uri), alices = CskKeyLookup({&a.csk}, a.uri);
+  auto info = OpenMcpttInfo(*to_callee, &bobs);
+  ASSERT_TRUE(info.ok()) << mcx::crypto::ErrorName(info.error());
+  EXPECT_EQ(ParseMcpttInfo(*info)->request_uri, b.uri);
+  EXPECT_EQ(ParseMcpttInfo(*info)->calling_user, a.uri);
+  EXPECT_FALSE(OpenMcpttInfo(*to_callee, &alices).ok());
   // Automatic commencement with an implicit request: the caller talks, the callee knows it.
   ASSERT_EQ(a.outcomes.size(), 1u);
   EXPECT_EQ(a.outcomes[0].first, FloorOutcome::kGranted);
@@ -227,15 +241,26 @@ TEST(OnnetPrivateCall, TheServerRefusesWhatItCanAnswerItself) {
   w.Run(1.0);
   ASSERT_EQ(a.failed.size(), 1u);
   EXPECT_EQ(a.failed[0], (std::pair<int, std::string>{404, "callee_not_registered"}));
-  // A client without end-to-end security calling through a server with it: no PCK, no call.
+  // A client without end-to-end security calling through a server with it: its mcpttinfo is not
+  // protected (refused first, TS 33.180 9.3); and, where the server does not ask for XML
+  // protection, its offer has no PCK: no call either way.
   w.security_on = false;
   auto& x = w.Add("xavier");
   w.Provision(x);
   x.host->Dispatch([&] { x.client->CallPrivate(a.uri); });
   w.Run(2.0);
   ASSERT_EQ(x.failed.size(), 1u);
-  EXPECT_EQ(x.failed[0], (std::pair<int, std::string>{488, "no_key_in_offer"}));
+  EXPECT_EQ(x.failed[0], (std::pair<int, std::string>{403, "info_missing_payload"}));
   EXPECT_FALSE(a.client->in_call());
+  World w2;
+  w2.server_cfg.xml_protection = false;
+  auto& a2 = w2.Add("alice");
+  w2.security_on = false;
+  auto& x2 = w2.Add("xavier");
+  x2.host->Dispatch([&] { x2.client->CallPrivate(a2.uri); });
+  w2.Run(2.0);
+  ASSERT_EQ(x2.failed.size(), 1u);
+  EXPECT_EQ(x2.failed[0], (std::pair<int, std::string>{488, "no_key_in_offer"}));
 }
 
 TEST(OnnetPrivateCall, WithSecurityOffTheSameCallRunsWithoutAKey) {

@@ -26,7 +26,7 @@ TEST(SipMessage, RequestWithMultipartBodyRoundTrips) {
   r.SetContact("<sip:alice@10.0.0.5:5060>");
   r.SetHeader("Expires", "3600");
   const Bytes mikey{0x01, 0x1a, 0x00, 0x05, 0xff, 0x00, 0x0a};  // binary, with NULs
-  r.AddBody("application/vnd.3gpp.mcptt-info+xml", ByteView("<mcpttinfo/>"));
+  r.AddBody("application/vnd.3gpp.mcptt-info+xml", ByteView("<mcpttinfo/>"), "info1@example.net");
   r.AddBody("application/mikey", mikey);
   const Bytes wire = r.Serialize();
   auto p = SipMessage::Parse(wire);
@@ -45,6 +45,12 @@ TEST(SipMessage, RequestWithMultipartBodyRoundTrips) {
   EXPECT_EQ(*p->Body("application/mikey"), mikey);
   const std::string info = "<mcpttinfo/>";
   EXPECT_EQ(*p->Body("application/vnd.3gpp.mcptt-info+xml"), Bytes(info.begin(), info.end()));
+  // A part's Content-ID comes back without its angle brackets (what a signature names, F.6);
+  // a part without one has none.
+  EXPECT_EQ(parts[0].content_id, "info1@example.net");
+  EXPECT_EQ(parts[1].content_id, "");
+  const std::string text(wire.begin(), wire.end());
+  EXPECT_NE(text.find("Content-ID: <info1@example.net>\r\n"), std::string::npos);
 }
 
 TEST(SipMessage, ResponseCopiesTheTransactionHeaders) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "mcx/procedures/onnet/group_document.h"
+#include "mcx/procedures/onnet/info_protection.h"
 #include "mcx/procedures/transport/sip_util.h"
 
 namespace mcx::procedures {
@@ -71,14 +72,20 @@ bool GroupCallServer::OnSipRequest(const Endpoint& from, const SipMessage& req) 
 }
 
 void GroupCallServer::OnInvite(const Endpoint& from, const SipMessage& invite) {
-  // TS 24.379 10.1.1.4.1 (controlling function, originating): the offer and the mcpttinfo.
-  auto read = ReadGroupCallOffer(invite);
+  // TS 24.379 10.1.1.4.1 (controlling function, originating): the offer and the mcpttinfo, whose
+  // signature and encrypted identities open only under the caller's CSK (TS 33.180 9.3).
+  const std::string caller = invite.FromUri();
+  const security::StoredKey* caller_csk = cfg_.security && dir_.csk ? dir_.csk(caller) : nullptr;
+  if (cfg_.security && !caller_csk) return Refuse(from, invite, 403, "Forbidden", "no_csk");
+  std::optional<security::xmlsec::KeyLookup> info_keys;
+  if (ProtectInfo()) info_keys = CskKeyLookup({caller_csk}, caller);
+  auto read = ReadGroupCallOffer(invite, info_keys ? &*info_keys : nullptr);
   if (auto* why = std::get_if<std::string>(&read))
-    return *why == "bad_mcptt_info" ? Refuse(from, invite, 400, "Bad Request", *why)
-                                    : Refuse(from, invite, 488, "Not Acceptable Here", *why);
+    return *why == "bad_mcptt_info"    ? Refuse(from, invite, 400, "Bad Request", *why)
+           : why->rfind("info_", 0) == 0 ? Refuse(from, invite, 403, "Forbidden", *why)
+                                       : Refuse(from, invite, 488, "Not Acceptable Here", *why);
   const GroupCallOffer& call_offer = std::get<GroupCallOffer>(read);
   const McpttInfo* info = &call_offer.info;
-  const std::string caller = invite.FromUri();
   if (!info->calling_user.empty() && info->calling_user != caller)
     return Refuse(from, invite, 403, "Forbidden", "calling_user_mismatch");
   if (info->session_type == "private") return OnPrivateInvite(from, invite, call_offer);
@@ -86,7 +93,6 @@ void GroupCallServer::OnInvite(const Endpoint& from, const SipMessage& invite) {
   const auto members = dir_.affiliated ? dir_.affiliated(group) : std::vector<std::string>{};
   if (std::find(members.begin(), members.end(), caller) == members.end())
     return Refuse(from, invite, 403, "Forbidden", "not_affiliated");
-  if (cfg_.security && (!dir_.csk || !dir_.csk(caller))) return Refuse(from, invite, 403, "Forbidden", "no_csk");
 
   auto it = calls_.find(group);
   const bool running = it != calls_.end();
@@ -155,7 +161,6 @@ void GroupCallServer::OnPrivateInvite(const Endpoint& from, const SipMessage& in
   const std::string& callee = offer.info.request_uri;
   ++counters_.private_invites;
   if (callee == caller) return Refuse(from, invite, 403, "Forbidden", "private_call_to_self");
-  if (cfg_.security && (!dir_.csk || !dir_.csk(caller))) return Refuse(from, invite, 403, "Forbidden", "no_csk");
   // TS 33.180 5.7: the PCK goes end to end in the offer; without it the call has no E2E context.
   if (cfg_.security && offer.sdp.mikey.empty())
     return Refuse(from, invite, 488, "Not Acceptable Here", "no_key_in_offer");
@@ -244,6 +249,8 @@ void GroupCallServer::Invite(Call& call, const std::string& user, bool late) {
   const auto contact = dir_.contact ? dir_.contact(user) : std::nullopt;
   if (!contact) return Fail("no_contact");
   if (call.legs.count(user)) return;  // invited already
+  const security::StoredKey* csk = ProtectInfo() && dir_.csk ? dir_.csk(user) : nullptr;
+  if (ProtectInfo() && !csk) return Fail("no_csk");  // nothing to protect its mcpttinfo with
   Leg& leg = call.legs[user];
   leg.user = user;
   leg.sip = *contact;
@@ -268,9 +275,15 @@ void GroupCallServer::Invite(Call& call, const std::string& user, bool late) {
   info.calling_user = call.originator;
   info.emergency = call.emergency;
   info.broadcast = call.broadcast;
-  const std::string xml = BuildMcpttInfo(info);
-  inv.AddBody(kMcpttInfoContentType, crypto::ByteView(xml));
+  // TS 33.180 9.3: under the invitee's CSK (its identities encrypted, the body signed).
+  std::optional<security::xmlsec::SignallingKeys> info_keys;
+  if (csk) info_keys = CskSignallingKeys(*csk, user);
+  if (crypto::Status st = AddMcpttInfo(inv, info, info_keys ? &*info_keys : nullptr, host_.Rng()); !st.ok()) {
+    call.legs.erase(user);
+    return Fail("info_" + std::string(crypto::ErrorName(st.error())));
+  }
   ++counters_.invites_sent;
+  counters_.invite_bytes += inv.Serialize().size();
   const std::string group = call.group;
   InviteHandlers h;
   h.final = [this, group, user, inv](const SipMessage* r) {

@@ -60,6 +60,9 @@ struct GroupCallServerConfig {
   /// Attack: a compromised server alters one byte of every private call's I_MESSAGE it relays
   /// (TS 33.180's end-to-end protection is against exactly this: the callee's checks refuse it).
   bool corrupt_key_mgmt = false;
+  /// With security on, the mcpttinfo of every INVITE is XML-protected (TS 33.180 9.3: identities
+  /// encrypted, body signed, under each client's CSK), and an unprotected one is refused.
+  bool xml_protection = true;
 };
 
 struct GroupCallServerCounters {
@@ -68,6 +71,7 @@ struct GroupCallServerCounters {
   uint64_t late_entries = 0;
   uint64_t floor_sent = 0, floor_received = 0;
   uint64_t floor_bytes_plain = 0, floor_bytes_wire = 0;  ///< of what the server sent
+  uint64_t invite_bytes = 0;  ///< of the INVITEs the server sent (as serialised)
   uint64_t media_relayed = 0, media_dropped = 0;
   /// Private calls: INVITEs taken, calls answered 200 OK, calls the callee refused (or never answered).
   uint64_t private_invites = 0, private_connected = 0, private_refused = 0;
@@ -159,6 +163,8 @@ class GroupCallServer {
   void Leave(std::string group, std::string user);
   codec::McpttSdp OurSdp(const codec::FloorFmtp& floor) const;
   std::pair<Call*, Leg*> LegByFloor(const Endpoint& from);
+  /// Whether the mcpttinfo goes XML-protected (security and XML protection on).
+  bool ProtectInfo() const { return cfg_.security && cfg_.xml_protection; }
 
   Host& host_;
   SipStack& sip_;

@@ -1,5 +1,7 @@
 #include "mcx/procedures/onnet/group_document.h"
 
+#include "mcx/procedures/onnet/info_protection.h"
+
 #include "mcx/security/xml_doc.h"
 
 namespace mcx::procedures {
@@ -169,13 +171,16 @@ std::optional<McpttInfo> ParseMcpttInfo(const std::string& xml) {
   return info;
 }
 
-std::variant<GroupCallOffer, std::string> ReadGroupCallOffer(const SipMessage& invite) {
+std::variant<GroupCallOffer, std::string> ReadGroupCallOffer(
+    const SipMessage& invite, const std::function<const security::xmlsec::SignallingKeys*(uint32_t)>* info_keys) {
   const auto sdp = invite.Body(kSdpContentType);
   if (!sdp) return std::string("no_sdp");
   auto parsed = codec::McpttSdp::Parse(std::string(sdp->begin(), sdp->end()));
   if (!parsed) return std::string("bad_sdp");
-  const auto xml = invite.Body(kMcpttInfoContentType);
-  auto info = xml ? ParseMcpttInfo(std::string(xml->begin(), xml->end())) : std::nullopt;
+  if (!invite.Body(kMcpttInfoContentType)) return std::string("bad_mcptt_info");
+  const auto xml = OpenMcpttInfo(invite, info_keys);  // TS 33.180 9.3: checked and decrypted
+  if (!xml) return "info_" + std::string(crypto::ErrorName(xml.error()));
+  auto info = ParseMcpttInfo(*xml);
   if (!info || (info->session_type != "prearranged" && info->session_type != "private") || info->request_uri.empty())
     return std::string("bad_mcptt_info");
   return GroupCallOffer{std::move(parsed).value(), std::move(*info)};

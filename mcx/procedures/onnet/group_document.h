@@ -3,6 +3,7 @@
 // RFC 5875 xcap-diff body a NOTIFY carries to say the document changed.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <variant>
 #include <string>
@@ -11,6 +12,7 @@
 #include "mcx/codec/mcptt_sdp.h"
 #include "mcx/crypto/bytes.h"
 #include "mcx/procedures/transport/sip_message.h"
+#include "mcx/security/xml_protect.h"
 
 namespace mcx::procedures {
 
@@ -73,7 +75,9 @@ struct GroupCallOffer {
 };
 /// The offer in `invite`, or the reason it has none we can use (a Warning's text): "no_sdp",
 /// "bad_sdp", "bad_mcptt_info" (absent, unreadable, neither "prearranged" nor "private", or no
-/// group or called user).
-std::variant<GroupCallOffer, std::string> ReadGroupCallOffer(const SipMessage& invite);
+/// group or called user), and with `info_keys` (XML protection, info_protection.h) "info_" and
+/// the error of OpenMcpttInfo (e.g. "info_missing_payload" unsigned, "info_signature_invalid").
+std::variant<GroupCallOffer, std::string> ReadGroupCallOffer(
+    const SipMessage& invite, const std::function<const security::xmlsec::SignallingKeys*(uint32_t)>* info_keys = nullptr);
 
 }  // namespace mcx::procedures

@@ -4,6 +4,7 @@
 
 #include "mcx/codec/rtp.h"
 #include "mcx/procedures/onnet/group_document.h"
+#include "mcx/procedures/onnet/info_protection.h"
 #include "mcx/procedures/transport/sip_util.h"
 
 namespace mcx::procedures {
@@ -35,6 +36,11 @@ codec::McpttSdp OnnetCallClient::OurSdp(bool implicit_request) const {
   sdp.floor.granted = implicit_request;  // we take a floor granted in the answer
   sdp.floor.implicit_request = implicit_request;
   return sdp;
+}
+
+const security::StoredKey* OnnetCallClient::LatestCsk() const {
+  const auto csks = keys_.Keys(security::KeyPurpose::kCsk);
+  return csks.empty() ? nullptr : csks.back();  // the highest CSK-ID, as the server picks
 }
 
 // ---- our call ----
@@ -122,9 +128,17 @@ bool OnnetCallClient::Dial(const McpttInfo& info, const codec::McpttSdp& offer, 
   inv.SetCallId(sip_.NewToken() + "@" + host_.SipSelf().host);
   inv.SetCSeq(1, "INVITE");
   inv.SetContact("<" + cfg_.user_uri.substr(0, cfg_.user_uri.find('@')) + "@" + host_.SipSelf().ToString() + ">");
-  // TS 24.379 6.5: the SDP first, then the mcpttinfo.
+  // TS 24.379 6.5: the SDP first, then the mcpttinfo, XML-protected under our CSK (TS 33.180 9.3).
   inv.AddBody(kSdpContentType, crypto::ByteView(offer.Text()));
-  inv.AddBody(kMcpttInfoContentType, crypto::ByteView(BuildMcpttInfo(info)));
+  std::optional<security::xmlsec::SignallingKeys> info_keys;
+  if (ProtectInfo()) {
+    const security::StoredKey* csk = LatestCsk();
+    if (!csk) return Fail("no_csk"), false;
+    info_keys = CskSignallingKeys(*csk, cfg_.user_uri);
+  }
+  if (crypto::Status st = AddMcpttInfo(inv, info, info_keys ? &*info_keys : nullptr, host_.Rng()); !st.ok())
+    return Fail("info_" + std::string(crypto::ErrorName(st.error()))), false;
+  counters_.invite_bytes += inv.Serialize().size();
   setting_up_ = true;
   const std::string group = info.request_uri;
   const bool emergency = info.emergency, broadcast = info.broadcast, is_private = info.session_type == "private";
@@ -187,12 +201,12 @@ bool OnnetCallClient::Dial(const McpttInfo& info, const codec::McpttSdp& offer, 
 bool OnnetCallClient::Begin(const std::string& group, const codec::McpttSdp& server_sdp, bool emergency,
                             bool broadcast) {
   if (cfg_.security) {
-    const auto csks = keys_.Keys(security::KeyPurpose::kCsk);
-    if (csks.empty()) {
+    const security::StoredKey* latest = LatestCsk();
+    if (!latest) {
       Fail("no_csk");
       return false;
     }
-    const security::StoredKey& csk = *csks.back();  // the highest CSK-ID, as the server picks
+    const security::StoredKey& csk = *latest;
     auto& context = csk_contexts_[csk.key_id];
     if (!context) {
       auto protection = security::ControlProtection::ForCsk(csk);
@@ -259,13 +273,19 @@ bool OnnetCallClient::OnSipRequest(const Endpoint& from, const SipMessage& req) 
       sip_.SendResponse(from, Refusal(status, reason, req, why, sip_.NewToken()));
       return true;
     };
-    auto read = ReadGroupCallOffer(req);
+    // Only our server may pull us into a call (checked first: a stranger's INVITE costs nothing).
+    if (from.host != cfg_.server_sip.host) return refuse(403, "Forbidden", "not_our_server");
+    // TS 33.180 9.3: the server's mcpttinfo is signed and its identities encrypted under our CSK.
+    std::optional<security::xmlsec::KeyLookup> info_keys;
+    if (ProtectInfo()) info_keys = CskKeyLookup(keys_.Keys(security::KeyPurpose::kCsk), cfg_.user_uri);
+    auto read = ReadGroupCallOffer(req, info_keys ? &*info_keys : nullptr);
     if (auto* why = std::get_if<std::string>(&read))
-      return *why == "bad_mcptt_info" ? refuse(400, "Bad Request", *why) : refuse(488, "Not Acceptable Here", *why);
+      return *why == "bad_mcptt_info"      ? refuse(400, "Bad Request", *why)
+             : why->rfind("info_", 0) == 0 ? refuse(403, "Forbidden", *why)
+                                           : refuse(488, "Not Acceptable Here", *why);
     const codec::McpttSdp* offer = &std::get<GroupCallOffer>(read).sdp;
     const McpttInfo* info = &std::get<GroupCallOffer>(read).info;
-    // Only our server may pull us into a call, and only for one of our groups (or to us).
-    if (from.host != cfg_.server_sip.host) return refuse(403, "Forbidden", "not_our_server");
+    // Only for one of our groups, or to us.
     const bool is_private = info->session_type == "private";
     if (is_private && info->request_uri != cfg_.user_uri) return refuse(403, "Forbidden", "not_for_us");
     if (!is_private && !cfg_.groups.empty() &&

@@ -55,11 +55,15 @@ struct OnnetCallClientConfig {
   std::map<std::string, std::string> callee_kms;
   /// Private calls: the I_MESSAGE's timestamp may be this far from our clock (RFC 3830 5.4).
   uint64_t max_clock_skew_s = 300;
+  /// With security on, the mcpttinfo of our INVITEs is XML-protected under our CSK (TS 33.180
+  /// 9.3), and the server's must be.
+  bool xml_protection = true;
 };
 
 struct OnnetCallClientCounters {
   uint64_t calls_made = 0, calls_answered = 0, calls_refused = 0, calls_ended = 0;
   uint64_t private_calls_made = 0, private_calls_answered = 0;
+  uint64_t invite_bytes = 0;  ///< of the INVITEs we sent (as serialised)
   uint64_t floor_sent = 0, floor_received = 0, media_sent = 0, media_received = 0;
   uint64_t floor_bytes_plain = 0, floor_bytes_wire = 0;  ///< of what this client sent
   std::map<std::string, uint64_t> errors;
@@ -121,6 +125,9 @@ class OnnetCallClient {
     if (on_error) on_error(kind);
   }
   codec::McpttSdp OurSdp(bool implicit_request) const;
+  /// Our newest CSK (the one the server picks too), or nullptr.
+  const security::StoredKey* LatestCsk() const;
+  bool ProtectInfo() const { return cfg_.security && cfg_.xml_protection; }
   /// Sends the INVITE of a call we make (to the server's PSI) with `info` and `offer`; `keys`:
   /// a private call's PCK, ours once the call is up.
   bool Dial(const McpttInfo& info, const codec::McpttSdp& offer, std::optional<PrivateCallKeys> keys);

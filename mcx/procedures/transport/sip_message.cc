@@ -238,7 +238,9 @@ Bytes SipMessage::Serialize() const {
     osip_message_set_content_type(c, "multipart/mixed;boundary=mcx-part");
     for (const auto& p : parts_) {
       Bytes mime;
-      crypto::Append(mime, ByteView("Content-Type: " + p.content_type + "\r\n\r\n"));
+      crypto::Append(mime, ByteView("Content-Type: " + p.content_type + "\r\n"));
+      if (!p.content_id.empty()) crypto::Append(mime, ByteView("Content-ID: <" + p.content_id + ">\r\n"));
+      crypto::Append(mime, ByteView("\r\n"));
       crypto::Append(mime, p.data);
       osip_message_set_body_mime(c, reinterpret_cast<const char*>(mime.data()), mime.size());
     }
@@ -342,13 +344,15 @@ std::optional<std::string> SipMessage::Header(const std::string& name) const {
   return std::string(h->hvalue ? h->hvalue : "");
 }
 
-void SipMessage::AddBody(const std::string& content_type, ByteView data) {
-  // The type becomes a MIME part's header line (Serialize): a CR or LF in it would start another
-  // header (a second Content-Type, which libosip2 5.3 leaks), so line breaks become spaces.
-  std::string type = content_type;
-  for (char& c : type)
-    if (c == '\r' || c == '\n') c = ' ';
-  parts_.push_back({std::move(type), data.ToBytes()});
+void SipMessage::AddBody(const std::string& content_type, ByteView data, const std::string& content_id) {
+  // The type and ID become a MIME part's header lines (Serialize): a CR or LF in them would start
+  // another header (a second Content-Type, which libosip2 5.3 leaks), so line breaks become spaces.
+  auto one_line = [](std::string s) {
+    for (char& c : s)
+      if (c == '\r' || c == '\n') c = ' ';
+    return s;
+  };
+  parts_.push_back({one_line(content_type), data.ToBytes(), one_line(content_id)});
 }
 
 std::vector<SipBodyPart> SipMessage::Bodies() const {
@@ -363,6 +367,14 @@ std::vector<SipBodyPart> SipMessage::Bodies() const {
     osip_content_type_t* ct = multi ? b->content_type : m_->content_type;
     p.content_type = HeaderString(ct, osip_content_type_to_str);
     p.data.assign(b->body, b->body + b->length);
+    if (multi && b->headers)
+      for (int h = 0; h < osip_list_size(b->headers); ++h) {
+        auto* header = static_cast<osip_header_t*>(osip_list_get(b->headers, h));
+        if (!header || !header->hname || !header->hvalue || osip_strcasecmp(header->hname, "content-id") != 0) continue;
+        std::string id = header->hvalue;
+        if (id.size() >= 2 && id.front() == '<' && id.back() == '>') id = id.substr(1, id.size() - 2);
+        p.content_id = id;
+      }
     out.push_back(std::move(p));
   }
   return out;

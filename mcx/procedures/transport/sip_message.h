@@ -22,6 +22,9 @@ using crypto::Result;
 struct SipBodyPart {
   std::string content_type;
   Bytes data;
+  /// The part's Content-ID (RFC 2392, without the angle brackets; multipart bodies only): what
+  /// an mcptt-signed+xml signature names the body by (TS 24.379 F.6).
+  std::string content_id;
 };
 
 class SipMessage {
@@ -75,7 +78,7 @@ class SipMessage {
   std::string ContactUri() const;
   std::optional<std::string> Header(const std::string& name) const;
 
-  void AddBody(const std::string& content_type, ByteView data);
+  void AddBody(const std::string& content_type, ByteView data, const std::string& content_id = "");
   std::vector<SipBodyPart> Bodies() const;
   /// The first part of this content type, if any.
   std::optional<Bytes> Body(const std::string& content_type) const;

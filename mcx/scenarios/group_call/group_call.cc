@@ -43,7 +43,11 @@ GroupCallResult RunGroupCall(const GroupCallParams& p) {
   const bool security = p.security == "on";
   apps.mcx->SetAttribute("CallSecurity", BooleanValue(security));
   apps.mcx->SetAttribute("Queueing", BooleanValue(p.queueing));
-  for (const auto& ue : apps.ues) ue->SetAttribute("CallSecurity", BooleanValue(security));
+  apps.mcx->SetAttribute("XmlProtection", BooleanValue(p.xml_protection));
+  for (const auto& ue : apps.ues) {
+    ue->SetAttribute("CallSecurity", BooleanValue(security));
+    ue->SetAttribute("XmlProtection", BooleanValue(p.xml_protection));
+  }
   // The workload's own draws: talk bursts and pauses, on streams of their own.
   Ptr<ExponentialRandomVariable> talk = CreateObject<ExponentialRandomVariable>();
   Ptr<ExponentialRandomVariable> pause = CreateObject<ExponentialRandomVariable>();
@@ -169,6 +173,7 @@ GroupCallResult RunGroupCall(const GroupCallParams& p) {
                        {"media_without_permission", f.media_without_permission}});
     }
   }
+  CollectSignallingBytes(apps, r.calls);
   Simulator::Destroy();
   return r;
 }

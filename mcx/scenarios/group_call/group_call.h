@@ -31,6 +31,7 @@ struct GroupCallParams {
   /// The chance that another random member presses during a burst, at a uniform instant in it.
   double contention = 0;
   std::string security = "on";  ///< on | off
+  bool xml_protection = true;   ///< with security on: the mcpttinfo XML-protected (TS 33.180 9.3)
   /// The last `late` UEs start this long after the call started (staggered like the others):
   /// they provision, register and affiliate during the call, and join it (late entry).
   uint32_t late = 0;

@@ -27,6 +27,9 @@ ParamList<GroupCallParams> Params() {
       .Choice("security", &P::security, {"on", "off"},
               "on: floor control as SRTCP under each client's CSK, voice as SRTP under the GMK; off: plain RTCP and RTP")
       .Sets({"mcx::McxServerApp::CallSecurity", "mcx::UeApp::CallSecurity"})
+      .Flag("no-xml-protection", &P::xml_protection,
+            "with security on, the mcpttinfo goes in clear (no XML protection of the identities, no signature)", true)
+      .Sets({"mcx::McxServerApp::XmlProtection", "mcx::UeApp::XmlProtection"})
       .Count("late", &P::late, 0, 100000, "", "the last N UEs start during the call and join it (late entry)")
       .Real("late-after", &P::late_after_s, 0, 1e7, "s", "how long after the call's start the late UEs start")
       .Real("emergency-at", &P::emergency_at_s, 0, 1e7, "s",
@@ -54,6 +57,7 @@ json Metrics(const GroupCallResult& r) {
                         {"to_voice", Percentiles(r.late_entry_voice_ms, 1.0)}};
   m["voice_frames_received"] = r.voice_frames_received;
   m["floor_control_bytes"] = FloorBytesJson(r.calls.floor_bytes);
+  m["signalling_bytes"] = SignallingBytesJson(r.calls.signalling);
   m["server"] = r.server;
   m["attack"] = r.params.attack == "none" ? json() : json{{"kind", r.params.attack}, {"sent", r.attack_sent}};
   m["errors"] = r.calls.errors;
@@ -101,6 +105,7 @@ const Scenario& GroupCallScenario() {
        {"late_entry_ms", "ms", "late entrants (--late): the server accepting the affiliation to the member in the call (to_call) and, for those that affiliated while someone talked, to their first voice frame decrypted (to_voice; TS 22.179 KPI 4)"},
        {"voice_frames_received", "", "voice frames decrypted by the members"},
        {"floor_control_bytes", "bytes", "by direction (uplink: clients to server; downlink) and message type: messages, plain RTCP, on the wire"},
+       {"signalling_bytes", "bytes", "the call's INVITEs as serialised: sent by the clients and by the server, their bytes and bytes per INVITE (with security on, the mcpttinfo is XML-protected: TS 33.180 9.3)"},
        {"server", "", "the group call server's tallies (invites, late entries, media relayed or dropped)"},
        {"attack", "", "with --attack: what the attacker sent (null without); the server's refusals are in errors"},
        {"errors", "", "failures by kind (ue_*, mcx_server_*)"}},

@@ -32,7 +32,11 @@ PrivateCallResult RunPrivateCall(const PrivateCallParams& p) {
   const bool security = p.security == "on";
   apps.mcx->SetAttribute("CallSecurity", BooleanValue(security));
   apps.mcx->SetAttribute("CorruptKeyMgmt", BooleanValue(p.attack == "corrupt-key-mgmt"));
-  for (const auto& ue : apps.ues) ue->SetAttribute("CallSecurity", BooleanValue(security));
+  apps.mcx->SetAttribute("XmlProtection", BooleanValue(p.xml_protection));
+  for (const auto& ue : apps.ues) {
+    ue->SetAttribute("CallSecurity", BooleanValue(security));
+    ue->SetAttribute("XmlProtection", BooleanValue(p.xml_protection));
+  }
   // The workload's own draws, on streams of their own.
   Ptr<ExponentialRandomVariable> session = CreateObject<ExponentialRandomVariable>();
   Ptr<ExponentialRandomVariable> talk = CreateObject<ExponentialRandomVariable>();
@@ -136,6 +140,7 @@ PrivateCallResult RunPrivateCall(const PrivateCallParams& p) {
                 {"media_relayed", c.media_relayed},
                 {"media_dropped", c.media_dropped}};
   }
+  CollectSignallingBytes(apps, r.stats);
   Simulator::Destroy();
   return r;
 }

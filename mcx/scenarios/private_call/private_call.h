@@ -32,6 +32,7 @@ struct PrivateCallParams {
   double activity = 0.5;
   double gap_mean_s = 5;         ///< between a session's end and the pair's next call, exponential
   std::string security = "on";   ///< on | off
+  bool xml_protection = true;    ///< with security on: the mcpttinfo XML-protected (TS 33.180 9.3)
   /// corrupt-key-mgmt: a compromised MCX server alters one byte of every I_MESSAGE it relays.
   std::string attack = "none";
   RunSeeds seeds;

@@ -28,6 +28,9 @@ ParamList<PrivateCallParams> Params() {
       .Choice("security", &P::security, {"on", "off"},
               "on: the PCK in a=key-mgmt:mikey, floor control as SRTCP under each client's CSK, voice as SRTP under the PCK; off: no key, plain RTCP and RTP")
       .Sets({"mcx::McxServerApp::CallSecurity", "mcx::UeApp::CallSecurity"})
+      .Flag("no-xml-protection", &P::xml_protection,
+            "with security on, the mcpttinfo goes in clear (no XML protection of the identities, no signature)", true)
+      .Sets({"mcx::McxServerApp::XmlProtection", "mcx::UeApp::XmlProtection"})
       .Choice("attack", &P::attack, {"none", "corrupt-key-mgmt"},
               "corrupt-key-mgmt: a compromised MCX server alters one byte of every I_MESSAGE it relays (the callees must refuse)")
       .Sets({"mcx::McxServerApp::CorruptKeyMgmt"});
@@ -54,6 +57,7 @@ json Metrics(const PrivateCallResult& r) {
   m["mouth_to_ear_ms"] = Percentiles(r.mouth_to_ear_ms, 1.0);
   m["voice_frames_received"] = r.voice_frames_received;
   m["floor_control_bytes"] = FloorBytesJson(r.stats.floor_bytes);
+  m["signalling_bytes"] = SignallingBytesJson(r.stats.signalling);
   m["server"] = r.server;
   m["errors"] = r.stats.errors;
   return m;
@@ -110,6 +114,7 @@ const Scenario& PrivateCallScenario() {
        {"mouth_to_ear_ms", "ms", "capture to playout of each voice frame heard (TS 22.179 KPI 3; no codec delay)"},
        {"voice_frames_received", "", "voice frames decrypted"},
        {"floor_control_bytes", "bytes", "by direction (uplink: clients to server; downlink) and message type: messages, plain RTCP, on the wire"},
+       {"signalling_bytes", "bytes", "the calls' INVITEs as serialised: sent by the callers and by the server, their bytes and bytes per INVITE (with security on, the key-mgmt and the XML-protected mcpttinfo: TS 33.180 9.3)"},
        {"server", "", "the call server's tallies (private INVITEs, connected, refused; media relayed or dropped)"},
        {"errors", "", "failures by kind (ue_*, mcx_server_*); a callee's refused check is counted here too"}},
       {"calls.csv", "floor_events.csv"},

@@ -41,6 +41,29 @@ void RecordOnnetCalls(const OnnetApps& apps, OnnetCallStats& st) {
   }
 }
 
+void CollectSignallingBytes(const OnnetApps& apps, OnnetCallStats& st) {
+  uint64_t n = 0, bytes = 0;
+  for (const auto& ue : apps.ues)
+    if (const procedures::OnnetCallClientCounters* c = ue->CallCounters()) n += c->calls_made, bytes += c->invite_bytes;
+  st.signalling["client_invites"] = n;
+  st.signalling["client_invite_bytes"] = bytes;
+  if (const procedures::GroupCallServer* calls = apps.mcx->GroupCalls()) {
+    st.signalling["server_invites"] = calls->counters().invites_sent;
+    st.signalling["server_invite_bytes"] = calls->counters().invite_bytes;
+  }
+}
+
+json SignallingBytesJson(const std::map<std::string, uint64_t>& s) {
+  auto per = [&s](const char* n, const char* b) -> json {
+    const uint64_t count = s.count(n) ? s.at(n) : 0;
+    return count ? json(Round3(static_cast<double>(s.at(b)) / count)) : json();
+  };
+  json m = s;
+  m["client_bytes_per_invite"] = per("client_invites", "client_invite_bytes");
+  m["server_bytes_per_invite"] = per("server_invites", "server_invite_bytes");
+  return m;
+}
+
 json FloorBytesJson(const FloorBytes& floor_bytes) {
   json bytes = json::object();
   for (const auto& [dir, types] : floor_bytes) {

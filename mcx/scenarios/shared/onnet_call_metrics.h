@@ -28,11 +28,21 @@ struct OnnetCallStats {
   std::vector<FloorEvent> floor_events;
   FloorBytes floor_bytes;
   std::map<std::string, uint64_t> errors;  ///< "ue_" or "mcx_server_" and the kind
+  /// The calls' INVITEs: client_invites, client_invite_bytes (what the UEs sent), server_invites,
+  /// server_invite_bytes (what the MCX server sent), as serialised.
+  std::map<std::string, uint64_t> signalling;
 };
 
 /// Connects the MCX server's and every UE's Error, FloorTx and FloorOutcome traces to `st`
 /// (which must outlive the simulation run).
 void RecordOnnetCalls(const OnnetApps& apps, OnnetCallStats& st);
+
+/// Fills `st.signalling` from the clients' and the server's tallies (before Simulator::Destroy).
+void CollectSignallingBytes(const OnnetApps& apps, OnnetCallStats& st);
+
+/// signalling_bytes: INVITEs sent by the clients and by the server, their bytes and bytes per
+/// INVITE (the XML protection's cost is in these).
+nlohmann::json SignallingBytesJson(const std::map<std::string, uint64_t>& signalling);
 
 /// floor_control_bytes: per direction and type {messages, plain, protected}, and a total.
 nlohmann::json FloorBytesJson(const FloorBytes& bytes);

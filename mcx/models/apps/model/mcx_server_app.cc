@@ -57,6 +57,12 @@ TypeId McxServerApp::GetTypeId() {
                         MakeUintegerAccessor(&McxServerApp::m_c7), MakeUintegerChecker<uint32_t>(1))
           .AddAttribute("C20", "Floor Granted transmissions at most.", UintegerValue(3),
                         MakeUintegerAccessor(&McxServerApp::m_c20), MakeUintegerChecker<uint32_t>(1))
+          .AddAttribute("XmlProtection",
+                        "With CallSecurity, each INVITE's mcpttinfo is XML-protected under the client's CSK "
+                        "(TS 33.180 9.3: identities encrypted, body signed); an unprotected one is refused.",
+                        BooleanValue(true),
+                        MakeBooleanAccessor(&McxServerApp::SetXmlProtection, &McxServerApp::XmlProtection),
+                        MakeBooleanChecker())
           .AddAttribute("CorruptKeyMgmt",
                         "Attack: a compromised server alters one byte of each private call's I_MESSAGE it relays "
                         "(the callee's checks must refuse it).",

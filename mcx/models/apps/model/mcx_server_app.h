@@ -40,6 +40,8 @@ class McxServerApp : public McxKmsClientApp {
   uint16_t MediaPort() const { return m_callCfg.media_port; }
   void SetCallSecurity(bool on) { m_callCfg.security = on; }
   bool CallSecurity() const { return m_callCfg.security; }
+  void SetXmlProtection(bool on) { m_callCfg.xml_protection = on; }
+  bool XmlProtection() const { return m_callCfg.xml_protection; }
   void SetCorruptKeyMgmt(bool on) { m_callCfg.corrupt_key_mgmt = on; }
   bool CorruptKeyMgmt() const { return m_callCfg.corrupt_key_mgmt; }
   std::string m_mdsiUri;

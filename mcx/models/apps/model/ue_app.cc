@@ -55,6 +55,10 @@ TypeId UeApp::GetTypeId() {
                         MakeUintegerAccessor(&UeApp::m_floorPort), MakeUintegerChecker<uint16_t>(1))
           .AddAttribute("MediaPort", "UDP port of the voice.", UintegerValue(49151),
                         MakeUintegerAccessor(&UeApp::m_mediaPort), MakeUintegerChecker<uint16_t>(1))
+          .AddAttribute("XmlProtection",
+                        "With CallSecurity, the mcpttinfo of our INVITEs is XML-protected under our CSK "
+                        "(TS 33.180 9.3), and the server's must be.",
+                        BooleanValue(true), MakeBooleanAccessor(&UeApp::m_xmlProtection), MakeBooleanChecker())
           .AddAttribute("CallSecurity", "Floor control under the CSK and voice under the GMK (false: in clear).",
                         BooleanValue(true), MakeBooleanAccessor(&UeApp::m_callSecurity), MakeBooleanChecker())
           .AddAttribute("FloorPriority", "Requested floor priority (mc_priority).", UintegerValue(1),
@@ -174,6 +178,7 @@ void UeApp::StartCallClient() {
   cfg.floor_port = static_cast<uint16_t>(m_floorPort);
   cfg.media_port = static_cast<uint16_t>(m_mediaPort);
   cfg.security = m_callSecurity;
+  cfg.xml_protection = m_xmlProtection;
   cfg.groups = m_groups;
   procedures::OnnetFloorConfig& f = cfg.floor;
   f.priority = static_cast<uint8_t>(m_floorPriority);

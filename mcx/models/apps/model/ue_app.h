@@ -84,6 +84,7 @@ class UeApp : public McxKmsClientApp {
   void OnVoice(crypto::ByteView packet);
   uint32_t m_floorPort = 49150, m_mediaPort = 49151;
   bool m_callSecurity = true;
+  bool m_xmlProtection = true;
   ns3::Time m_t100, m_t101, m_t103, m_t104, m_t132;
   uint32_t m_c100 = 3, m_c101 = 3, m_c104 = 3;
   uint32_t m_floorPriority = 1;
