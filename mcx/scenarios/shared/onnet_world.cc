@@ -7,6 +7,9 @@
 #include <ns3/mobility-module.h>
 #include <ns3/network-module.h>
 #include <ns3/point-to-point-module.h>
+#include <ns3/channel-condition-model.h>
+#include <ns3/okumura-hata-propagation-loss-model.h>
+#include <ns3/three-gpp-propagation-loss-model.h>
 
 #include <algorithm>
 #include <cmath>
@@ -50,7 +53,16 @@ ParamList<OnnetWorldParams> OnnetWorldParamList(OnnetWorldChoices choices) {
   if (radio_access)
     l.Count("enbs", &P::enbs, 1, 1000, "", "lte: eNBs on a line, 1 km apart")
         .Real("cell-radius", &P::cell_radius_m, 1, 100000, "m", "lte: UEs uniformly in a disc around their eNB")
-        .Real("ue-speed", &P::ue_speed_mps, 0, 100, "m/s", "lte: UEs walk (random walk in the cell); 0 = still");
+        .Real("ue-speed", &P::ue_speed_mps, 0, 100, "m/s", "lte: UEs walk (random walk in the cell); 0 = still")
+        .Choice("pathloss", &P::pathloss, {"uma", "umi", "okumura-hata", "friis"},
+                "lte: path loss: 3GPP TR 38.901 urban macro or micro (line of sight drawn per link, log-normal "
+                "shadowing), Okumura-Hata urban, or free space (no cell edge)")
+        .Flag("no-shadowing", &P::shadowing, "lte, uma/umi: no log-normal shadowing", /*inverted=*/true)
+        .Real("enb-power", &P::enb_power_dbm, -30, 60, "dBm",
+              "lte: eNB transmit power (a macro cell: 46; ns-3's default: 30); UEs follow ns-3's uplink power control, at most 23 dBm")
+        .Sets({"ns3::LteEnbPhy::TxPower"})
+        .Real("enb-antenna-gain", &P::enb_antenna_gain_db, -20, 30, "dB",
+              "lte: eNB antenna gain in every direction (a macro sector antenna's, less feeder loss; sectors are not modelled)");
   l.Flag("no-tls", &P::tls, "do not model TLS on the HTTPS interfaces", /*inverted=*/true)
       .Sets({"mcx::McxApp::Tls"})
       .Flag("forged-gms", &P::forged_gms, "the GMS signs with an identity the UEs do not accept: every GMK is rejected")
@@ -160,6 +172,7 @@ OnnetTopology BuildLte(const OnnetWorldParams& p, RunStreams& streams) {
   uint32_t srs = 40;  // the ns-3 default; 80, 160, 320 for larger cells
   while (srs < per_enb + 4 && srs < 320) srs *= 2;
   Config::SetDefault("ns3::LteEnbRrc::SrsPeriodicity", UintegerValue(srs));
+  Config::SetDefault("ns3::LteEnbPhy::TxPower", DoubleValue(p.enb_power_dbm));
   Ptr<LteHelper> lte = CreateObject<LteHelper>();
   Ptr<PointToPointEpcHelper> epc = CreateObject<PointToPointEpcHelper>();
   lte->SetEpcHelper(epc);
@@ -186,7 +199,24 @@ OnnetTopology BuildLte(const OnnetWorldParams& p, RunStreams& streams) {
                                                          router_ip->GetInterfaceForDevice(sgi_devs.Get(1)));
   routing.GetStaticRouting(pgw_ip)->AddNetworkRouteTo(Ipv4Address("10.10.0.0"), Ipv4Mask("255.255.0.0"),
                                                       sgi_ifc.GetAddress(1), pgw_ip->GetInterfaceForDevice(sgi_devs.Get(0)));
-  // eNBs on a line 1 km apart; UEs uniformly in a disc around their eNB.
+  // The radio's path loss (the LTE default is free space: no cell edge, no seed dependence).
+  // TR 38.901 UMa/UMi need the line-of-sight state of each link: their own condition models.
+  Ptr<ChannelConditionModel> condition;
+  if (p.pathloss == "uma" || p.pathloss == "umi") {
+    const bool macro = p.pathloss == "uma";
+    lte->SetPathlossModelType(macro ? ThreeGppUmaPropagationLossModel::GetTypeId()
+                                    : ThreeGppUmiStreetCanyonPropagationLossModel::GetTypeId());
+    condition = macro ? Ptr<ChannelConditionModel>(CreateObject<ThreeGppUmaChannelConditionModel>())
+                      : Ptr<ChannelConditionModel>(CreateObject<ThreeGppUmiStreetCanyonChannelConditionModel>());
+    lte->SetPathlossModelAttribute("ChannelConditionModel", PointerValue(condition));
+    lte->SetPathlossModelAttribute("ShadowingEnabled", BooleanValue(p.shadowing));
+  } else if (p.pathloss == "okumura-hata") {
+    lte->SetPathlossModelType(OkumuraHataPropagationLossModel::GetTypeId());
+  }
+  lte->SetEnbAntennaModelType("ns3::IsotropicAntennaModel");
+  lte->SetEnbAntennaModelAttribute("Gain", DoubleValue(p.enb_antenna_gain_db));
+  // eNBs on a line 1 km apart (masts 30 m high); UEs uniformly in a disc around their eNB, at a
+  // handset's 1.5 m (TR 38.901's UMa and UMi need 1.5 m or more).
   NodeContainer enbs;
   enbs.Create(p.enbs);
   t.ues.Create(p.members);
@@ -202,6 +232,7 @@ OnnetTopology BuildLte(const OnnetWorldParams& p, RunStreams& streams) {
     disc->SetX(1000.0 * (i % p.enbs));
     disc->SetY(0);
     disc->SetRho(p.cell_radius_m);
+    disc->SetZ(1.5);
     streams.Used(disc->AssignStreams(streams.next()));
     ue_mob.SetPositionAllocator(disc);
     if (p.ue_speed_mps > 0) {
@@ -227,6 +258,11 @@ OnnetTopology BuildLte(const OnnetWorldParams& p, RunStreams& streams) {
   }
   streams.Used(lte->AssignStreams(enb_devs, streams.next()));
   streams.Used(lte->AssignStreams(ue_devs, streams.next()));
+  // The path loss's draws (line of sight, shadowing) on the run's streams too.
+  for (Ptr<SpectrumChannel> ch : {lte->GetDownlinkSpectrumChannel(), lte->GetUplinkSpectrumChannel()})
+    if (Ptr<ThreeGppPropagationLossModel> loss = DynamicCast<ThreeGppPropagationLossModel>(ch->GetPropagationLossModel()))
+      streams.Used(loss->AssignStreams(streams.next()));
+  if (condition) streams.Used(condition->AssignStreams(streams.next()));
   t.lte = lte;
   t.epc = epc;
   return t;

@@ -36,6 +36,15 @@ struct OnnetWorldParams {
   uint32_t enbs = 1;               ///< lte: eNBs on a line, 1 km apart
   double cell_radius_m = 400;      ///< lte: UEs placed uniformly in a disc around their eNB
   double ue_speed_mps = 0;         ///< lte: UEs walk at this speed (random walk in the cell); 0 = still
+  /// lte: the radio's path loss. uma / umi: 3GPP TR 38.901 urban macro / micro street canyon
+  /// (distance-dependent, line of sight drawn per link, log-normal shadowing); okumura-hata: its
+  /// urban formula, no shadowing; friis: free space (ns-3's LTE default: no cell edge at all).
+  std::string pathloss = "uma";
+  bool shadowing = true;           ///< lte, uma/umi: the TR 38.901 log-normal shadowing
+  double enb_power_dbm = 46;       ///< lte: eNB transmit power (a macro cell's; ns-3's default is 30)
+  /// lte: eNB antenna gain, in every direction (a macro sector antenna's boresight gain, less
+  /// feeder loss, without modelling sectors; ns-3's default antenna has 0 dB).
+  double enb_antenna_gain_db = 15;
   bool tls = true;
   /// The GMS signs with a KMS identity that is not the one the UEs accept for GMKs.
   bool forged_gms = false;

@@ -128,7 +128,7 @@ void McxApp::StopApplication() {
 void McxApp::DoDispose() {
   NS_LOG_FUNCTION(this);
   m_sip.reset();  // before the host it uses
-  if (m_host) m_host->Stop();
+  if (m_host) m_host->Stop(/*disposing=*/true);
   m_host.reset();
   m_random = nullptr;
   Application::DoDispose();

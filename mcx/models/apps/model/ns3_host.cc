@@ -121,7 +121,7 @@ void Ns3Host::Start() {
   }
 }
 
-void Ns3Host::Stop() {
+void Ns3Host::Stop(bool disposing) {
   NS_LOG_FUNCTION(this << m_address);
   for (auto& [id, ev] : m_timers) Simulator::Cancel(ev);
   m_timers.clear();
@@ -130,7 +130,13 @@ void Ns3Host::Stop() {
   m_completions.clear();
   for (auto& [s, c] : m_conns) {
     c->timeout.Cancel();
-    if (c->socket) c->socket->Close();
+    if (!c->socket) continue;
+    if (disposing) {
+      c->socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+      c->socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
+    } else {
+      c->socket->Close();
+    }
   }
   m_conns.clear();
   m_outgoing.clear();

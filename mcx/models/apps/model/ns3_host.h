@@ -56,7 +56,9 @@ class Ns3Host : public procedures::Host {
   /// handler is set); called from Application::StartApplication.
   void Start();
   /// Closes every socket and cancels every timer and pending job completion.
-  void Stop();
+  /// `disposing`: called from DoDispose, when the node's devices may be gone already: TCP
+  /// connections are dropped without a FIN (closing one would send through a disposed device).
+  void Stop(bool disposing = false);
   /// Opens a UDP port; each datagram that arrives is one job for `handler` (sender, bytes).
   void OpenDatagram(uint16_t port, std::function<void(const procedures::Endpoint&, crypto::ByteView)> handler);
   /// Runs `fn` as one job (application-level triggers such as a scheduled rekey or a PTT press

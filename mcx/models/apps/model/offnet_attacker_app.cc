@@ -80,7 +80,7 @@ void OffnetAttackerApp::StopApplication() {
 void OffnetAttackerApp::DoDispose() {
   NS_LOG_FUNCTION(this);
   m_attacker.reset();
-  if (m_host) m_host->Stop();
+  if (m_host) m_host->Stop(/*disposing=*/true);
   m_host.reset();
   m_random = nullptr;
   Application::DoDispose();

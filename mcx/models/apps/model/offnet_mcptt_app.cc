@@ -171,7 +171,7 @@ void OffnetMcpttApp::DoDispose() {
   m_groupCall.reset();
   m_protection.reset();
   m_identity.reset();
-  if (m_host) m_host->Stop();
+  if (m_host) m_host->Stop(/*disposing=*/true);
   m_host.reset();
   if (m_keys) m_keys->TraceDisconnectWithoutContext("KeyStored", MakeCallback(&OffnetMcpttApp::OnKeyStored, this));
   m_keys = nullptr;
