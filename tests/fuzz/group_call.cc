@@ -5,7 +5,8 @@
 //   0 PTT outside a call (CallGroup: the group, or another one; emergency, broadcast)
 //   1 hang up   2 PTT pressed in a call   3 PTT released
 //   4 an INVITE to the server built from fields (Request-URI, From, an SDP that is ours changed or
-//     raw, an mcpttinfo that is ours, raw, encrypted-typed or absent)
+//     raw, an mcpttinfo of a group or private call that is ours, raw, encrypted-typed, absent, or
+//     ours XML-protected under the client's CSK as the real client sends it, TS 33.180 9.3)
 //   5 raw bytes (16-bit length) as a SIP datagram to the server from the client's address
 //   6 an INVITE from the server's address to the client, built as in 4
 //   7 time passes (x 10 ms)   8 time passes (s)
@@ -25,6 +26,7 @@
 #include "mcx/codec/rtp.h"
 #include "mcx/procedures/onnet/group_call_server.h"
 #include "mcx/procedures/onnet/group_document.h"
+#include "mcx/procedures/onnet/info_protection.h"
 #include "mcx/procedures/onnet/onnet_call_client.h"
 #include "mcx/security/identity.h"
 #include "tests/fuzz/fuzz_support.h"
@@ -120,8 +122,10 @@ struct Harness {
     };
   }
 
-  // An INVITE built from the input: ours with parts changed, or parts raw.
-  Bytes BuiltInvite(Input& in, const std::string& from_uri, const std::string& request_uri) {
+  // An INVITE built from the input: ours with parts changed, or parts raw. `csk` and `csk_user`:
+  // the keys an XML-protected mcpttinfo goes under.
+  Bytes BuiltInvite(Input& in, const std::string& from_uri, const std::string& request_uri,
+                    const security::StoredKey& csk, const std::string& csk_user) {
     const uint8_t how = in.U8();
     SipMessage inv = SipMessage::Request("INVITE", (how & 1) ? request_uri : "sip:prearranged@mcx.example.org");
     inv.SetFrom("<" + ((how & 2) ? std::string("sip:stranger@example.org") : from_uri) + ">;tag=f" + std::to_string(how));
@@ -141,10 +145,16 @@ struct Harness {
     inv.AddBody(kSdpContentType, crypto::ByteView(sdp_text));
     McpttInfo info;
     info.session_type = in.U8() & 1 ? "prearranged" : "private";
-    info.request_uri = kGroup;
+    const uint8_t callee = in.U8();
+    info.request_uri = info.session_type == "private" && (callee & 4) ? c[callee % kClients].uri : kGroup;
     info.calling_user = from_uri;
     info.emergency = how & 128;
-    const uint8_t info_how = in.U8() % 4;
+    const uint8_t info_how = in.U8() % 5;
+    if (info_how == 4) {  // as the real client sends it
+      const auto keys = CskSignallingKeys(csk, csk_user);
+      FUZZ_CHECK(AddMcpttInfo(inv, info, &keys, server_host->Rng()).ok());
+      return inv.Serialize();
+    }
     std::string xml = BuildMcpttInfo(info);
     if (info_how == 1) xml = in.Str8();
     if (info_how == 2) {  // an encrypted-typed element we cannot read
@@ -179,7 +189,7 @@ struct Harness {
       case 2: cl.host->Dispatch([&] { cl.call->PressPtt(); }); break;
       case 3: cl.host->Dispatch([&] { cl.call->ReleasePtt(); }); break;
       case 4: {
-        const Bytes inv = BuiltInvite(in, cl.uri, "sip:elsewhere@example.org");
+        const Bytes inv = BuiltInvite(in, cl.uri, "sip:elsewhere@example.org", *cl.keys.Keys(security::KeyPurpose::kCsk)[0], cl.uri);
         server_host->Dispatch([&] { server_host->sip().OnBytes(client_sip, inv); });
         break;
       }
@@ -189,7 +199,7 @@ struct Harness {
         break;
       }
       case 6: {
-        const Bytes inv = BuiltInvite(in, "sip:mcx-server@example.org", cl.uri);
+        const Bytes inv = BuiltInvite(in, "sip:mcx-server@example.org", cl.uri, *cl.keys.Keys(security::KeyPurpose::kCsk)[0], cl.uri);
         cl.host->Dispatch([&] { cl.host->sip().OnBytes(Endpoint{"10.0.0.1", 5060}, inv); });
         break;
       }
