@@ -130,6 +130,12 @@ int RunSweep(const std::vector<std::string>& argv) {
   std::unique_ptr<Campaign> c;
   try {
     c = Campaign::Start(dir, text, args.Flag("allow-version-mix"));
+    if (c->ReplacedSweep())
+      std::fprintf(stderr,
+                   "mcxsim sweep: %s last ran another sweep file; its finished runs are kept (a run's id is its "
+                   "parameters, seed and run) and the campaign is now %s's points; the earlier text is kept in "
+                   "campaign.sqlite as %s\n",
+                   dir.c_str(), file.c_str(), c->ReplacedSweep()->c_str());
     // Runs that ended elsewhere since the last look (a job array, GNU parallel) count as done.
     c->Collect();
   } catch (const VersionMismatch& e) {

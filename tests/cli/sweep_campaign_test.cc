@@ -187,6 +187,36 @@ TEST_F(Sweep, RefusesResultsOfAnotherVersionUnlessTold) {
   EXPECT_EQ(sim::sweep::CampaignDb(Campaign() + "/campaign.sqlite").Runs().at(folder.filename()).git_commit, "fedcba987654");
 }
 
+TEST_F(Sweep, AnotherSweepFileKeepsTheFinishedRunsAndTheEarlierTextAndSaysSo) {
+  const std::string sweep = dir_ + "/calls.toml --dir " + Campaign();
+  ASSERT_EQ(Mcxsim("sweep " + sweep).status, 0);
+  const size_t done = Status(Campaign()).at("completed");
+  const std::string before = Slurp(dir_ + "/calls.toml");
+  std::ofstream(dir_ + "/calls.toml") << before << "\n# changed: the same points\n";
+  const CliRun r = Mcxsim("sweep " + sweep);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("last ran another sweep file; its finished runs are kept"), std::string::npos) << r.err;
+  EXPECT_EQ(Status(Campaign()).at("completed"), done);  // nothing ran again, nothing was dropped
+  sim::sweep::CampaignDb db(Campaign() + "/campaign.sqlite");
+  const auto at = r.err.find("as sweep_before_");
+  ASSERT_NE(at, std::string::npos);
+  const std::string key = r.err.substr(at + 3, r.err.find('\n', at) - at - 3);
+  EXPECT_EQ(db.Get(key).value_or(""), before);
+  // The same file again: no notice.
+  EXPECT_EQ(Mcxsim("sweep " + sweep).err.find("another sweep file"), std::string::npos);
+}
+
+TEST_F(Sweep, SlurmIsRefusedACampaignPathAnSbatchLineCannotCarry) {
+  // sbatch splits #SBATCH lines at blanks and expands % in --output.
+  for (const std::string bad : {"/c d", "/c%a"}) {
+    const CliRun r = Mcxsim("sweep " + dir_ + "/calls.toml --dir '" + dir_ + bad + "' --emit slurm");
+    EXPECT_EQ(r.status, 2) << bad;
+    EXPECT_NE(r.err.find("that an #SBATCH line cannot carry"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir_ + bad + "/slurm")) << bad;
+  }
+  EXPECT_EQ(Mcxsim("sweep " + dir_ + "/calls.toml --dir " + Campaign() + " --emit slurm").status, 0);
+}
+
 TEST_F(Sweep, SigintEndsCleanlyAndTheSameCommandResumes) {
   std::ofstream(dir_ + "/long.toml") << "scenario = \"group-call\"\nruns = 4\n[grid]\nmembers = [10]\n";
   const std::string sweep = dir_ + "/long.toml --dir " + Campaign() + " --jobs 1";

@@ -109,6 +109,11 @@ std::unique_ptr<Campaign> Campaign::Start(const std::string& dir, const std::str
     db.Set("created", IsoUtc(std::time(nullptr)));
   }
   db.Set("scenario", c->spec_.scenario);
+  if (auto before = db.Get("sweep"); before && *before != sweep_text) {
+    // Another sweep file: nothing is lost, the earlier text is kept beside the new one.
+    c->replaced_key_ = "sweep_before_" + IsoUtc(std::time(nullptr));
+    db.Set(*c->replaced_key_, *before);
+  }
   db.Set("sweep", sweep_text);
   return c;
 }

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <stdexcept>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,11 @@ class Campaign {
   /// commit throws VersionMismatch (nothing recorded) unless the campaign allows mixing.
   CollectCounts Collect();
 
+  /// Start with a sweep file other than the one the campaign last ran: the database key under
+  /// which the earlier text is kept ("sweep_before_<UTC time>"). The finished runs stay (a run's
+  /// id is its parameters, seed and run number); the campaign is now the new file's points.
+  const std::optional<std::string>& ReplacedSweep() const { return replaced_key_; }
+
   /// The row for a run that just ended with `exit_code` (-N: killed by signal N): from its folder
   /// when it finished, else failed with the end of its log.
   RunRecord Record(const PlannedRun& r, int exit_code) const;
@@ -92,6 +98,7 @@ class Campaign {
   std::vector<PlannedRun> plan_;
   std::unique_ptr<CampaignDb> db_;
   int lock_fd_ = -1;  ///< flock'ed by Start for the sweep's lifetime
+  std::optional<std::string> replaced_key_;
 };
 
 }  // namespace mcx::sim::sweep

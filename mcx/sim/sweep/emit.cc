@@ -58,6 +58,11 @@ Emitted EmitParallel(const Campaign& c, const std::vector<const PlannedRun*>& to
 }
 
 Emitted EmitSlurm(const Campaign& c, const std::vector<const PlannedRun*>& to_run, const EmitOptions& o) {
+  // sbatch reads #SBATCH lines word by word and expands % in --output: a path with a blank, a
+  // quote, a backslash or a % would name another file, so it is refused here.
+  if (c.Dir().find_first_of(" \t\n\"'\\%") != std::string::npos)
+    throw UsageError("--emit slurm: the campaign directory '" + c.Dir() +
+                     "' has a blank, quote, backslash or % that an #SBATCH line cannot carry (--dir another path)");
   const std::string dir = c.Dir() + "/slurm";
   const std::string stamp = Stamped(dir, "sweep", ".sbatch");
   const std::string tasks = dir + "/tasks-" + stamp + ".txt";
