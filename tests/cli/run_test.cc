@@ -264,6 +264,11 @@ TEST_F(RunCommand, PlotDrawsEverySeriesOfTheCsvWithGnuplot) {
   // A CDF of a column: steps from 0 to 1 over the sorted values.
   ASSERT_EQ(Mcx("plot --csv " + csv + ":beta --cdf beta --out " + svg).status, 0);
   EXPECT_EQ(Slurp(svg + ".dat"), "# beta\n3 0\n3 0.3333333333\n5 0.6666666667\n6 1\n\n\n");
+  EXPECT_NE(Slurp(svg + ".gp").find("set yrange [0:1]"), std::string::npos);
+  // Its tail, zoomed with --ymin.
+  ASSERT_EQ(Mcx("plot --csv " + csv + ":beta --cdf beta --ymin 0.5 --out " + svg).status, 0);
+  EXPECT_NE(Slurp(svg + ".gp").find("set yrange [0.5:]"), std::string::npos) << Slurp(svg + ".gp");
+  EXPECT_EQ(Slurp(svg + ".gp").find("set yrange [0:1]"), std::string::npos);
   // Mistakes: a missing column, a zero on a log axis, an unknown format.
   EXPECT_EQ(Mcx("plot --csv " + csv + " --x x --y gamma --out " + svg).status, 2);
   std::ofstream(csv) << "x,alpha\n0,2\n1,3\n";

@@ -67,7 +67,8 @@ std::string Script(const Figure& f, const std::string& out) {
   if (f.logx) s += "set logscale x\n";
   if (f.logy) s += "set logscale y\n";
   if (f.ymin || f.ymax) s += "set yrange [" + (f.ymin ? Num(*f.ymin) : "") + ":" + (f.ymax ? Num(*f.ymax) : "") + "]\n";
-  if (f.style == Figure::Style::kSteps) s += "set yrange [0:1]\n";
+  // A CDF's probabilities: [0:1] unless --ymin/--ymax zoom in (on its tail, say).
+  if (f.style == Figure::Style::kSteps && !f.ymin && !f.ymax) s += "set yrange [0:1]\n";
   const std::string data = Quoted(std::filesystem::path(out).filename().string() + ".dat");
   s += "plot ";
   for (size_t i = 0; i < f.series.size(); ++i) {
