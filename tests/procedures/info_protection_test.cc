@@ -57,7 +57,8 @@ TEST(InfoProtection, TheIdentitiesAreEncryptedAndTheBodyOpensOnlyUnderTheCallers
   mcx::crypto::HmacDrbg rng(5, "info");
   const auto csk = Csk(0x21000001, 1), other = Csk(0x21000002, 9);
   const SipMessage m = Protected(csk, rng);
-  const std::string wire(m.Serialize().begin(), m.Serialize().end());
+  const mcx::crypto::Bytes bytes = m.Serialize();
+  const std::string wire(bytes.begin(), bytes.end());
   EXPECT_EQ(wire.find("sip:bob@example.org"), std::string::npos);
   EXPECT_NE(wire.find("Content-ID: <mcpttinfo@mcx>"), std::string::npos);
   const auto keys = CskKeyLookup({&other, &csk}, kAlice);
@@ -70,8 +71,11 @@ TEST(InfoProtection, TheIdentitiesAreEncryptedAndTheBodyOpensOnlyUnderTheCallers
   EXPECT_EQ(info->session_type, "private");
   // Another client's CSK, or the right key derived for another user ID, does not open it.
   const auto others = CskKeyLookup({&other}, kAlice), wrong_user = CskKeyLookup({&csk}, "sip:eve@example.org");
-  EXPECT_EQ(OpenMcpttInfo(m, &others).error(), Error::kUnknownMki);
-  EXPECT_EQ(OpenMcpttInfo(m, &wrong_user).error(), Error::kSignatureInvalid);
+  const auto by_other = OpenMcpttInfo(m, &others), by_wrong_user = OpenMcpttInfo(m, &wrong_user);
+  ASSERT_FALSE(by_other.ok());
+  ASSERT_FALSE(by_wrong_user.ok());
+  EXPECT_EQ(by_other.error(), Error::kUnknownMki);
+  EXPECT_EQ(by_wrong_user.error(), Error::kSignatureInvalid);
   // Without keys the body is read as it is, and its encrypted elements do not parse.
   ASSERT_TRUE(OpenMcpttInfo(m, nullptr).ok());
   EXPECT_FALSE(ParseMcpttInfo(*OpenMcpttInfo(m, nullptr)).has_value());

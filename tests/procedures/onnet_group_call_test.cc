@@ -315,5 +315,11 @@ TEST(OnnetGroupCall, TsharkReadsOurInviteWithItsSdpAndMcpttInfo) {
     EXPECT_NE(text.find(line), std::string::npos) << line;
   EXPECT_EQ(text.find("Malformed"), std::string::npos);
   EXPECT_EQ(text.find("sip:fire-crew@example.org"), std::string::npos) << "the group in the clear";
-  EXPECT_EQ(text.find(a.uri), text.find("From: <" + a.uri) + 7) << "the caller in the clear in the mcpttinfo";
+  // The mcpttinfo part, from its header to the signature part's: no identity in the clear.
+  const auto info_at = text.find("(application/vnd.3gpp.mcptt-info+xml)");
+  const auto signed_at = text.find("(application/vnd.3gpp.mcptt-signed+xml)");
+  ASSERT_LT(info_at, signed_at);
+  const std::string info = text.substr(info_at, signed_at - info_at);
+  EXPECT_EQ(info.find(a.uri), std::string::npos) << "the caller in the clear in the mcpttinfo";
+  EXPECT_NE(info.find("EncryptedData"), std::string::npos);
 }

@@ -7,6 +7,7 @@
 
 #include "mcx/crypto/base64.h"
 #include "mcx/procedures/onnet/info_protection.h"
+#include "mcx/procedures/transport/sip_util.h"
 #include "mcx/security/call_protection.h"
 #include "tests/support/onnet_call_world.h"
 
@@ -50,14 +51,25 @@ bool SpeakProtected(World& w, World::Ue& from, security::CallProtection& p, uint
   return sent;
 }
 
+/// A UE of the world, provisioned by its KMS.
+World::Ue& Provisioned(World& w, const std::string& name) {
+  World::Ue& ue = w.Add(name);
+  w.Provision(ue);
+  return ue;
+}
+
+/// `from` calls `to` and the world runs until `until`.
+void CallAndRun(World& w, World::Ue& from, World::Ue& to, double until) {
+  from.host->Dispatch([&] { from.client->CallPrivate(to.uri); });
+  w.Run(until);
+}
+
 }  // namespace
 
 TEST(OnnetPrivateCall, TheCalleeTakesThePckThroughTheServerAndTheCallerIsGranted) {
   World w;
-  auto& a = w.Add("alice");
-  auto& b = w.Add("bob");
-  w.Provision(a);
-  w.Provision(b);
+  auto& a = Provisioned(w, "alice");
+  auto& b = Provisioned(w, "bob");
   a.host->Dispatch([&] { EXPECT_TRUE(a.client->CallPrivate(b.uri)); });
   w.Run(2.0);
   ASSERT_TRUE(a.client->in_call());
@@ -109,12 +121,9 @@ TEST(OnnetPrivateCall, TheCalleeTakesThePckThroughTheServerAndTheCallerIsGranted
 
 TEST(OnnetPrivateCall, VoiceUnderThePckOpensAtTheOtherEndAndTheFloorPassesThroughTheServer) {
   World w;
-  auto& a = w.Add("alice");
-  auto& b = w.Add("bob");
-  w.Provision(a);
-  w.Provision(b);
-  a.host->Dispatch([&] { a.client->CallPrivate(b.uri); });
-  w.Run(1.0);
+  auto& a = Provisioned(w, "alice");
+  auto& b = Provisioned(w, "bob");
+  CallAndRun(w, a, b, 1.0);
   ASSERT_TRUE(b.client->in_call());
   const PrivateCallKeys& ka = *a.client->private_keys();
   const PrivateCallKeys& kb = *b.client->private_keys();
@@ -146,12 +155,9 @@ TEST(OnnetPrivateCall, VoiceUnderThePckOpensAtTheOtherEndAndTheFloorPassesThroug
 TEST(OnnetPrivateCall, AKeyMgmtAlteredOnTheWayIsRefusedWithTheCheckThatFailed) {
   World w;
   w.server_cfg.corrupt_key_mgmt = true;  // a compromised server flips one byte of the I_MESSAGE
-  auto& a = w.Add("alice");
-  auto& b = w.Add("bob");
-  w.Provision(a);
-  w.Provision(b);
-  a.host->Dispatch([&] { a.client->CallPrivate(b.uri); });
-  w.Run(2.0);
+  auto& a = Provisioned(w, "alice");
+  auto& b = Provisioned(w, "bob");
+  CallAndRun(w, a, b, 2.0);
   EXPECT_FALSE(a.client->in_call());
   EXPECT_FALSE(b.client->in_call());
   ASSERT_EQ(a.failed.size(), 1u);
@@ -163,7 +169,7 @@ TEST(OnnetPrivateCall, AKeyMgmtAlteredOnTheWayIsRefusedWithTheCheckThatFailed) {
   EXPECT_NE(check, "no_key_in_offer");
   EXPECT_EQ(b.client->counters().calls_refused, 1u);
   EXPECT_EQ(w.server->counters().private_refused, 1u);
-  EXPECT_FALSE(w.server->InCall("private:"));
+  EXPECT_EQ(w.server->CallCount(), 0u);  // nothing of the refused call is left
   EXPECT_EQ(w.server->counters().calls, 0u);
 }
 
@@ -177,8 +183,7 @@ TEST(OnnetPrivateCall, AnIMessageSignedByAnotherUserThanTheCallerIsRefused) {
   a.keys.PutIdentity(*eve);
   a.keys.PutKms(w.Kms().info());
   w.Provision(b);
-  a.host->Dispatch([&] { a.client->CallPrivate(b.uri); });
-  w.Run(2.0);
+  CallAndRun(w, a, b, 2.0);
   EXPECT_FALSE(b.client->in_call());
   ASSERT_EQ(a.failed.size(), 1u);
   EXPECT_EQ(a.failed[0].first, 488);
@@ -195,8 +200,7 @@ TEST(OnnetPrivateCall, ACalleeOfAnotherKmsDomainIsReachedThroughItsKmsCertificat
   w.Provision(a);
   a.keys.PutKms(other->info());  // KmsCertCache: the external KMS's certificate
   w.Provision(b, &*other);       // bob's key set is from the other KMS; he knows ours too
-  a.host->Dispatch([&] { a.client->CallPrivate(b.uri); });
-  w.Run(2.0);
+  CallAndRun(w, a, b, 2.0);
   ASSERT_TRUE(b.client->in_call());
   EXPECT_TRUE(a.client->private_keys()->pck == b.client->private_keys()->pck);
   // Without the external certificate the caller cannot make the I_MESSAGE at all.
@@ -209,14 +213,91 @@ TEST(OnnetPrivateCall, ACalleeOfAnotherKmsDomainIsReachedThroughItsKmsCertificat
   EXPECT_EQ(a2.client->counters().errors.count("private_callee_kms_unknown"), 1u);
 }
 
-TEST(OnnetPrivateCall, EitherPartysByeEndsTheCallForBoth) {
+TEST(OnnetPrivateCall, TheCalleesBusyAndItsSilenceReachTheCaller) {
   World w;
   auto& a = w.Add("alice");
   auto& b = w.Add("bob");
-  w.Provision(a);
-  w.Provision(b);
-  a.host->Dispatch([&] { a.client->CallPrivate(b.uri); });
+  auto& c = w.Add("carol");
+  for (auto* u : {&a, &b, &c}) w.Provision(*u);
+  // Bob is in a call with Carol: Alice's call gets his 486.
+  c.host->Dispatch([&] { c.client->CallPrivate(b.uri); });
   w.Run(1.0);
+  ASSERT_TRUE(b.client->in_call());
+  CallAndRun(w, a, b, 2.0);
+  ASSERT_EQ(a.failed.size(), 1u);
+  EXPECT_EQ(a.failed[0], (std::pair<int, std::string>{486, "busy"}));
+  EXPECT_TRUE(b.client->in_call());  // his call goes on
+  EXPECT_EQ(w.server->CallCount(), 1u);
+  // Carol's device goes silent (every SIP message to it is lost): Bob's call to her is refused
+  // 480 when the server's INVITE times out (Timer B, 64 T1), and nothing of it is left.
+  b.host->Dispatch([&] { b.client->Hangup(); });
+  w.Run(3.0);
+  w.net.drop = [&](const Endpoint&, const Endpoint& to, const std::string& text) {
+    w.sip_wire.push_back(text);
+    return to.host == c.host->ip();
+  };
+  b.host->Dispatch([&] { b.client->CallPrivate(c.uri); });
+  w.Run(3.0 + 64 * 0.5 + 1.0);
+  ASSERT_EQ(b.failed.size(), 1u);
+  EXPECT_EQ(b.failed[0], (std::pair<int, std::string>{480, "callee_no_answer"}));
+  EXPECT_EQ(w.server->CallCount(), 0u);
+}
+
+TEST(OnnetPrivateCall, AReplayedInviteOrOneWithoutItsCallerIsRefusedByTheCallee) {
+  World w;
+  auto& a = Provisioned(w, "alice");
+  auto& b = Provisioned(w, "bob");
+  CallAndRun(w, a, b, 1.0);
+  ASSERT_TRUE(b.client->in_call());
+  b.host->Dispatch([&] { b.client->Hangup(); });
+  w.Run(1.5);
+  // The server (or whoever holds its messages) sends Bob the same INVITE again, in a new
+  // transaction and dialog: its signature and I_MESSAGE verify, but the PCK was used already.
+  auto replay = SipMessage::Parse(ByteView(Invites(w)[1]));
+  ASSERT_TRUE(replay.ok());
+  replay->PopVia();
+  replay->AddVia("SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKreplay1");
+  replay->SetCallId("replayed-call@10.0.0.1");
+  std::vector<std::pair<int, std::string>> answers;
+  auto send = [&](const SipMessage& m) {
+    w.server_host.Dispatch([&] {
+      InviteHandlers h;
+      h.final = [&](const SipMessage* r) {
+        const auto warning = r ? r->Header("Warning") : std::nullopt;
+        answers.push_back({r ? r->Status() : 0, r ? WarningOrStatus(warning ? &*warning : nullptr, r->Status()) : ""});
+      };
+      w.server_host.sip().SendInvite(Endpoint{b.host->ip(), 5060}, m, h);
+    });
+  };
+  send(*replay);
+  w.Run(2.0);
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0], (std::pair<int, std::string>{488, "pck_replayed"}));
+  EXPECT_FALSE(b.client->in_call());
+  // A private INVITE that names no caller: there is no one to bind the I_MESSAGE's initiator to.
+  SipMessage anonymous = SipMessage::Request("INVITE", b.uri);
+  anonymous.SetFrom("<sip:mcx-server@example.org>;tag=s9");
+  anonymous.SetTo("<" + b.uri + ">");
+  anonymous.SetCallId("anonymous@10.0.0.1");
+  anonymous.SetCSeq(1, "INVITE");
+  anonymous.SetContact("<sip:mcx@10.0.0.1:5060>");
+  anonymous.AddBody(kSdpContentType, *replay->Body(kSdpContentType));
+  McpttInfo info;
+  info.session_type = "private";
+  info.request_uri = b.uri;
+  const auto keys = CskSignallingKeys(b.csk, b.uri);
+  ASSERT_TRUE(AddMcpttInfo(anonymous, info, &keys, w.server_host.Rng()).ok());
+  send(anonymous);
+  w.Run(2.5);
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[1], (std::pair<int, std::string>{403, "no_calling_user"}));
+}
+
+TEST(OnnetPrivateCall, EitherPartysByeEndsTheCallForBoth) {
+  World w;
+  auto& a = Provisioned(w, "alice");
+  auto& b = Provisioned(w, "bob");
+  CallAndRun(w, a, b, 1.0);
   ASSERT_TRUE(a.client->in_call());
   b.host->Dispatch([&] { b.client->Hangup(); });
   w.Run(1.5);
@@ -268,8 +349,7 @@ TEST(OnnetPrivateCall, WithSecurityOffTheSameCallRunsWithoutAKey) {
   w.security_on = false;
   auto& a = w.Add("alice");
   auto& b = w.Add("bob");
-  a.host->Dispatch([&] { a.client->CallPrivate(b.uri); });
-  w.Run(1.0);
+  CallAndRun(w, a, b, 1.0);
   ASSERT_TRUE(b.client->in_call());
   EXPECT_EQ(a.client->private_keys(), nullptr);
   EXPECT_EQ(b.client->private_keys(), nullptr);

@@ -38,7 +38,6 @@ void PrivateCallEndpoint::EndAnsweredCall() {
 }
 
 void PrivateCallEndpoint::Call(const std::string& callee, const std::string& callee_address) {
-  namespace ms = security::mikey_sakke;
   // A new call: forget the previous one's state.
   EndAnsweredCall();
   if (tfp1_) host_.Cancel(tfp1_);
@@ -50,16 +49,12 @@ void PrivateCallEndpoint::Call(const std::string& callee, const std::string& cal
   auto fail = [this](const std::string& why) {
     if (on_failed) on_failed(why);
   };
-  auto pck = host_.Rng().Generate(16);
-  auto pckId = security::NewKeyId(security::KeyPurpose::kPck, host_.Rng());
-  if (!pck || !pckId) return fail("random_failure");
   // TS 33.180 5.7 (private call): the caller signs an I_MESSAGE carrying a fresh PCK to the callee.
   // Callee and caller share the KMS here (kms_[0]).
-  auto created = ms::CreateIMessage(ms::Distribution::kPck, me_, kms_.at(0), callee, kms_.at(0), *pckId, *pck,
-                                    ms::SendOptions{}, NtpNow(), host_.Rng());
-  if (!created) return fail(crypto::ErrorName(created.error()));
-  pending_ = PrivateCallKeys{*pck, *pckId, created->rand, /*initiator=*/true};
-  codec::McpttSdp offer{cfg_.address, cfg_.media_port, cfg_.floor_port, created->message, {}};
+  auto made = MakePck(me_, kms_.at(0), callee, kms_.at(0), NtpNow(), host_.Rng());
+  if (!made) return fail(made.error() == crypto::Error::kRandomFailure ? "random_failure" : crypto::ErrorName(made.error()));
+  pending_ = std::move(made->keys);
+  codec::McpttSdp offer{cfg_.address, cfg_.media_port, cfg_.floor_port, std::move(made->i_message), {}};
   codec::MonpPrivateCallMessage m;
   m.type = codec::MonpType::kPrivateCallSetupRequest;
   auto id = host_.Rng().Generate(2);
@@ -127,7 +122,6 @@ void PrivateCallEndpoint::Receive(const std::string& from, ByteView datagram) {
 }
 
 void PrivateCallEndpoint::OnSetup(const std::string& from, const codec::MonpPrivateCallMessage& m) {
-  namespace ms = security::mikey_sakke;
   if (m.callee != cfg_.user_id) return;
   PruneAnswers();
   AnswerKey request{from, m.caller, m.call_id, m.sdp};
@@ -140,17 +134,13 @@ void PrivateCallEndpoint::OnSetup(const std::string& from, const codec::MonpPriv
   answer.caller = m.caller;
   answer.callee = m.callee;
   auto offer = codec::McpttSdp::Parse(m.sdp);
-  std::optional<ms::ReceivedKey> key;
+  std::optional<PrivateCallKeys> key;
   std::string why;
   if (!offer || offer->mikey.empty()) {
     why = "no_key_in_offer";
   } else {
-    ms::ReceiveContext ctx;
-    ctx.expected = ms::Distribution::kPck;
-    ctx.ntp_now = NtpNow();
-    ctx.kms = kms_;
-    ctx.max_clock_skew_seconds = 300;
-    auto r = ms::ProcessIMessage(offer->mikey, me_, ctx);
+    // Every receiver check, the initiator being the caller the request names.
+    auto r = ReceivePck(offer->mikey, me_, kms_, m.caller, NtpNow(), 300);
     if (r) key = std::move(r).value();
     else why = crypto::ErrorName(r.error());
   }
@@ -176,7 +166,7 @@ void PrivateCallEndpoint::OnSetup(const std::string& from, const codec::MonpPriv
   // The answer leaves once the checks' crypto is done; the call is established here.
   Send(from, wire);
   if (key) {
-    keys_ = PrivateCallKeys{key->key, key->key_id, key->rand};
+    keys_ = std::move(*key);
     if (on_established) on_established(*keys_, from, *offer, false);
   } else if (on_failed) {
     on_failed(why);

@@ -80,10 +80,10 @@ void GroupCallServer::OnInvite(const Endpoint& from, const SipMessage& invite) {
   std::optional<security::xmlsec::KeyLookup> info_keys;
   if (ProtectInfo()) info_keys = CskKeyLookup({caller_csk}, caller);
   auto read = ReadGroupCallOffer(invite, info_keys ? &*info_keys : nullptr);
-  if (auto* why = std::get_if<std::string>(&read))
-    return *why == "bad_mcptt_info"    ? Refuse(from, invite, 400, "Bad Request", *why)
-           : why->rfind("info_", 0) == 0 ? Refuse(from, invite, 403, "Forbidden", *why)
-                                       : Refuse(from, invite, 488, "Not Acceptable Here", *why);
+  if (auto* why = std::get_if<std::string>(&read)) {
+    const auto [status, reason] = OfferRefusal(*why);
+    return Refuse(from, invite, status, reason, *why);
+  }
   const GroupCallOffer& call_offer = std::get<GroupCallOffer>(read);
   const McpttInfo* info = &call_offer.info;
   if (!info->calling_user.empty() && info->calling_user != caller)
@@ -167,13 +167,29 @@ void GroupCallServer::OnPrivateInvite(const Endpoint& from, const SipMessage& in
   if (!dir_.contact || !dir_.contact(callee)) return Refuse(from, invite, 404, "Not Found", "callee_not_registered");
   if (cfg_.security && !dir_.csk(callee)) return Refuse(from, invite, 480, "Temporarily Unavailable", "callee_no_csk");
   const std::string key = "private:" + invite.CallId();
-  if (calls_.count(key)) return;  // being set up already (the stack answers a retransmission itself)
+  // The stack absorbs retransmissions: this is another INVITE under a Call-ID in use.
+  if (calls_.count(key)) return Refuse(from, invite, 486, "Busy Here", "call_id_in_use");
   Call& call = StartCall(key, caller, offer.info.emergency, false);
   call.private_call = true;
   call.key_mgmt = offer.sdp.mikey;
   if (cfg_.corrupt_key_mgmt && !call.key_mgmt.empty()) call.key_mgmt[call.key_mgmt.size() / 2] ^= 0x01;
   call.originator_invite = OriginatorInvite{from, invite, offer.sdp};
-  Invite(call, callee, false);
+  if (!Invite(call, callee, false)) RefuseOriginator(key, 500, "callee_not_invited");
+}
+
+void GroupCallServer::OnInviteEnded(const SipMessage& invite, int status) {
+  for (auto& [key, call] : calls_) {
+    if (!call.originator_invite || call.originator_invite->invite.CallId() != invite.CallId() ||
+        call.originator_invite->invite.FromTag() != invite.FromTag())
+      continue;
+    // The caller's INVITE is over (answered 408 or cancelled): the callee's is given up with it,
+    // by BYE once it answers (its leg goes now, so its 200 OK finds no leg and is hung up).
+    Fail(status == 487 ? "private_cancelled" : "private_caller_timeout");
+    ++counters_.private_refused;
+    call.floor->Stop();
+    calls_.erase(key);
+    return;
+  }
 }
 
 void GroupCallServer::RefuseOriginator(const std::string& key, int status, const std::string& why) {
@@ -184,9 +200,12 @@ void GroupCallServer::RefuseOriginator(const std::string& key, int status, const
   it->second.floor->Stop();
   calls_.erase(it);
   // The callee's refusal goes to the caller as it came: its status, and the Warning naming why
-  // (e.g. the receiver check on the I_MESSAGE that failed).
+  // (e.g. the receiver check on the I_MESSAGE that failed). A status that is not the callee's
+  // final word on the call (a redirect, an authentication challenge meant for us) becomes 480.
+  if (status < 400 || status > 699 || status == 401 || status == 407) status = 480;
   const char* reason = status == 480 ? "Temporarily Unavailable" : status == 486 ? "Busy Here"
-                       : status == 488 ? "Not Acceptable Here" : status == 403 ? "Forbidden" : "Call Refused";
+                       : status == 488 ? "Not Acceptable Here" : status == 403 ? "Forbidden"
+                       : status == 500 ? "Server Internal Error" : "Call Refused";
   sip_.SendResponse(o.from, Refusal(status, reason, o.invite, why, sip_.NewToken()));
 }
 
@@ -245,12 +264,12 @@ bool GroupCallServer::Connect(Call& call, Leg& leg, const codec::McpttSdp& sdp) 
   return true;
 }
 
-void GroupCallServer::Invite(Call& call, const std::string& user, bool late) {
+bool GroupCallServer::Invite(Call& call, const std::string& user, bool late) {
   const auto contact = dir_.contact ? dir_.contact(user) : std::nullopt;
-  if (!contact) return Fail("no_contact");
-  if (call.legs.count(user)) return;  // invited already
+  if (!contact) return Fail("no_contact"), false;
+  if (call.legs.count(user)) return true;  // invited already
   const security::StoredKey* csk = ProtectInfo() && dir_.csk ? dir_.csk(user) : nullptr;
-  if (ProtectInfo() && !csk) return Fail("no_csk");  // nothing to protect its mcpttinfo with
+  if (ProtectInfo() && !csk) return Fail("no_csk"), false;  // nothing to protect its mcpttinfo with
   Leg& leg = call.legs[user];
   leg.user = user;
   leg.sip = *contact;
@@ -280,7 +299,8 @@ void GroupCallServer::Invite(Call& call, const std::string& user, bool late) {
   if (csk) info_keys = CskSignallingKeys(*csk, user);
   if (crypto::Status st = AddMcpttInfo(inv, info, info_keys ? &*info_keys : nullptr, host_.Rng()); !st.ok()) {
     call.legs.erase(user);
-    return Fail("info_" + std::string(crypto::ErrorName(st.error())));
+    Fail("info_" + std::string(crypto::ErrorName(st.error())));
+    return false;
   }
   ++counters_.invites_sent;
   counters_.invite_bytes += inv.Serialize().size();
@@ -333,27 +353,25 @@ void GroupCallServer::Invite(Call& call, const std::string& user, bool late) {
     ++counters_.invites_answered;
     leg->dialog = std::move(dialog);
     Call& call = calls_.at(group);
-    if (call.originator_invite) {
-      // A private call: the callee accepted the PCK; now the caller is answered (and granted).
-      const OriginatorInvite o = std::move(*call.originator_invite);
-      call.originator_invite.reset();
-      if (!AnswerOriginator(call, o.from, o.invite, o.offer, false)) {
-        sip_.SendRequest(leg->dialog->peer(), leg->dialog->Request("BYE"), [](const SipMessage*) {});
-        EndCall(group);
-        return;
-      }
-      ++counters_.calls;
-      ++counters_.private_connected;
-    }
     if (!Connect(call, *leg, *answer)) {
       sip_.SendRequest(leg->dialog->peer(), leg->dialog->Request("BYE"), [](const SipMessage*) {});
-      drop(403, "no_csk");
+      return drop(403, "no_csk");
+    }
+    if (call.originator_invite) {
+      // A private call: the callee accepted the PCK and is connected; now the caller is answered
+      // (and granted the floor). If it cannot be, the call ends (BYE to the callee).
+      const OriginatorInvite o = std::move(*call.originator_invite);
+      call.originator_invite.reset();
+      if (!AnswerOriginator(call, o.from, o.invite, o.offer, false)) return EndCall(group);
+      ++counters_.calls;
+      ++counters_.private_connected;
     }
   };
   h.retransmitted_2xx = [this, inv](const SipMessage& r) {
     if (auto d = SipDialog::AsCaller(inv, r)) sip_.SendAck(d->peer(), d->Ack(1));
   };
   leg.invite_branch = sip_.SendInvite(*contact, inv, h);
+  return true;
 }
 
 void GroupCallServer::OnAckTimeout(const SipMessage& ok) {

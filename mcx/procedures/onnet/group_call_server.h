@@ -89,6 +89,11 @@ class GroupCallServer {
   void OnAffiliated(const std::string& user_uri, const std::string& group_uri);
   /// A 200 OK of ours was never ACKed (SipStack's ACK timeout): that participant is gone.
   void OnAckTimeout(const SipMessage& ok);
+  /// An INVITE to us ended unanswered by us (SipStack's invite-ended handler: 408 after timer C,
+  /// 487 on CANCEL): a private call still waiting for its callee is given up.
+  void OnInviteEnded(const SipMessage& invite, int status);
+  /// Calls under way, group and private (a private call counts from its INVITE).
+  size_t CallCount() const { return calls_.size(); }
   /// A datagram on the floor control port / the media port.
   void OnFloorDatagram(const Endpoint& from, crypto::ByteView data);
   void OnMediaDatagram(const Endpoint& from, crypto::ByteView data);
@@ -155,7 +160,8 @@ class GroupCallServer {
   /// A private call's callee refused or never answered: the caller gets its status and reason.
   void RefuseOriginator(const std::string& key, int status, const std::string& why);
   Call& StartCall(const std::string& group, const std::string& originator, bool emergency, bool broadcast);
-  void Invite(Call& call, const std::string& user, bool late);
+  /// Sends `user` the call's INVITE; false (counted) if it cannot be sent.
+  bool Invite(Call& call, const std::string& user, bool late);
   bool Connect(Call& call, Leg& leg, const codec::McpttSdp& sdp);
   void SendFloor(const std::string& group, const std::string& user, const codec::FloorMessage& m);
   void EndCall(const std::string& group);

@@ -171,6 +171,12 @@ std::optional<McpttInfo> ParseMcpttInfo(const std::string& xml) {
   return info;
 }
 
+std::pair<int, const char*> OfferRefusal(const std::string& why) {
+  if (why == "bad_mcptt_info") return {400, "Bad Request"};
+  if (why.rfind("info_", 0) == 0) return {403, "Forbidden"};
+  return {488, "Not Acceptable Here"};
+}
+
 std::variant<GroupCallOffer, std::string> ReadGroupCallOffer(
     const SipMessage& invite, const std::function<const security::xmlsec::SignallingKeys*(uint32_t)>* info_keys) {
   const auto sdp = invite.Body(kSdpContentType);

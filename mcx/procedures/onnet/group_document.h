@@ -77,6 +77,9 @@ struct GroupCallOffer {
 /// "bad_sdp", "bad_mcptt_info" (absent, unreadable, neither "prearranged" nor "private", or no
 /// group or called user), and with `info_keys` (XML protection, info_protection.h) "info_" and
 /// the error of OpenMcpttInfo (e.g. "info_missing_payload" unsigned, "info_signature_invalid").
+/// The status and reason phrase refusing an INVITE whose offer ReadGroupCallOffer could not use
+/// for `why`: 400 for an unusable mcpttinfo, 403 for a protection failure, 488 for the SDP.
+std::pair<int, const char*> OfferRefusal(const std::string& why);
 std::variant<GroupCallOffer, std::string> ReadGroupCallOffer(
     const SipMessage& invite, const std::function<const security::xmlsec::SignallingKeys*(uint32_t)>* info_keys = nullptr);
 

@@ -18,6 +18,7 @@ OnnetCallClient::OnnetCallClient(Host& host, SipStack& sip, OnnetCallClientConfi
     : host_(host), sip_(sip), cfg_(std::move(cfg)), keys_(keys) {
   cfg_.floor.user_id = cfg_.user_uri;
   if (cfg_.floor.ssrc == 0) cfg_.floor.ssrc = DrawSsrc(host_);
+  pck_replays_ = PckReplayCache(2.0 * static_cast<double>(cfg_.max_clock_skew_s));
 }
 
 OnnetCallClient::~OnnetCallClient() {
@@ -81,14 +82,10 @@ bool OnnetCallClient::CallPrivate(const std::string& callee, bool emergency) {
         if (k.kms_uri == kms_uri->second) callee_kms = &k;
     }
     if (!callee_kms) return Fail("private_callee_kms_unknown"), false;
-    auto pck = host_.Rng().Generate(16);
-    auto pck_id = security::NewKeyId(security::KeyPurpose::kPck, host_.Rng());
-    if (!pck || !pck_id) return Fail("private_random_failure"), false;
-    auto created = ms::CreateIMessage(ms::Distribution::kPck, *me, *my_kms, callee, *callee_kms, *pck_id, *pck,
-                                      ms::SendOptions{}, ntp_now, host_.Rng());
-    if (!created) return Fail(std::string("private_") + crypto::ErrorName(created.error())), false;
-    keys = PrivateCallKeys{*pck, *pck_id, created->rand, /*initiator=*/true};
-    offer.mikey = std::move(created->message);
+    auto made = MakePck(*me, *my_kms, callee, *callee_kms, ntp_now, host_.Rng());
+    if (!made) return Fail(std::string("private_") + crypto::ErrorName(made.error())), false;
+    keys = std::move(made->keys);
+    offer.mikey = std::move(made->i_message);
   }
   McpttInfo info;
   info.session_type = "private";
@@ -100,23 +97,18 @@ bool OnnetCallClient::CallPrivate(const std::string& callee, bool emergency) {
 }
 
 std::variant<PrivateCallKeys, std::string> OnnetCallClient::AcceptPck(const codec::McpttSdp& offer,
-                                                                       const std::string& caller) const {
-  namespace ms = security::mikey_sakke;
+                                                                       const std::string& caller) {
   if (offer.mikey.empty()) return std::string("no_key_in_offer");
   const uint64_t ntp_now = security::UnixToNtpSeconds(host_.UnixTime());
   auto [me, my_kms] = OwnIdentity(ntp_now);
   if (!me) return std::string("no_identity");
-  // TS 33.180 5.7 / 5.2.2: every receiver check, the initiator being the calling user the server
-  // vouches for (its mcptt-calling-user-id).
-  ms::ReceiveContext ctx;
-  ctx.expected = ms::Distribution::kPck;
-  ctx.ntp_now = ntp_now;
-  ctx.kms = keys_.KmsCertificates();
-  if (!caller.empty()) ctx.authorised_senders = {caller};
-  ctx.max_clock_skew_seconds = cfg_.max_clock_skew_s;
-  auto r = ms::ProcessIMessage(offer.mikey, *me, ctx);
+  // The initiator must be the calling user the server vouches for (its mcptt-calling-user-id).
+  auto r = ReceivePck(offer.mikey, *me, keys_.KmsCertificates(), caller, ntp_now, cfg_.max_clock_skew_s);
   if (!r) return std::string(crypto::ErrorName(r.error()));
-  return PrivateCallKeys{std::move(r->key), r->key_id, std::move(r->rand)};
+  // A PCK accepted before, within the timestamp window: a replayed INVITE (a server resending
+  // an old call, and with it the caller's recorded voice).
+  if (pck_replays_.Seen(r->pck_id, r->rand, host_.Now())) return std::string("pck_replayed");
+  return std::move(r).value();
 }
 
 bool OnnetCallClient::Dial(const McpttInfo& info, const codec::McpttSdp& offer, std::optional<PrivateCallKeys> keys) {
@@ -145,11 +137,15 @@ bool OnnetCallClient::Dial(const McpttInfo& info, const codec::McpttSdp& offer, 
   group_ = group;
   ++counters_.calls_made;
   InviteHandlers h;
-  h.final = [this, inv, group, emergency, broadcast, pressed_at, is_private, keys](const SipMessage* r) {
+  dialing_keys_ = std::move(keys);  // ours once the call is up; wiped when it fails
+  h.final = [this, inv, group, emergency, broadcast, pressed_at, is_private](const SipMessage* r) {
     setting_up_ = false;
+    std::optional<PrivateCallKeys> keys = std::move(dialing_keys_);
+    dialing_keys_.reset();
     if (!r || r->Status() >= 300) {
       early_floor_.clear();
       group_.clear();
+      release_on_start_ = false;
       std::string why;
       if (r)
         if (auto w = r->Header("Warning")) why = WarningOrStatus(&*w, r->Status());
@@ -180,7 +176,7 @@ bool OnnetCallClient::Dial(const McpttInfo& info, const codec::McpttSdp& offer, 
       return;
     }
     private_call_ = is_private;
-    private_keys_ = keys;
+    private_keys_ = std::move(keys);
     // The call is up before the floor starts: whoever hears of it prepares its media keys first.
     if (on_call_started) on_call_started(group, host_.Now() - pressed_at);
     // TS 24.380 6.2.4.1: mc_granted in the answer: the floor is ours; else T101 runs for the
@@ -279,10 +275,10 @@ bool OnnetCallClient::OnSipRequest(const Endpoint& from, const SipMessage& req) 
     std::optional<security::xmlsec::KeyLookup> info_keys;
     if (ProtectInfo()) info_keys = CskKeyLookup(keys_.Keys(security::KeyPurpose::kCsk), cfg_.user_uri);
     auto read = ReadGroupCallOffer(req, info_keys ? &*info_keys : nullptr);
-    if (auto* why = std::get_if<std::string>(&read))
-      return *why == "bad_mcptt_info"      ? refuse(400, "Bad Request", *why)
-             : why->rfind("info_", 0) == 0 ? refuse(403, "Forbidden", *why)
-                                           : refuse(488, "Not Acceptable Here", *why);
+    if (auto* why = std::get_if<std::string>(&read)) {
+      const auto [status, reason] = OfferRefusal(*why);
+      return refuse(status, reason, *why);
+    }
     const codec::McpttSdp* offer = &std::get<GroupCallOffer>(read).sdp;
     const McpttInfo* info = &std::get<GroupCallOffer>(read).info;
     // Only for one of our groups, or to us.
@@ -292,6 +288,8 @@ bool OnnetCallClient::OnSipRequest(const Endpoint& from, const SipMessage& req) 
         std::find(cfg_.groups.begin(), cfg_.groups.end(), info->request_uri) == cfg_.groups.end())
       return refuse(403, "Forbidden", "not_our_group");
     if (floor_ || setting_up_) return refuse(486, "Busy Here", "busy");
+    // A private call names its caller: the party shown to the user and the MIKEY initiator.
+    if (is_private && info->calling_user.empty()) return refuse(403, "Forbidden", "no_calling_user");
     std::optional<PrivateCallKeys> keys;
     if (is_private && cfg_.security) {  // TS 24.379 11.1.1.2.2: the E2E context before answering
       auto accepted = AcceptPck(*offer, info->calling_user);

@@ -136,7 +136,7 @@ class OnnetCallClient {
   OwnIdentity(uint64_t ntp_now) const;
   /// A private call's INVITE: the receiver checks on its I_MESSAGE (TS 33.180 5.7). The keys, or
   /// the name of the check that failed.
-  std::variant<PrivateCallKeys, std::string> AcceptPck(const codec::McpttSdp& offer, const std::string& caller) const;
+  std::variant<PrivateCallKeys, std::string> AcceptPck(const codec::McpttSdp& offer, const std::string& caller);
   bool Begin(const std::string& group, const codec::McpttSdp& server_sdp, bool emergency, bool broadcast);
   void StartFloor(FloorStart how, std::optional<double> pressed_at);
   void End(const std::string& why);
@@ -149,6 +149,9 @@ class OnnetCallClient {
   std::string group_;
   bool private_call_ = false;
   std::optional<PrivateCallKeys> private_keys_;
+  std::optional<PrivateCallKeys> dialing_keys_;  ///< the PCK of the private call we are setting up
+  /// PCKs accepted within the timestamp window (2 x the skew: before and after our clock).
+  PckReplayCache pck_replays_{0};
   bool setting_up_ = false;
   std::optional<SipDialog> dialog_;
   Endpoint server_floor_, server_media_;

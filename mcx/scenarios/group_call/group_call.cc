@@ -41,13 +41,8 @@ GroupCallResult RunGroupCall(const GroupCallParams& p) {
   }
   ApplyOnnetFaults(t, w, streams);
   const bool security = p.security == "on";
-  apps.mcx->SetAttribute("CallSecurity", BooleanValue(security));
+  SetCallSecurity(apps, security, p.xml_protection);
   apps.mcx->SetAttribute("Queueing", BooleanValue(p.queueing));
-  apps.mcx->SetAttribute("XmlProtection", BooleanValue(p.xml_protection));
-  for (const auto& ue : apps.ues) {
-    ue->SetAttribute("CallSecurity", BooleanValue(security));
-    ue->SetAttribute("XmlProtection", BooleanValue(p.xml_protection));
-  }
   // The workload's own draws: talk bursts and pauses, on streams of their own.
   Ptr<ExponentialRandomVariable> talk = CreateObject<ExponentialRandomVariable>();
   Ptr<ExponentialRandomVariable> pause = CreateObject<ExponentialRandomVariable>();

@@ -30,13 +30,8 @@ PrivateCallResult RunPrivateCall(const PrivateCallParams& p) {
   OnnetApps apps = InstallOnnetApps(t, w, streams);
   ApplyOnnetFaults(t, w, streams);
   const bool security = p.security == "on";
-  apps.mcx->SetAttribute("CallSecurity", BooleanValue(security));
+  SetCallSecurity(apps, security, p.xml_protection);
   apps.mcx->SetAttribute("CorruptKeyMgmt", BooleanValue(p.attack == "corrupt-key-mgmt"));
-  apps.mcx->SetAttribute("XmlProtection", BooleanValue(p.xml_protection));
-  for (const auto& ue : apps.ues) {
-    ue->SetAttribute("CallSecurity", BooleanValue(security));
-    ue->SetAttribute("XmlProtection", BooleanValue(p.xml_protection));
-  }
   // The workload's own draws, on streams of their own.
   Ptr<ExponentialRandomVariable> session = CreateObject<ExponentialRandomVariable>();
   Ptr<ExponentialRandomVariable> talk = CreateObject<ExponentialRandomVariable>();

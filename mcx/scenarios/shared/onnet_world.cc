@@ -215,14 +215,17 @@ OnnetTopology BuildLte(const OnnetWorldParams& p, RunStreams& streams) {
   }
   lte->SetEnbAntennaModelType("ns3::IsotropicAntennaModel");
   lte->SetEnbAntennaModelAttribute("Gain", DoubleValue(p.enb_antenna_gain_db));
-  // eNBs on a line 1 km apart (masts 30 m high); UEs uniformly in a disc around their eNB, at a
-  // handset's 1.5 m (TR 38.901's UMa and UMi need 1.5 m or more).
+  // eNBs on a line 1 km apart; UEs uniformly in a disc around their eNB, at a handset's 1.5 m
+  // (TR 38.901's UMa and UMi need 1.5 m or more).
   NodeContainer enbs;
   enbs.Create(p.enbs);
   t.ues.Create(p.members);
   MobilityHelper enb_mob;
   Ptr<ListPositionAllocator> enb_pos = CreateObject<ListPositionAllocator>();
-  for (uint32_t i = 0; i < p.enbs; ++i) enb_pos->Add(Vector(1000.0 * i, 0, 30));
+  // Masts: 10 m for TR 38.901's UMi street canyon (its model's height), 30 m otherwise (UMa's
+  // formulas take the height as given; TR 38.901 assumes 25 m).
+  const double mast_m = p.pathloss == "umi" ? 10 : 30;
+  for (uint32_t i = 0; i < p.enbs; ++i) enb_pos->Add(Vector(1000.0 * i, 0, mast_m));
   enb_mob.SetPositionAllocator(enb_pos);
   enb_mob.SetMobilityModel("ns3::ConstantPositionMobilityModel");
   enb_mob.Install(enbs);
@@ -373,6 +376,15 @@ OnnetApps InstallOnnetApps(const OnnetTopology& t, const OnnetWorldParams& p, Ru
 }
 
 
+
+void SetCallSecurity(const OnnetApps& apps, bool security, bool xml_protection) {
+  apps.mcx->SetAttribute("CallSecurity", BooleanValue(security));
+  apps.mcx->SetAttribute("XmlProtection", BooleanValue(xml_protection));
+  for (const auto& ue : apps.ues) {
+    ue->SetAttribute("CallSecurity", BooleanValue(security));
+    ue->SetAttribute("XmlProtection", BooleanValue(xml_protection));
+  }
+}
 
 double OnnetReadyS(const OnnetWorldParams& w, double ue_stagger_s, bool gmk) {
   // Every UE's set-up (RSK and SSK checks, CSK upload) and, for the GMK, the GMS's work per member

@@ -67,6 +67,10 @@ ns3::Ipv4Address AttachToCore(OnnetTopology& t, ns3::Ptr<ns3::Node> node, const 
 /// the ideal access network), and the KMS's and GMS's outages.
 void ApplyOnnetFaults(OnnetTopology& t, const OnnetWorldParams& p, RunStreams& streams);
 
+/// Security on the calls of every UE and the MCX server: SRTP/SRTCP (`security`) and, with it,
+/// the mcpttinfo's XML protection (`xml_protection`).
+void SetCallSecurity(const OnnetApps& apps, bool security, bool xml_protection);
+
 /// When every UE (started `ue_stagger_s` apart) is provisioned and registered with its CSK, and
 /// with `gmk` also holds the group's GMK from a rekey at 0.9 s: simulated seconds, from the
 /// cost model with a margin, rounded up to the millisecond.

@@ -177,6 +177,8 @@ void McxServerApp::StartGroupCalls() {
     }
   };
   m_sip->SetAckTimeoutHandler([this](const procedures::SipMessage& ok) { m_groupCalls->OnAckTimeout(ok); });
+  m_sip->SetInviteEndedHandler(
+      [this](const procedures::SipMessage& invite, int status) { m_groupCalls->OnInviteEnded(invite, status); });
   m_host->OpenDatagram(m_callCfg.floor_port, [this](const procedures::Endpoint& from, crypto::ByteView d) {
     m_groupCalls->OnFloorDatagram(from, d);
   });

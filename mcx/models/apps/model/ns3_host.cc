@@ -131,9 +131,12 @@ void Ns3Host::Stop(bool disposing) {
   for (auto& [s, c] : m_conns) {
     c->timeout.Cancel();
     if (!c->socket) continue;
-    if (disposing) {
+    if (disposing) {  // nothing of it may call back into this host
       c->socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
       c->socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
+      c->socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
+      c->socket->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
+      c->socket->SetDataSentCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
     } else {
       c->socket->Close();
     }
