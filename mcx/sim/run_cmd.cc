@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -103,7 +104,9 @@ json WriteFlows(const std::string& dir, const std::vector<scenarios::Flow>& flow
   for (size_t i = 0; i < flows.size(); ++i) {
     const scenarios::Flow& f = flows[i];
     char stem[32];
-    std::snprintf(stem, sizeof stem, "%03zu-%s", i + 1, f.protocol == "SIP" ? "sip" : "monp");
+    std::string protocol = f.protocol;  // the file's suffix: sip, monp, floor
+    for (char& ch : protocol) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    std::snprintf(stem, sizeof stem, "%03zu-%s", i + 1, protocol.c_str());
     std::string verdicts;
     for (const auto& spec : specs) {
       auto v = scenarios::CheckFlow(f, spec);

@@ -3,7 +3,9 @@
 // deliberately broken flows reported as deviating, with the first deviation named.
 #include <gtest/gtest.h>
 
+#include "mcx/codec/floor.h"
 #include "mcx/codec/monp.h"
+#include "mcx/security/control_protection.h"
 #include "mcx/scenarios/registry/flows.h"
 #include "mcx/scenarios/shared/expected_flows.h"
 
@@ -118,6 +120,77 @@ TEST(Flows, AnInviteDialogWithTryingRetransmissionsAndByeConforms) {
   auto v = CheckFlow(r.Flows()[0], AutomaticInviteDialogFlow());
   ASSERT_TRUE(v);
   EXPECT_TRUE(v->conforms) << v->deviation;
+}
+
+// On-network floor control, protected or not: each message's type reads from the RTCP header that
+// SRTCP leaves in clear; a participant's flow with the server is split into the floor's busy
+// periods at Floor Idle, and each is checked against the three openings TS 24.380 allows.
+TEST(Flows, FloorExchangesReadThroughSrtcpSplitAtFloorIdleAndAreChecked) {
+  security::StoredKey csk;
+  csk.purpose = security::KeyPurpose::kCsk;
+  csk.key_id = 0x21000001;
+  csk.key = crypto::SecretBytes(crypto::Bytes(16, 0x42));
+  csk.rand = crypto::Bytes(16, 0x17);
+  auto protection = security::ControlProtection::ForCsk(csk);
+  ASSERT_TRUE(protection.ok());
+  auto wire = [&](const codec::FloorMessage& m, bool protect) {
+    auto w = security::FloorToWire(protect ? &*protection : nullptr, m);
+    EXPECT_TRUE(w.ok());
+    return std::string(w->wire.begin(), w->wire.end());
+  };
+  const std::string ue = "10.0.1.1", other = "10.0.1.2", server = "10.0.0.1";
+  auto label = Classify(kOnnetFloorPort, wire(codec::FloorGranted(2, 30, 1), true));
+  ASSERT_TRUE(label);
+  EXPECT_EQ(label->protocol, "Floor");
+  EXPECT_EQ(label->label, "Floor Granted");
+  EXPECT_FALSE(Classify(49151, wire(codec::FloorGranted(2, 30, 1), true)));  // not the floor port
+  FlowRecorder r;
+  // The participant asks for the idle floor, talks, releases (SRTCP under its CSK).
+  r.Add(1.00, ue, server, kOnnetFloorPort, wire(codec::FloorRequest(1, 1), true));
+  r.Add(1.01, server, ue, kOnnetFloorPort, wire(codec::FloorGranted(2, 30, 1), true));
+  r.Add(1.02, server, other, kOnnetFloorPort, wire(codec::FloorTaken(2, "sip:ue@x", true, 1), false));
+  r.Add(2.00, ue, server, kOnnetFloorPort, wire(codec::FloorRelease(1), true));
+  r.Add(2.01, server, ue, kOnnetFloorPort, wire(codec::FloorIdle(2, 2), true));
+  r.Add(2.01, server, other, kOnnetFloorPort, wire(codec::FloorIdle(2, 2), false));
+  r.Add(2.41, server, ue, kOnnetFloorPort, wire(codec::FloorIdle(2, 2), true));  // repeated: same period
+  // The next period: the participant hears another talker, asks, is queued, lets go.
+  r.Add(3.00, server, ue, kOnnetFloorPort, wire(codec::FloorTaken(2, "sip:other@x", true, 3), true));
+  r.Add(3.50, ue, server, kOnnetFloorPort, wire(codec::FloorRequest(1, 1), true));
+  r.Add(3.51, server, ue, kOnnetFloorPort, wire(codec::FloorQueuePositionInfo(2, 1, 1), true));
+  r.Add(3.90, ue, server, kOnnetFloorPort, wire(codec::FloorRelease(1), true));
+  r.Add(4.00, server, ue, kOnnetFloorPort, wire(codec::FloorIdle(2, 4), true));
+  const auto flows = r.Flows();
+  ASSERT_EQ(flows.size(), 3u);
+  EXPECT_EQ(flows[0].id, "10.0.0.1 - 10.0.1.1 #1");
+  EXPECT_EQ(flows[1].id, "10.0.0.1 - 10.0.1.2 #1");
+  EXPECT_EQ(flows[2].id, "10.0.0.1 - 10.0.1.1 #2");
+  ASSERT_EQ(flows[0].messages.size(), 4u);
+  EXPECT_EQ(flows[0].messages.back().copies, 2);
+  for (const Flow& f : flows) {
+    int applied = 0;
+    for (const FlowSpec& spec : FloorBusyPeriodFlows())
+      if (auto v = CheckFlow(f, spec)) {
+        ++applied;
+        EXPECT_TRUE(v->conforms) << f.id << ": " << v->deviation;
+      }
+    EXPECT_EQ(applied, 1) << f.id;
+  }
+  // A participant that sends what only the server may (Floor Granted), and a period that never
+  // ends: both deviate, the first deviation named.
+  FlowRecorder bad;
+  bad.Add(1.0, ue, server, kOnnetFloorPort, wire(codec::FloorRequest(1, 1), true));
+  bad.Add(1.1, server, ue, kOnnetFloorPort, wire(codec::FloorGranted(2, 30, 1), true));
+  bad.Add(1.2, ue, server, kOnnetFloorPort, wire(codec::FloorGranted(1, 30, 1), true));
+  bad.Add(5.0, server, other, kOnnetFloorPort, wire(codec::FloorTaken(2, "sip:ue@x", true, 1), true));
+  const auto broken = bad.Flows();
+  ASSERT_EQ(broken.size(), 2u);
+  auto v = CheckFlow(broken[0], FloorBusyPeriodFlows()[0]);
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->conforms);
+  EXPECT_NE(v->deviation.find("message 3"), std::string::npos) << v->deviation;
+  v = CheckFlow(broken[1], FloorBusyPeriodFlows()[2]);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->deviation, "the flow ended before server -> participant: Floor Idle");
 }
 
 }  // namespace

@@ -122,7 +122,7 @@ const Scenario& GroupCallScenario() {
         return out;
       },
       /*quick=*/{"--members", "3", "--duration", "10"},
-      /*flows=*/{RegistrationFlow(), CskUploadFlow(), AutomaticInviteDialogFlow()}});
+      /*flows=*/OnnetCallFlows()});
   return s;
 }
 

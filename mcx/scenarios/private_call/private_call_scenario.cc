@@ -134,7 +134,7 @@ const Scenario& PrivateCallScenario() {
         return out;
       },
       /*quick=*/{"--calls", "2"},
-      /*flows=*/{RegistrationFlow(), CskUploadFlow(), AutomaticInviteDialogFlow()}});
+      /*flows=*/OnnetCallFlows()});
   return s;
 }
 

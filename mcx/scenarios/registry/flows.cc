@@ -1,5 +1,6 @@
 #include "mcx/scenarios/registry/flows.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <sstream>
@@ -9,6 +10,7 @@
 #include <ns3/node.h>
 #include <ns3/simulator.h>
 
+#include "mcx/codec/floor.h"
 #include "mcx/codec/monp.h"
 #include "mcx/models/apps/model/mcx_app.h"
 #include "mcx/models/apps/model/offnet_mcptt_app.h"
@@ -60,6 +62,12 @@ std::optional<MessageKey> Classify(uint16_t to_port, const std::string& bytes) {
                         name};
     return std::nullopt;
   }
+  // On-network floor control (TS 24.380 8): RTCP APP packets to a floor port. SRTCP leaves the
+  // first 8 bytes (version, subtype, packet type, length, SSRC) in clear (RFC 3711 3.4), so the
+  // message type reads whether the packet is protected or not.
+  if (to_port == kOnnetFloorPort && bytes.size() >= 8 && (static_cast<uint8_t>(bytes[0]) >> 6) == 2 &&
+      static_cast<uint8_t>(bytes[1]) == 204)
+    return MessageKey{"Floor", "", codec::FloorMsgTypeName(static_cast<codec::FloorMsgType>(bytes[0] & 0x0f))};
   // SIP: a request line "METHOD uri SIP/2.0" or a status line "SIP/2.0 CODE reason".
   const auto eol = bytes.find("\r\n");
   if (eol == std::string::npos) return std::nullopt;
@@ -81,11 +89,31 @@ void FlowRecorder::Add(double t_s, const std::string& from, const std::string& t
                        const std::string& bytes) {
   auto key = Classify(port, bytes);
   if (!key) return;
+  // Floor control between a participant and the server: one flow per exchange, from its first
+  // message to the server's Floor Idle (the floor is free again), numbered per pair.
+  const bool floor = key->protocol == "Floor";
+  if (floor) key->id = std::min(from, to) + " - " + std::max(from, to);
   const std::string k = key->protocol + "\n" + key->id;
   auto it = index_.find(k);
+  if (floor && it == index_.end() && key->label == "Floor Idle")
+    if (auto last = closed_.find(key->id); last != closed_.end()) {
+      // The server repeating its Floor Idle (T7/C7) after the period ended: still that period.
+      FlowMessage& idle = flows_[last->second].messages.back();
+      if (idle.from == from && idle.to == to) return void(++idle.copies);
+    }
   if (it == index_.end()) {
     it = index_.emplace(k, flows_.size()).first;
-    flows_.push_back(Flow{key->protocol, key->id, {}});
+    flows_.push_back(Flow{key->protocol, floor ? key->id + " #" + std::to_string(++exchanges_[key->id]) : key->id, {}});
+  }
+  if (floor && key->label == "Floor Idle") {
+    auto& messages = flows_[it->second].messages;
+    if (messages.empty() || messages.back().label != "Floor Idle" || messages.back().from != from)
+      messages.push_back(FlowMessage{t_s, from, to, key->label, 1});
+    else
+      ++messages.back().copies;
+    closed_[key->id] = it->second;
+    index_.erase(it);  // the exchange is over
+    return;
   }
   auto& messages = flows_[it->second].messages;
   if (!messages.empty() && messages.back().from == from && messages.back().to == to && messages.back().label == key->label) {

@@ -6,6 +6,7 @@
 // declaration applies to conforms or deviates, and the first deviation is named. docs/flows.md.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -55,8 +56,13 @@ struct FlowVerdict {
 /// The verdict of `spec` on `flow`, or nothing when the spec does not apply to it.
 std::optional<FlowVerdict> CheckFlow(const Flow& flow, const FlowSpec& spec);
 
+/// The on-network floor port (the MCX server's and the clients', TS 24.380 with psc-ns3's ports).
+inline constexpr uint16_t kOnnetFloorPort = 49150;
+
 /// The label and grouping key of a message, from its bytes: SIP (request method or status, and
-/// the Call-ID) or MONP on port 8809; nothing for any other datagram (voice, floor control).
+/// the Call-ID), MONP on port 8809, or on-network floor control on kOnnetFloorPort (its message
+/// type, from the RTCP header SRTCP leaves in clear; the key is filled in by the recorder);
+/// nothing for any other datagram (voice).
 struct MessageKey {
   std::string protocol, id, label;
 };
@@ -74,7 +80,9 @@ class FlowRecorder {
  private:
   void OnMessage(std::string from, std::string to, uint16_t port, const crypto::Bytes& message);
   std::vector<Flow> flows_;
-  std::map<std::string, size_t> index_;  ///< protocol + id -> flows_
+  std::map<std::string, size_t> index_;  ///< protocol + id -> flows_ (open ones)
+  std::map<std::string, int> exchanges_;  ///< floor control: exchanges so far, by address pair
+  std::map<std::string, size_t> closed_;  ///< floor control: the last period that ended, by pair
 };
 
 std::string Mermaid(const Flow& flow, const std::string& title);

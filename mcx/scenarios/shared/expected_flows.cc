@@ -38,4 +38,35 @@ FlowSpec OffnetPrivateCallFlow() {
            {"caller", "callee", "PRIVATE CALL RELEASE ACK", true, true}}};
 }
 
+std::vector<FlowSpec> FloorBusyPeriodFlows() {
+  const char* source = "TS 24.380 6.2, 6.3, 8";
+  // What may come during the period, either way the clause sends it (optional, repeating).
+  const std::vector<FlowStep> during = {{"participant", "server", "Floor Request", true, true},
+                                        {"server", "participant", "Floor Queue Position Info", true, true},
+                                        {"participant", "server", "Floor Queue Position Request", true, true},
+                                        {"server", "participant", "Floor Deny", true, true},
+                                        {"server", "participant", "Floor Granted", true, true},
+                                        {"server", "participant", "Floor Taken", true, true},
+                                        {"server", "participant", "Floor Revoke", true, true},
+                                        {"participant", "server", "Floor Release", true, true},
+                                        {"participant", "server", "Floor Ack", true, true}};
+  auto spec = [&](const char* name, std::vector<FlowStep> opening) {
+    FlowSpec s{name, source, "Floor", std::move(opening)};
+    s.steps.insert(s.steps.end(), during.begin(), during.end());
+    s.steps.push_back({"server", "participant", "Floor Idle", false, true});
+    return s;
+  };
+  // (A request for an idle floor is normally granted, but the user may let go first: TS 24.380
+  // 6.2.4.3.x, Floor Release from 'U: pending Request'; so the grant is not required.)
+  return {spec("floor busy period, requested by the participant", {{"participant", "server", "Floor Request", false, true}}),
+          spec("floor busy period, granted at call set-up", {{"server", "participant", "Floor Granted", false, true}}),
+          spec("floor busy period, heard from another talker", {{"server", "participant", "Floor Taken", false, true}})};
+}
+
+std::vector<FlowSpec> OnnetCallFlows() {
+  std::vector<FlowSpec> flows{RegistrationFlow(), CskUploadFlow(), AutomaticInviteDialogFlow()};
+  for (FlowSpec& f : FloorBusyPeriodFlows()) flows.push_back(std::move(f));
+  return flows;
+}
+
 }  // namespace mcx::scenarios

@@ -19,4 +19,18 @@ FlowSpec AutomaticInviteDialogFlow();
 /// ACCEPT (repeated for a repeated request), and an optional release from either side.
 FlowSpec OffnetPrivateCallFlow();
 
+/// On-network floor control as one participant sees one busy period of the floor, from its first
+/// message to the server's Floor Idle (TS 24.380 6.2 participant, 6.3 server; the recorder
+/// splits the flows at Floor Idle). Three openings: the participant asks for an idle floor
+/// (Floor Request); it is granted at call set-up (Floor Granted); someone else talks (Floor Taken). Then, in any order and as often as they come, only messages that go the
+/// way the clause sends them: requests and releases from the participant, Floor Granted, Taken,
+/// Deny, Revoke and Queue Position Info from the server. It ends with Floor Idle. (The order
+/// within a period, with its timers, is checked transition by transition by the unit tests of
+/// the state machines, tests/procedures/onnet_floor_test.cc.)
+std::vector<FlowSpec> FloorBusyPeriodFlows();
+
+/// What an on-network call scenario declares: registration, CSK upload, the INVITE dialogs and
+/// the floor's busy periods.
+std::vector<FlowSpec> OnnetCallFlows();
+
 }  // namespace mcx::scenarios
