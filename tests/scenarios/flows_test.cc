@@ -153,6 +153,8 @@ TEST(Flows, FloorExchangesReadThroughSrtcpSplitAtFloorIdleAndAreChecked) {
   r.Add(2.01, server, ue, kOnnetFloorPort, wire(codec::FloorIdle(2, 2), true));
   r.Add(2.01, server, other, kOnnetFloorPort, wire(codec::FloorIdle(2, 2), false));
   r.Add(2.41, server, ue, kOnnetFloorPort, wire(codec::FloorIdle(2, 2), true));  // repeated: same period
+  r.Add(2.50, ue, server, kOnnetFloorPort, wire(codec::FloorRelease(1), true));    // T100 crossed the Idle
+  r.Add(2.51, server, ue, kOnnetFloorPort, wire(codec::FloorIdle(2, 2), true));
   // The next period: the participant hears another talker, asks, is queued, lets go.
   r.Add(3.00, server, ue, kOnnetFloorPort, wire(codec::FloorTaken(2, "sip:other@x", true, 3), true));
   r.Add(3.50, ue, server, kOnnetFloorPort, wire(codec::FloorRequest(1, 1), true));
@@ -164,8 +166,9 @@ TEST(Flows, FloorExchangesReadThroughSrtcpSplitAtFloorIdleAndAreChecked) {
   EXPECT_EQ(flows[0].id, "10.0.0.1 - 10.0.1.1 #1");
   EXPECT_EQ(flows[1].id, "10.0.0.1 - 10.0.1.2 #1");
   EXPECT_EQ(flows[2].id, "10.0.0.1 - 10.0.1.1 #2");
-  ASSERT_EQ(flows[0].messages.size(), 4u);
-  EXPECT_EQ(flows[0].messages.back().copies, 2);
+  ASSERT_EQ(flows[0].messages.size(), 6u);
+  EXPECT_EQ(flows[0].messages[3].copies, 2);
+  EXPECT_EQ(flows[0].messages[4].label, "Floor Release");
   for (const Flow& f : flows) {
     int applied = 0;
     for (const FlowSpec& spec : FloorBusyPeriodFlows())

@@ -183,7 +183,7 @@ const Scenario& GroupRekeyScenario() {
         return out;
       },
       /*quick=*/{"--members", "3", "--rekeys", "1"},
-      /*flows=*/{RegistrationFlow(), CskUploadFlow()}});
+      /*flows=*/OnnetFlows()});
   return s;
 }
 

@@ -95,11 +95,21 @@ void FlowRecorder::Add(double t_s, const std::string& from, const std::string& t
   if (floor) key->id = std::min(from, to) + " - " + std::max(from, to);
   const std::string k = key->protocol + "\n" + key->id;
   auto it = index_.find(k);
-  if (floor && it == index_.end() && key->label == "Floor Idle")
+  if (floor && it == index_.end() && (key->label == "Floor Idle" || key->label == "Floor Release"))
     if (auto last = closed_.find(key->id); last != closed_.end()) {
-      // The server repeating its Floor Idle (T7/C7) after the period ended: still that period.
-      FlowMessage& idle = flows_[last->second].messages.back();
-      if (idle.from == from && idle.to == to) return void(++idle.copies);
+      // What ends a period, repeated after it ended (the participant's Floor Release on T100, the
+      // server's Floor Idle answering it or on T7): still that period, if it came in it already.
+      auto& messages = flows_[last->second].messages;
+      const bool seen = std::any_of(messages.begin(), messages.end(), [&](const FlowMessage& m) {
+        return m.from == from && m.to == to && m.label == key->label;
+      });
+      if (seen) {
+        if (messages.back().from == from && messages.back().to == to && messages.back().label == key->label)
+          ++messages.back().copies;
+        else
+          messages.push_back(FlowMessage{t_s, from, to, key->label, 1});
+        return;
+      }
     }
   if (it == index_.end()) {
     it = index_.emplace(k, flows_.size()).first;

@@ -63,8 +63,22 @@ std::vector<FlowSpec> FloorBusyPeriodFlows() {
           spec("floor busy period, heard from another talker", {{"server", "participant", "Floor Taken", false, true}})};
 }
 
+FlowSpec GmkSubscriptionFlow() {
+  return {"GMK subscription and rekeys", "TS 24.481, RFC 6665 4; TS 33.180 5.7.2", "SIP",
+          {{"member", "MCX server", "SUBSCRIBE", false, true},
+           {"MCX server", "GMS", "SUBSCRIBE", false, true},
+           {"GMS", "MCX server", "200 OK (SUBSCRIBE)", false, true},
+           {"MCX server", "member", "200 OK (SUBSCRIBE)", true, true},  // before the NOTIFY
+           {"GMS", "member", "NOTIFY", false, true},
+           {"MCX server", "member", "200 OK (SUBSCRIBE)", true, true},  // or after it
+           {"member", "GMS", "200 OK (NOTIFY)", false, true}}};
+}
+
+std::vector<FlowSpec> OnnetFlows() { return {RegistrationFlow(), CskUploadFlow(), GmkSubscriptionFlow()}; }
+
 std::vector<FlowSpec> OnnetCallFlows() {
-  std::vector<FlowSpec> flows{RegistrationFlow(), CskUploadFlow(), AutomaticInviteDialogFlow()};
+  std::vector<FlowSpec> flows = OnnetFlows();
+  flows.push_back(AutomaticInviteDialogFlow());
   for (FlowSpec& f : FloorBusyPeriodFlows()) flows.push_back(std::move(f));
   return flows;
 }

@@ -19,6 +19,12 @@ FlowSpec AutomaticInviteDialogFlow();
 /// ACCEPT (repeated for a repeated request), and an optional release from either side.
 FlowSpec OffnetPrivateCallFlow();
 
+/// A member's subscription to its group document and the GMKs it brings (TS 24.481 with RFC 6665;
+/// TS 33.180 5.7.2, via SIP): SUBSCRIBE through the MCX server (the proxy) to the GMS, its 200 OK
+/// back the same way, the GMS's NOTIFY to the member with its 200 OK, and one NOTIFY and 200 OK
+/// per rekey. The proxy's 200 OK and the GMS's first NOTIFY may reach the member in either order.
+FlowSpec GmkSubscriptionFlow();
+
 /// On-network floor control as one participant sees one busy period of the floor, from its first
 /// message to the server's Floor Idle (TS 24.380 6.2 participant, 6.3 server; the recorder
 /// splits the flows at Floor Idle). Three openings: the participant asks for an idle floor
@@ -29,8 +35,9 @@ FlowSpec OffnetPrivateCallFlow();
 /// the state machines, tests/procedures/onnet_floor_test.cc.)
 std::vector<FlowSpec> FloorBusyPeriodFlows();
 
-/// What an on-network call scenario declares: registration, CSK upload, the INVITE dialogs and
-/// the floor's busy periods.
+/// What an on-network scenario declares: registration, CSK upload and the GMK subscription; a
+/// call scenario also the INVITE dialogs and the floor's busy periods.
+std::vector<FlowSpec> OnnetFlows();
 std::vector<FlowSpec> OnnetCallFlows();
 
 }  // namespace mcx::scenarios
