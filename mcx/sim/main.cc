@@ -17,29 +17,33 @@ int ListScenarios(const std::vector<std::string>& args);
 int DescribeScenario(const std::vector<std::string>& args);
 int RunPlot(const std::vector<std::string>& args);
 int RunSweep(const std::vector<std::string>& args);
+int RunDecrypt(const std::vector<std::string>& args);
 }
 
 namespace {
 
 void PrintUsage(FILE* out) {
-  std::fprintf(out,
-               "usage: mcxsim <verb> [options]\n"
-               "\n"
-               "verbs:\n"
-               "  run       run a scenario: mcxsim run group-rekey --members 10 --out DIR\n"
-               "  list      list the scenarios\n"
-               "  describe  a scenario's parameters and outputs\n"
-               "  sweep     a resumable campaign over a grid of parameters (TOML), here in parallel,\n"
-               "            on Slurm or with GNU parallel; CSV export with confidence intervals\n"
-               "  plot      charts with gnuplot (PNG, SVG): a campaign's metric with 95 % CIs, CDFs,\n"
-               "            CSV columns (mcxsim plot --help)\n"
-               "  demo      KMS issues identity keys; alice signs, bob verifies; a key is\n"
-               "            encapsulated to bob with SAKKE and recovered (mcxsim demo --help)\n"
-               "  kms       offline KMS: init a domain, provision key sets (TS 33.180 Annex D XML)\n"
-               "  mikey     create and inspect MIKEY-SAKKE I_MESSAGEs (GMK, PCK, CSK, MuSiK)\n"
-               "  version   print the version\n"
-               "\n"
-               "mcxsim <verb> --help describes a verb.\n");
+  // Not a format: the text has a "%" of its own (95 % CIs).
+  std::fputs("usage: mcxsim <verb> [options]\n"
+             "\n"
+             "verbs:\n"
+             "  run       run a scenario: mcxsim run group-rekey --members 10 --out DIR\n"
+             "  list      list the scenarios\n"
+             "  describe  a scenario's parameters and outputs\n"
+             "  sweep     a resumable campaign over a grid of parameters (TOML), here in parallel,\n"
+             "            on Slurm or with GNU parallel; CSV export with confidence intervals\n"
+             "  plot      charts with gnuplot (PNG, SVG): a campaign's metric with 95 % CIs, CDFs,\n"
+             "            CSV columns (mcxsim plot --help)\n"
+             "  decrypt   a run's pcap files with its SRTP/SRTCP opened by its key log, for\n"
+             "            Wireshark (mcxsim decrypt --help)\n"
+             "  demo      KMS issues identity keys; alice signs, bob verifies; a key is\n"
+             "            encapsulated to bob with SAKKE and recovered (mcxsim demo --help)\n"
+             "  kms       offline KMS: init a domain, provision key sets (TS 33.180 Annex D XML)\n"
+             "  mikey     create and inspect MIKEY-SAKKE I_MESSAGEs (GMK, PCK, CSK, MuSiK)\n"
+             "  version   print the version\n"
+             "\n"
+             "mcxsim <verb> --help describes a verb.\n",
+             out);
 }
 
 }  // namespace
@@ -61,6 +65,7 @@ int main(int argc, char** argv) {
     if (verb == "describe") return mcx::sim::DescribeScenario(args);
     if (verb == "plot") return mcx::sim::RunPlot(args);
     if (verb == "sweep") return mcx::sim::RunSweep(args);
+    if (verb == "decrypt") return mcx::sim::RunDecrypt(args);
   } catch (const mcx::sim::UsageError& e) {
     const std::string what = e.what();
     if (what.find("mcxsim ") != std::string::npos)  // the message already names where to look

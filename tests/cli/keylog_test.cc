@@ -185,5 +185,44 @@ TEST_F(KeyLog, LibsrtpOpensThePrivateCallsVoiceUnderThePckInBothDirections) {
   EXPECT_EQ(o.failed, 0u);
 }
 
+// mcxsim decrypt: the captures opened with the key log, for Wireshark. Every SRTP and SRTCP
+// packet is replaced by its plaintext, and tshark reads the floor messages' names and types
+// (encrypted before) and the voice as RTP, with nothing malformed.
+TEST_F(KeyLog, DecryptWritesCapturesWiresharkReadsInClear) {
+  ASSERT_EQ(std::system("command -v tshark >/dev/null 2>&1"), 0) << "tshark is not installed (scripts/mcx installs it)";
+  const std::string log = dir_ + "/keys.log";
+  ASSERT_EQ(RunMcxsim("run private-call --calls 2 --quiet --out " + dir_ + "/run --pcap " + dir_ + "/pcap --keylog " + log,
+                      dir_).status,
+            0);
+  const CliRun d = RunMcxsim("decrypt --keylog " + log + " " + dir_ + "/pcap " + dir_ + "/plain", dir_);
+  ASSERT_EQ(d.status, 0) << d.err;
+  EXPECT_NE(d.out.find(" left\n"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("opened, 0 left"), std::string::npos) << d.out;  // every RTP-like packet opened
+  // What libsrtp opens in the captures is what decrypt opened.
+  const Opened o = OpenEverything(dir_ + "/pcap", ReadKeyLog(log));
+  EXPECT_NE(d.out.find(std::to_string(o.srtcp) + " SRTCP opened"), std::string::npos) << d.out << o.srtcp;
+  auto tshark = [&](const std::string& dir, const std::string& args) {
+    const std::string txt = dir_ + "/tshark.txt";
+    std::system(("for f in " + dir + "/p2p-*.pcap; do tshark -r $f " + args + "; done > " + txt + " 2>/dev/null").c_str());
+    return Slurp(txt);
+  };
+  const std::string before = tshark(dir_ + "/pcap", "-Y rtcp -T fields -e rtcp.app.name");
+  const std::string after = tshark(dir_ + "/plain", "-Y rtcp -T fields -e rtcp.app.name -e rtcp.app.subtype");
+  EXPECT_EQ(before.find("MCPT"), std::string::npos) << "floor messages readable before decryption";
+  EXPECT_NE(after.find("MCPT\t1\n"), std::string::npos) << after;  // Floor Granted
+  EXPECT_NE(after.find("MCPT\t4\n"), std::string::npos) << after;  // Floor Release
+  const std::string rtp = tshark(dir_ + "/plain", "-d udp.port==49151,rtp -Y rtp -T fields -e rtp.p_type -e rtp.ssrc");
+  std::istringstream lines(rtp);
+  size_t frames = 0;
+  for (std::string l; std::getline(lines, l); ++frames) EXPECT_EQ(l.rfind("96\t", 0), 0u) << l;  // our voice's type
+  EXPECT_GT(frames, 100u);
+  EXPECT_EQ(tshark(dir_ + "/plain", "-Y _ws.malformed"), "");
+  // A key log line out of format is named.
+  std::ofstream(dir_ + "/bad.log") << "# ok\nSRTP * 12 zz 00 AEAD_AES_128_GCM x\n";
+  const CliRun bad = RunMcxsim("decrypt --keylog " + dir_ + "/bad.log " + dir_ + "/pcap " + dir_ + "/plain2", dir_);
+  EXPECT_NE(bad.status, 0);
+  EXPECT_NE(bad.err.find("key log line 2"), std::string::npos) << bad.err;
+}
+
 }  // namespace
 }  // namespace mcx::test
