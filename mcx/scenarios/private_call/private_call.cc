@@ -18,6 +18,9 @@ namespace {
 /// The last talk burst of a session ends this long before the caller hangs up (the floor's
 /// release and its Floor Idle are over before the BYE).
 constexpr double kReleaseBeforeHangupS = 0.5;
+/// A pair's next call comes at least this long after the last one's hang-up, so that its BYE
+/// has reached both (a caller still in the last call would not call).
+constexpr double kMinGapS = 1.0;
 }  // namespace
 
 PrivateCallResult RunPrivateCall(const PrivateCallParams& p) {
@@ -100,7 +103,7 @@ PrivateCallResult RunPrivateCall(const PrivateCallParams& p) {
       const double length = session->GetValue();
       plan.push_back({caller, at, length});
       end_s = std::max(end_s, at + length);
-      at += length + gap->GetValue();
+      at += length + kMinGapS + gap->GetValue();
     }
   }
   for (const Planned& c : plan) {

@@ -30,7 +30,7 @@ struct PrivateCallParams {
   /// Within a session the two talk in turn, bursts separated by exponential pauses of mean
   /// talk_mean_s (1 - activity) / activity.
   double activity = 0.5;
-  double gap_mean_s = 5;         ///< between a session's end and the pair's next call, exponential
+  double gap_mean_s = 5;         ///< between a session's end and the pair's next call: 1 s plus an exponential of this mean
   std::string security = "on";   ///< on | off
   bool xml_protection = true;    ///< with security on: the mcpttinfo XML-protected (TS 33.180 9.3)
   /// corrupt-key-mgmt: a compromised MCX server alters one byte of every I_MESSAGE it relays.

@@ -24,7 +24,7 @@ ParamList<PrivateCallParams> Params() {
       .Real("session-mean", &P::session_mean_s, 0.1, 1e5, "s", "mean session length, exponential (psc-ns3's public-safety call logs: 8.58 s)")
       .Real("talk-mean", &P::talk_mean_s, 0.05, 1e4, "s", "mean talk burst, exponential (psc-ns3's call logs: 4.69 s)")
       .Real("activity", &P::activity, 0.01, 1, "", "within a session the two talk in turn, pauses of mean talk-mean (1 - activity) / activity between bursts")
-      .Real("gap-mean", &P::gap_mean_s, 0, 1e6, "s", "mean gap between a pair's calls, exponential")
+      .Real("gap-mean", &P::gap_mean_s, 0, 1e6, "s", "gap between a pair's calls: 1 s (the last BYE's trip) plus an exponential of this mean")
       .Choice("security", &P::security, {"on", "off"},
               "on: the PCK in a=key-mgmt:mikey, floor control as SRTCP under each client's CSK, voice as SRTP under the PCK; off: no key, plain RTCP and RTP")
       .Sets({"mcx::McxServerApp::CallSecurity", "mcx::UeApp::CallSecurity"})
