@@ -1,8 +1,12 @@
 #include "mcx/crypto/sakke.h"
 
+#include <algorithm>
+#include <atomic>
 #include <map>
 #include <mutex>
+#include <vector>
 
+#include "mcx/crypto/ahead.h"
 #include "mcx/crypto/internal/sakke_fast.h"
 #include "mcx/crypto/internal/sakke_params.h"
 #include "mcx/crypto/op_count.h"
@@ -51,6 +55,12 @@ struct PublicKey::Impl {
 struct ReceiverKey::Impl {
   Impl(PublicKey k, Bytes id, BigInt b_in, Affine r, Affine q)
       : kms(std::move(k)), identifier(std::move(id)), b(std::move(b_in)), rsk(r), bp_plus_z(q) {}
+  /// Tells keys apart in ahead::Key for the life of the process (an address can be reused).
+  const uint64_t serial = NextSerial();
+  static uint64_t NextSerial() {
+    static std::atomic<uint64_t> next{1};
+    return next.fetch_add(1, std::memory_order_relaxed);
+  }
   /// The RSK is the receiver's secret (RFC 6508 6.1.1): wiped with its key (the line table,
   /// derived from it, wipes itself).
   ~Impl() { SecureWipe(&rsk, sizeof rsk); }
@@ -112,6 +122,78 @@ BigInt DeriveR(ByteView ssv, ByteView identifier) {
   r.SetConstTime();
   SecureWipe(in.data(), in.size());
   return r;
+}
+
+}  // namespace
+
+namespace {
+
+// ---- Computing ahead (ahead.h): every operation here is pure. ----
+
+/// The receiver keys alive in this process by (Z, identifier): an SED made for an identifier is
+/// opened ahead with the keys that may be asked to open it.
+class LiveReceivers {
+ public:
+  void Add(const std::shared_ptr<const ReceiverKey::Impl>& k, ByteView z, ByteView identifier) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto& keys = by_identity_[Identity(z, identifier)];
+    Prune(keys);
+    if (keys.size() >= 2) keys.erase(keys.begin());  // the newest two: a new period's key and the last one
+    keys.push_back(k);
+  }
+  std::vector<std::shared_ptr<const ReceiverKey::Impl>> Find(ByteView z, ByteView identifier) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<std::shared_ptr<const ReceiverKey::Impl>> live;
+    auto it = by_identity_.find(Identity(z, identifier));
+    if (it == by_identity_.end()) return live;
+    Prune(it->second);
+    for (const auto& w : it->second)
+      if (auto k = w.lock()) live.push_back(std::move(k));
+    return live;
+  }
+
+ private:
+  static Bytes Identity(ByteView z, ByteView identifier) {
+    Bytes id = z.ToBytes();
+    Append(id, identifier);
+    return id;
+  }
+  static void Prune(std::vector<std::weak_ptr<const ReceiverKey::Impl>>& keys) {
+    keys.erase(std::remove_if(keys.begin(), keys.end(), [](const auto& w) { return w.expired(); }), keys.end());
+  }
+  std::mutex mu_;
+  std::map<Bytes, std::vector<std::weak_ptr<const ReceiverKey::Impl>>> by_identity_;
+};
+LiveReceivers& Receivers() {
+  static LiveReceivers* r = new LiveReceivers;  // never destroyed: workers may still read it at exit
+  return *r;
+}
+
+ahead::Key EncapsulationKey(const PublicKey& kms, ByteView identifier, ByteView ssv) {
+  return ahead::Key("sakke-encapsulate", {kms.Encoded(), identifier, ssv});
+}
+ahead::Key DecapsulationKey(const ReceiverKey::Impl& k, ByteView sed) {
+  Bytes serial;
+  AppendU64(serial, k.serial);
+  return ahead::Key("sakke-decapsulate", {serial, sed});
+}
+ahead::Key ReceiverKeyKey(const PublicKey& kms, ByteView identifier, ByteView rsk, bool validate, bool precompute,
+                          bool check_table) {
+  const uint8_t flags = static_cast<uint8_t>(validate | precompute << 1 | check_table << 2);
+  return ahead::Key("sakke-receiver-key", {kms.Encoded(), identifier, rsk, ByteView(&flags, 1)});
+}
+// What a result computed ahead holds until it is asked for (the budget in ahead::SetWorkers).
+constexpr size_t kSedWeight = 512, kSsvWeight = 128, kReceiverKeyWeight = 360 << 10;
+
+Result<SecretBytes> DecapsulateWith(const ReceiverKey::Impl& k, ByteView sed);
+
+/// Opens a fresh SED ahead with each live key of its receiver (the GMK a GMS sends a member, the
+/// PCK of a call, a CSK to a server).
+void OpenAhead(const PublicKey& kms, ByteView identifier, const Bytes& sed) {
+  if (!ahead::Enabled()) return;
+  for (auto& k : Receivers().Find(kms.Encoded(), identifier))
+    ahead::Submit<Result<SecretBytes>>(DecapsulationKey(*k, sed), kSsvWeight,
+                                       [k, sed] { return DecapsulateWith(*k, sed); });
 }
 
 }  // namespace
@@ -207,18 +289,36 @@ Result<Bytes> Seal(const fast::FixedBaseTable& t1, const BigInt& k1, const fast:
 }
 }  // namespace
 
-Result<Bytes> Encapsulate(const PublicKey& kms, ByteView identifier, ByteView ssv) {
-  CountOp(Op::kSakkeEncapsulate);
+namespace {
+Result<Bytes> EncapsulateNow(const PublicKey& kms, ByteView identifier, ByteView ssv) {
   if (ssv.size() != kSsvBytes) return Error::kBadLength;
   const ParameterSet& ps = Ps();
   BigInt r = DeriveR(ssv, identifier);
   // Step 2: R = [r]([b]P + Z) = [r b]P + [r]Z, on the fixed-base tables of P and Z.
   BigInt rb = BigInt::ModMul(r, IdentifierScalar(identifier), ps.q);
   rb.SetConstTime();
-  return Seal(Fast().p_table, rb, &kms.impl().ZTable(), r, r, ssv);
+  auto sed = Seal(Fast().p_table, rb, &kms.impl().ZTable(), r, r, ssv);
+  if (sed) OpenAhead(kms, identifier, *sed);
+  return sed;
+}
+}  // namespace
+
+Result<Bytes> Encapsulate(const PublicKey& kms, ByteView identifier, ByteView ssv) {
+  CountOp(Op::kSakkeEncapsulate);
+  if (auto ready = ahead::Take<Result<Bytes>>(EncapsulationKey(kms, identifier, ssv))) return std::move(*ready);
+  return EncapsulateNow(kms, identifier, ssv);
+}
+
+void EncapsulateAhead(const PublicKey& kms, ByteView identifier, ByteView ssv) {
+  if (!ahead::Enabled()) return;
+  ahead::Submit<Result<Bytes>>(EncapsulationKey(kms, identifier, ssv), kSedWeight,
+                               [kms, id = identifier.ToBytes(), key = SecretBytes(ssv)] {
+                                 return EncapsulateNow(kms, id, key);
+                               });
 }
 
 struct Encapsulator::Impl {
+  PublicKey kms;
   Bytes identifier;
   std::unique_ptr<fast::FixedBaseTable> table;  ///< of [b]P + Z
 };
@@ -226,8 +326,7 @@ struct Encapsulator::Impl {
 Result<Encapsulator> Encapsulator::Create(const PublicKey& kms, ByteView identifier) {
   auto q = BpPlusZ(kms, IdentifierScalar(identifier));
   if (!q) return q.error();
-  auto impl = std::make_shared<Impl>();
-  impl->identifier = identifier.ToBytes();
+  auto impl = std::make_shared<Impl>(Impl{kms, identifier.ToBytes(), nullptr});
   impl->table = std::make_unique<fast::FixedBaseTable>(*q);
   return Encapsulator(std::move(impl));
 }
@@ -236,7 +335,9 @@ Result<Bytes> Encapsulator::Encapsulate(ByteView ssv) const {
   CountOp(Op::kSakkeEncapsulate);
   if (ssv.size() != kSsvBytes) return Error::kBadLength;
   BigInt r = DeriveR(ssv, impl_->identifier);
-  return Seal(*impl_->table, r, nullptr, BigInt(0), r, ssv);  // step 2: R = [r]([b]P + Z) on its own table
+  auto sed = Seal(*impl_->table, r, nullptr, BigInt(0), r, ssv);  // step 2: R = [r]([b]P + Z) on its own table
+  if (sed) OpenAhead(impl_->kms, impl_->identifier, *sed);
+  return sed;
 }
 
 size_t Encapsulator::PrecomputedBytes() const { return impl_->table->Bytes(); }
@@ -244,6 +345,23 @@ size_t Encapsulator::PrecomputedBytes() const { return impl_->table->Bytes(); }
 Result<ReceiverKey> ReceiverKey::Create(const PublicKey& kms, ByteView identifier, ByteView rsk,
                                         bool validate, bool precompute, bool check_table) {
   if (validate) CountOp(Op::kSakkeRskValidate);
+  if (auto ready = ahead::Take<Result<ReceiverKey>>(ReceiverKeyKey(kms, identifier, rsk, validate, precompute, check_table)))
+    return std::move(*ready);
+  return CreateNow(kms, identifier, rsk, validate, precompute, check_table);
+}
+
+void ReceiverKey::CreateAhead(const PublicKey& kms, ByteView identifier, ByteView rsk, bool validate, bool precompute,
+                              bool check_table) {
+  if (!ahead::Enabled()) return;
+  ahead::Submit<Result<ReceiverKey>>(
+      ReceiverKeyKey(kms, identifier, rsk, validate, precompute, check_table), kReceiverKeyWeight,
+      [=, id = identifier.ToBytes(), key = SecretBytes(rsk)] {
+        return CreateNow(kms, id, key, validate, precompute, check_table);
+      });
+}
+
+Result<ReceiverKey> ReceiverKey::CreateNow(const PublicKey& kms, ByteView identifier, ByteView rsk, bool validate,
+                                           bool precompute, bool check_table) {
   auto pt = DecodePoint(rsk, false);
   if (!pt) return pt.error();
   const BigInt b = IdentifierScalar(identifier);
@@ -262,6 +380,7 @@ Result<ReceiverKey> ReceiverKey::Create(const PublicKey& kms, ByteView identifie
   } else if (validate) {
     MCX_TRY(CheckRsk(kms, b, impl->rsk));
   }
+  if (ahead::Enabled()) Receivers().Add(impl, kms.Encoded(), impl->identifier);
   return ReceiverKey(std::move(impl));
 }
 
@@ -271,6 +390,13 @@ size_t ReceiverKey::PrecomputedBytes() const {
 
 Result<SecretBytes> ReceiverKey::Decapsulate(ByteView sed) const {
   CountOp(Op::kSakkeDecapsulate);
+  if (auto ready = ahead::Take<Result<SecretBytes>>(DecapsulationKey(*impl_, sed))) return std::move(*ready);
+  return DecapsulateWith(*impl_, sed);
+}
+
+namespace {
+Result<SecretBytes> DecapsulateWith(const ReceiverKey::Impl& key, ByteView sed) {
+  const ReceiverKey::Impl* impl_ = &key;
   if (sed.size() != kSedBytes) return Error::kBadLength;
   auto rb = DecodePoint(sed.Sub(0, kPointBytes), false);
   if (!rb) return rb.error();
@@ -299,6 +425,7 @@ Result<SecretBytes> ReceiverKey::Decapsulate(ByteView sed) const {
     return Error::kSakkeIntegrityFailed;
   return ssv;
 }
+}  // namespace
 
 Result<SecretBytes> Decapsulate(const PublicKey& kms, ByteView identifier, ByteView rsk,
                                 ByteView sed) {

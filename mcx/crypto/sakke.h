@@ -64,6 +64,11 @@ Status ValidateRsk(const PublicKey& kms, ByteView identifier, ByteView rsk);
 /// Errors: kBadLength (SSV not 16 bytes).
 Result<Bytes> Encapsulate(const PublicKey& kms, ByteView identifier, ByteView ssv);
 
+/// Submits Encapsulate(kms, identifier, ssv) to be computed ahead (crypto/ahead.h) by a sender
+/// that knows it will encapsulate it soon (a GMS keying every member of a group). A no-op
+/// without workers.
+void EncapsulateAhead(const PublicKey& kms, ByteView identifier, ByteView ssv);
+
 /// A sender's precomputation for one receiver (identifier under a KMS): a fixed-base table of
 /// [b]P + Z (1.2 MB, about 40 ms to build), so that each encapsulation to that receiver needs 148
 /// point additions instead of 296. For a sender that keys the same few receivers often (a GMS
@@ -95,6 +100,10 @@ class ReceiverKey {
   /// Errors: those of ValidateRsk.
   static Result<ReceiverKey> Create(const PublicKey& kms, ByteView identifier, ByteView rsk,
                                     bool validate = true, bool precompute = true, bool check_table = false);
+  /// Submits Create(...) to be computed ahead (crypto/ahead.h): by the KMS that has just issued
+  /// the RSK its user will check. A no-op without workers.
+  static void CreateAhead(const PublicKey& kms, ByteView identifier, ByteView rsk, bool validate = true,
+                          bool precompute = true, bool check_table = false);
   /// Bytes held by the precomputed tables (0 without precomputation).
   size_t PrecomputedBytes() const;
   /// RFC 6508 6.2.2: recovers the SSV from SED = 0x04 || Rb || H and checks [r]([b]P+Z) == Rb.
@@ -106,6 +115,8 @@ class ReceiverKey {
   struct Impl;
 
  private:
+  static Result<ReceiverKey> CreateNow(const PublicKey& kms, ByteView identifier, ByteView rsk, bool validate,
+                                       bool precompute, bool check_table);
   explicit ReceiverKey(std::shared_ptr<const Impl> i) : impl_(std::move(i)) {}
   std::shared_ptr<const Impl> impl_;
 };

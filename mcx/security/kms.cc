@@ -97,6 +97,9 @@ Result<KeySet> Kms::ProvisionPeriod(std::string_view user_uri, uint64_t period_n
   auto rsk = z_.IssueRsk(ks.user_id);  // RFC 6508 6.1.1
   if (!rsk) return rsk.error();
   ks.rsk = std::move(rsk).value();
+  // The user checks its RSK and builds its line table when the key set arrives
+  // (LocalIdentity::Create): with workers running, that starts now (crypto/ahead.h).
+  crypto::sakke::ReceiverKey::CreateAhead(z_.Public(), ks.user_id, ks.rsk);
   auto sk = ksak_.Issue(ks.user_id, rng);  // RFC 6507 5.1.1
   if (!sk) return sk.error();
   ks.ssk = std::move(sk->ssk);

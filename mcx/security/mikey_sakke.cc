@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "mcx/crypto/ahead.h"
 #include "mcx/crypto/kdf.h"
 #include "mcx/crypto/op_count.h"
 
@@ -119,6 +120,13 @@ mikey::SecurityPolicy GroupSecurityPolicy() {
 mikey::SecurityPolicy UnicastSecurityPolicy() {
   return mikey::SecurityPolicy{0, mikey::kProtTypeSrtp,
                                {{0, {6}}, {1, {16}}, {4, {12}}, {5, {0}}, {6, {0}}, {20, {16}}}};
+}
+
+void CreateIMessageAhead(std::string_view receiver_uri, const KmsPublicInfo& receiver_kms, ByteView key,
+                         uint64_t ntp_now) {
+  if (!crypto::ahead::Enabled() || key.size() != kKeyBytes) return;
+  auto uid = receiver_kms.UidAt(receiver_uri, ntp_now);
+  if (uid) sakke::EncapsulateAhead(receiver_kms.z, *uid, key);
 }
 
 Result<Created> CreateIMessage(Distribution kind, const LocalIdentity& sender,

@@ -108,6 +108,12 @@ Result<Created> CreateIMessage(Distribution kind, const LocalIdentity& sender,
                                const KmsPublicInfo& receiver_kms, uint32_t key_id, ByteView key,
                                const SendOptions& options, uint64_t ntp_now, Rng& rng);
 
+/// Submits the SAKKE encapsulation of CreateIMessage(..., receiver_uri, receiver_kms, ..., key,
+/// ..., ntp_now, ...) to be computed ahead (crypto/ahead.h), for a sender about to key many
+/// receivers. Changes no result; a no-op without workers.
+void CreateIMessageAhead(std::string_view receiver_uri, const KmsPublicInfo& receiver_kms, ByteView key,
+                         uint64_t ntp_now);
+
 struct ReceiveContext {
   Distribution expected = Distribution::kGmk;
   uint64_t ntp_now = 0;

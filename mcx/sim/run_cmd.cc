@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cctype>
@@ -13,8 +14,10 @@
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <thread>
 #include <nlohmann/json.hpp>
 
+#include "mcx/crypto/ahead.h"
 #include "mcx/scenarios/registry/ns3_options.h"
 #include "mcx/scenarios/registry/run_control.h"
 #include "mcx/scenarios/registry/scenario.h"
@@ -53,7 +56,7 @@ std::string Default(const ParamSpec& s, const ParamValue& v) {
 // The help and `describe`: what it is, its parameters by section with their defaults and what
 // they accept, and (describe) its metrics and files.
 std::string Describe(const Scenario& s, bool metrics) {
-  std::string out = "usage: mcxsim run " + s.Name() + " [--PARAMETER VALUE ...] --out DIR [--pcap DIR] [--keylog FILE] [--flows DIR] [--quiet] [--force] [--allow-empty]\n\n" +
+  std::string out = "usage: mcxsim run " + s.Name() + " [--PARAMETER VALUE ...] --out DIR [--pcap DIR] [--keylog FILE] [--flows DIR] [--threads N] [--quiet] [--force] [--allow-empty]\n\n" +
                     s.Description() + "\n\nparameters (defaults in brackets):\n";
   const auto values = s.Resolve({});
   std::string section = "\x01";
@@ -72,6 +75,8 @@ std::string Describe(const Scenario& s, bool metrics) {
   out += "\n--pcap DIR: pcap files of every point-to-point link and sidelink device, for Wireshark/tshark\n";
   out += "--keylog FILE: every SRTP/SRTCP master key the run uses, one line each (mode 0600; docs/captures.md)\n";
   out += "--flows DIR: each SIP and MONP flow as a Mermaid chart and a ladder, checked against the spec (docs/flows.md)\n";
+  out += "--threads N: threads computing the crypto (the simulation's and N-1 workers computing ahead; default: the cores);\n"
+         "      results are the same for every N (docs/scale.md)\n";
   out += "also: --ns3::Type::Attribute=VALUE (an ns-3 attribute default), --PrintTypeIds, --PrintAttributes=TYPE\n";
   if (metrics) {
     out += "\nmetrics (summary.json):\n";
@@ -88,8 +93,19 @@ std::string Describe(const Scenario& s, bool metrics) {
 
 struct RunCost {
   double wall_s = 0;
+  double cpu_s = 0;
   double peak_rss_mb = 0;
 };
+
+/// --threads N: 1 to 256; the default is the machine's cores.
+unsigned ParseThreads(const std::string& text) {
+  char* end = nullptr;
+  const long n = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || n < 1 || n > 256) throw UsageError("--threads takes 1 to 256, not '" + text + "'");
+  return static_cast<unsigned>(n);
+}
+
+unsigned DefaultThreads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 /// --flows: each flow as a Mermaid sequenceDiagram (NNN-protocol.mmd) and a ladder (.txt), an
 /// index (flows.txt), and the verdicts of the scenario's expected sequences for summary.json.
@@ -169,6 +185,7 @@ int RunScenario(const std::vector<std::string>& argv) {
   std::vector<std::pair<std::string, std::string>> ns3_defaults = scenarios::EnvironmentAttributeDefaults();
   std::optional<std::string> out, pcap, keylog, flows_dir;
   bool quiet = false, force = false, allow_empty = false;
+  unsigned threads = DefaultThreads();
   std::set<std::string> seen;
   for (size_t i = 1; i < argv.size(); ++i) {
     const std::string& a = argv[i];
@@ -206,6 +223,8 @@ int RunScenario(const std::vector<std::string>& argv) {
       force = true;
     } else if (name == "allow-empty" && !value) {
       allow_empty = true;
+    } else if (name == "threads") {
+      threads = ParseThreads(take_value());
     } else if (name == "out") {
       out = take_value();
     } else if (name == "pcap") {
@@ -276,6 +295,7 @@ int RunScenario(const std::vector<std::string>& argv) {
   scenarios::RunOutput result;
   std::set<std::string> keys;  // the key log's lines
   scenarios::FlowRecorder flows;
+  crypto::ahead::Stats ahead;
   const auto t0 = std::chrono::steady_clock::now();
   {
     // Ctrl-C (SIGINT) or SIGTERM ends the simulation cleanly: the scenario's metrics over what
@@ -302,10 +322,14 @@ int RunScenario(const std::vector<std::string>& argv) {
       };
     scenarios::SetRunControl(control);
     // However the run ends, the control and the key log's sink (which point into this frame) go.
+    // --threads: the simulation computes on this thread; N-1 workers compute ahead what it will
+    // ask for (crypto/ahead.h), which changes no result.
+    crypto::ahead::SetWorkers(threads - 1);
     struct Reset {
       ~Reset() {
         scenarios::SetRunControl({});
         security::SetKeyLogSink({});
+        crypto::ahead::SetWorkers(0);
       }
     } reset;
     try {
@@ -316,6 +340,7 @@ int RunScenario(const std::vector<std::string>& argv) {
       throw UsageError(e.what());
     }
     if (progress) std::fprintf(stderr, "\r\033[K");
+    ahead = crypto::ahead::GetStats();
   }
   if (keylog) {
     std::string text = "# mcxsim key log (docs/captures.md): SRTP <ssrc|*> <MKI|-> <master key> <master salt> <AEAD> <what>\n"
@@ -329,6 +354,8 @@ int RunScenario(const std::vector<std::string>& argv) {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   cost.peak_rss_mb = ru.ru_maxrss / 1024.0;
+  cost.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+               static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 
   json summary = {
       {"scenario", s.Name()}, {"seed", seed}, {"run", run}, {"params", params}, {"metrics", result.metrics}};
@@ -342,8 +369,18 @@ int RunScenario(const std::vector<std::string>& argv) {
                           : result.nothing_happened.empty() ? "completed"
                                                             : "nothing_happened"},
                {"wall_clock_s", std::round(cost.wall_s * 1000) / 1000},
+               {"cpu_s", std::round(cost.cpu_s * 1000) / 1000},
                {"peak_rss_mb", std::round(cost.peak_rss_mb * 10) / 10},
-               {"simulated_s", result.simulated_s}};
+               {"simulated_s", result.simulated_s},
+               {"threads", threads},
+               // What the workers computed ahead and how the simulation met it (docs/scale.md).
+               {"computed_ahead",
+                {{"submitted", ahead.submitted},
+                 {"ready", ahead.ready},
+                 {"waited", ahead.waited},
+                 {"computed_by_simulation", ahead.stolen},
+                 {"dropped", ahead.dropped},
+                 {"wait_s", std::round(ahead.wait_s * 1000) / 1000}}}};
   if (!result.nothing_happened.empty()) info["nothing_happened"] = result.nothing_happened;
   WriteFile(*out + "/run_info.json", info.dump(2) + "\n");
   if (!quiet) {

@@ -398,6 +398,49 @@ TEST_F(RunCommand, ProgressLineOnATerminalOnly) {
   EXPECT_EQ(Slurp(Out("tty.txt")).find("run: simulated"), std::string::npos);
 }
 
+// --threads N: workers compute the crypto ahead (crypto/ahead.h); every file a run writes but
+// run_info.json (wall clock, memory, the threads and what they computed) is the same byte for
+// byte for 1, 2 and 4 threads, in every scenario, the key log included.
+TEST_F(RunCommand, ThreadsChangeNoResultOnlyTheWallClock) {
+  auto files = [](const std::string& dir) {
+    std::map<std::string, std::string> f;
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.path().filename() != "run_info.json") f[e.path().filename().string()] = Slurp(e.path().string());
+    return f;
+  };
+  std::vector<std::pair<std::string, std::string>> runs;
+  for (const std::string& name : Names()) runs.emplace_back(name, Quick(name));
+  runs.emplace_back("group-rekey", " --members 40 --access ideal --rekeys 3");  // many keys at once
+  for (const auto& [name, args] : runs) {
+    SCOPED_TRACE(name + args);
+    std::map<std::string, std::string> first;
+    for (const std::string threads : {"1", "2", "4"}) {
+      const std::string out = Out("threads-" + name + "-" + std::to_string(args.size()) + "-" + threads);
+      const CliRun r = Mcx("run " + name + args + " --threads " + threads + " --keylog " + out + ".keys --quiet --out " + out);
+      ASSERT_EQ(r.status, 0) << r.err;
+      auto f = files(out);
+      std::istringstream keys(Slurp(out + ".keys"));
+      for (std::string line; std::getline(keys, line);)
+        if (line.rfind("#", 0) != 0) f["keylog"] += line + "\n";  // the keys, not the command line
+      const json info = Read(out + "/run_info.json");
+      EXPECT_EQ(info.at("threads"), std::stoi(threads));
+      const json& ahead = info.at("computed_ahead");
+      const uint64_t taken = ahead.at("ready").get<uint64_t>() + ahead.at("waited").get<uint64_t>() +
+                             ahead.at("computed_by_simulation").get<uint64_t>();
+      if (threads == "1") {
+        EXPECT_EQ(ahead.at("submitted"), 0);
+        first = f;
+        continue;
+      }
+      EXPECT_LE(taken, ahead.at("submitted").get<uint64_t>());
+      if (name == "group-rekey" || name == "private-call") EXPECT_GT(taken, 0u) << info.dump();
+      EXPECT_EQ(f.size(), first.size());
+      for (const auto& [file, text] : first) EXPECT_TRUE(f[file] == text) << file << " differs with --threads " << threads;
+    }
+  }
+  EXPECT_EQ(Mcx("run group-rekey --threads 0 --out " + Out("t0")).status, 2);
+}
+
 TEST_F(RunCommand, ResultsAreNeverOverwrittenByAnotherCommand) {
   const std::string args = " --quiet --out " + Out("keep");
   ASSERT_EQ(Mcx("run offnet-private-call --calls 1" + args).status, 0);

@@ -124,6 +124,11 @@ void GmsService::Rekey(const std::string& group_uri) {
   g.rekey = g.distributed ? g.rekey + 1 : 0;  // 0 = the initial key
   g.distributed = true;
   if (on_rekey_started) on_rekey_started(group_uri, g.gmk, g.rekey);
+  // Every member's encapsulation is independent of the others: with workers running, they start
+  // now, side by side (crypto/ahead.h); the jobs below take them in turn, results unchanged.
+  if (cfg_.transport == GmkTransport::kSip)
+    for (const auto& m : g.members)
+      if (subs_.count(m)) mikey_sakke::CreateIMessageAhead(m, *id_.kms, g.gmk.key, UnixToNtpSeconds(host_.UnixTime()));
   for (const auto& m : g.members) SendKey(group_uri, m);
   for (const auto& [uri, ep] : cfg_.mixing_servers) {  // deployment option: the server mixes media
     auto msg = MakeIMessage(g, uri);

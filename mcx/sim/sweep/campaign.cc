@@ -142,7 +142,9 @@ std::vector<std::string> Campaign::Command(const PlannedRun& r, const std::strin
   argv.insert(argv.end(), r.args.begin(), r.args.end());
   // --allow-empty: a run with nothing to measure is a result (recorded as nothing_happened), not
   // a failure for GNU parallel's --resume-failed or a Slurm task's exit status.
-  argv.insert(argv.end(), {"--out", RunDir(r), "--quiet", "--force", "--allow-empty"});
+  // --threads 1: a campaign spreads its runs over the cores (--jobs, GNU parallel, the job
+  // array), so each run computes on one thread (the results are the same for any number).
+  argv.insert(argv.end(), {"--out", RunDir(r), "--threads", "1", "--quiet", "--force", "--allow-empty"});
   return argv;
 }
 
