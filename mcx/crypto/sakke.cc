@@ -63,7 +63,7 @@ struct ReceiverKey::Impl {
   }
   /// The RSK is the receiver's secret (RFC 6508 6.1.1): wiped with its key (the line table,
   /// derived from it, wipes itself).
-  ~Impl() { SecureWipe(&rsk, sizeof rsk); }
+  ~Impl();
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
   PublicKey kms;
@@ -76,6 +76,36 @@ struct ReceiverKey::Impl {
   /// (RFC 6508 6.2.2 step 4).
   std::unique_ptr<fast::FixedBaseTable> check_table;
 };
+
+namespace {
+
+// SetLineTablePolicy: the policy, its budget and the bytes of the line tables alive.
+std::atomic<int> g_table_policy{static_cast<int>(LineTables::kOn)};
+std::atomic<size_t> g_table_budget{0}, g_table_bytes{0};
+
+/// Whether a receiver key created now keeps its line table.
+bool MayKeepLineTable() {
+  switch (static_cast<LineTables>(g_table_policy.load(std::memory_order_relaxed))) {
+    case LineTables::kOn: return true;
+    case LineTables::kOff: return false;
+    case LineTables::kAuto: return g_table_bytes.load() < g_table_budget.load(std::memory_order_relaxed);
+  }
+  return true;
+}
+
+}  // namespace
+
+ReceiverKey::Impl::~Impl() {
+  SecureWipe(&rsk, sizeof rsk);
+  if (lines) g_table_bytes -= lines->Bytes();
+}
+
+void SetLineTablePolicy(LineTables policy, size_t budget_bytes) {
+  g_table_budget = budget_bytes;
+  g_table_policy = static_cast<int>(policy);
+}
+
+size_t LineTableBytesAlive() { return g_table_bytes.load(); }
 
 namespace {
 
@@ -369,7 +399,10 @@ Result<ReceiverKey> ReceiverKey::CreateNow(const PublicKey& kms, ByteView identi
   if (!q) return q.error();
   auto impl = std::make_shared<Impl>(kms, identifier.ToBytes(), b, *pt, *q);
   SecureWipe(&*pt, sizeof *pt);  // the decoded RSK now lives only in impl
-  if (precompute) impl->lines = std::make_unique<fast::LineTable>(impl->rsk, Fast().q_minus_1);
+  if (precompute && MayKeepLineTable()) {
+    impl->lines = std::make_unique<fast::LineTable>(impl->rsk, Fast().q_minus_1);
+    g_table_bytes += impl->lines->Bytes();
+  }
   if (check_table) impl->check_table = std::make_unique<fast::FixedBaseTable>(impl->bp_plus_z);
   if (validate && impl->lines) {
     // RFC 6508 6.1.2: <[b]P + Z, RSK> == g (the reduced pairing is symmetric on <P>, so the

@@ -93,7 +93,8 @@ class ReceiverKey {
  public:
   /// Parses the RSK and, with validate (the default), runs the RSK check of ValidateRsk.
   /// With precompute (the default) it also computes the RSK's Miller-loop line coefficients
-  /// (about 340 kB, kept for the key period), which makes each decapsulation ~3x faster.
+  /// (about 340 kB, kept for the key period), which makes each decapsulation ~3x faster, unless
+  /// SetLineTablePolicy says no.
   /// With check_table it also builds a fixed-base table of [b]P + Z (1.2 MB, ~40 ms) for the
   /// integrity check, which saves a further ~0.15-0.2 ms per decapsulation: for a handset that
   /// decapsulates often, not for simulating thousands of UEs in one process.
@@ -120,6 +121,15 @@ class ReceiverKey {
   explicit ReceiverKey(std::shared_ptr<const Impl> i) : impl_(std::move(i)) {}
   std::shared_ptr<const Impl> impl_;
 };
+
+/// Whether ReceiverKey::Create(..., precompute = true) keeps the RSK's line table (~343 kB),
+/// process-wide: a simulator of thousands of receivers trades that memory for decapsulations about
+/// a quarter slower, with the same results. kAuto keeps a table while the tables alive take less
+/// than budget_bytes (plus at most one per thread creating keys at that moment). Default: kOn.
+enum class LineTables { kOn, kOff, kAuto };
+void SetLineTablePolicy(LineTables policy, size_t budget_bytes = 0);
+/// Bytes of the receivers' line tables alive now.
+size_t LineTableBytesAlive();
 
 /// One-shot form of ReceiverKey::Create(kms, identifier, rsk, false).Decapsulate(sed).
 Result<SecretBytes> Decapsulate(const PublicKey& kms, ByteView identifier, ByteView rsk,

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mcx/crypto/ahead.h"
+#include "mcx/crypto/sakke.h"
 #include "mcx/scenarios/registry/ns3_options.h"
 #include "mcx/scenarios/registry/run_control.h"
 #include "mcx/scenarios/registry/scenario.h"
@@ -56,7 +57,7 @@ std::string Default(const ParamSpec& s, const ParamValue& v) {
 // The help and `describe`: what it is, its parameters by section with their defaults and what
 // they accept, and (describe) its metrics and files.
 std::string Describe(const Scenario& s, bool metrics) {
-  std::string out = "usage: mcxsim run " + s.Name() + " [--PARAMETER VALUE ...] --out DIR [--pcap DIR] [--keylog FILE] [--flows DIR] [--threads N] [--quiet] [--force] [--allow-empty]\n\n" +
+  std::string out = "usage: mcxsim run " + s.Name() + " [--PARAMETER VALUE ...] --out DIR [--pcap DIR] [--keylog FILE] [--flows DIR] [--threads N] [--ue-key-tables on|off|auto] [--quiet] [--force] [--allow-empty]\n\n" +
                     s.Description() + "\n\nparameters (defaults in brackets):\n";
   const auto values = s.Resolve({});
   std::string section = "\x01";
@@ -77,6 +78,8 @@ std::string Describe(const Scenario& s, bool metrics) {
   out += "--flows DIR: each SIP and MONP flow as a Mermaid chart and a ladder, checked against the spec (docs/flows.md)\n";
   out += "--threads N: threads computing the crypto (the simulation's and N-1 workers computing ahead; default: the cores);\n"
          "      results are the same for every N (docs/scale.md)\n";
+  out += "--ue-key-tables on|off|auto, --key-table-budget-mb N: whether receiver keys keep their 343 kB RSK line table\n"
+         "      (auto [default]: while the tables take less than N MB [512]); memory against CPU time, same results\n";
   out += "also: --ns3::Type::Attribute=VALUE (an ns-3 attribute default), --PrintTypeIds, --PrintAttributes=TYPE\n";
   if (metrics) {
     out += "\nmetrics (summary.json):\n";
@@ -103,6 +106,23 @@ unsigned ParseThreads(const std::string& text) {
   const long n = std::strtol(text.c_str(), &end, 10);
   if (text.empty() || *end != '\0' || n < 1 || n > 256) throw UsageError("--threads takes 1 to 256, not '" + text + "'");
   return static_cast<unsigned>(n);
+}
+
+/// --ue-key-tables on|off|auto: whether receiver keys keep their RSK line tables (crypto/sakke.h).
+crypto::sakke::LineTables ParseKeyTables(const std::string& text) {
+  if (text == "on") return crypto::sakke::LineTables::kOn;
+  if (text == "off") return crypto::sakke::LineTables::kOff;
+  if (text == "auto") return crypto::sakke::LineTables::kAuto;
+  throw UsageError("--ue-key-tables is on, off or auto, not '" + text + "'");
+}
+
+/// --key-table-budget-mb: 1 to 1,000,000 MB.
+size_t ParseBudgetMb(const std::string& text) {
+  char* end = nullptr;
+  const long n = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || n < 1 || n > 1000000)
+    throw UsageError("--key-table-budget-mb takes 1 to 1000000, not '" + text + "'");
+  return static_cast<size_t>(n);
 }
 
 unsigned DefaultThreads() { return std::max(1u, std::thread::hardware_concurrency()); }
@@ -186,6 +206,8 @@ int RunScenario(const std::vector<std::string>& argv) {
   std::optional<std::string> out, pcap, keylog, flows_dir;
   bool quiet = false, force = false, allow_empty = false;
   unsigned threads = DefaultThreads();
+  std::string key_tables = "auto";
+  size_t key_table_budget_mb = 512;
   std::set<std::string> seen;
   for (size_t i = 1; i < argv.size(); ++i) {
     const std::string& a = argv[i];
@@ -225,6 +247,11 @@ int RunScenario(const std::vector<std::string>& argv) {
       allow_empty = true;
     } else if (name == "threads") {
       threads = ParseThreads(take_value());
+    } else if (name == "ue-key-tables") {
+      key_tables = take_value();
+      ParseKeyTables(key_tables);
+    } else if (name == "key-table-budget-mb") {
+      key_table_budget_mb = ParseBudgetMb(take_value());
     } else if (name == "out") {
       out = take_value();
     } else if (name == "pcap") {
@@ -325,11 +352,14 @@ int RunScenario(const std::vector<std::string>& argv) {
     // --threads: the simulation computes on this thread; N-1 workers compute ahead what it will
     // ask for (crypto/ahead.h), which changes no result.
     crypto::ahead::SetWorkers(threads - 1);
+    // --ue-key-tables: memory against the simulator's CPU time; no result changes (docs/scale.md).
+    crypto::sakke::SetLineTablePolicy(ParseKeyTables(key_tables), key_table_budget_mb << 20);
     struct Reset {
       ~Reset() {
         scenarios::SetRunControl({});
         security::SetKeyLogSink({});
         crypto::ahead::SetWorkers(0);
+        crypto::sakke::SetLineTablePolicy(crypto::sakke::LineTables::kOn);
       }
     } reset;
     try {
@@ -373,6 +403,8 @@ int RunScenario(const std::vector<std::string>& argv) {
                {"peak_rss_mb", std::round(cost.peak_rss_mb * 10) / 10},
                {"simulated_s", result.simulated_s},
                {"threads", threads},
+               {"ue_key_tables", key_tables},
+               {"key_table_budget_mb", key_table_budget_mb},
                // What the workers computed ahead and how the simulation met it (docs/scale.md).
                {"computed_ahead",
                 {{"submitted", ahead.submitted},

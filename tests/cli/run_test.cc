@@ -441,6 +441,27 @@ TEST_F(RunCommand, ThreadsChangeNoResultOnlyTheWallClock) {
   EXPECT_EQ(Mcx("run group-rekey --threads 0 --out " + Out("t0")).status, 2);
 }
 
+// --ue-key-tables: receiver keys with or without their RSK line table (memory against the
+// simulator's CPU time) give the same files; auto with a 1 MB budget mixes both kinds.
+TEST_F(RunCommand, KeyTablesChangeNoResult) {
+  auto summary_and_csv = [](const std::string& dir) {
+    return Slurp(dir + "/summary.json") + Slurp(dir + "/rekey_events.csv");
+  };
+  const std::string run = "run group-rekey --members 40 --access ideal --rekeys 2 --quiet";
+  ASSERT_EQ(Mcx(run + " --ue-key-tables on --out " + Out("tables-on")).status, 0);
+  for (const std::string how : {"off", "auto --key-table-budget-mb 1"}) {
+    SCOPED_TRACE(how);
+    const std::string out = Out("tables-" + how.substr(0, 3));
+    const CliRun r = Mcx(run + " --ue-key-tables " + how + " --out " + out);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(summary_and_csv(out), summary_and_csv(Out("tables-on")));
+    EXPECT_EQ(Read(out + "/run_info.json").at("ue_key_tables"), how.substr(0, how.find(' ')));
+  }
+  const CliRun bad = Mcx(run + " --ue-key-tables sometimes --out " + Out("tables-bad"));
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--ue-key-tables is on, off or auto, not 'sometimes'"), std::string::npos) << bad.err;
+}
+
 TEST_F(RunCommand, ResultsAreNeverOverwrittenByAnotherCommand) {
   const std::string args = " --quiet --out " + Out("keep");
   ASSERT_EQ(Mcx("run offnet-private-call --calls 1" + args).status, 0);

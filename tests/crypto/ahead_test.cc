@@ -1,6 +1,8 @@
+// What a simulation of many nodes may change without changing a result (docs/scale.md).
 // Computing ahead (crypto/ahead.h): a result taken is the one computed when asked, whoever
 // computed it; the asker counts the operation once; an operation asked with other inputs, or
-// never submitted, is computed when asked; the budget and Discard bound what waits.
+// never submitted, is computed when asked; the budget and Discard bound what waits. The line
+// table policy (sakke.h): a key without its table opens the same SEDs, counted the same.
 #include "mcx/crypto/ahead.h"
 
 #include <gtest/gtest.h>
@@ -149,6 +151,51 @@ TEST(SakkeAhead, AWrongRskComputedAheadFailsAsItDoesInline) {
   auto ahead_result = sakke::ReceiverKey::Create(k.z.Public(), k.alice, wrong);
   ASSERT_FALSE(ahead_result.ok());
   EXPECT_EQ(ahead_result.error(), inline_result.error());
+}
+
+/// The policy for one test, back to kOn whatever happens.
+struct TablePolicy {
+  TablePolicy(sakke::LineTables p, size_t budget = 0) { sakke::SetLineTablePolicy(p, budget); }
+  ~TablePolicy() { sakke::SetLineTablePolicy(sakke::LineTables::kOn); }
+};
+
+TEST(SakkeLineTables, AKeyWithoutItsTableOpensTheSameSedsCountedTheSame) {
+  Keys k;
+  const Bytes sed = *sakke::Encapsulate(k.z.Public(), k.bob, k.ssv);
+  auto with = sakke::ReceiverKey::Create(k.z.Public(), k.bob, k.rsk_bob);
+  ASSERT_TRUE(with.ok());
+  TablePolicy off(sakke::LineTables::kOff);
+  OpCounter counter;
+  auto without = sakke::ReceiverKey::Create(k.z.Public(), k.bob, k.rsk_bob);
+  ASSERT_TRUE(without.ok());
+  EXPECT_GT(with->PrecomputedBytes(), 300u << 10);
+  EXPECT_EQ(without->PrecomputedBytes(), 0u);
+  EXPECT_EQ(without->Decapsulate(sed)->Expose(), with->Decapsulate(sed)->Expose());
+  EXPECT_EQ(counter.counts()[Op::kSakkeRskValidate], 1u);
+  EXPECT_EQ(counter.counts()[Op::kSakkeDecapsulate], 2u);
+  Bytes altered = sed;
+  altered[5] ^= 1;
+  EXPECT_EQ(without->Decapsulate(altered).error(), with->Decapsulate(altered).error());
+  // The RSK check without the table fails as it does with it.
+  EXPECT_EQ(sakke::ReceiverKey::Create(k.z.Public(), k.alice, k.rsk_bob).error(), Error::kInvalidRsk);
+}
+
+TEST(SakkeLineTables, AutoKeepsTablesWhileTheyFitTheBudgetAndCountsThemAlive) {
+  Keys k;
+  const size_t before = sakke::LineTableBytesAlive();
+  TablePolicy automatic(sakke::LineTables::kAuto, before + (100u << 10));  // room for one table
+  size_t one = 0;
+  {
+    auto first = sakke::ReceiverKey::Create(k.z.Public(), k.bob, k.rsk_bob);
+    auto second = sakke::ReceiverKey::Create(k.z.Public(), k.bob, k.rsk_bob);
+    one = first->PrecomputedBytes();
+    EXPECT_GT(one, 0u);
+    EXPECT_EQ(second->PrecomputedBytes(), 0u);  // the budget is spent
+    EXPECT_EQ(sakke::LineTableBytesAlive(), before + one);
+  }
+  EXPECT_EQ(sakke::LineTableBytesAlive(), before);  // gone with its key
+  auto third = sakke::ReceiverKey::Create(k.z.Public(), k.bob, k.rsk_bob);
+  EXPECT_EQ(third->PrecomputedBytes(), one);  // room again
 }
 
 }  // namespace

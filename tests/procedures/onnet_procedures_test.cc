@@ -41,7 +41,9 @@ Provisioned ProvisionOn(FakeNetwork& net, FakeHost& node, const std::string& uri
 }
 
 struct World {
-  explicit World(GmkTransport transport, int members, std::string gms_identity = security::naming::GmsUri()) {
+  /// taken_csk_id: the MCX server already holds another client's CSK with this ID.
+  explicit World(GmkTransport transport, int members, std::string gms_identity = security::naming::GmsUri(),
+                 uint32_t taken_csk_id = 0) {
     auto& kms_node = net.Add("10.0.0.1", 1);
     crypto::HmacDrbg kms_rng(99, "kms");
     kms = std::make_unique<KmsService>(kms_node, *security::kms::Kms::Create(kKmsUri, security::naming::DefaultKeyPeriod(), kms_rng));
@@ -60,6 +62,14 @@ struct World {
     mcx = std::make_unique<McxServer>(mcx_node, mcx_node.sip(), mc, ProvisionOn(net, mcx_node, mc.mdsi_uri), mcx_keys);
     mcx_node.sip_handler = [this](const Endpoint& f, const SipMessage& m) { mcx->OnSipRequest(f, m); };
     mcx_node.sip().SetStrayResponseHandler([this](const SipMessage& r) { mcx->OnRelayedResponse(r); });
+    if (taken_csk_id != 0) {
+      security::StoredKey other;
+      other.purpose = security::KeyPurpose::kCsk;
+      other.key_id = taken_csk_id;
+      other.key = crypto::SecretBytes(crypto::Bytes(16, 0x5a));
+      other.peer_uri = "sip:someone-else@mcx.example.org";
+      if (!mcx_keys.Put(std::move(other)).ok()) throw std::runtime_error("taken CSK-ID");
+    }
     std::vector<std::string> uris;
     for (int i = 0; i < members; ++i) uris.push_back(security::naming::UeUri(i));
     gms->AddGroup(kGroup, uris);
@@ -117,6 +127,27 @@ TEST(Procedures, ProvisioningRegistrationAndCskUpload) {
   EXPECT_EQ(w.mcx->csk_count(), 3u);  // each CSK I_MESSAGE decapsulated as the MDSI
   EXPECT_EQ(w.mcx->affiliations().size(), 3u);
   EXPECT_TRUE(w.ue_errors.empty());
+}
+
+TEST(Procedures, ACskIdAnotherClientHoldsIsRefusedAndTheClientUploadsANewCsk) {
+  // 28 random bits per CSK-ID: at 10,000 users a collision is likely (seen in a run). The server
+  // keeps the first holder's; the client draws another CSK and registers again.
+  uint32_t drawn = 0;
+  {
+    World w(GmkTransport::kSip, 1);
+    drawn = w.ue_keys[0]->Keys(security::KeyPurpose::kCsk).at(0)->key_id;
+  }
+  World w(GmkTransport::kSip, 1, security::naming::GmsUri(), drawn);
+  EXPECT_TRUE(w.ues[0]->registered());
+  EXPECT_TRUE(w.ue_errors.empty());
+  const auto csks = w.ue_keys[0]->Keys(security::KeyPurpose::kCsk);
+  ASSERT_EQ(csks.size(), 1u);  // the refused one is gone
+  EXPECT_NE(csks[0]->key_id, drawn);
+  const security::StoredKey* at_server = w.mcx->CskOf(security::naming::UeUri(0));
+  ASSERT_NE(at_server, nullptr);
+  EXPECT_EQ(at_server->key_id, csks[0]->key_id);
+  EXPECT_TRUE(crypto::ConstantTimeEqual(at_server->key, csks[0]->key));
+  EXPECT_EQ(w.mcx_keys.FindByKeyId(drawn)->peer_uri, "sip:someone-else@mcx.example.org");  // kept
 }
 
 TEST(Procedures, ARegisterWhoseContactIsNoIpv4EndpointIsRefused) {

@@ -57,10 +57,12 @@ void UeClient::Register(uint32_t attempt) {
             ByteView(std::string("<?xml version=\"1.0\"?><mcpttinfo xmlns=\"urn:3gpp:ns:mcpttInfo:1.0\"><mcptt-Params>"
                                  "<mcptt-request-uri type=\"Normal\"><mcpttURI>") +
                      cfg_.user_uri + "</mcpttURI></mcptt-request-uri></mcptt-Params></mcpttinfo>"));
+  uint32_t uploaded_csk_id = 0;
   if (cfg_.csk_upload) {  // 5.4: the CSK to the MDSI, in the REGISTER (digest 2.1)
     auto csk = host_.Rng().Generate(16);
     auto csk_id = NewKeyId(KeyPurpose::kCsk, host_.Rng());
     if (csk && csk_id) {
+      uploaded_csk_id = *csk_id;
       mikey_sakke::SendOptions opt;
       opt.algorithms = keyparams::AlgorithmChoice{{keyparams::kAlgAes128Gcm}, keyparams::kAlgAes128Gcm};
       auto made = mikey_sakke::CreateIMessage(mikey_sakke::Distribution::kCskUpload, *id_.identity, *id_.kms,
@@ -79,14 +81,23 @@ void UeClient::Register(uint32_t attempt) {
       }
     }
   }
-  sip_.SendRequest(cfg_.sip_proxy, std::move(r), [this, attempt](const SipMessage* resp) {
+  sip_.SendRequest(cfg_.sip_proxy, std::move(r), [this, attempt, uploaded_csk_id](const SipMessage* resp) {
     if (!resp) return RetryOr(attempt, "register", "register_timeout", [this, attempt] { Register(attempt + 1); });
     if (resp->Status() == 503 || resp->Status() == 500 || resp->Status() == 408)  // try again later
       return RetryOr(attempt, "register", "register_" + std::to_string(resp->Status()),
                      [this, attempt] { Register(attempt + 1); });
     if (resp->Status() / 100 != 2) {
       const auto w = resp->Header("Warning");
-      return Error("register_" + WarningOrStatus(w ? &*w : nullptr, resp->Status()));
+      const std::string why = WarningOrStatus(w ? &*w : nullptr, resp->Status());
+      // A CSK-ID is 28 random bits (TS 33.180 5.4): in a domain of thousands of users, two may draw
+      // the same one, and the server keeps the first. The client drops its CSK and registers
+      // again with a new one (docs/decisions.md).
+      if (why == "duplicate_key_id" && uploaded_csk_id != 0 && cfg_.retry.MayRetry(attempt)) {
+        store_.Erase(uploaded_csk_id);
+        if (on_retry) on_retry("register_new_csk_id");
+        return Register(attempt + 1);
+      }
+      return Error("register_" + why);
     }
     registered_ = true;
     if (on_registered) on_registered();

@@ -7,6 +7,7 @@
 #include <ns3/mobility-module.h>
 #include <ns3/network-module.h>
 #include <ns3/point-to-point-module.h>
+#include <ns3/traffic-control-module.h>
 #include <ns3/channel-condition-model.h>
 #include <ns3/okumura-hata-propagation-loss-model.h>
 #include <ns3/three-gpp-propagation-loss-model.h>
@@ -49,7 +50,10 @@ ParamList<OnnetWorldParams> OnnetWorldParamList(OnnetWorldChoices choices) {
       .Sets({"mcx::McxApp::DeviceFactor"})
       .Real("server-device-factor", &P::server_device_factor, 0.01, 1000, "", "servers' crypto time, likewise")
       .Real("core-delay-ms", &P::core_link_delay_ms, 0, 10000, "ms", "one-way delay of each server's link")
-      .Real("access-delay-ms", &P::access_link_delay_ms, 0, 10000, "ms", "ideal access: one-way delay of each UE's link");
+      .Real("access-delay-ms", &P::access_link_delay_ms, 0, 10000, "ms", "ideal access: one-way delay of each UE's link")
+      .Choice("access-queue", &P::access_queue, {"fifo", "fq-codel"},
+              "ideal access: each UE link's queue: the device's drop-tail FIFO, or ns-3's default FqCoDel queue disc "
+              "(memory per link)");
   if (radio_access)
     l.Count("enbs", &P::enbs, 1, 1000, "", "lte: eNBs on a line, 1 km apart")
         .Real("cell-radius", &P::cell_radius_m, 1, 100000, "m", "lte: UEs uniformly in a disc around their eNB")
@@ -132,7 +136,8 @@ OnnetTopology BuildIdeal(const OnnetWorldParams& p, RunStreams&) {
   // The ideal access network: a two-level point-to-point tree (ns-3 scans every interface and
   // route of a node per packet, so one router with thousands of links would make the run
   // quadratic): access routers of up to 64 UEs, each on a 10 Gb/s link to the core router.
-  // Access router k holds 10.(128+k).0.0/16, one /30 per UE.
+  // Access router k holds 10.(128 + k / 256).(k % 256).0/24, one /30 per UE: 10.128.0.0 to
+  // 10.134.27.0 for the 100,000 members a run takes at most.
   constexpr uint32_t kUesPerAccessRouter = 64;
   PointToPointHelper access;
   access.SetDeviceAttribute("DataRate", StringValue(p.access_link_rate));
@@ -150,14 +155,17 @@ OnnetTopology BuildIdeal(const OnnetWorldParams& p, RunStreams&) {
     Ipv4InterfaceContainer tr = trunk_addr.Assign(trunk.Install(ar, router));
     trunk_addr.NewNetwork();
     routing.GetStaticRouting(ar->GetObject<Ipv4>())->SetDefaultRoute(tr.GetAddress(1), 1);
-    const std::string net = "10." + std::to_string(128 + k) + ".0.0";
-    core->AddNetworkRouteTo(Ipv4Address(net.c_str()), Ipv4Mask("255.255.0.0"), tr.GetAddress(0),
+    const std::string net = "10." + std::to_string(128 + k / 256) + "." + std::to_string(k % 256) + ".0";
+    core->AddNetworkRouteTo(Ipv4Address(net.c_str()), Ipv4Mask("255.255.255.0"), tr.GetAddress(0),
                             router->GetObject<Ipv4>()->GetInterfaceForAddress(tr.GetAddress(1)));
     Ipv4AddressHelper ue_addr(net.c_str(), "255.255.255.252");
     for (uint32_t i = k * kUesPerAccessRouter; i < std::min(p.members, (k + 1) * kUesPerAccessRouter); ++i) {
       NetDeviceContainer d = access.Install(t.ues.Get(i), ar);
       t.ue_access.push_back(d);
       Ipv4InterfaceContainer ifc = ue_addr.Assign(d);
+      // Assign gave both ends ns-3's default FqCoDel: a UE's own link carries its own few flows,
+      // so by default the device's drop-tail FIFO alone queues them (memory, docs/scale.md).
+      if (p.access_queue == "fifo") TrafficControlHelper().Uninstall(d);
       ue_addr.NewNetwork();
       routing.GetStaticRouting(t.ues.Get(i)->GetObject<Ipv4>())->SetDefaultRoute(ifc.GetAddress(1), 1);
     }

@@ -33,6 +33,9 @@ struct OnnetWorldParams {
   std::string core_link_rate = "1Gbps";
   double access_link_delay_ms = 2; ///< ideal access: each UE's link
   std::string access_link_rate = "100Mbps";
+  /// ideal access: the queue disc on each UE link's two ends: fifo (none: the device's own
+  /// drop-tail FIFO) or fq-codel (ns-3's default, ~15 kB per link in a 1000-member group).
+  std::string access_queue = "fifo";
   uint32_t enbs = 1;               ///< lte: eNBs on a line, 1 km apart
   double cell_radius_m = 400;      ///< lte: UEs placed uniformly in a disc around their eNB
   double ue_speed_mps = 0;         ///< lte: UEs walk at this speed (random walk in the cell); 0 = still

@@ -48,6 +48,10 @@ TypeId McxApp::GetTypeId() {
           .AddAttribute("HttpTimeout", "An HTTPS request without a response by then fails (the client may retry).",
                         TimeValue(Seconds(Ns3Host::Config{}.http_timeout_s)), MakeTimeAccessor(&McxApp::m_httpTimeout),
                         MakeTimeChecker(MilliSeconds(1)))
+          .AddAttribute("HttpIdleTimeout",
+                        "A client's HTTPS connection with nothing outstanding this long is closed (0: kept open).",
+                        TimeValue(Seconds(Ns3Host::Config{}.http_idle_timeout_s)),
+                        MakeTimeAccessor(&McxApp::m_httpIdleTimeout), MakeTimeChecker(Seconds(0)))
           .AddAttribute("RetryFirst", "Wait before a client's first retry of a request without an answer.",
                         TimeValue(Seconds(procedures::RetryPolicy{}.first_s)), MakeTimeAccessor(&McxApp::m_retryFirst),
                         MakeTimeChecker(MilliSeconds(1)))
@@ -105,6 +109,7 @@ void McxApp::StartHost(bool http) {
   c.tls.enabled = m_tls;
   c.start_unix = m_startUnix;
   c.http_timeout_s = m_httpTimeout.GetSeconds();
+  c.http_idle_timeout_s = m_httpIdleTimeout.GetSeconds();
   m_host = std::make_unique<Ns3Host>(GetNode(), c, m_random, Name());
   m_host->on_sent = [this](uint32_t bytes) { m_txTrace(bytes); };
   m_host->on_message = [this](const procedures::Endpoint& to, const crypto::Bytes& m) {

@@ -70,6 +70,7 @@ class McxApp : public ns3::Application {
   ns3::TracedCallback<std::string> m_retryTrace;
   ns3::TracedCallback<std::string, std::string, uint16_t, const crypto::Bytes&> m_messageTrace;
   ns3::Time m_httpTimeout;
+  ns3::Time m_httpIdleTimeout;
   ns3::Time m_retryFirst;
   ns3::Time m_retryMax;
   uint32_t m_retries = 6;

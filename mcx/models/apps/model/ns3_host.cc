@@ -47,7 +47,7 @@ struct Ns3Host::Conn {
   procedures::HttpStreamFramer framer;
   std::unique_ptr<procedures::TlsStream> tls;
   std::deque<std::function<void(crypto::Result<HttpResponse>)>> waiting;  ///< client: responses owed
-  EventId timeout;  ///< client: the oldest outstanding request's
+  EventId timeout;  ///< client: the oldest outstanding request's, or the idle timer
 };
 
 std::unique_ptr<crypto::HmacDrbg> DrbgFromStream(Ptr<UniformRandomVariable> stream, std::string_view personalization) {
@@ -213,7 +213,7 @@ void Ns3Host::SendHttp(const Endpoint& server, HttpRequest request,
   m_jobs.Defer([this, server, request, done] {
     Conn& c = Connect(server, true);
     c.waiting.push_back(done);
-    if (c.waiting.size() == 1) ArmRequestTimeout(c);
+    if (c.waiting.size() == 1) ArmRequestTimeout(c);  // and the idle timer is off
     c.tls->Write(request.Serialize());
   });
 }
@@ -276,6 +276,7 @@ Ns3Host::Conn& Ns3Host::Connect(const Endpoint& to, bool http) {
   c->socket->SetConnectCallback(MakeCallback(&Ns3Host::OnConnected, this), MakeCallback(&Ns3Host::OnConnectFailed, this));
   c->socket->SetRecvCallback(MakeCallback(&Ns3Host::OnTcpRead, this));
   c->socket->SetSendCallback(MakeCallback(&Ns3Host::OnTcpSendSpace, this));
+  if (http) c->socket->SetCloseCallbacks(MakeCallback(&Ns3Host::OnPeerClose, this), MakeCallback(&Ns3Host::OnPeerClose, this));
   NS_LOG_LOGIC(m_address << ": connects to " << to.ToString() << (http ? " (HTTPS)" : " (SIP over TCP)"));
   c->socket->Connect(ToAddress(to));
   m_conns[PeekPointer(c->socket)] = c;
@@ -320,7 +321,38 @@ void Ns3Host::OnAccept(Ptr<Socket> s, const Address& from) {
         [this, raw](crypto::Bytes b) { HandleStreamBytes(*raw, b); });
   s->SetRecvCallback(MakeCallback(&Ns3Host::OnTcpRead, this));
   s->SetSendCallback(MakeCallback(&Ns3Host::OnTcpSendSpace, this));
+  // A client that closes its idle HTTPS connection: ours closes too, and its state goes (the
+  // KMS of a large group would otherwise keep every member's connection).
+  if (c->http) s->SetCloseCallbacks(MakeCallback(&Ns3Host::OnPeerClose, this), MakeCallback(&Ns3Host::OnPeerClose, this));
   m_conns[PeekPointer(s)] = c;
+}
+
+void Ns3Host::OnPeerClose(Ptr<Socket> s) {
+  auto it = m_conns.find(PeekPointer(s));
+  if (it == m_conns.end()) return;
+  auto c = it->second;
+  c->timeout.Cancel();
+  NS_LOG_LOGIC(m_address << ": connection with " << c->peer.ToString() << " closed by the peer");
+  // Forgotten before our Close: closing may call back (an RST notifies an error close).
+  Forget(PeekPointer(s));
+  s->Close();
+  // A client whose requests are still owed answers fails them now, as a dropped connection.
+  for (auto& w : c->waiting) m_jobs.Dispatch([&] { w(crypto::Error::kKmsError); });
+  c->waiting.clear();
+}
+
+void Ns3Host::Forget(Socket* s) {
+  auto it = m_conns.find(s);
+  if (it == m_conns.end()) return;
+  auto c = it->second;
+  if (c->client) {
+    auto out = m_outgoing.find(std::make_pair(c->peer.ToString(), c->http));
+    if (out != m_outgoing.end() && out->second == c) m_outgoing.erase(out);
+  }
+  c->socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+  c->socket->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
+  c->socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
+  m_conns.erase(it);
 }
 
 void Ns3Host::OnTcpSendSpace(Ptr<Socket> s, uint32_t) {
@@ -345,9 +377,20 @@ void Ns3Host::OnTcpRead(Ptr<Socket> s) {
 
 void Ns3Host::ArmRequestTimeout(Conn& c) {
   c.timeout.Cancel();
-  if (c.waiting.empty()) return;
   Socket* s = PeekPointer(c.socket);
-  c.timeout = Simulator::Schedule(Seconds(m_cfg.http_timeout_s), [this, s] { DropConnection(s, crypto::Error::kTimeout); });
+  if (!c.waiting.empty()) {
+    c.timeout = Simulator::Schedule(Seconds(m_cfg.http_timeout_s), [this, s] { DropConnection(s, crypto::Error::kTimeout); });
+  } else if (c.client && c.http && m_cfg.http_idle_timeout_s > 0) {
+    // Idle: closed like a keep-alive client does (RFC 9112 9.3); a new request reconnects.
+    c.timeout = Simulator::Schedule(Seconds(m_cfg.http_idle_timeout_s), [this, s] {
+      auto it = m_conns.find(s);
+      if (it == m_conns.end() || !it->second->waiting.empty()) return;
+      NS_LOG_LOGIC(m_address << ": closes its idle connection to " << it->second->peer.ToString());
+      Ptr<Socket> socket = it->second->socket;
+      Forget(s);
+      socket->Close();
+    });
+  }
 }
 
 void Ns3Host::DropConnection(Socket* s, crypto::Error why) {
@@ -357,9 +400,9 @@ void Ns3Host::DropConnection(Socket* s, crypto::Error why) {
   NS_LOG_WARN(m_address << ": drops the connection with " << c->peer.ToString() << ": " << crypto::ErrorName(why));
   c->timeout.Cancel();
   for (auto& w : c->waiting) m_jobs.Dispatch([&] { w(why); });
-  m_outgoing.erase(std::make_pair(c->peer.ToString(), c->http));
+  // Forgotten before our Close: closing may call back (an RST notifies an error close).
+  Forget(s);
   if (c->socket) c->socket->Close();
-  m_conns.erase(it);
 }
 
 void Ns3Host::HandleStreamBytes(Conn& c, crypto::ByteView data) {

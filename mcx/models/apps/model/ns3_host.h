@@ -43,6 +43,9 @@ class Ns3Host : public procedures::Host {
     procedures::TlsModelConfig tls;
     uint64_t start_unix = security::naming::kEpochUnix;
     double http_timeout_s = 30;  ///< a request without a response by then fails (kTimeout)
+    /// A client's HTTPS connection with nothing outstanding for this long is closed (HTTP/1.1
+    /// keep-alive, RFC 9112 9.3); the next request opens a new one. 0: kept open.
+    double http_idle_timeout_s = 15;
   };
   /// `random` is the node's ns-3 stream (its application fixes its number): Uniform() draws from
   /// it and the node's crypto DRBG, personalised with `drbg_name`, is seeded from it.
@@ -64,6 +67,8 @@ class Ns3Host : public procedures::Host {
   /// Runs `fn` as one job (application-level triggers such as a scheduled rekey or a PTT press
   /// that computes crypto).
   void Dispatch(const std::function<void()>& fn) { m_jobs.Dispatch(fn); }
+  /// TCP connections open now (SIP and HTTPS, both directions).
+  size_t Connections() const { return m_conns.size(); }
   /// This node's first IPv4 address (dotted).
   const std::string& LocalAddress() const { return m_address; }
 
@@ -108,8 +113,13 @@ class Ns3Host : public procedures::Host {
   /// Closes a connection (a byte stream that could not be framed, a request that timed out) and
   /// fails what waits on it with `why`.
   void DropConnection(ns3::Socket* s, crypto::Error why);
-  /// (Re)arms the connection's timer for its oldest outstanding request.
+  /// (Re)arms the connection's timer for its oldest outstanding request, or, a client's with
+  /// nothing outstanding, its idle timer.
   void ArmRequestTimeout(Conn& c);
+  /// The peer closed the connection (or it broke): ours closes too and is forgotten.
+  void OnPeerClose(ns3::Ptr<ns3::Socket> s);
+  /// Forgets a connection: no callback of its socket reaches this host any more.
+  void Forget(ns3::Socket* s);
 
   ns3::Ptr<ns3::Node> m_node;
   Config m_cfg;
