@@ -96,7 +96,9 @@ class Pool {
 
   Stats stats() {
     std::lock_guard<std::mutex> lock(mu_);
-    return stats_;
+    Stats s = stats_;
+    s.pending = pending_.size();
+    return s;
   }
 
   void Discard() {
@@ -107,7 +109,6 @@ class Pool {
 
  private:
   void DiscardLocked() {
-    stats_.unused += pending_.size();
     pending_.clear();
     queue_.clear();  // a task a worker is computing finishes into nothing
     used_ = 0;

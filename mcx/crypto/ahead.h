@@ -42,7 +42,7 @@ struct Stats {
   uint64_t waited = 0;     ///< asked for while a worker computed it: the asker waited
   uint64_t stolen = 0;     ///< asked for before any worker started it: the asker computed it
   uint64_t dropped = 0;    ///< not queued: over the budget, or already queued
-  uint64_t unused = 0;     ///< discarded without being asked for (Discard)
+  uint64_t pending = 0;     ///< submitted and not (yet) asked for: at a run's end, unused
   double wait_s = 0;       ///< the askers' total wall time waiting for workers
 };
 Stats GetStats();

@@ -81,7 +81,14 @@ namespace {
 
 // SetLineTablePolicy: the policy, its budget and the bytes of the line tables alive.
 std::atomic<int> g_table_policy{static_cast<int>(LineTables::kOn)};
-std::atomic<size_t> g_table_budget{0}, g_table_bytes{0};
+std::atomic<size_t> g_table_budget{0}, g_table_bytes{0}, g_table_peak{0};
+
+void AddTableBytes(size_t n) {
+  const size_t now = g_table_bytes += n;
+  size_t peak = g_table_peak.load();
+  while (now > peak && !g_table_peak.compare_exchange_weak(peak, now)) {
+  }
+}
 
 /// Whether a receiver key created now keeps its line table.
 bool MayKeepLineTable() {
@@ -103,9 +110,11 @@ ReceiverKey::Impl::~Impl() {
 void SetLineTablePolicy(LineTables policy, size_t budget_bytes) {
   g_table_budget = budget_bytes;
   g_table_policy = static_cast<int>(policy);
+  g_table_peak = g_table_bytes.load();
 }
 
 size_t LineTableBytesAlive() { return g_table_bytes.load(); }
+size_t LineTableBytesPeak() { return g_table_peak.load(); }
 
 namespace {
 
@@ -166,6 +175,13 @@ class LiveReceivers {
  public:
   void Add(const std::shared_ptr<const ReceiverKey::Impl>& k, ByteView z, ByteView identifier) {
     std::lock_guard<std::mutex> lock(mu_);
+    if (by_identity_.size() >= 2 * swept_at_ + 64) {  // identities whose keys all died go
+      for (auto it = by_identity_.begin(); it != by_identity_.end();) {
+        Prune(it->second);
+        it = it->second.empty() ? by_identity_.erase(it) : std::next(it);
+      }
+      swept_at_ = by_identity_.size();
+    }
     auto& keys = by_identity_[Identity(z, identifier)];
     Prune(keys);
     if (keys.size() >= 2) keys.erase(keys.begin());  // the newest two: a new period's key and the last one
@@ -193,6 +209,7 @@ class LiveReceivers {
   }
   std::mutex mu_;
   std::map<Bytes, std::vector<std::weak_ptr<const ReceiverKey::Impl>>> by_identity_;
+  size_t swept_at_ = 0;
 };
 LiveReceivers& Receivers() {
   static LiveReceivers* r = new LiveReceivers;  // never destroyed: workers may still read it at exit
@@ -212,8 +229,9 @@ ahead::Key ReceiverKeyKey(const PublicKey& kms, ByteView identifier, ByteView rs
   const uint8_t flags = static_cast<uint8_t>(validate | precompute << 1 | check_table << 2);
   return ahead::Key("sakke-receiver-key", {kms.Encoded(), identifier, rsk, ByteView(&flags, 1)});
 }
-// What a result computed ahead holds until it is asked for (the budget in ahead::SetWorkers).
-constexpr size_t kSedWeight = 512, kSsvWeight = 128, kReceiverKeyWeight = 360 << 10;
+// What a submission holds until it is asked for (the budget in ahead::SetWorkers): its inputs,
+// its result, the table entry; a receiver key with its line table.
+constexpr size_t kSedWeight = 1024, kDecapsulationWeight = 768, kReceiverKeyWeight = 360 << 10;
 
 Result<SecretBytes> DecapsulateWith(const ReceiverKey::Impl& k, ByteView sed);
 
@@ -221,9 +239,14 @@ Result<SecretBytes> DecapsulateWith(const ReceiverKey::Impl& k, ByteView sed);
 /// PCK of a call, a CSK to a server).
 void OpenAhead(const PublicKey& kms, ByteView identifier, const Bytes& sed) {
   if (!ahead::Enabled()) return;
+  // The task holds the key weakly: a key its owner dropped (a past period's) is not kept alive
+  // by an SED nobody will open with it, and its result could not be asked for anyway.
   for (auto& k : Receivers().Find(kms.Encoded(), identifier))
-    ahead::Submit<Result<SecretBytes>>(DecapsulationKey(*k, sed), kSsvWeight,
-                                       [k, sed] { return DecapsulateWith(*k, sed); });
+    ahead::Submit<Result<SecretBytes>>(DecapsulationKey(*k, sed), kDecapsulationWeight,
+                                       [weak = std::weak_ptr<const ReceiverKey::Impl>(k), sed]() -> Result<SecretBytes> {
+                                         if (auto key = weak.lock()) return DecapsulateWith(*key, sed);
+                                         return Error::kSakkeIntegrityFailed;  // never asked for
+                                       });
 }
 
 }  // namespace
@@ -335,7 +358,8 @@ Result<Bytes> EncapsulateNow(const PublicKey& kms, ByteView identifier, ByteView
 
 Result<Bytes> Encapsulate(const PublicKey& kms, ByteView identifier, ByteView ssv) {
   CountOp(Op::kSakkeEncapsulate);
-  if (auto ready = ahead::Take<Result<Bytes>>(EncapsulationKey(kms, identifier, ssv))) return std::move(*ready);
+  if (ahead::Enabled())
+    if (auto ready = ahead::Take<Result<Bytes>>(EncapsulationKey(kms, identifier, ssv))) return std::move(*ready);
   return EncapsulateNow(kms, identifier, ssv);
 }
 
@@ -375,8 +399,10 @@ size_t Encapsulator::PrecomputedBytes() const { return impl_->table->Bytes(); }
 Result<ReceiverKey> ReceiverKey::Create(const PublicKey& kms, ByteView identifier, ByteView rsk,
                                         bool validate, bool precompute, bool check_table) {
   if (validate) CountOp(Op::kSakkeRskValidate);
-  if (auto ready = ahead::Take<Result<ReceiverKey>>(ReceiverKeyKey(kms, identifier, rsk, validate, precompute, check_table)))
-    return std::move(*ready);
+  if (ahead::Enabled())
+    if (auto ready =
+            ahead::Take<Result<ReceiverKey>>(ReceiverKeyKey(kms, identifier, rsk, validate, precompute, check_table)))
+      return std::move(*ready);
   return CreateNow(kms, identifier, rsk, validate, precompute, check_table);
 }
 
@@ -401,7 +427,7 @@ Result<ReceiverKey> ReceiverKey::CreateNow(const PublicKey& kms, ByteView identi
   SecureWipe(&*pt, sizeof *pt);  // the decoded RSK now lives only in impl
   if (precompute && MayKeepLineTable()) {
     impl->lines = std::make_unique<fast::LineTable>(impl->rsk, Fast().q_minus_1);
-    g_table_bytes += impl->lines->Bytes();
+    AddTableBytes(impl->lines->Bytes());
   }
   if (check_table) impl->check_table = std::make_unique<fast::FixedBaseTable>(impl->bp_plus_z);
   if (validate && impl->lines) {
@@ -423,7 +449,8 @@ size_t ReceiverKey::PrecomputedBytes() const {
 
 Result<SecretBytes> ReceiverKey::Decapsulate(ByteView sed) const {
   CountOp(Op::kSakkeDecapsulate);
-  if (auto ready = ahead::Take<Result<SecretBytes>>(DecapsulationKey(*impl_, sed))) return std::move(*ready);
+  if (ahead::Enabled())
+    if (auto ready = ahead::Take<Result<SecretBytes>>(DecapsulationKey(*impl_, sed))) return std::move(*ready);
   return DecapsulateWith(*impl_, sed);
 }
 

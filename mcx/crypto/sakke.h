@@ -128,8 +128,10 @@ class ReceiverKey {
 /// than budget_bytes (plus at most one per thread creating keys at that moment). Default: kOn.
 enum class LineTables { kOn, kOff, kAuto };
 void SetLineTablePolicy(LineTables policy, size_t budget_bytes = 0);
-/// Bytes of the receivers' line tables alive now.
+/// Bytes of the receivers' line tables alive now, and the most alive at once since the last
+/// SetLineTablePolicy.
 size_t LineTableBytesAlive();
+size_t LineTableBytesPeak();
 
 /// One-shot form of ReceiverKey::Create(kms, identifier, rsk, false).Decapsulate(sed).
 Result<SecretBytes> Decapsulate(const PublicKey& kms, ByteView identifier, ByteView rsk,

@@ -2,6 +2,7 @@
 // parameters with their types, units, defaults and ranges; its metrics; its files). A run writes
 // summary.json (scenario, seed, every parameter's value, metrics), the scenario's CSVs and
 // run_info.json (version, commit, command line, wall clock, memory) into its own folder.
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -125,7 +126,13 @@ size_t ParseBudgetMb(const std::string& text) {
   return static_cast<size_t>(n);
 }
 
-unsigned DefaultThreads() { return std::max(1u, std::thread::hardware_concurrency()); }
+/// The cores this process may run on (its affinity: taskset, Slurm, a container), not the machine's.
+unsigned DefaultThreads() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return static_cast<unsigned>(CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 /// --flows: each flow as a Mermaid sequenceDiagram (NNN-protocol.mmd) and a ladder (.txt), an
 /// index (flows.txt), and the verdicts of the scenario's expected sequences for summary.json.
@@ -323,6 +330,7 @@ int RunScenario(const std::vector<std::string>& argv) {
   std::set<std::string> keys;  // the key log's lines
   scenarios::FlowRecorder flows;
   crypto::ahead::Stats ahead;
+  double line_table_peak_mb = 0;
   const auto t0 = std::chrono::steady_clock::now();
   {
     // Ctrl-C (SIGINT) or SIGTERM ends the simulation cleanly: the scenario's metrics over what
@@ -371,6 +379,7 @@ int RunScenario(const std::vector<std::string>& argv) {
     }
     if (progress) std::fprintf(stderr, "\r\033[K");
     ahead = crypto::ahead::GetStats();
+    line_table_peak_mb = static_cast<double>(crypto::sakke::LineTableBytesPeak()) / (1 << 20);
   }
   if (keylog) {
     std::string text = "# mcxsim key log (docs/captures.md): SRTP <ssrc|*> <MKI|-> <master key> <master salt> <AEAD> <what>\n"
@@ -405,6 +414,7 @@ int RunScenario(const std::vector<std::string>& argv) {
                {"threads", threads},
                {"ue_key_tables", key_tables},
                {"key_table_budget_mb", key_table_budget_mb},
+               {"line_tables_peak_mb", std::round(line_table_peak_mb * 10) / 10},
                // What the workers computed ahead and how the simulation met it (docs/scale.md).
                {"computed_ahead",
                 {{"submitted", ahead.submitted},
@@ -412,6 +422,7 @@ int RunScenario(const std::vector<std::string>& argv) {
                  {"waited", ahead.waited},
                  {"computed_by_simulation", ahead.stolen},
                  {"dropped", ahead.dropped},
+                 {"unused", ahead.pending},
                  {"wait_s", std::round(ahead.wait_s * 1000) / 1000}}}};
   if (!result.nothing_happened.empty()) info["nothing_happened"] = result.nothing_happened;
   WriteFile(*out + "/run_info.json", info.dump(2) + "\n");

@@ -447,15 +447,23 @@ TEST_F(RunCommand, KeyTablesChangeNoResult) {
   auto summary_and_csv = [](const std::string& dir) {
     return Slurp(dir + "/summary.json") + Slurp(dir + "/rekey_events.csv");
   };
-  const std::string run = "run group-rekey --members 40 --access ideal --rekeys 2 --quiet";
+  const std::string run = "run group-rekey --members 40 --access ideal --rekeys 2 --threads 2 --quiet";
   ASSERT_EQ(Mcx(run + " --ue-key-tables on --out " + Out("tables-on")).status, 0);
+  // The tables really differ: 42 keys (40 UEs, the GMS, the MCX server) of 343 kB each with
+  // on, at most the 1 MB budget plus one per thread with auto, none with off.
+  const double on_mb = Read(Out("tables-on") + "/run_info.json").at("line_tables_peak_mb").get<double>();
+  EXPECT_GT(on_mb, 12.0);
   for (const std::string how : {"off", "auto --key-table-budget-mb 1"}) {
     SCOPED_TRACE(how);
     const std::string out = Out("tables-" + how.substr(0, 3));
     const CliRun r = Mcx(run + " --ue-key-tables " + how + " --out " + out);
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(summary_and_csv(out), summary_and_csv(Out("tables-on")));
-    EXPECT_EQ(Read(out + "/run_info.json").at("ue_key_tables"), how.substr(0, how.find(' ')));
+    const json info = Read(out + "/run_info.json");
+    EXPECT_EQ(info.at("ue_key_tables"), how.substr(0, how.find(' ')));
+    const double mb = info.at("line_tables_peak_mb").get<double>();
+    if (how == "off") EXPECT_EQ(mb, 0.0);
+    else EXPECT_TRUE(mb > 0.0 && mb <= 1.0 + 2 * 0.34) << mb;
   }
   const CliRun bad = Mcx(run + " --ue-key-tables sometimes --out " + Out("tables-bad"));
   EXPECT_EQ(bad.status, 2);

@@ -90,6 +90,7 @@ struct World {
       UeClient* ue = ues.back().get();
       node.sip_handler = [ue](const Endpoint& f, const SipMessage& m) { ue->OnSipRequest(f, m); };
       ue->on_error = [this](const std::string& e) { ue_errors.push_back(e); };
+      ue->on_retry = [this](const std::string& r) { ue_retries.push_back(r); };
       node.Dispatch([ue] { ue->Start(); });
     }
     net.RunUntil(net.now() + 10);
@@ -113,6 +114,7 @@ struct World {
   std::vector<std::unique_ptr<UeClient>> ues;
   std::vector<RekeyOutcome> outcomes;
   std::vector<std::string> ue_errors;
+  std::vector<std::string> ue_retries;
 };
 
 TEST(Procedures, ProvisioningRegistrationAndCskUpload) {
@@ -138,6 +140,7 @@ TEST(Procedures, ACskIdAnotherClientHoldsIsRefusedAndTheClientUploadsANewCsk) {
     drawn = w.ue_keys[0]->Keys(security::KeyPurpose::kCsk).at(0)->key_id;
   }
   World w(GmkTransport::kSip, 1, security::naming::GmsUri(), drawn);
+  EXPECT_EQ(w.ue_retries, (std::vector<std::string>{"register_new_csk_id"}));  // the collision happened
   EXPECT_TRUE(w.ues[0]->registered());
   EXPECT_TRUE(w.ue_errors.empty());
   const auto csks = w.ue_keys[0]->Keys(security::KeyPurpose::kCsk);

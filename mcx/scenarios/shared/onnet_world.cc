@@ -137,7 +137,7 @@ OnnetTopology BuildIdeal(const OnnetWorldParams& p, RunStreams&) {
   // route of a node per packet, so one router with thousands of links would make the run
   // quadratic): access routers of up to 64 UEs, each on a 10 Gb/s link to the core router.
   // Access router k holds 10.(128 + k / 256).(k % 256).0/24, one /30 per UE: 10.128.0.0 to
-  // 10.134.27.0 for the 100,000 members a run takes at most.
+  // 10.134.26.0 for the 100,000 members a run takes at most.
   constexpr uint32_t kUesPerAccessRouter = 64;
   PointToPointHelper access;
   access.SetDeviceAttribute("DataRate", StringValue(p.access_link_rate));

@@ -143,7 +143,8 @@ std::vector<std::string> Campaign::Command(const PlannedRun& r, const std::strin
   // --allow-empty: a run with nothing to measure is a result (recorded as nothing_happened), not
   // a failure for GNU parallel's --resume-failed or a Slurm task's exit status.
   // --threads 1: a campaign spreads its runs over the cores (--jobs, GNU parallel, the job
-  // array), so each run computes on one thread (the results are the same for any number).
+  // array), so each run computes on one thread (the results are the same for any number; a sweep
+  // file names scenario parameters only, so r.args holds no --threads).
   argv.insert(argv.end(), {"--out", RunDir(r), "--threads", "1", "--quiet", "--force", "--allow-empty"});
   return argv;
 }

@@ -104,6 +104,7 @@ double Ns3Host::Uniform() { return m_uniform->GetValue(); }
 
 void Ns3Host::Start() {
   NS_LOG_FUNCTION(this << m_address);
+  m_stopped = false;
   if (on_sip) {
     m_udp = Socket::CreateSocket(m_node, UdpSocketFactory::GetTypeId());
     m_udp->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_cfg.sip_port));
@@ -123,23 +124,23 @@ void Ns3Host::Start() {
 
 void Ns3Host::Stop(bool disposing) {
   NS_LOG_FUNCTION(this << m_address);
+  m_stopped = true;
   for (auto& [id, ev] : m_timers) Simulator::Cancel(ev);
   m_timers.clear();
   m_pendingTimers.clear();
   for (EventId& e : m_completions) Simulator::Cancel(e);
   m_completions.clear();
+  // Nothing of a connection may call back into this host now: a Close can notify at once (an
+  // RST in SYN_SENT reports an error close), and m_conns is being walked.
   for (auto& [s, c] : m_conns) {
     c->timeout.Cancel();
     if (!c->socket) continue;
-    if (disposing) {  // nothing of it may call back into this host
-      c->socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
-      c->socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
-      c->socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
-      c->socket->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
-      c->socket->SetDataSentCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
-    } else {
-      c->socket->Close();
-    }
+    c->socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+    c->socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
+    c->socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
+    c->socket->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
+    c->socket->SetDataSentCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
+    if (!disposing) c->socket->Close();  // disposing: the devices may be gone, no FIN
   }
   m_conns.clear();
   m_outgoing.clear();
@@ -276,7 +277,7 @@ Ns3Host::Conn& Ns3Host::Connect(const Endpoint& to, bool http) {
   c->socket->SetConnectCallback(MakeCallback(&Ns3Host::OnConnected, this), MakeCallback(&Ns3Host::OnConnectFailed, this));
   c->socket->SetRecvCallback(MakeCallback(&Ns3Host::OnTcpRead, this));
   c->socket->SetSendCallback(MakeCallback(&Ns3Host::OnTcpSendSpace, this));
-  if (http) c->socket->SetCloseCallbacks(MakeCallback(&Ns3Host::OnPeerClose, this), MakeCallback(&Ns3Host::OnPeerClose, this));
+  if (http) c->socket->SetCloseCallbacks(MakeCallback(&Ns3Host::OnPeerClose, this), MakeCallback(&Ns3Host::OnErrorClose, this));
   NS_LOG_LOGIC(m_address << ": connects to " << to.ToString() << (http ? " (HTTPS)" : " (SIP over TCP)"));
   c->socket->Connect(ToAddress(to));
   m_conns[PeekPointer(c->socket)] = c;
@@ -301,11 +302,23 @@ void Ns3Host::OnConnectFailed(Ptr<Socket> s) {
   NS_LOG_WARN(m_address << ": connection to " << c->peer.ToString() << " failed");
   c->timeout.Cancel();
   for (auto& w : c->waiting) m_jobs.Dispatch([&] { w(crypto::Error::kKmsError); });
-  m_outgoing.erase(std::make_pair(c->peer.ToString(), c->http));
-  m_conns.erase(it);
+  c->waiting.clear();
+  // Nothing of the failed socket may call back into this host any more (ns-3 keeps it); its
+  // connect callback is the one running now, so they go after it returns.
+  Forget(PeekPointer(s), /*null_close_callbacks=*/false);
+  Simulator::ScheduleNow([s] {
+    s->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
+    s->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
+  });
 }
 
 void Ns3Host::OnAccept(Ptr<Socket> s, const Address& from) {
+  // A handshake the listener began before Stop completes after it (ns-3 forks the listening
+  // socket at the SYN): a stopped host takes no connection.
+  if (m_stopped) {
+    s->Close();
+    return;
+  }
   auto c = std::make_shared<Conn>();
   c->socket = s;
   c->peer = FromAddress(from);
@@ -323,25 +336,32 @@ void Ns3Host::OnAccept(Ptr<Socket> s, const Address& from) {
   s->SetSendCallback(MakeCallback(&Ns3Host::OnTcpSendSpace, this));
   // A client that closes its idle HTTPS connection: ours closes too, and its state goes (the
   // KMS of a large group would otherwise keep every member's connection).
-  if (c->http) s->SetCloseCallbacks(MakeCallback(&Ns3Host::OnPeerClose, this), MakeCallback(&Ns3Host::OnPeerClose, this));
+  if (c->http) s->SetCloseCallbacks(MakeCallback(&Ns3Host::OnPeerClose, this), MakeCallback(&Ns3Host::OnErrorClose, this));
   m_conns[PeekPointer(s)] = c;
 }
 
-void Ns3Host::OnPeerClose(Ptr<Socket> s) {
+void Ns3Host::OnPeerClose(Ptr<Socket> s) { Closed(s, /*reset=*/false); }
+void Ns3Host::OnErrorClose(Ptr<Socket> s) { Closed(s, /*reset=*/true); }
+
+void Ns3Host::Closed(Ptr<Socket> s, bool reset) {
   auto it = m_conns.find(PeekPointer(s));
   if (it == m_conns.end()) return;
   auto c = it->second;
   c->timeout.Cancel();
-  NS_LOG_LOGIC(m_address << ": connection with " << c->peer.ToString() << " closed by the peer");
-  // Forgotten before our Close: closing may call back (an RST notifies an error close).
-  Forget(PeekPointer(s));
-  s->Close();
+  NS_LOG_LOGIC(m_address << ": connection with " << c->peer.ToString() << (reset ? " reset" : " closed by the peer"));
+  // Forgotten first: our Close may call back (an RST notifies an error close) and finds
+  // nothing. The close callbacks go once this one, running now, has returned.
+  Forget(PeekPointer(s), /*null_close_callbacks=*/false);
+  if (!reset) s->Close();  // our FIN; a reset connection is closed already
+  Simulator::ScheduleNow([s] {
+    s->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
+  });
   // A client whose requests are still owed answers fails them now, as a dropped connection.
   for (auto& w : c->waiting) m_jobs.Dispatch([&] { w(crypto::Error::kKmsError); });
   c->waiting.clear();
 }
 
-void Ns3Host::Forget(Socket* s) {
+void Ns3Host::Forget(Socket* s, bool null_close_callbacks) {
   auto it = m_conns.find(s);
   if (it == m_conns.end()) return;
   auto c = it->second;
@@ -351,7 +371,8 @@ void Ns3Host::Forget(Socket* s) {
   }
   c->socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
   c->socket->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
-  c->socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
+  if (null_close_callbacks)
+    c->socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
   m_conns.erase(it);
 }
 

@@ -116,13 +116,18 @@ class Ns3Host : public procedures::Host {
   /// (Re)arms the connection's timer for its oldest outstanding request, or, a client's with
   /// nothing outstanding, its idle timer.
   void ArmRequestTimeout(Conn& c);
-  /// The peer closed the connection (or it broke): ours closes too and is forgotten.
+  /// The peer closed the connection (ours closes too), or it was reset: either way it is
+  /// forgotten, and requests still owed answers fail.
   void OnPeerClose(ns3::Ptr<ns3::Socket> s);
-  /// Forgets a connection: no callback of its socket reaches this host any more.
-  void Forget(ns3::Socket* s);
+  void OnErrorClose(ns3::Ptr<ns3::Socket> s);
+  void Closed(ns3::Ptr<ns3::Socket> s, bool reset);
+  /// Forgets a connection: no callback of its socket reaches this host any more (the close
+  /// callbacks are left when one of them is running: they find nothing).
+  void Forget(ns3::Socket* s, bool null_close_callbacks = true);
 
   ns3::Ptr<ns3::Node> m_node;
   Config m_cfg;
+  bool m_stopped = true;  ///< until Start, and after Stop
   std::string m_address;
   std::unique_ptr<crypto::Rng> m_drbg;
   ns3::Ptr<ns3::UniformRandomVariable> m_uniform;

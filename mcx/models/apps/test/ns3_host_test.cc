@@ -25,7 +25,10 @@ struct Seen {
   int served = 0;
 };
 
-Seen RunPair(double idle_s, std::vector<double> at_s, double check_s) {
+/// stop_server_s / stop_client_s: that host Stops (closing its connections) then; server_ip: where
+/// the client sends (another address on the link: nobody answers).
+Seen RunPair(double idle_s, std::vector<double> at_s, double check_s, double stop_server_s = -1,
+             double stop_client_s = -1, std::string server_ip = "10.1.0.2") {
   Simulator::Destroy();
   NodeContainer nodes;
   nodes.Create(2);
@@ -50,7 +53,9 @@ Seen RunPair(double idle_s, std::vector<double> at_s, double check_s) {
   };
   p.server->Start();
   p.client->Start();
-  const Endpoint server{"10.1.0.2", cfg.http_port};
+  const Endpoint server{server_ip, cfg.http_port};
+  if (stop_server_s >= 0) Simulator::Schedule(Seconds(stop_server_s), [&p] { p.server->Stop(); });
+  if (stop_client_s >= 0) Simulator::Schedule(Seconds(stop_client_s), [&p] { p.client->Stop(); });
   for (double t : at_s)
     Simulator::Schedule(Seconds(t), [&p, server] {
       p.client->SendHttp(server, HttpRequest{}, [&p](mcx::crypto::Result<HttpResponse> r) {
@@ -89,6 +94,34 @@ TEST(Ns3HostHttp, AnIdleConnectionIsClosedOnBothEndsAndTheNextRequestReconnects)
   const Seen kept = RunPair(5, {0.0, 3.0, 6.0}, 7.0);
   EXPECT_EQ(kept.answers.size(), 3u);
   EXPECT_EQ(kept.server_conns, 1u);
+}
+
+TEST(Ns3HostHttp, AServerThatGoesAwayFailsTheRequestsItOwes) {
+  // Gone during the handshakes (TCP's until ~30 ms, TLS's until ~70 ms) or with the request on
+  // its way: its FIN reaches the client, which fails the request at once. A connection the
+  // listener began before the server stopped is not taken afterwards.
+  for (double stop_s : {0.025, 0.045, 0.065, 0.085}) {
+    SCOPED_TRACE(stop_s);
+    const Seen s = RunPair(5, {0.0}, 1.0, stop_s);
+    EXPECT_EQ(s.answers, (std::vector<int>{-1}));
+    EXPECT_EQ(s.served, 0);
+    EXPECT_EQ(s.client_conns, 0u);
+    EXPECT_EQ(s.server_conns, 0u);
+  }
+  // Gone before the SYN arrives: nobody answers, and the request times out (HttpTimeout, 30 s).
+  const Seen early = RunPair(5, {0.0}, 29.0, 0.001);
+  EXPECT_TRUE(early.answers.empty());
+  const Seen late = RunPair(5, {0.0}, 31.0, 0.001);
+  EXPECT_EQ(late.answers, (std::vector<int>{-1}));
+  EXPECT_EQ(late.client_conns, 0u);
+}
+
+TEST(Ns3HostHttp, AClientStoppingWhileItConnectsIsQuiet) {
+  // Nobody has 10.1.0.9: the SYN goes unanswered and the socket is still connecting when the
+  // client stops (closing a connecting socket resets it, which notifies at once).
+  const Seen s = RunPair(5, {0.0}, 2.0, -1, /*stop_client_s=*/0.5, "10.1.0.9");
+  EXPECT_TRUE(s.answers.empty());
+  EXPECT_EQ(s.client_conns, 0u);
 }
 
 TEST(Ns3HostHttp, WithoutAnIdleTimeoutTheConnectionStays) {
