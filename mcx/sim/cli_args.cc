@@ -66,10 +66,14 @@ std::optional<double> Args::Number(const std::string& name) const {
 std::optional<uint64_t> Args::Count(const std::string& name, uint64_t min, uint64_t max) const {
   auto v = Get(name);
   if (!v) return std::nullopt;
+  return ParseCount(name, *v, min, max);
+}
+
+uint64_t ParseCount(const std::string& name, const std::string& text, uint64_t min, uint64_t max) {
   const std::string range = " (a whole number from " + std::to_string(min) + " to " + std::to_string(max) + ")";
   uint64_t x = 0;
-  bool ok = !v->empty() && v->size() <= 20;
-  for (char c : *v) {
+  bool ok = !text.empty() && text.size() <= 20;
+  for (char c : text) {
     if (c < '0' || c > '9') {
       ok = false;
       break;
@@ -81,7 +85,7 @@ std::optional<uint64_t> Args::Count(const std::string& name, uint64_t min, uint6
     }
     x = x * 10 + d;
   }
-  if (!ok || x < min || x > max) throw UsageError("--" + name + " is not '" + *v + "'" + range);
+  if (!ok || x < min || x > max) throw UsageError("--" + name + " is not '" + text + "'" + range);
   return x;
 }
 

@@ -43,6 +43,10 @@ class Args {
   std::vector<std::string> positionals_;
 };
 
+/// `text` as a whole number in [min, max]; a sign, a fraction, trailing text or a value out of
+/// range is a UsageError naming --name and the range.
+uint64_t ParseCount(const std::string& name, const std::string& text, uint64_t min, uint64_t max);
+
 /// Reads a whole file ("-" = standard input). Throws std::runtime_error on failure.
 std::string ReadFileOrStdin(const std::string& path);
 /// Writes a file whole or not at all: into a new file beside it (mode 0600 from its creation when

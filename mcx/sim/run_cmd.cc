@@ -101,29 +101,12 @@ struct RunCost {
   double peak_rss_mb = 0;
 };
 
-/// --threads N: 1 to 256; the default is the machine's cores.
-unsigned ParseThreads(const std::string& text) {
-  char* end = nullptr;
-  const long n = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || n < 1 || n > 256) throw UsageError("--threads takes 1 to 256, not '" + text + "'");
-  return static_cast<unsigned>(n);
-}
-
 /// --ue-key-tables on|off|auto: whether receiver keys keep their RSK line tables (crypto/sakke.h).
 crypto::sakke::LineTables ParseKeyTables(const std::string& text) {
   if (text == "on") return crypto::sakke::LineTables::kOn;
   if (text == "off") return crypto::sakke::LineTables::kOff;
   if (text == "auto") return crypto::sakke::LineTables::kAuto;
   throw UsageError("--ue-key-tables is on, off or auto, not '" + text + "'");
-}
-
-/// --key-table-budget-mb: 1 to 1,000,000 MB.
-size_t ParseBudgetMb(const std::string& text) {
-  char* end = nullptr;
-  const long n = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || n < 1 || n > 1000000)
-    throw UsageError("--key-table-budget-mb takes 1 to 1000000, not '" + text + "'");
-  return static_cast<size_t>(n);
 }
 
 /// The cores this process may run on (its affinity: taskset, Slurm, a container), not the machine's.
@@ -214,6 +197,7 @@ int RunScenario(const std::vector<std::string>& argv) {
   bool quiet = false, force = false, allow_empty = false;
   unsigned threads = DefaultThreads();
   std::string key_tables = "auto";
+  crypto::sakke::LineTables key_table_policy = crypto::sakke::LineTables::kAuto;
   size_t key_table_budget_mb = 512;
   std::set<std::string> seen;
   for (size_t i = 1; i < argv.size(); ++i) {
@@ -253,12 +237,12 @@ int RunScenario(const std::vector<std::string>& argv) {
     } else if (name == "allow-empty" && !value) {
       allow_empty = true;
     } else if (name == "threads") {
-      threads = ParseThreads(take_value());
+      threads = static_cast<unsigned>(ParseCount(name, take_value(), 1, 256));
     } else if (name == "ue-key-tables") {
       key_tables = take_value();
-      ParseKeyTables(key_tables);
+      key_table_policy = ParseKeyTables(key_tables);
     } else if (name == "key-table-budget-mb") {
-      key_table_budget_mb = ParseBudgetMb(take_value());
+      key_table_budget_mb = ParseCount(name, take_value(), 1, 1000000);
     } else if (name == "out") {
       out = take_value();
     } else if (name == "pcap") {
@@ -361,7 +345,7 @@ int RunScenario(const std::vector<std::string>& argv) {
     // ask for (crypto/ahead.h), which changes no result.
     crypto::ahead::SetWorkers(threads - 1);
     // --ue-key-tables: memory against the simulator's CPU time; no result changes (docs/scale.md).
-    crypto::sakke::SetLineTablePolicy(ParseKeyTables(key_tables), key_table_budget_mb << 20);
+    crypto::sakke::SetLineTablePolicy(key_table_policy, key_table_budget_mb << 20);
     struct Reset {
       ~Reset() {
         scenarios::SetRunControl({});

@@ -135,11 +135,7 @@ void Ns3Host::Stop(bool disposing) {
   for (auto& [s, c] : m_conns) {
     c->timeout.Cancel();
     if (!c->socket) continue;
-    c->socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
-    c->socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
-    c->socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
-    c->socket->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
-    c->socket->SetDataSentCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
+    Detach(c->socket);
     if (!disposing) c->socket->Close();  // disposing: the devices may be gone, no FIN
   }
   m_conns.clear();
@@ -303,13 +299,7 @@ void Ns3Host::OnConnectFailed(Ptr<Socket> s) {
   c->timeout.Cancel();
   for (auto& w : c->waiting) m_jobs.Dispatch([&] { w(crypto::Error::kKmsError); });
   c->waiting.clear();
-  // Nothing of the failed socket may call back into this host any more (ns-3 keeps it); its
-  // connect callback is the one running now, so they go after it returns.
-  Forget(PeekPointer(s), /*null_close_callbacks=*/false);
-  Simulator::ScheduleNow([s] {
-    s->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
-    s->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
-  });
+  Forget(PeekPointer(s), /*in_callback=*/true);  // ns-3 keeps the failed socket
 }
 
 void Ns3Host::OnAccept(Ptr<Socket> s, const Address& from) {
@@ -349,19 +339,23 @@ void Ns3Host::Closed(Ptr<Socket> s, bool reset) {
   auto c = it->second;
   c->timeout.Cancel();
   NS_LOG_LOGIC(m_address << ": connection with " << c->peer.ToString() << (reset ? " reset" : " closed by the peer"));
-  // Forgotten first: our Close may call back (an RST notifies an error close) and finds
-  // nothing. The close callbacks go once this one, running now, has returned.
-  Forget(PeekPointer(s), /*null_close_callbacks=*/false);
+  // Forgotten first: our Close may call back (an RST notifies an error close) and finds nothing.
+  Forget(PeekPointer(s), /*in_callback=*/true);
   if (!reset) s->Close();  // our FIN; a reset connection is closed already
-  Simulator::ScheduleNow([s] {
-    s->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
-  });
   // A client whose requests are still owed answers fails them now, as a dropped connection.
   for (auto& w : c->waiting) m_jobs.Dispatch([&] { w(crypto::Error::kKmsError); });
   c->waiting.clear();
 }
 
-void Ns3Host::Forget(Socket* s, bool null_close_callbacks) {
+void Ns3Host::Detach(Ptr<Socket> s) {
+  s->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+  s->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
+  s->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
+  s->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
+  s->SetDataSentCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
+}
+
+void Ns3Host::Forget(Socket* s, bool in_callback) {
   auto it = m_conns.find(s);
   if (it == m_conns.end()) return;
   auto c = it->second;
@@ -369,11 +363,13 @@ void Ns3Host::Forget(Socket* s, bool null_close_callbacks) {
     auto out = m_outgoing.find(std::make_pair(c->peer.ToString(), c->http));
     if (out != m_outgoing.end() && out->second == c) m_outgoing.erase(out);
   }
-  c->socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
-  c->socket->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
-  if (null_close_callbacks)
-    c->socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(), MakeNullCallback<void, Ptr<Socket>>());
   m_conns.erase(it);
+  // Until it is detached, a callback of the socket finds nothing in m_conns. One running now is
+  // not replaced under itself: the socket is detached once it has returned.
+  if (in_callback)
+    Simulator::ScheduleNow([socket = c->socket] { Detach(socket); });
+  else
+    Detach(c->socket);
 }
 
 void Ns3Host::OnTcpSendSpace(Ptr<Socket> s, uint32_t) {

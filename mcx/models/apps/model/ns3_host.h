@@ -121,9 +121,11 @@ class Ns3Host : public procedures::Host {
   void OnPeerClose(ns3::Ptr<ns3::Socket> s);
   void OnErrorClose(ns3::Ptr<ns3::Socket> s);
   void Closed(ns3::Ptr<ns3::Socket> s, bool reset);
-  /// Forgets a connection: no callback of its socket reaches this host any more (the close
-  /// callbacks are left when one of them is running: they find nothing).
-  void Forget(ns3::Socket* s, bool null_close_callbacks = true);
+  /// Forgets a connection: no callback of its socket reaches this host any more. in_callback:
+  /// called from one of the socket's own callbacks, which is not replaced while it runs.
+  void Forget(ns3::Socket* s, bool in_callback = false);
+  /// Sets every callback of a socket to null.
+  static void Detach(ns3::Ptr<ns3::Socket> s);
 
   ns3::Ptr<ns3::Node> m_node;
   Config m_cfg;
